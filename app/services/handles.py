@@ -1,0 +1,61 @@
+"""Handle-link services: inspect a handle's candidates, confirm, dismiss, mark shared."""
+
+from __future__ import annotations
+
+from app.services import read_session, write_session
+from core.db.base import utcnow
+from core.db.engine import Database
+from core.db.models import ActivityEvent, Decision, Handle
+from core.ingest import resolve
+from core.tasks import TaskState
+from core.views import handles as handle_views
+from core.views.handles import HandleInfo, HandleSummary
+
+
+def info(db: Database, handle_id: int, *, state: TaskState) -> HandleInfo:
+    with read_session(db) as session:
+        return handle_views.handle_info(session, handle_id)
+
+
+def contested(db: Database, *, state: TaskState) -> list[HandleSummary]:
+    with read_session(db) as session:
+        return handle_views.contested_handles(session)
+
+
+def shared(db: Database, *, state: TaskState) -> list[HandleSummary]:
+    with read_session(db) as session:
+        return handle_views.shared_handles(session)
+
+
+def confirm(db: Database, handle_id: int, party_id: int, *, state: TaskState) -> int | None:
+    """Confirm the link; returns the handle's re-resolved owner."""
+    with write_session(db) as session:
+        return resolve.confirm_link(session, handle_id, party_id)
+
+
+def dismiss(db: Database, handle_id: int, party_id: int, *, state: TaskState) -> int | None:
+    """Dismiss the link (remembered across re-syncs); returns the re-resolved owner."""
+    with write_session(db) as session:
+        return resolve.dismiss_link(session, handle_id, party_id)
+
+
+def set_shared(db: Database, handle_id: int, is_shared: bool, *, state: TaskState) -> None:
+    """Mark a handle shared (or not): a shared handle never merges parties by itself.
+
+    The decision is logged with the handle's stable key so it can be read and revoked.
+    """
+    with write_session(db) as session:
+        handle = session.get(Handle, handle_id)
+        if handle is None or handle.is_secured:
+            raise LookupError(f"No handle with id {handle_id}")
+        before = handle.is_shared
+        handle.is_shared = is_shared
+        verb = "shared" if is_shared else "not shared"
+        session.add(Decision(
+            kind="handle_shared", summary=f"{handle.platform} {handle.value} marked {verb}",
+            subject={"platform": handle.platform, "value": handle.value},
+            snapshot={"is_shared": before}, created_at=utcnow(),
+        ))
+        session.add(ActivityEvent(kind="handle_shared", party_id=handle.party_id,
+                                  message=f"{handle.value} marked {verb}",
+                                  payload={"handle_id": handle_id, "shared": is_shared}))

@@ -1,0 +1,244 @@
+"""The one task runner: every database and network operation runs here, off the GUI thread.
+
+Tasks are plain functions ``fn(*args, state)`` (see :class:`core.tasks.TaskState`). Reads run
+on a small pool beside each other (SQLite WAL lets them); writes go through a single-thread
+pool so two writers never contend. Result, error and progress come back to the GUI thread as
+queued signals; a finished write announces *change notices* (topics such as ``"parties"``)
+that views react to, instead of polling the database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from core.tasks import TaskCancelled, TaskState
+
+log = logging.getLogger("kith.tasks")
+
+#: Progress signals are throttled to this interval so a tight loop cannot flood the GUI.
+PROGRESS_INTERVAL_S = 0.05
+
+#: Topics of change notices.
+PARTIES, HANDLES, SOURCES, REVIEW = "parties", "handles", "sources", "review"
+ALL_TOPICS = frozenset({PARTIES, HANDLES, SOURCES, REVIEW})
+
+ResultCallback = Callable[[Any], None]
+ErrorCallback = Callable[[BaseException], None]
+ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass(eq=False)
+class TaskHandle:
+    """What the caller keeps of a submitted task: its state (to cancel) and its outcome."""
+
+    id: int
+    name: str
+    write: bool
+    state: TaskState
+    changes: frozenset[str] = frozenset()
+    on_result: ResultCallback | None = None
+    on_error: ErrorCallback | None = None
+    on_progress: ProgressCallback | None = None
+    done: bool = False
+    cancelled_run: bool = False
+    error: BaseException | None = None
+    result: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def cancel(self) -> None:
+        self.state.cancel()
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; worker threads emit these, Qt queues them across threads."""
+
+    done = Signal(int, object)
+    failed = Signal(int, object, str)
+    progress = Signal(int, float, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, handle: TaskHandle, fn: Callable[..., Any], args: tuple, kwargs: dict,
+                 relay: _Relay) -> None:
+        super().__init__()
+        self._handle, self._fn, self._args, self._kwargs = handle, fn, args, kwargs
+        self._relay = relay
+
+    def run(self) -> None:  # noqa: D401 - Qt entry point, on a worker thread
+        handle = self._handle
+        if handle.state.cancelled:
+            self._relay.failed.emit(handle.id, TaskCancelled(), "")
+            return
+        try:
+            result = self._fn(*self._args, state=handle.state, **self._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
+            self._relay.failed.emit(handle.id, exc, traceback.format_exc())
+        else:
+            self._relay.done.emit(handle.id, result)
+
+
+class TaskRunner(QObject):
+    """Runs tasks on worker threads and delivers their outcome on the GUI thread."""
+
+    #: A task was submitted (handle).
+    started = Signal(object)
+    #: A task reported progress (handle, fraction, text).
+    progressed = Signal(object, float, str)
+    #: A task ended, successfully, with an error or cancelled (handle).
+    finished = Signal(object)
+    #: A task failed with an error nobody handled (handle, readable message).
+    error = Signal(object, str)
+    #: Change notice: data under these topics changed.
+    changed = Signal(frozenset)
+
+    def __init__(self, parent: QObject | None = None, read_threads: int = 2) -> None:
+        super().__init__(parent)
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(read_threads)
+        self._writes = QThreadPool(self)
+        self._writes.setMaxThreadCount(1)
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._on_done)
+        self._relay.failed.connect(self._on_failed)
+        self._relay.progress.connect(self._on_progress)
+        self._ids = itertools.count(1)
+        self._live: dict[int, tuple[TaskHandle, _Job]] = {}
+        self._closed = False
+        self._graveyard: list[tuple[float, _Job]] = []
+
+    # -- submitting ---------------------------------------------------------------------
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        name: str = "",
+        write: bool = False,
+        changes: Iterable[str] = (),
+        on_result: ResultCallback | None = None,
+        on_error: ErrorCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        **kwargs: Any,
+    ) -> TaskHandle:
+        """Run ``fn(*args, state=..., **kwargs)`` off the GUI thread.
+
+        ``write`` tasks are serialised on the single writer thread; ``changes`` are the topics
+        announced through :attr:`changed` when the task succeeds (or is cancelled midway: a
+        cancelled write may have committed some batches).
+        """
+        task_id = next(self._ids)
+        last = [0.0]
+
+        def sink(fraction: float, text: str) -> None:
+            now = time.monotonic()
+            if fraction >= 1.0 or now - last[0] >= PROGRESS_INTERVAL_S:
+                last[0] = now
+                self._relay.progress.emit(task_id, fraction, text)
+
+        handle = TaskHandle(task_id, name or getattr(fn, "__name__", "task"), write,
+                            TaskState(sink), frozenset(changes), on_result, on_error,
+                            on_progress)
+        if self._closed:
+            handle.state.cancel()
+        job = _Job(handle, fn, args, kwargs, self._relay)
+        job.setAutoDelete(False)
+        self._live[task_id] = (handle, job)
+        self.started.emit(handle)
+        (self._writes if write else self._reads).start(job)
+        return handle
+
+    @property
+    def running(self) -> list[TaskHandle]:
+        return [h for h, _ in self._live.values()]
+
+    def busy(self) -> bool:
+        return bool(self._live)
+
+    # -- delivery (GUI thread) ----------------------------------------------------------
+    def _pop(self, task_id: int) -> TaskHandle | None:
+        entry = self._live.pop(task_id, None)
+        if entry is None:
+            return None
+        # The worker may still be unwinding run(); keep the runnable alive a little longer
+        # so its C++ side is never freed under a running thread.
+        now = time.monotonic()
+        self._graveyard = [(t, j) for t, j in self._graveyard if now - t < 5.0]
+        self._graveyard.append((now, entry[1]))
+        return entry[0]
+
+    def _on_progress(self, task_id: int, fraction: float, text: str) -> None:
+        entry = self._live.get(task_id)
+        if entry is None:
+            return
+        handle = entry[0]
+        if handle.on_progress is not None:
+            handle.on_progress(fraction, text)
+        self.progressed.emit(handle, fraction, text)
+
+    def _on_done(self, task_id: int, result: Any) -> None:
+        handle = self._pop(task_id)
+        if handle is None:
+            return
+        handle.done, handle.result = True, result
+        try:
+            if handle.on_result is not None:
+                handle.on_result(result)
+        finally:
+            self.finished.emit(handle)
+            if handle.changes:
+                self.changed.emit(handle.changes)
+
+    def _on_failed(self, task_id: int, exc: BaseException, trace: str) -> None:
+        handle = self._pop(task_id)
+        if handle is None:
+            return
+        handle.done, handle.error = True, exc
+        if isinstance(exc, TaskCancelled):
+            handle.cancelled_run = True
+            log.info("task %s cancelled", handle.name)
+        else:
+            log.error("task %s failed: %s\n%s", handle.name, exc, trace)
+        try:
+            if handle.on_error is not None:
+                handle.on_error(exc)
+            elif not handle.cancelled_run:
+                self.error.emit(handle, readable_error(exc))
+        finally:
+            self.finished.emit(handle)
+            if handle.changes and handle.write:
+                # A failed or cancelled write may have committed earlier batches.
+                self.changed.emit(handle.changes)
+
+    # -- shutdown -------------------------------------------------------------------------
+    def cancel_all(self) -> None:
+        for handle, _ in list(self._live.values()):
+            handle.cancel()
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Cancel everything and wait for the workers (window close). True if all stopped."""
+        self._closed = True
+        self.cancel_all()
+        ok = self._writes.waitForDone(timeout_ms)
+        ok = self._reads.waitForDone(timeout_ms) and ok
+        self._live.clear()
+        return ok
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the pools are idle (tests and benchmarks only; never in the GUI)."""
+        ok = self._writes.waitForDone(timeout_ms)
+        return self._reads.waitForDone(timeout_ms) and ok
+
+
+def readable_error(exc: BaseException) -> str:
+    """A message for the owner: the exception's own text, without a traceback."""
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.strerror or text}: {exc.filename}"
+    return text

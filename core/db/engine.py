@@ -1,0 +1,96 @@
+"""Engine and session factory for SQLite (default) and PostgreSQL.
+
+SQLite runs in WAL mode so readers (the GUI's list queries) proceed beside the one writer,
+with foreign keys on and a busy timeout so a second writer waits instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+ENV_DATABASE_URL = "KITH_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def default_database_path() -> Path:
+    """``kith.sqlite`` in the user's data directory (platformdirs), created on demand."""
+    from platformdirs import user_data_path
+
+    return user_data_path("Kith", appauthor=False, ensure_exists=True) / "kith.sqlite"
+
+
+def resolve_database_url(explicit: str | None = None) -> str:
+    """``--database`` beats ``KITH_DATABASE_URL`` beats the default SQLite file.
+
+    A bare file path is accepted and turned into a SQLite URL.
+    """
+    url = explicit or os.environ.get(ENV_DATABASE_URL)
+    if not url:
+        return f"sqlite:///{default_database_path()}"
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://"):
+        # Use psycopg 3, the maintained driver, unless the URL names one.
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with Kith's per-dialect settings."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+@dataclass(slots=True)
+class Database:
+    """An open, migrated database: the engine plus a session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Resolve, connect and (by default) migrate the database to the current schema.
+
+    Raises :class:`core.db.migrate.DatabaseTooNewError` for a database written by a newer Kith.
+    """
+    from core.db.migrate import upgrade_to_head
+
+    resolved = resolve_database_url(url)
+    engine = make_engine(resolved)
+    if migrate:
+        upgrade_to_head(engine)
+    return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

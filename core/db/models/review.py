@@ -1,0 +1,115 @@
+"""Review state: merge suggestions, the owner's decision log, and identity bookkeeping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base, JSONType, UTCDateTime, utcnow
+
+
+class MergeSuggestion(Base):
+    """"These two parties may be the same person", with the score's explanation."""
+
+    __tablename__ = "merge_suggestion"
+    __table_args__ = (
+        UniqueConstraint("party_a_id", "party_b_id"),
+        Index("ix_merge_suggestion_score", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Always party_a_id < party_b_id, so a pair has one row.
+    party_a_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    party_b_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    probability: Mapped[float] = mapped_column(Float)
+    blocking_rule: Mapped[str] = mapped_column(String(128), default="")
+    explanation: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    #: "open", "later", "merged", "rejected".
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    model_version: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Decision(Base):
+    """One owner decision (merge, unmerge, not-same, link confirm/dismiss, shared, disambiguate).
+
+    ``subject`` holds stable keys (provider/account/external ids, handle platform/value) rather
+    than row ids, so a decision survives re-syncs and re-imports; ``snapshot`` holds what undo
+    needs to restore the exact prior state.
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_kind", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64), default="owner")
+    summary: Mapped[str] = mapped_column(String(1024), default="")
+    subject: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class SenderNotice(Base):
+    """"The owner was notified about this unknown sender" (once per handle)."""
+
+    __tablename__ = "sender_notice"
+    __table_args__ = (UniqueConstraint("handle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle_id: Mapped[int] = mapped_column(ForeignKey("handle.id", ondelete="CASCADE"))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="SET NULL"))
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PendingAction(Base):
+    """Something Kith could not do without the owner (e.g. notify a contact with no handle)."""
+
+    __tablename__ = "pending_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MatchKey(Base):
+    """A blocking key of a party ("email:ann@x.org", "name:smith|j"...) for duplicate search.
+
+    Stored so an incremental re-score after a sync finds the candidates of the changed
+    parties with an indexed lookup instead of recomputing every party's keys.
+    """
+
+    __tablename__ = "match_key"
+    __table_args__ = (
+        Index("ix_match_key_key", "key"),
+        Index("ix_match_key_party_id", "party_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    #: "<rule>:<value>"; the rule prefix names the blocking rule that paired two parties.
+    key: Mapped[str] = mapped_column(String(255))
+
+
+class TempContactClaim(Base):
+    """One temporary party per unknown handle: the unique ``handle_id`` makes two concurrent
+    ``create_temp_contact`` calls for the same sender end with one party."""
+
+    __tablename__ = "temp_contact_claim"
+    __table_args__ = (UniqueConstraint("handle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle_id: Mapped[int] = mapped_column(ForeignKey("handle.id", ondelete="CASCADE"))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

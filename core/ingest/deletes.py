@@ -1,0 +1,156 @@
+"""Deletions at the source, under the account's delete policy.
+
+- "archive" (default): the record gets ``deleted_at``; a party left with no live records is
+  flagged for archival review. Nothing is hard-deleted.
+- "mirror": stale records are removed (keep_uids semantics) and the handles they held are
+  re-resolved; a party with local edits, confirmed links or other records survives.
+
+A complete listing that comes back empty from a source that had records is suspect (an
+expired login, an emptied folder on a flaky mount...): it never mass-deletes without the
+owner's explicit confirmation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from core.db.base import utcnow
+from core.db.models import (
+    ActivityEvent,
+    FieldProvenance,
+    Party,
+    PartyHandleLink,
+    SourceAccount,
+    SourceRecord,
+)
+from core.ingest.children import record_handle_ids
+from core.ingest.resolve import drop_unsupported_links, resolve_handles
+from core.ingest.search_index import refresh_search_text
+from core.ingest.sqlutil import chunked
+from core.ingest.stats import IngestStats
+
+
+class SuspectEmptyListingError(RuntimeError):
+    """A source that had records listed none: refuse to delete them all unconfirmed."""
+
+
+def remove_records(
+    session: Session, account: SourceAccount, external_ids: Sequence[str]
+) -> IngestStats:
+    """Apply the account's policy to these records (the source says they are gone)."""
+    stats = IngestStats()
+    if not external_ids:
+        return stats
+    records: list[tuple[int, int | None]] = []
+    for chunk in chunked(list(external_ids), 500):
+        records.extend(
+            session.execute(
+                select(SourceRecord.id, SourceRecord.party_id).where(
+                    SourceRecord.account_id == account.id,
+                    SourceRecord.external_id.in_(chunk),
+                    SourceRecord.deleted_at.is_(None),
+                )
+            ).all()
+        )
+    if not records:
+        return stats
+    now = utcnow()
+    record_ids = [rid for rid, _ in records]
+    party_ids = {pid for _, pid in records if pid is not None}
+    held = record_handle_ids(session, record_ids)
+    session.add_all(
+        ActivityEvent(kind="contact_sync_deleted_source", party_id=pid, source_record_id=rid,
+                      account_id=account.id, payload={"policy": account.delete_policy})
+        for rid, pid in records
+    )
+    session.flush()
+    if account.delete_policy == "mirror":
+        for chunk in chunked(record_ids, 500):
+            session.execute(delete(SourceRecord).where(SourceRecord.id.in_(chunk)))
+    else:
+        for chunk in chunked(record_ids, 500):
+            session.execute(
+                update(SourceRecord).where(SourceRecord.id.in_(chunk)).values(deleted_at=now)
+            )
+    changed_handles: set[int] = set()
+    for pid in party_ids:
+        live = session.scalars(
+            select(SourceRecord.id).where(
+                SourceRecord.party_id == pid, SourceRecord.deleted_at.is_(None)
+            )
+        ).all()
+        if account.delete_policy == "mirror":
+            changed_handles |= drop_unsupported_links(
+                session, pid, held, record_handle_ids(session, live)
+            )
+        if not live:
+            _orphaned(session, pid, account.delete_policy)
+    session.flush()
+    touched = resolve_handles(session, changed_handles | held)
+    remaining = [pid for pid in party_ids | touched if session.get(Party, pid) is not None]
+    refresh_search_text(session, remaining)
+    stats.deleted = len(records)
+    stats.touched_party_ids = set(remaining)
+    return stats
+
+
+def _orphaned(session: Session, party_id: int, policy: str) -> None:
+    """A party whose last live record went away."""
+    party = session.get(Party, party_id)
+    if party is None:
+        return
+    keep = policy != "mirror" or _has_local_state(session, party_id) or party.role == "owner"
+    if keep:
+        party.needs_archival_review = True
+        return
+    has_records = session.scalar(
+        select(func.count()).select_from(SourceRecord).where(SourceRecord.party_id == party_id)
+    )
+    if has_records:
+        party.needs_archival_review = True
+        return
+    session.delete(party)
+
+
+def _has_local_state(session: Session, party_id: int) -> bool:
+    local_field = session.scalar(
+        select(func.count()).select_from(FieldProvenance).where(
+            FieldProvenance.party_id == party_id, FieldProvenance.is_local.is_(True)
+        )
+    )
+    manual_link = session.scalar(
+        select(func.count()).select_from(PartyHandleLink).where(
+            PartyHandleLink.party_id == party_id,
+            (PartyHandleLink.is_confirmed.is_(True)) | (~PartyHandleLink.source.like("source:%")),
+        )
+    )
+    return bool(local_field or manual_link)
+
+
+def apply_complete_listing(
+    session: Session,
+    account_id: int,
+    seen_external_ids: Iterable[str],
+    *,
+    confirm_empty: bool = False,
+) -> IngestStats:
+    """After a full listing: every live record the listing did not contain is gone."""
+    account = session.get(SourceAccount, account_id)
+    if account is None:
+        raise LookupError(f"No source account with id {account_id}")
+    seen = set(seen_external_ids)
+    live = session.scalars(
+        select(SourceRecord.external_id).where(
+            SourceRecord.account_id == account_id, SourceRecord.deleted_at.is_(None)
+        )
+    ).all()
+    if not seen and live and not confirm_empty:
+        raise SuspectEmptyListingError(
+            f"The source '{account.display_name or account.account_id}' listed no contacts, "
+            f"but Kith holds {len(live)} from it. Nothing was deleted; confirm to remove them."
+        )
+    stale = [ext for ext in live if ext not in seen]
+    return remove_records(session, account, stale)

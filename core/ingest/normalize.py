@@ -1,0 +1,115 @@
+"""Normalisation of handle values and text, shared by ingest, lookup and search.
+
+One definition of "the same email/phone" is what makes re-syncs converge and reverse lookups
+find what ingest stored, so every caller goes through these functions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+EMAIL = "email"
+PHONE = "phone"
+
+_SPACE_RE = re.compile(r"\s+")
+_PHONE_KEEP_RE = re.compile(r"[^0-9+*#]")
+_EXTENSION_RE = re.compile(r"(?:;ext=|\s*(?:ext\.?|extension|x|#)\s*)(\d{1,7})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedHandle:
+    """A handle ready to store: ``(platform, value)`` is its identity."""
+
+    platform: str
+    value: str
+    display_value: str
+    is_valid: bool = True
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip diacritics (NFKD, marks removed): "Zoë Ø" -> "zoe ø"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE_RE.sub(" ", stripped.casefold()).strip()
+
+
+def normalize_email(raw: str) -> NormalizedHandle | None:
+    """Trim and case-fold. A value without "@" is still kept (flagged) so nothing is lost."""
+    value = raw.strip().strip("<>").strip()
+    if value.lower().startswith("mailto:"):
+        value = value[7:]
+    if not value:
+        return None
+    folded = value.casefold()
+    valid = "@" in folded and not folded.startswith("@") and not folded.endswith("@")
+    return NormalizedHandle(EMAIL, folded, value, valid)
+
+
+@lru_cache(maxsize=65536)
+def _parse_phone(digits: str, region: str) -> tuple[str, bool]:
+    try:
+        number = phonenumbers.parse(digits, region or None)
+    except phonenumbers.NumberParseException:
+        return digits, False
+    if not phonenumbers.is_possible_number(number):
+        return digits, False
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), True
+
+
+def normalize_phone(raw: str, region: str = "") -> NormalizedHandle | None:
+    """E.164 via ``phonenumbers`` with a default region; the extension is kept as ``;ext=N``.
+
+    A number that is not possible is stored as cleaned text (digits, +, *, #) and flagged
+    invalid, so the owner still sees it and nothing is silently dropped.
+    """
+    text = raw.strip()
+    if text.lower().startswith("tel:"):
+        text = text[4:]
+    if not text:
+        return None
+    extension = ""
+    match = _EXTENSION_RE.search(text)
+    if match and len(_PHONE_KEEP_RE.sub("", text[: match.start()])) >= 5:
+        extension = match.group(1)
+        text = text[: match.start()]
+    cleaned = _PHONE_KEEP_RE.sub("", text)
+    if text.lstrip().startswith("00") and not cleaned.startswith("+"):
+        cleaned = "+" + cleaned.lstrip("0")
+    if not cleaned:
+        return None
+    value, valid = _parse_phone(cleaned, (region or "").upper())
+    if extension:
+        value = f"{value};ext={extension}"
+    return NormalizedHandle(PHONE, value, raw.strip(), valid)
+
+
+def normalize_username(raw: str, platform: str) -> NormalizedHandle | None:
+    """Usernames: trimmed, leading "@" dropped, case-folded (platform handles are
+    case-insensitive on every network Kith knows)."""
+    value = raw.strip()
+    if not value:
+        return None
+    platform = (platform or "username").strip().casefold()
+    folded = value.lstrip("@").casefold()
+    return NormalizedHandle(platform, folded, value, bool(folded))
+
+
+def normalize_handle(platform: str, raw: str, region: str = "") -> NormalizedHandle | None:
+    """Dispatch on the channel type, as reverse lookups and ingest both need."""
+    kind = platform.strip().casefold()
+    if kind in (EMAIL, "mail"):
+        return normalize_email(raw)
+    if kind in (PHONE, "tel", "sms", "whatsapp_phone"):
+        return normalize_phone(raw, region)
+    return normalize_username(raw, kind)
+
+
+def sort_key(family: str, given: str, display: str) -> str:
+    """Ordering key for the contact list: family name first, folded."""
+    key = " ".join(p for p in (family, given) if p) or display
+    return fold(key)[:500]

@@ -1,0 +1,151 @@
+"""The neutral contact model every provider emits.
+
+Every source (vCard file, Google People API, CardDAV) turns what it reads into
+``ParsedContact`` objects; the ingest engine is the one place that writes them to the
+database. Keeping this model plain (dataclasses, str/int only) lets providers run in worker
+processes and lets the engine hash a contact's content deterministically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Name:
+    """Structured name parts; ``full`` is the formatted name the source shows."""
+
+    full: str = ""
+    given: str = ""
+    family: str = ""
+    middle: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(slots=True)
+class ContactValue:
+    """One email, phone, url or username with its label (home, work, mobile, X-ABLabel...)."""
+
+    value: str
+    label: str = ""
+    primary: bool = False
+    #: For usernames/IM: the platform ("telegram", "skype", "twitter"...). Empty otherwise.
+    platform: str = ""
+
+
+@dataclass(slots=True)
+class Address:
+    label: str = ""
+    po_box: str = ""
+    extended: str = ""
+    street: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+    def is_blank(self) -> bool:
+        return not any(
+            (self.po_box, self.extended, self.street, self.locality, self.region,
+             self.postal_code, self.country)
+        )
+
+
+@dataclass(slots=True)
+class Organization:
+    name: str = ""
+    title: str = ""
+    department: str = ""
+
+
+@dataclass(slots=True)
+class DateValue:
+    """A calendar date whose year may be unknown (vCard ``--MM-DD``)."""
+
+    month: int
+    day: int
+    year: int | None = None
+    label: str = ""
+
+    def iso(self) -> str:
+        """``YYYY-MM-DD`` or ``--MM-DD`` when the year is unknown (RFC 6350 style)."""
+        if self.year:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return f"--{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(slots=True)
+class Photo:
+    """A photo either inline (``data`` as bytes) or by reference (``uri``)."""
+
+    data: bytes | None = None
+    mime_type: str = ""
+    uri: str = ""
+
+
+@dataclass(slots=True)
+class ParsedContact:
+    """One contact exactly as one source holds it, in neutral form.
+
+    ``external_id`` is the source's stable key (vCard UID, Google resourceName, CardDAV href).
+    ``etag`` is the source's change marker when it has one; the engine also hashes the content,
+    so a source without etags still gets "unchanged -> no writes".
+    """
+
+    external_id: str | None
+    etag: str = ""
+    name: Name = field(default_factory=Name)
+    nickname: list[str] = field(default_factory=list)
+    emails: list[ContactValue] = field(default_factory=list)
+    phones: list[ContactValue] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    birthdays: list[DateValue] = field(default_factory=list)
+    anniversaries: list[DateValue] = field(default_factory=list)
+    urls: list[ContactValue] = field(default_factory=list)
+    usernames: list[ContactValue] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    notes: str = ""
+    #: Country (ISO 3166 alpha-2) the source says this contact lives in; helps phone parsing.
+    country: str = ""
+    deleted: bool = False
+    #: The source's own representation (vCard text, People API JSON) for audit and re-parse.
+    raw: Any = None
+    #: Earlier external ids of the same record (Google ``previousResourceNames``).
+    previous_external_ids: list[str] = field(default_factory=list)
+
+    def canonical(self) -> dict[str, Any]:
+        """The content that matters for change detection: everything but raw and etag."""
+        data = asdict(self)
+        for key in ("raw", "etag", "previous_external_ids"):
+            data.pop(key, None)
+        for photo in data["photos"]:
+            if photo["data"] is not None:
+                photo["data"] = hashlib.sha256(photo["data"]).hexdigest()
+        return data
+
+    def content_hash(self) -> str:
+        """A stable SHA-256 of :meth:`canonical`; equal content gives an equal hash."""
+        payload = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    @property
+    def display_name(self) -> str:
+        n = self.name
+        if n.full:
+            return n.full
+        parts = [p for p in (n.prefix, n.given, n.middle, n.family, n.suffix) if p]
+        if parts:
+            return " ".join(parts)
+        if self.organizations and self.organizations[0].name:
+            return self.organizations[0].name
+        if self.emails:
+            return self.emails[0].value
+        if self.phones:
+            return self.phones[0].value
+        return ""

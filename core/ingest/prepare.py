@@ -1,0 +1,167 @@
+"""Turn a ParsedContact into what the write path stores: normalised handles and party fields.
+
+Pure functions (no database), so they run anywhere and the engine's batch and single-record
+paths share one definition of "what this contact says".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.ingest.normalize import (
+    NormalizedHandle,
+    fold,
+    normalize_email,
+    normalize_phone,
+    normalize_username,
+    sort_key,
+)
+from core.ingest.parsed import ParsedContact
+
+#: Single-valued party fields a source can supply (each has provenance).
+SOURCE_FIELDS = (
+    "display_name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "name_prefix",
+    "name_suffix",
+    "nickname",
+    "organization",
+    "title",
+    "notes",
+    "birthday",
+    "photo",
+    "primary_email",
+    "primary_phone",
+)
+
+
+@dataclass(slots=True)
+class HandleUse:
+    """One handle as a record lists it."""
+
+    handle: NormalizedHandle
+    label: str = ""
+    is_primary: bool = False
+
+
+@dataclass(slots=True)
+class PreparedContact:
+    contact: ParsedContact
+    content_hash: str
+    handles: list[HandleUse] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    #: Photo bytes travel beside ``fields`` (which holds only a digest, for comparisons).
+    photo: tuple[bytes | None, str, str] | None = None
+
+    @property
+    def match_handles(self) -> list[NormalizedHandle]:
+        """Handles that may attach this record to an existing party, in priority order:
+        the primary email, then valid phones (E.164)."""
+        emails = [u for u in self.handles if u.handle.platform == "email" and u.handle.is_valid]
+        ordered: list[NormalizedHandle] = []
+        if emails:
+            primary = next((u for u in emails if u.is_primary), emails[0])
+            ordered.append(primary.handle)
+        ordered.extend(
+            u.handle for u in self.handles if u.handle.platform == "phone" and u.handle.is_valid
+        )
+        return ordered
+
+
+def _handles(contact: ParsedContact, region: str) -> list[HandleUse]:
+    uses: list[HandleUse] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(h: NormalizedHandle | None, label: str, primary: bool) -> None:
+        if h is None or (h.platform, h.value) in seen:
+            return
+        seen.add((h.platform, h.value))
+        uses.append(HandleUse(h, label, primary))
+
+    for v in contact.emails:
+        add(normalize_email(v.value), v.label, v.primary)
+    phone_region = contact.country or region
+    for v in contact.phones:
+        add(normalize_phone(v.value, phone_region), v.label, v.primary)
+    for v in contact.usernames:
+        add(normalize_username(v.value, v.platform), v.label, v.primary)
+    return uses
+
+
+def _primary(uses: list[HandleUse], platform: str) -> str:
+    candidates = [u for u in uses if u.handle.platform == platform]
+    if not candidates:
+        return ""
+    return next((u for u in candidates if u.is_primary), candidates[0]).handle.value
+
+
+def prepare(contact: ParsedContact, region: str = "") -> PreparedContact:
+    """Normalise once; the engine only ever looks at the result."""
+    uses = _handles(contact, region)
+    name = contact.name
+    org = contact.organizations[0] if contact.organizations else None
+    photo = contact.photos[0] if contact.photos else None
+    photo_digest = ""
+    if photo is not None:
+        if photo.data:
+            photo_digest = "sha256:" + hashlib.sha256(photo.data).hexdigest()
+        elif photo.uri:
+            photo_digest = photo.uri
+    fields: dict[str, Any] = {
+        "display_name": contact.display_name.strip(),
+        "given_name": name.given.strip(),
+        "family_name": name.family.strip(),
+        "middle_name": name.middle.strip(),
+        "name_prefix": name.prefix.strip(),
+        "name_suffix": name.suffix.strip(),
+        "nickname": ", ".join(n.strip() for n in contact.nickname if n.strip()),
+        "organization": org.name.strip() if org else "",
+        "title": org.title.strip() if org else "",
+        "notes": contact.notes.strip(),
+        "birthday": contact.birthdays[0].iso() if contact.birthdays else "",
+        "photo": photo_digest,
+        "primary_email": _primary(uses, "email"),
+        "primary_phone": _primary(uses, "phone"),
+    }
+    return PreparedContact(
+        contact=contact,
+        content_hash=contact.content_hash(),
+        handles=uses,
+        fields=fields,
+        photo=(photo.data, photo.mime_type, photo.uri) if photo else None,
+    )
+
+
+def party_columns(fields: dict[str, Any], photo: tuple[bytes | None, str, str] | None) -> dict:
+    """Party column values for the given derived fields (photo expanded to its columns)."""
+    columns = {k: v for k, v in fields.items() if k != "photo"}
+    if "photo" in fields:
+        data, mime, uri = photo if photo else (None, "", "")
+        columns.update(photo=data, photo_mime=mime or "", photo_uri=uri or "")
+    if {"family_name", "given_name", "display_name"} & fields.keys():
+        columns["sort_name"] = sort_key(
+            fields.get("family_name", ""), fields.get("given_name", ""),
+            fields.get("display_name", ""),
+        )
+    return columns
+
+
+def search_text(fields: dict[str, Any], handle_values: list[str]) -> str:
+    """What search-as-you-type matches: names, nickname, organisation, emails, phones."""
+    parts = [
+        fields.get("display_name", ""),
+        fields.get("given_name", ""),
+        fields.get("family_name", ""),
+        fields.get("nickname", ""),
+        fields.get("organization", ""),
+    ]
+    for value in handle_values:
+        parts.append(value)
+        if value.startswith("+"):
+            digits = value[1:].split(";", 1)[0]
+            parts.append(digits)
+    return fold(" ".join(p for p in parts if p))

@@ -1,0 +1,286 @@
+"""Handle upsert, party-handle links and owner resolution.
+
+A handle's owner is *resolved*, never set directly: among its non-dismissed links, the one
+ordered first by (is_confirmed desc, confidence desc, oldest first). Resolution re-runs only
+for handles whose links changed, and ``party.handle_count`` is recounted for the old and the
+new owner. All functions work set-wise so the bulk ingest path uses them unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from core.db.base import utcnow
+from core.db.models import ActivityEvent, Handle, Party, PartyHandleLink
+from core.ingest.normalize import NormalizedHandle
+from core.ingest.sqlutil import chunked, insert_ignore
+
+#: Confidence a source's own listing gives a link, by platform: phones are shared more often.
+SOURCE_CONFIDENCE = {"email": 0.9, "phone": 0.8}
+DEFAULT_SOURCE_CONFIDENCE = 0.85
+INVALID_VALUE_CONFIDENCE = 0.5
+
+
+def source_confidence(handle: NormalizedHandle) -> float:
+    if not handle.is_valid:
+        return INVALID_VALUE_CONFIDENCE
+    return SOURCE_CONFIDENCE.get(handle.platform, DEFAULT_SOURCE_CONFIDENCE)
+
+
+def upsert_handles(
+    session: Session, handles: Iterable[NormalizedHandle]
+) -> dict[tuple[str, str], int]:
+    """Insert missing handles (race-safe: ON CONFLICT DO NOTHING) and return their ids."""
+    wanted: dict[tuple[str, str], NormalizedHandle] = {}
+    for h in handles:
+        wanted.setdefault((h.platform, h.value), h)
+    ids = lookup_handle_ids(session, wanted.keys())
+    missing = [h for key, h in wanted.items() if key not in ids]
+    if missing:
+        now = utcnow()
+        insert_ignore(
+            session,
+            Handle,
+            [
+                {
+                    "platform": h.platform,
+                    "value": h.value,
+                    "display_value": h.display_value,
+                    "is_valid": h.is_valid,
+                    "is_shared": False,
+                    "is_secured": False,
+                    "created_at": now,
+                }
+                for h in missing
+            ],
+            ["platform", "value"],
+        )
+        ids.update(lookup_handle_ids(session, [(h.platform, h.value) for h in missing]))
+    return ids
+
+
+def lookup_handle_ids(
+    session: Session, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    by_platform: dict[str, list[str]] = {}
+    for platform, value in keys:
+        by_platform.setdefault(platform, []).append(value)
+    found: dict[tuple[str, str], int] = {}
+    for platform, values in by_platform.items():
+        for chunk in chunked(values, 500):
+            rows = session.execute(
+                select(Handle.id, Handle.value).where(
+                    Handle.platform == platform, Handle.value.in_(chunk)
+                )
+            )
+            for hid, value in rows:
+                found[(platform, value)] = hid
+    return found
+
+
+@dataclass(slots=True)
+class LinkSpec:
+    party_id: int
+    handle_id: int
+    confidence: float
+    source: str
+    label: str = ""
+    is_primary: bool = False
+
+
+def ensure_links(session: Session, links: Sequence[LinkSpec]) -> set[int]:
+    """Create links that do not exist yet; an existing (party, handle) pair keeps its
+    confidence, source and dismissed state. Returns handle ids that gained a link."""
+    if not links:
+        return set()
+    wanted = {(spec.party_id, spec.handle_id): spec for spec in links}
+    existing: set[tuple[int, int]] = set()
+    party_ids = sorted({pid for pid, _ in wanted})
+    for chunk in chunked(party_ids, 500):
+        existing.update(
+            session.execute(
+                select(PartyHandleLink.party_id, PartyHandleLink.handle_id).where(
+                    PartyHandleLink.party_id.in_(chunk)
+                )
+            ).all()
+        )
+    now = utcnow()
+    rows = [
+        {
+            "party_id": spec.party_id,
+            "handle_id": spec.handle_id,
+            "confidence": spec.confidence,
+            "source": spec.source,
+            "is_confirmed": False,
+            "is_dismissed": False,
+            "is_primary": spec.is_primary,
+            "label": spec.label,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for key, spec in wanted.items()
+        if key not in existing
+    ]
+    insert_ignore(session, PartyHandleLink, rows, ["party_id", "handle_id"])
+    return {row["handle_id"] for row in rows}
+
+
+def resolve_handles(session: Session, handle_ids: Iterable[int]) -> set[int]:
+    """Recompute the owner of each handle; return the party ids whose handle_count changed
+    (already recounted)."""
+    ids = sorted(set(handle_ids))
+    if not ids:
+        return set()
+    touched_parties: set[int] = set()
+    for chunk in chunked(ids, 500):
+        current = dict(
+            session.execute(select(Handle.id, Handle.party_id).where(Handle.id.in_(chunk))).all()
+        )
+        best: dict[int, int | None] = {hid: None for hid in chunk}
+        links = session.execute(
+            select(PartyHandleLink.handle_id, PartyHandleLink.party_id)
+            .join(Party, Party.id == PartyHandleLink.party_id)
+            .where(
+                PartyHandleLink.handle_id.in_(chunk),
+                PartyHandleLink.is_dismissed.is_(False),
+                Party.merged_into_id.is_(None),
+            )
+            .order_by(
+                PartyHandleLink.handle_id,
+                PartyHandleLink.is_confirmed.desc(),
+                PartyHandleLink.confidence.desc(),
+                PartyHandleLink.created_at.asc(),
+                PartyHandleLink.id.asc(),
+            )
+        )
+        seen: set[int] = set()
+        for hid, pid in links:
+            if hid not in seen:
+                seen.add(hid)
+                best[hid] = pid
+        changes: dict[int | None, list[int]] = {}
+        for hid, owner in best.items():
+            old = current.get(hid)
+            if old != owner:
+                changes.setdefault(owner, []).append(hid)
+                if old is not None:
+                    touched_parties.add(old)
+                if owner is not None:
+                    touched_parties.add(owner)
+        for owner, hids in changes.items():
+            session.execute(update(Handle).where(Handle.id.in_(hids)).values(party_id=owner))
+    recount_handles(session, touched_parties)
+    return touched_parties
+
+
+def recount_handles(session: Session, party_ids: Iterable[int]) -> None:
+    """``party.handle_count`` = number of handles the party resolves as owner of."""
+    ids = sorted(set(party_ids))
+    for chunk in chunked(ids, 500):
+        counts = dict(
+            session.execute(
+                select(Handle.party_id, func.count())
+                .where(Handle.party_id.in_(chunk))
+                .group_by(Handle.party_id)
+            ).all()
+        )
+        by_count: dict[int, list[int]] = {}
+        for pid in chunk:
+            by_count.setdefault(counts.get(pid, 0), []).append(pid)
+        for count, pids in by_count.items():
+            session.execute(update(Party).where(Party.id.in_(pids)).values(handle_count=count))
+
+
+def contested_handle_ids(session: Session, handle_ids: Iterable[int]) -> set[int]:
+    """Handles with two or more live (non-dismissed) links: never auto-merge on them."""
+    ids = list(set(handle_ids))
+    found: set[int] = set()
+    for chunk in chunked(ids, 500):
+        rows = session.execute(
+            select(PartyHandleLink.handle_id)
+            .where(PartyHandleLink.handle_id.in_(chunk), PartyHandleLink.is_dismissed.is_(False))
+            .group_by(PartyHandleLink.handle_id)
+            .having(func.count() > 1)
+        )
+        found.update(r[0] for r in rows)
+    return found
+
+
+def _link(session: Session, handle_id: int, party_id: int) -> PartyHandleLink:
+    link = session.scalar(
+        select(PartyHandleLink).where(
+            PartyHandleLink.handle_id == handle_id, PartyHandleLink.party_id == party_id
+        )
+    )
+    if link is None:
+        if session.get(Handle, handle_id) is None or session.get(Party, party_id) is None:
+            raise LookupError(f"No handle {handle_id} or no party {party_id}")
+        link = PartyHandleLink(
+            party_id=party_id, handle_id=handle_id, confidence=1.0, source="manual"
+        )
+        session.add(link)
+    return link
+
+
+def confirm_link(session: Session, handle_id: int, party_id: int) -> int | None:
+    """The owner says: this handle belongs to this party. Returns the new resolved owner."""
+    link = _link(session, handle_id, party_id)
+    link.is_confirmed = True
+    link.is_dismissed = False
+    link.updated_at = utcnow()
+    session.add(ActivityEvent(kind="link_confirmed", party_id=party_id,
+                              payload={"handle_id": handle_id}))
+    session.flush()
+    resolve_handles(session, [handle_id])
+    return session.scalar(select(Handle.party_id).where(Handle.id == handle_id))
+
+
+def dismiss_link(session: Session, handle_id: int, party_id: int) -> int | None:
+    """The owner says: this handle is NOT this party's. Remembered across re-syncs."""
+    link = _link(session, handle_id, party_id)
+    link.is_dismissed = True
+    link.is_confirmed = False
+    link.updated_at = utcnow()
+    session.add(ActivityEvent(kind="link_dismissed", party_id=party_id,
+                              payload={"handle_id": handle_id}))
+    session.flush()
+    resolve_handles(session, [handle_id])
+    return session.scalar(select(Handle.party_id).where(Handle.id == handle_id))
+
+
+def set_link_state(
+    session: Session, handle_id: int, party_id: int, *, confirmed: bool, dismissed: bool
+) -> None:
+    """Restore a link's verdict exactly (used when a decision is revoked)."""
+    session.execute(
+        update(PartyHandleLink)
+        .where(and_(PartyHandleLink.handle_id == handle_id, PartyHandleLink.party_id == party_id))
+        .values(is_confirmed=confirmed, is_dismissed=dismissed, updated_at=utcnow())
+    )
+    resolve_handles(session, [handle_id])
+
+
+def drop_unsupported_links(
+    session: Session, party_id: int, handle_ids: Iterable[int], supported: set[int]
+) -> set[int]:
+    """Remove source-made links of ``party_id`` to handles no live record of it holds any more.
+
+    Confirmed, dismissed (a remembered verdict) and manual links stay.
+    """
+    stale = [hid for hid in set(handle_ids) if hid not in supported]
+    if not stale:
+        return set()
+    result = session.execute(
+        delete(PartyHandleLink).where(
+            PartyHandleLink.party_id == party_id,
+            PartyHandleLink.handle_id.in_(stale),
+            PartyHandleLink.is_confirmed.is_(False),
+            PartyHandleLink.is_dismissed.is_(False),
+            PartyHandleLink.source.like("source:%"),
+        )
+    )
+    return set(stale) if result.rowcount else set()

@@ -1,0 +1,64 @@
+"""ParsedContact <-> JSON-able dict, for ``source_record.data`` and for worker processes.
+
+Unlike ``ParsedContact.canonical()`` (which digests photos for hashing), this keeps photo
+bytes (base64) so a record can be re-derived exactly, e.g. when the owner takes a source
+value back or a merge is undone.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict
+from typing import Any
+
+from core.ingest.parsed import (
+    Address,
+    ContactValue,
+    DateValue,
+    Name,
+    Organization,
+    ParsedContact,
+    Photo,
+)
+
+
+def contact_to_data(contact: ParsedContact) -> dict[str, Any]:
+    data = asdict(contact)
+    data.pop("raw", None)
+    for photo in data["photos"]:
+        if photo["data"] is not None:
+            photo["data"] = base64.b64encode(photo["data"]).decode("ascii")
+    return data
+
+
+def contact_from_data(data: dict[str, Any]) -> ParsedContact:
+    photos = []
+    for p in data.get("photos", []):
+        raw = p.get("data")
+        photos.append(
+            Photo(
+                data=base64.b64decode(raw) if isinstance(raw, str) and raw else None,
+                mime_type=p.get("mime_type", ""),
+                uri=p.get("uri", ""),
+            )
+        )
+    return ParsedContact(
+        external_id=data.get("external_id"),
+        etag=data.get("etag", ""),
+        name=Name(**data.get("name", {})),
+        nickname=list(data.get("nickname", [])),
+        emails=[ContactValue(**v) for v in data.get("emails", [])],
+        phones=[ContactValue(**v) for v in data.get("phones", [])],
+        addresses=[Address(**v) for v in data.get("addresses", [])],
+        organizations=[Organization(**v) for v in data.get("organizations", [])],
+        birthdays=[DateValue(**v) for v in data.get("birthdays", [])],
+        anniversaries=[DateValue(**v) for v in data.get("anniversaries", [])],
+        urls=[ContactValue(**v) for v in data.get("urls", [])],
+        usernames=[ContactValue(**v) for v in data.get("usernames", [])],
+        photos=photos,
+        groups=list(data.get("groups", [])),
+        notes=data.get("notes", ""),
+        country=data.get("country", ""),
+        deleted=bool(data.get("deleted", False)),
+        previous_external_ids=list(data.get("previous_external_ids", [])),
+    )

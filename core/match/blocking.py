@@ -1,0 +1,88 @@
+"""Blocking: which pairs of parties are worth comparing at all.
+
+Several strict rules are OR-ed; each produces keys, and two parties sharing a key form a
+candidate pair that remembers the rule(s) that paired them. No all-pairs comparison is ever
+made: a pair that shares no key is never scored. Keys of oversized blocks (a common surname
+with a common initial, an office switchboard) are skipped, since a block of thousands says
+nothing about any one pair and would swamp the review list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from core.match.features import PartyFeatures
+from core.match.names import formal_given, phonetic_key
+from core.match.values import is_role_email
+
+#: Rules in priority order; the first rule of a pair is the one shown as "paired by".
+RULES: tuple[tuple[str, str], ...] = (
+    ("em", "same_email"),
+    ("ph", "same_phone"),
+    ("fn", "full_name_any_order"),
+    ("fi", "family_name_and_first_initial"),
+    ("py", "phonetic_family_and_birth_year"),
+    ("pg", "phonetic_family_and_given_name"),
+    ("og", "organisation_and_given_name"),
+)
+RULE_NAMES = dict(RULES)
+_RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
+
+#: Largest block whose pairs are compared; bigger blocks are skipped for that rule only.
+MAX_BLOCK_SIZE = 50
+_MAX_KEY = 250
+
+
+def party_keys(f: PartyFeatures) -> set[str]:
+    """The blocking keys of one party ("<rule code>:<value>")."""
+    keys: set[str] = set()
+    for email in f.emails:
+        if not is_role_email(email):
+            keys.add("em:" + email)
+    for phone in f.phones:
+        keys.add("ph:" + phone)
+    name = f.name
+    formal = formal_given(name.given) if name.given else ""
+    if formal and name.family:
+        keys.add("fn:" + " ".join(sorted((formal, name.family))))
+    if name.family and name.given:
+        keys.add(f"fi:{name.family}|{formal[:1]}")
+    sound = phonetic_key(name.family)
+    if sound:
+        for year in sorted({y for y, _, _ in f.birthdays if y}):
+            keys.add(f"py:{sound}|{year}")
+        if formal:
+            keys.add(f"pg:{sound}|{formal}")
+    if f.organization and formal:
+        keys.add(f"og:{f.organization}|{formal}")
+    return {k[:_MAX_KEY] for k in keys}
+
+
+def rule_of(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
+def pairs_from_blocks(
+    blocks: Mapping[str, Iterable[int]], only: set[int] | None = None
+) -> dict[tuple[int, int], list[str]]:
+    """Candidate pairs (a < b) with the rule codes that paired them, in priority order.
+
+    With ``only``, just the pairs that involve at least one of those parties (incremental).
+    """
+    pairs: dict[tuple[int, int], set[str]] = {}
+    for key, members in blocks.items():
+        ids = sorted(set(members))
+        if len(ids) < 2 or len(ids) > MAX_BLOCK_SIZE:
+            continue
+        code = rule_of(key)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                if only is not None and a not in only and b not in only:
+                    continue
+                pairs.setdefault((a, b), set()).add(code)
+    return {pair: sorted(codes, key=_RULE_ORDER.__getitem__) for pair, codes in pairs.items()}
+
+
+def rule_label(codes: Iterable[str]) -> str:
+    """Human-readable rule names, comma-joined (what the suggestion stores)."""
+    return ",".join(RULE_NAMES.get(c, c) for c in codes)

@@ -1,0 +1,184 @@
+"""Stored duplicate suggestions, built from scratch or kept current incrementally.
+
+``refresh_suggestions(session)`` rebuilds every party's blocking keys and scores every
+candidate pair; ``refresh_suggestions(session, party_ids)`` (after an import or a sync: pass
+``IngestStats.touched_party_ids``) re-keys and re-scores only pairs involving those parties,
+finding their partners through the stored keys. A pair the owner rejected is never suggested
+again (also after a re-import: the decision names stable keys), pairs already merged stay
+merged, and "later" keeps its status while its score follows the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.db.base import utcnow
+from core.db.models import Decision, MatchKey, MergeSuggestion
+from core.ingest.sqlutil import chunked, insert_many
+from core.match.blocking import pairs_from_blocks, party_keys, rule_label
+from core.match.compare import Level, PairScore, compare_all, explain, score_of, score_pair
+from core.match.features import PartyFeatures, load_features
+from core.match.stable_keys import resolve_party_key
+from core.match.weights import MODEL_VERSION, STORE_MIN_SCORE, probability
+
+Pair = tuple[int, int]
+
+
+def rejected_pairs(session: Session) -> set[Pair]:
+    """Pairs the owner said are not the same person (by row status and by standing
+    decisions resolved to today's party ids)."""
+    pairs: set[Pair] = set(
+        session.execute(
+            select(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id)
+            .where(MergeSuggestion.status == "rejected")
+        ).tuples()
+    )
+    decisions = session.scalars(
+        select(Decision).where(Decision.kind == "not_duplicate", Decision.revoked_at.is_(None))
+    ).all()
+    for decision in decisions:
+        left = resolve_party_key(session, decision.subject.get("a", {}))
+        right = resolve_party_key(session, decision.subject.get("b", {}))
+        for x in left:
+            for y in right:
+                if x != y:
+                    pairs.add((min(x, y), max(x, y)))
+    return pairs
+
+
+def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None) -> int:
+    """Re-score (all, or only the given parties' pairs); return how many open or "later"
+    suggestions were written."""
+    if party_ids is None:
+        feats = load_features(session)
+        keys = {pid: party_keys(f) for pid, f in feats.items()}
+        session.execute(delete(MatchKey))
+        _insert_keys(session, keys)
+        blocks: dict[str, list[int]] = {}
+        for pid, ks in keys.items():
+            for k in ks:
+                blocks.setdefault(k, []).append(pid)
+        candidates = pairs_from_blocks(blocks)
+        scope: set[int] | None = None
+    else:
+        scope = set(party_ids)
+        if not scope:
+            return 0
+        feats = load_features(session, scope)
+        keys = {pid: party_keys(f) for pid, f in feats.items()}
+        for chunk in chunked(sorted(scope), 500):
+            session.execute(delete(MatchKey).where(MatchKey.party_id.in_(chunk)))
+        _insert_keys(session, keys)
+        blocks = _blocks_for(session, {k for ks in keys.values() for k in ks})
+        candidates = pairs_from_blocks(blocks, only=set(feats))
+        partners = {p for pair in candidates for p in pair} - set(feats)
+        feats.update(load_features(session, partners))
+    rejected = rejected_pairs(session)
+    scored: dict[Pair, tuple[float, list[Level], list[str]]] = {}
+    for pair, rules in candidates.items():
+        if pair in rejected:
+            continue
+        a, b = feats.get(pair[0]), feats.get(pair[1])
+        if a is None or b is None:
+            continue
+        levels = compare_all(a, b)
+        score = score_of(levels)
+        if score >= STORE_MIN_SCORE:
+            scored[pair] = (score, levels, rules)
+    return _store(session, scored, scope)
+
+
+def _insert_keys(session: Session, keys: dict[int, set[str]]) -> None:
+    """Core executemany (no ORM bookkeeping): a full refresh writes ~6 keys per party."""
+    rows = [{"party_id": pid, "key": k} for pid in sorted(keys) for k in sorted(keys[pid])]
+    table = MatchKey.__table__
+    for chunk in chunked(rows, 5000):
+        session.execute(table.insert(), list(chunk))
+
+
+def _blocks_for(session: Session, keys: set[str]) -> dict[str, list[int]]:
+    blocks: dict[str, list[int]] = {}
+    for chunk in chunked(sorted(keys), 500):
+        for pid, key in session.execute(
+            select(MatchKey.party_id, MatchKey.key).where(MatchKey.key.in_(chunk))
+        ):
+            blocks.setdefault(key, []).append(pid)
+    return blocks
+
+
+def _existing(session: Session, scope: set[int] | None) -> dict[Pair, tuple[int, str]]:
+    stmt = select(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.id,
+                  MergeSuggestion.status)
+    found: dict[Pair, tuple[int, str]] = {}
+    if scope is None:
+        for a, b, sid, status in session.execute(stmt):
+            found[(a, b)] = (sid, status)
+        return found
+    for chunk in chunked(sorted(scope), 500):
+        rows = session.execute(stmt.where(or_(MergeSuggestion.party_a_id.in_(chunk),
+                                              MergeSuggestion.party_b_id.in_(chunk))))
+        for a, b, sid, status in rows:
+            found[(a, b)] = (sid, status)
+    return found
+
+
+def _values(score: float, levels: list[Level], rules: list[str]) -> dict[str, Any]:
+    return {
+        "score": score,
+        "probability": round(probability(score), 6),
+        "blocking_rule": rule_label(rules)[:128],
+        "explanation": [item.as_dict() for item in explain(levels)],
+        "model_version": MODEL_VERSION,
+    }
+
+
+def _store(session: Session, scored: dict[Pair, tuple[float, list[Level], list[str]]],
+           scope: set[int] | None) -> int:
+    now = utcnow()
+    existing = _existing(session, scope)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for pair, (score, levels, rules) in sorted(scored.items()):
+        row = existing.get(pair)
+        if row is None:
+            inserts.append({"party_a_id": pair[0], "party_b_id": pair[1], "status": "open",
+                            "created_at": now, "updated_at": now,
+                            **_values(score, levels, rules)})
+        elif row[1] in ("open", "later"):
+            updates.append({"id": row[0], "updated_at": now, **_values(score, levels, rules)})
+    stale = [sid for pair, (sid, status) in existing.items()
+             if status in ("open", "later") and pair not in scored]
+    for chunk in chunked(stale, 500):
+        session.execute(delete(MergeSuggestion).where(MergeSuggestion.id.in_(chunk)))
+    if updates:
+        session.execute(update(MergeSuggestion), updates)
+    insert_many(session, MergeSuggestion, inserts)
+    session.flush()
+    return len(inserts) + len(updates)
+
+
+def set_pair_status(session: Session, a: int, b: int, status: str) -> None:
+    """Set (creating if needed) the suggestion row of a pair to a status."""
+    lo, hi = min(a, b), max(a, b)
+    row = session.scalar(select(MergeSuggestion).where(
+        MergeSuggestion.party_a_id == lo, MergeSuggestion.party_b_id == hi))
+    if row is None:
+        row = MergeSuggestion(party_a_id=lo, party_b_id=hi, score=0.0, probability=0.0,
+                              blocking_rule="", explanation=[], status=status,
+                              model_version=MODEL_VERSION)
+        session.add(row)
+    row.status = status
+    row.updated_at = utcnow()
+    session.flush()
+
+
+def score_parties(session: Session, a: int, b: int) -> PairScore:
+    """Score any two parties on demand (the detail view's "compare" button)."""
+    feats: dict[int, PartyFeatures] = load_features(session, [a, b])
+    if a not in feats or b not in feats:
+        raise LookupError(f"Contacts {a} and {b} cannot be compared (missing or merged)")
+    return score_pair(feats[min(a, b)], feats[max(a, b)])

@@ -1,0 +1,329 @@
+"""One vCard (2.1, 3.0 or 4.0) -> one :class:`ParsedContact`.
+
+vobject does the line-level work (unfolding, vCard 2.1 quoted-printable soft breaks and
+``CHARSET`` decoding, parameter and group parsing) via ``getLogicalLines`` and
+``textLineToContentLine``. We deliberately do *not* use ``vobject.readOne``'s value behaviours:
+its text decoding keeps only the first value of ``NICKNAME:a,b`` and cuts ``data:`` URIs at
+their comma. Values are therefore unescaped and split here, per property.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import quopri
+import re
+from dataclasses import dataclass, field
+
+from vobject.base import ParseError, getLogicalLines, parseLine
+
+from core.ingest.parsed import (
+    Address,
+    ContactValue,
+    DateValue,
+    Name,
+    Organization,
+    ParsedContact,
+)
+from core.sync.providers.vcard import social
+from core.sync.providers.vcard.values import (
+    components,
+    first,
+    is_preferred,
+    label_from_ablabel,
+    label_from_types,
+    parse_date,
+    parse_photo,
+    text_list,
+    type_values,
+    unescape,
+)
+
+#: Prefix of the external id given to a card without UID (see :func:`derive_external_id`).
+DERIVED_ID_PREFIX = "vcard-derived:"
+#: Parameter the writer puts on FN when the contact had no formatted name of its own.
+DERIVED_FN_PARAM = "X-KITH-DERIVED"
+#: Property carrying ``ParsedContact.country`` when it differs from the address-derived value.
+COUNTRY_PROPERTY = "X-KITH-COUNTRY"
+
+_ANNIVERSARY_PROPS = {"ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY",
+                      "X-MS-ANNIVERSARY"}
+
+
+class CardParseError(ValueError):
+    """The card cannot be read at all; the message is the reason shown to the owner.
+
+    ``line_in_card`` (1-based) is the offending line within the card, when known, so the file
+    reader can point at the exact line of the file.
+    """
+
+    def __init__(self, reason: str, line_in_card: int | None = None) -> None:
+        super().__init__(reason)
+        self.line_in_card = line_in_card
+
+
+@dataclass(slots=True)
+class _Line:
+    name: str
+    group: str
+    params: dict[str, list[str]]
+    singles: list[str]
+    value: str
+
+
+@dataclass(slots=True)
+class _State:
+    contact: ParsedContact
+    warnings: list[str] = field(default_factory=list)
+    org_by_group: dict[str, Organization] = field(default_factory=dict)
+    org_slots: list[Organization] = field(default_factory=list)
+    titles_seen: int = 0
+    orgs_seen: int = 0
+    explicit_country: str | None = None
+    apple_countries: list[str] = field(default_factory=list)
+
+
+def _decode_qp(value: str, charset: str) -> str:
+    """vCard 2.1 QUOTED-PRINTABLE in the declared CHARSET (UTF-8 if none), leniently."""
+    raw = quopri.decodestring(value.encode("utf-8"))
+    for name in (charset or "utf-8", "utf-8"):
+        try:
+            return raw.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("cp1252", "replace")
+
+
+def _content_line(text: str, number: int, may_be_qp: bool) -> _Line:
+    """vobject's line grammar (``parseLine``) without its ``ContentLine`` object.
+
+    ``ContentLine.__init__`` costs more than everything else per line (attribute hooks), and we
+    only need its parameter table and QP decoding, which are reproduced here.
+    """
+    name, raw_params, value, group = parseLine(text, number)
+    params: dict[str, list[str]] = {}
+    singles: list[str] = []
+    for entry in raw_params:
+        if len(entry) == 1:
+            singles.append(entry[0])
+        else:
+            params.setdefault(entry[0].upper(), []).extend(entry[1:])
+    if not may_be_qp:
+        return _Line(name.upper(), (group or "").lower(), params, singles, value)
+    qp = False
+    encodings = params.get("ENCODING")
+    if encodings and any(e.upper() == "QUOTED-PRINTABLE" for e in encodings):
+        qp = True
+        params["ENCODING"] = [e for e in encodings if e.upper() != "QUOTED-PRINTABLE"]
+        if not params["ENCODING"]:
+            del params["ENCODING"]
+    if any(s.upper() == "QUOTED-PRINTABLE" for s in singles):
+        qp = True
+        singles = [s for s in singles if s.upper() != "QUOTED-PRINTABLE"]
+    if qp:
+        value = _decode_qp(value, first(params, "CHARSET"))
+    return _Line(name.upper(), (group or "").lower(), params, singles, value)
+
+
+def _read_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    # QP soft line breaks need vobject's slower line-by-line reader; most cards have none.
+    qp = "QUOTED-PRINTABLE" in text.upper()
+    for logical, number in getLogicalLines(io.StringIO(text), allowQP=qp):
+        try:
+            lines.append(_content_line(logical, number, qp))
+        except ParseError as exc:
+            snippet = logical[:60].replace("\n", " ")
+            raise CardParseError(f"unreadable property line {snippet!r}", number) from exc
+    return lines
+
+
+def _label(line: _Line, group_labels: dict[str, str], use_types: bool = True,
+           types: list[str] | None = None) -> str:
+    if line.group and line.group in group_labels:
+        return group_labels[line.group]
+    if not use_types:
+        return ""
+    return label_from_types(type_values(line.params, line.singles) if types is None else types)
+
+
+def _value(line: _Line, labels: dict[str, str], text: str, platform: str = "",
+           use_types: bool = True) -> ContactValue:
+    types = type_values(line.params, line.singles)
+    return ContactValue(value=text, label=_label(line, labels, use_types, types),
+                        primary=is_preferred(line.params, types), platform=platform)
+
+
+def _org_slot(state: _State, group: str, is_title: bool) -> Organization:
+    if group:
+        org = state.org_by_group.get(group)
+        if org is None:
+            org = state.org_by_group[group] = Organization()
+            state.contact.organizations.append(org)
+        return org
+    index = state.titles_seen if is_title else state.orgs_seen
+    if is_title:
+        state.titles_seen += 1
+    else:
+        state.orgs_seen += 1
+    if index < len(state.org_slots):
+        return state.org_slots[index]
+    org = Organization()
+    state.org_slots.append(org)
+    state.contact.organizations.append(org)
+    return org
+
+
+def _apply(state: _State, line: _Line, labels: dict[str, str]) -> None:
+    c = state.contact
+    name, value = line.name, line.value
+    if name == "FN":
+        if not c.name.full and DERIVED_FN_PARAM not in line.params:
+            c.name.full = unescape(value).strip()
+    elif name == "N":
+        family, given, middle, prefix, suffix = components(value, 5)[:5]
+        c.name.family, c.name.given, c.name.middle = family, given, middle
+        c.name.prefix, c.name.suffix = prefix, suffix
+    elif name == "NICKNAME":
+        c.nickname.extend(text_list(value))
+    elif name in ("EMAIL", "TEL", "URL"):
+        text = unescape(value).strip()
+        for scheme in ("mailto:", "tel:"):
+            if text.lower().startswith(scheme):
+                text = text[len(scheme):]
+        if text:
+            target = {"EMAIL": c.emails, "TEL": c.phones, "URL": c.urls}[name]
+            target.append(_value(line, labels, text))
+    elif name == "ADR":
+        parts = components(value, 7)
+        address = Address(_label(line, labels), *parts[:7])
+        if not address.is_blank():
+            c.addresses.append(address)
+    elif name == "ORG":
+        parts = components(value, 1)
+        if any(parts):
+            org = _org_slot(state, line.group, is_title=False)
+            org.name = parts[0]
+            org.department = ", ".join(p for p in parts[1:] if p)
+    elif name == "TITLE":
+        title = unescape(value).strip()
+        if title:
+            _org_slot(state, line.group, is_title=True).title = title
+    elif name == "BDAY":
+        _add_date(state, c.birthdays, line, labels.get(line.group, ""))
+    elif name in _ANNIVERSARY_PROPS:
+        _add_date(state, c.anniversaries, line, labels.get(line.group, ""))
+    elif name == "X-ABDATE":
+        label = labels.get(line.group, "")
+        _add_date(state, c.anniversaries, line, "" if label.lower() == "anniversary" else label)
+    elif name == "PHOTO":
+        try:
+            photo = parse_photo(value, line.params, line.singles)
+        except ValueError as exc:
+            state.warnings.append(f"photo ignored: {exc}")
+            return
+        if photo.data or photo.uri:
+            c.photos.append(photo)
+    elif name == "CATEGORIES":
+        for group in text_list(value):
+            if group not in c.groups:
+                c.groups.append(group)
+    elif name == "NOTE":
+        note = unescape(value).replace("\r\n", "\n").replace("\r", "\n")
+        c.notes = f"{c.notes}\n\n{note}" if c.notes else note
+    elif name == "UID":
+        c.external_id = c.external_id or unescape(value).strip() or None
+    elif name == "X-ABADR":
+        code = unescape(value).strip()
+        if len(code) == 2 and code.isalpha():
+            state.apple_countries.append(code.upper())
+    elif name == COUNTRY_PROPERTY:
+        state.explicit_country = unescape(value).strip().upper()
+    else:
+        _apply_username(state, line, labels)
+
+
+def _apply_username(state: _State, line: _Line, labels: dict[str, str]) -> None:
+    name = line.name
+    if name == "IMPP":
+        platform, user = social.parse_impp(line.value, line.params)
+        use_types = True
+    elif name in ("X-SOCIALPROFILE", "SOCIALPROFILE"):
+        platform, user = social.parse_social_profile(line.value, line.params)
+        use_types = False
+    elif name in social.X_PROPERTY_PLATFORMS:
+        platform, user = social.parse_x_property(name, line.value)
+        use_types = True
+    else:
+        return
+    if user:
+        state.contact.usernames.append(_value(line, labels, user, platform, use_types))
+
+
+def _add_date(state: _State, target: list[DateValue], line: _Line, label: str) -> None:
+    date = parse_date(unescape(line.value), line.params, label)
+    if date is None:
+        if line.value.strip():
+            state.warnings.append(f"{line.name} {line.value.strip()[:30]!r} is not a date")
+        return
+    target.append(date)
+
+
+def derive_country(addresses: list[Address]) -> str:
+    """ISO alpha-2 code of the first address whose country is written as two letters."""
+    for address in addresses:
+        country = address.country.strip()
+        if len(country) == 2 and country.isascii() and country.isalpha():
+            return country.upper()
+    return ""
+
+
+def derive_external_id(contact: ParsedContact, card_text: str) -> str:
+    """A stable id for a card without UID (phone exports often omit it).
+
+    Built from the case-folded, whitespace-collapsed display name plus the first email (or,
+    failing that, the first phone's digits), so re-importing the same person from a fresh
+    export converges on the same source record even when the card's other lines changed. Only
+    when none of these exist is the card text itself hashed. Two UID-less cards with the same
+    name and first email/phone in one file are told apart by the file reader (``#2``, ``#3``).
+    """
+    name = " ".join(contact.display_name.casefold().split())
+    handle = ""
+    if contact.emails:
+        handle = contact.emails[0].value.strip().casefold()
+    elif contact.phones:
+        handle = re.sub(r"[^\d+]", "", contact.phones[0].value)
+    if name or handle:
+        key = f"{name}\x1f{handle}"
+    else:
+        key = "\n".join(line.strip() for line in card_text.splitlines() if line.strip())
+    return DERIVED_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def parse_card(text: str) -> tuple[ParsedContact, list[str]]:
+    """Parse one card's text; returns the contact and non-fatal warnings.
+
+    Raises :class:`CardParseError` when the card cannot be read (the caller reports and skips
+    it). ``raw`` is the card's original text; a card without UID gets a derived external id.
+    """
+    lines = _read_lines(text)
+    if not lines or lines[0].name != "BEGIN" or lines[0].value.strip().upper() != "VCARD":
+        raise CardParseError("card does not start with BEGIN:VCARD")
+    labels = {ln.group: label_from_ablabel(ln.value) for ln in lines
+              if ln.name == "X-ABLABEL" and ln.group}
+    state = _State(ParsedContact(external_id=None, name=Name(), raw=text))
+    for line in lines:
+        if line.name in ("BEGIN", "END", "VERSION", "X-ABLABEL"):
+            continue
+        _apply(state, line, labels)
+    contact = state.contact
+    if state.explicit_country is not None:
+        contact.country = state.explicit_country
+    else:
+        # Apple writes the ISO code of a postal address's country as X-ABADR next to it.
+        fallback = state.apple_countries[0] if state.apple_countries else ""
+        contact.country = derive_country(contact.addresses) or fallback
+    if not contact.external_id:
+        contact.external_id = derive_external_id(contact, text)
+    return contact, state.warnings
+

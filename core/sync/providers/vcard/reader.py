@@ -1,0 +1,239 @@
+"""Files and folders of vCards -> a stream of :class:`ParsedBatch`, in parallel when it pays.
+
+vobject parses roughly a thousand cards a second per core, so a 100,000-card export would take
+minutes in one loop. Large files are therefore cut into chunks of card texts that a process pool
+parses while the caller consumes earlier batches. Results come back in file order, at most
+``2 * workers`` chunks are in flight and contacts are handed out in batches, so memory stays
+bounded by the file text plus a few chunks, never by the number of contacts.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.ingest.parsed import ParsedContact
+from core.sync.providers.vcard.parse import DERIVED_ID_PREFIX, CardParseError, parse_card
+from core.sync.providers.vcard.textio import (
+    CardProblem,
+    CardText,
+    list_vcard_files,
+    read_vcard_file,
+    split_cards,
+)
+from core.sync.providers.vcard.transport import Packed, pack, unpack
+
+#: Files with more cards than this are parsed by a process pool (when there is more than 1 CPU).
+PARALLEL_THRESHOLD = 2000
+#: Cards per unit of work sent to a worker process.
+CHUNK_SIZE = 500
+#: Contacts per yielded batch.
+BATCH_SIZE = 1000
+
+Item = ParsedContact | CardProblem
+
+
+@dataclass(slots=True)
+class ParsedBatch:
+    """Contacts and problems from one stretch of one file.
+
+    ``file_index`` is the file's position in the path list; ``next_card`` counts the cards of
+    that file consumed so far (resume point); ``file_done`` is set on the file's last batch.
+    """
+
+    path: str
+    file_index: int
+    contacts: list[ParsedContact] = field(default_factory=list)
+    problems: list[CardProblem] = field(default_factory=list)
+    next_card: int = 0
+    file_done: bool = False
+
+
+def parse_card_texts(cards: list[CardText], path: str) -> list[tuple[int, Item]]:
+    """Parse cards one by one as ``(position in cards, contact or problem)`` pairs.
+
+    A card that fails becomes a :class:`CardProblem`, not an error. Module-level so a process
+    pool can run it.
+    """
+    out: list[tuple[int, Item]] = []
+    for pos, card in enumerate(cards):
+        try:
+            contact, warnings = parse_card(card.text)
+        except CardParseError as exc:
+            reason = str(exc)
+            if exc.line_in_card:
+                reason += f" at line {card.line + exc.line_in_card - 1}"
+            out.append((pos, CardProblem(path, card.number, card.line, reason)))
+            continue
+        except Exception as exc:  # a vobject bug must not stop the import of the other cards
+            reason = f"card could not be parsed ({type(exc).__name__}: {exc})"
+            out.append((pos, CardProblem(path, card.number, card.line, reason)))
+            continue
+        out.extend((pos, CardProblem(path, card.number, card.line, w)) for w in warnings)
+        out.append((pos, contact))
+    return out
+
+
+def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],
+                       path: str) -> list[tuple[int, Packed | CardProblem]]:
+    """Worker entry point: like :func:`parse_card_texts` but contacts come back packed
+    (see :mod:`transport`) and without ``raw``, which is what makes the pool pay off."""
+    cards = [CardText(n, ln, t) for t, n, ln in zip(texts, numbers, lines, strict=True)]
+    return [(pos, item if isinstance(item, CardProblem) else pack(item))
+            for pos, item in parse_card_texts(cards, path)]
+
+
+class _DerivedIdDeduper:
+    """Gives the 2nd, 3rd... UID-less card with the same derived id a ``#n`` suffix."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def apply(self, contact: ParsedContact) -> None:
+        ext = contact.external_id or ""
+        if not ext.startswith(DERIVED_ID_PREFIX):
+            return
+        count = self._seen.get(ext, 0) + 1
+        self._seen[ext] = count
+        if count > 1:
+            contact.external_id = f"{ext}#{count}"
+
+
+def _results(cards: list[CardText], path: str, pool: ProcessPoolExecutor | None,
+             in_flight: int) -> Iterator[tuple[int, list[tuple[int, Item]]]]:
+    """(offset of the chunk, its results) per chunk, in order; parallel when a pool is given."""
+    if pool is None:
+        for offset in range(0, len(cards), CHUNK_SIZE):
+            yield offset, parse_card_texts(cards[offset:offset + CHUNK_SIZE], path)
+        return
+    pending: deque[tuple[int, Future[list[tuple[int, Packed | CardProblem]]]]] = deque()
+
+    def collect() -> tuple[int, list[tuple[int, Item]]]:
+        offset, future = pending.popleft()
+        return offset, [
+            (pos, item if isinstance(item, CardProblem)
+             else unpack(item, cards[offset + pos].text))
+            for pos, item in future.result()
+        ]
+
+    try:
+        for offset in range(0, len(cards), CHUNK_SIZE):
+            chunk = cards[offset:offset + CHUNK_SIZE]
+            pending.append((offset, pool.submit(
+                parse_chunk_packed, [c.text for c in chunk], [c.number for c in chunk],
+                [c.line for c in chunk], path)))
+            if len(pending) >= in_flight:
+                yield collect()
+        while pending:
+            yield collect()
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+class _PoolHolder:
+    """Creates the process pool on first need and shuts it down when parsing ends."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            # spawn: safe next to the GUI's threads and identical on Linux, macOS and Windows.
+            ctx = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def default_workers() -> int:
+    """Worker processes: one per CPU (the parent mostly waits on results), at most 8."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def parse_paths(
+    paths: Iterable[str | Path],
+    workers: int | None = None,
+    *,
+    batch_size: int = BATCH_SIZE,
+    parallel_threshold: int = PARALLEL_THRESHOLD,
+    start: tuple[int, int] = (0, 0),
+) -> Iterator[ParsedBatch]:
+    """Parse vCard files (a folder expands to its *.vcf / *.vcard files, recursively, sorted).
+
+    Yields batches of at most ``batch_size`` contacts; every file ends with a batch whose
+    ``file_done`` is set (possibly empty), so callers can track per-file state. Files with more
+    than ``parallel_threshold`` cards use ``workers`` processes (default
+    :func:`default_workers`; ``workers=1`` forces a serial parse). ``start`` =
+    (file index, cards to skip in that file) resumes an interrupted listing. Unreadable files
+    raise ``OSError``: silently skipping one would make its contacts look deleted.
+    """
+    files = expand_paths(paths)
+    holder = _PoolHolder(workers if workers is not None else default_workers())
+    try:
+        for index, path in enumerate(files):
+            if index < start[0]:
+                continue
+            skip = start[1] if index == start[0] else 0
+            yield from _parse_one_file(path, index, skip, holder, batch_size,
+                                       parallel_threshold)
+    finally:
+        holder.close()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Every vCard file named by ``paths`` (files as given, folders expanded), in order."""
+    files: list[Path] = []
+    for p in paths:
+        files.extend(list_vcard_files(p))
+    return files
+
+
+def _parse_one_file(path: Path, index: int, skip: int, holder: _PoolHolder, batch_size: int,
+                    threshold: int) -> Iterator[ParsedBatch]:
+    name = str(path)
+    cards, split_problems = split_cards(read_vcard_file(path), name)
+    remaining = cards[skip:]
+    use_pool = len(remaining) > threshold and holder.workers > 1
+    pool = holder.get() if use_pool else None
+    dedupe = _DerivedIdDeduper()
+    batch = ParsedBatch(name, index, problems=list(split_problems) if skip == 0 else [],
+                        next_card=skip)
+    for offset, results in _results(remaining, name, pool, in_flight=2 * holder.workers):
+        for pos, item in results:
+            batch.next_card = skip + offset + pos + 1
+            if isinstance(item, CardProblem):
+                batch.problems.append(item)
+                continue
+            dedupe.apply(item)
+            batch.contacts.append(item)
+            if len(batch.contacts) >= batch_size:
+                yield batch
+                batch = ParsedBatch(name, index, next_card=batch.next_card)
+    batch.next_card = len(cards)
+    batch.file_done = True
+    yield batch
+
+
+def parse_text(text: str, path: str = "<text>") -> tuple[list[ParsedContact], list[CardProblem]]:
+    """Parse vCard text held in memory (serial); handy for imports from the clipboard and tests."""
+    cards, problems = split_cards(text, path)
+    contacts: list[ParsedContact] = []
+    dedupe = _DerivedIdDeduper()
+    for _, item in parse_card_texts(cards, path):
+        if isinstance(item, CardProblem):
+            problems.append(item)
+        else:
+            dedupe.apply(item)
+            contacts.append(item)
+    return contacts, problems

@@ -1,0 +1,59 @@
+"""Compact plain-tuple form of ``ParsedContact`` for crossing process boundaries.
+
+Pickling slotted dataclasses runs Python code per object (``__getstate__``/``__setstate__``);
+for a parsed contact with a dozen nested objects that cost almost as much as parsing it, which
+made the process pool slower than a single loop. Tuples of str/int/bytes pickle in C. ``raw`` is
+not carried: the parent still holds each card's text and re-attaches it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.ingest.parsed import (
+    Address,
+    ContactValue,
+    DateValue,
+    Name,
+    Organization,
+    ParsedContact,
+    Photo,
+)
+
+Packed = tuple[Any, ...]
+
+
+def _values(items: list[ContactValue]) -> list[tuple[str, str, bool, str]]:
+    return [(v.value, v.label, v.primary, v.platform) for v in items]
+
+
+def _dates(items: list[DateValue]) -> list[tuple[int, int, int | None, str]]:
+    return [(d.month, d.day, d.year, d.label) for d in items]
+
+
+def pack(c: ParsedContact) -> Packed:
+    """``ParsedContact`` (without ``raw``) as nested tuples and lists."""
+    n = c.name
+    return (
+        c.external_id, c.etag, (n.full, n.given, n.family, n.middle, n.prefix, n.suffix),
+        list(c.nickname), _values(c.emails), _values(c.phones),
+        [(a.label, a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code,
+          a.country) for a in c.addresses],
+        [(o.name, o.title, o.department) for o in c.organizations],
+        _dates(c.birthdays), _dates(c.anniversaries), _values(c.urls), _values(c.usernames),
+        [(p.data, p.mime_type, p.uri) for p in c.photos],
+        list(c.groups), c.notes, c.country, c.deleted, list(c.previous_external_ids),
+    )
+
+
+def unpack(t: Packed, raw: Any = None) -> ParsedContact:
+    """Inverse of :func:`pack`; ``raw`` is attached as given."""
+    return ParsedContact(
+        external_id=t[0], etag=t[1], name=Name(*t[2]), nickname=t[3],
+        emails=[ContactValue(*v) for v in t[4]], phones=[ContactValue(*v) for v in t[5]],
+        addresses=[Address(*a) for a in t[6]], organizations=[Organization(*o) for o in t[7]],
+        birthdays=[DateValue(*d) for d in t[8]], anniversaries=[DateValue(*d) for d in t[9]],
+        urls=[ContactValue(*v) for v in t[10]], usernames=[ContactValue(*v) for v in t[11]],
+        photos=[Photo(*p) for p in t[12]], groups=t[13], notes=t[14], country=t[15],
+        deleted=t[16], raw=raw, previous_external_ids=t[17],
+    )

@@ -1,0 +1,307 @@
+"""Read models for parties: plain dataclasses for the CLI, the GUI and JSON.
+
+Only these cross to the GUI thread (never ORM objects). Secured handles (credentials) are
+left out unless ``include_secured`` is asked for explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from core.db.models import (
+    Address,
+    FieldProvenance,
+    Handle,
+    ImportantDate,
+    Label,
+    LabelMembership,
+    Party,
+    PartyHandleLink,
+    PartyUrl,
+    SourceAccount,
+    SourceRecord,
+)
+from core.ingest.search_index import search_filter
+from core.ingest.sqlutil import chunked
+
+#: List filters the GUI and CLI offer.
+FILTERS = ("all", "needs_review", "archived")
+
+
+@dataclass(slots=True)
+class PartyRow:
+    """One line of the contact list."""
+
+    id: int
+    display_name: str
+    primary_email: str
+    primary_phone: str
+    organization: str
+    sources: list[str]
+    needs_review: bool
+    archived: bool
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.display_name.replace(",", " ").split() if w[:1].isalnum()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+@dataclass(slots=True)
+class HandleView:
+    id: int
+    platform: str
+    value: str
+    display_value: str
+    confidence: float
+    confirmed: bool
+    dismissed: bool
+    label: str
+    is_valid: bool
+    is_shared: bool
+    is_secured: bool
+    resolved_owner: int | None
+    resolved_owner_name: str
+
+
+@dataclass(slots=True)
+class FieldView:
+    name: str
+    value: Any
+    source: str  # "local", "<provider>:<account>" or ""
+    source_record_id: int | None
+    is_local: bool
+    updated_at: datetime | None
+
+
+@dataclass(slots=True)
+class RecordView:
+    id: int
+    account_id: int
+    provider: str
+    account: str
+    external_id: str
+    first_seen: datetime
+    last_seen: datetime
+    deleted_at: datetime | None
+
+
+@dataclass(slots=True)
+class PartyDetail:
+    id: int
+    display_name: str
+    given_name: str
+    family_name: str
+    middle_name: str
+    nickname: str
+    organization: str
+    title: str
+    notes: str
+    birthday: str
+    role: str
+    needs_disambiguation: bool
+    needs_archival_review: bool
+    archived: bool
+    merged_into_id: int | None
+    handle_count: int
+    has_photo: bool
+    fields: list[FieldView] = field(default_factory=list)
+    handles: list[HandleView] = field(default_factory=list)
+    records: list[RecordView] = field(default_factory=list)
+    addresses: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    urls: list[dict[str, Any]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+    @property
+    def emails(self) -> list[str]:
+        return [h.value for h in self.handles if h.platform == "email" and not h.dismissed]
+
+    @property
+    def phones(self) -> list[str]:
+        return [h.value for h in self.handles if h.platform == "phone" and not h.dismissed]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["emails"] = self.emails
+        data["phones"] = self.phones
+        data["source_records"] = [
+            {"account": r.account, "provider": r.provider, "external_id": r.external_id,
+             "deleted": r.deleted_at is not None}
+            for r in self.records
+        ]
+        data.pop("records")
+        return data
+
+
+def _filtered(stmt: Select, filter_name: str, label: str | None, account_id: int | None) -> Select:
+    if filter_name == "needs_review":
+        stmt = stmt.where(
+            (Party.needs_disambiguation.is_(True)) | (Party.needs_archival_review.is_(True))
+        )
+    elif filter_name == "archived":
+        stmt = stmt.where(Party.archived_at.is_not(None))
+    else:
+        stmt = stmt.where(Party.archived_at.is_(None))
+    if label:
+        stmt = stmt.where(
+            Party.id.in_(
+                select(LabelMembership.party_id)
+                .join(Label, Label.id == LabelMembership.label_id)
+                .where(Label.name == label)
+            )
+        )
+    if account_id is not None:
+        stmt = stmt.where(
+            Party.id.in_(
+                select(SourceRecord.party_id).where(
+                    SourceRecord.account_id == account_id, SourceRecord.deleted_at.is_(None)
+                )
+            )
+        )
+    return stmt
+
+
+def list_party_ids(
+    session: Session,
+    search: str = "",
+    *,
+    filter_name: str = "all",
+    label: str | None = None,
+    account_id: int | None = None,
+    limit: int | None = None,
+) -> list[int]:
+    """Ids of visible parties in list order (sort name), narrowed in SQL."""
+    stmt = select(Party.id).where(Party.merged_into_id.is_(None))
+    stmt = _filtered(stmt, filter_name, label, account_id)
+    stmt = search_filter(session, stmt, search).order_by(Party.sort_name, Party.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def party_rows(session: Session, ids: Sequence[int]) -> list[PartyRow]:
+    """Rows for these ids, in the given order (the list model asks for a window at a time)."""
+    rows: dict[int, PartyRow] = {}
+    for chunk in chunked(list(ids), 500):
+        for p in session.execute(
+            select(
+                Party.id, Party.display_name, Party.primary_email, Party.primary_phone,
+                Party.organization, Party.needs_disambiguation, Party.needs_archival_review,
+                Party.archived_at,
+            ).where(Party.id.in_(chunk))
+        ):
+            rows[p[0]] = PartyRow(p[0], p[1], p[2], p[3], p[4], [], bool(p[5] or p[6]),
+                                  p[7] is not None)
+        for pid, provider in session.execute(
+            select(SourceRecord.party_id, SourceAccount.provider)
+            .join(SourceAccount, SourceAccount.id == SourceRecord.account_id)
+            .where(SourceRecord.party_id.in_(chunk), SourceRecord.deleted_at.is_(None))
+            .distinct()
+        ):
+            if pid in rows:
+                rows[pid].sources.append(provider)
+    for row in rows.values():
+        row.sources.sort()
+    return [rows[i] for i in ids if i in rows]
+
+
+def party_detail(session: Session, party_id: int, *, include_secured: bool = False) -> PartyDetail:
+    party = session.get(Party, party_id)
+    if party is None:
+        raise LookupError(f"No contact with id {party_id}")
+    accounts = {a.id: a for a in session.scalars(select(SourceAccount))}
+    records = [
+        RecordView(r.id, r.account_id, accounts[r.account_id].provider,
+                   accounts[r.account_id].display_name or accounts[r.account_id].account_id,
+                   r.external_id, r.first_seen, r.last_seen, r.deleted_at)
+        for r in session.scalars(
+            select(SourceRecord).where(SourceRecord.party_id == party_id).order_by(SourceRecord.id)
+        )
+    ]
+    record_source = {r.id: f"{r.provider}:{r.account}" for r in records}
+    detail = PartyDetail(
+        id=party.id, display_name=party.display_name, given_name=party.given_name,
+        family_name=party.family_name, middle_name=party.middle_name, nickname=party.nickname,
+        organization=party.organization, title=party.title, notes=party.notes,
+        birthday=party.birthday, role=party.role,
+        needs_disambiguation=party.needs_disambiguation,
+        needs_archival_review=party.needs_archival_review,
+        archived=party.archived_at is not None, merged_into_id=party.merged_into_id,
+        handle_count=party.handle_count, has_photo=bool(party.photo or party.photo_uri),
+        records=records,
+    )
+    for prov in session.scalars(
+        select(FieldProvenance).where(FieldProvenance.party_id == party_id)
+        .order_by(FieldProvenance.field)
+    ):
+        source = "local" if prov.is_local else record_source.get(prov.source_record_id or -1, "")
+        value = getattr(party, prov.field, prov.value) if prov.field != "photo" else prov.value
+        detail.fields.append(
+            FieldView(prov.field, value, source, prov.source_record_id, prov.is_local,
+                      prov.updated_at)
+        )
+    owner = Party.__table__.alias("owner")
+    stmt = (
+        select(Handle, PartyHandleLink, owner.c.display_name)
+        .join(PartyHandleLink, PartyHandleLink.handle_id == Handle.id)
+        .outerjoin(owner, owner.c.id == Handle.party_id)
+        .where(PartyHandleLink.party_id == party_id)
+        .order_by(Handle.platform, PartyHandleLink.is_primary.desc(), PartyHandleLink.id)
+    )
+    if not include_secured:
+        stmt = stmt.where(Handle.is_secured.is_(False))
+    for handle, link, owner_name in session.execute(stmt):
+        detail.handles.append(
+            HandleView(handle.id, handle.platform, handle.value, handle.display_value,
+                       link.confidence, link.is_confirmed, link.is_dismissed, link.label,
+                       handle.is_valid, handle.is_shared, handle.is_secured, handle.party_id,
+                       owner_name or "")
+        )
+    for a in session.scalars(select(Address).where(Address.party_id == party_id)):
+        detail.addresses.append({
+            "label": a.label, "street": a.street, "locality": a.locality, "region": a.region,
+            "postal_code": a.postal_code, "country": a.country, "po_box": a.po_box,
+            "extended": a.extended, "source": record_source.get(a.source_record_id or -1, "local"),
+        })
+    for d in session.scalars(select(ImportantDate).where(ImportantDate.party_id == party_id)):
+        day = f"{d.month:02d}-{d.day:02d}"
+        iso = f"{d.year:04d}-{day}" if d.year else f"--{day}"
+        detail.dates.append({"kind": d.kind, "label": d.label, "date": iso,
+                             "source": record_source.get(d.source_record_id or -1, "local")})
+    for u in session.scalars(select(PartyUrl).where(PartyUrl.party_id == party_id)):
+        detail.urls.append({"url": u.url, "label": u.label,
+                            "source": record_source.get(u.source_record_id or -1, "local")})
+    detail.labels = sorted(set(session.scalars(
+        select(Label.name).join(LabelMembership, LabelMembership.label_id == Label.id)
+        .where(LabelMembership.party_id == party_id)
+    )))
+    return detail
+
+
+def stats(session: Session) -> dict[str, int]:
+    """Counts for ``kith stats``: contested = handles with two or more live links."""
+    contested = select(PartyHandleLink.handle_id).where(
+        PartyHandleLink.is_dismissed.is_(False)
+    ).group_by(PartyHandleLink.handle_id).having(func.count() > 1).subquery()
+    return {
+        "parties": session.scalar(
+            select(func.count()).select_from(Party).where(Party.merged_into_id.is_(None))
+        ) or 0,
+        "source_records": session.scalar(select(func.count()).select_from(SourceRecord)) or 0,
+        "live_source_records": session.scalar(
+            select(func.count()).select_from(SourceRecord).where(SourceRecord.deleted_at.is_(None))
+        ) or 0,
+        "handles": session.scalar(select(func.count()).select_from(Handle)) or 0,
+        "links": session.scalar(select(func.count()).select_from(PartyHandleLink)) or 0,
+        "contested_handles": session.scalar(select(func.count()).select_from(contested)) or 0,
+        "unowned_handles": session.scalar(
+            select(func.count()).select_from(Handle).where(Handle.party_id.is_(None))
+        ) or 0,
+    }

@@ -1,0 +1,43 @@
+from core.ingest.normalize import fold, normalize_email, normalize_handle, normalize_phone
+
+
+def test_email_is_trimmed_and_casefolded():
+    h = normalize_email("  Alice.Smith@Example.COM ")
+    assert (h.platform, h.value, h.is_valid) == ("email", "alice.smith@example.com", True)
+    assert h.display_value == "Alice.Smith@Example.COM"
+
+
+def test_email_without_at_is_kept_but_flagged():
+    h = normalize_email("not-an-address")
+    assert h.value == "not-an-address" and h.is_valid is False
+
+
+def test_blank_values_produce_no_handle():
+    assert normalize_email("   ") is None
+    assert normalize_phone(" ") is None
+
+
+def test_phone_to_e164_with_default_region():
+    assert normalize_phone("(202) 555-0143", "US").value == "+12025550143"
+    assert normalize_phone("020 7946 0958", "GB").value == "+442079460958"
+    assert normalize_phone("+49 30 901820", "US").value == "+4930901820"
+    assert normalize_phone("0049 30 901820", "").value == "+4930901820"
+
+
+def test_phone_extension_is_kept():
+    h = normalize_phone("+1 202-555-0143 ext. 42", "US")
+    assert h.value == "+12025550143;ext=42" and h.is_valid
+
+
+def test_impossible_phone_is_cleaned_text_and_flagged():
+    h = normalize_phone("12-3", "US")
+    assert h.value == "123" and h.is_valid is False
+
+
+def test_fold_strips_diacritics_and_case():
+    assert fold("  Zoë  BJÖRK ") == "zoe bjork"
+
+
+def test_normalize_handle_dispatches_usernames():
+    h = normalize_handle("Telegram", "@SomeOne")
+    assert (h.platform, h.value) == ("telegram", "someone")

@@ -1,0 +1,80 @@
+"""Handle ownership: resolution order, confirm/dismiss, re-link, handle_count."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from core.db.models import Handle, Party, PartyHandleLink
+from core.ingest.engine import ingest_contacts
+from core.ingest.resolve import confirm_link, dismiss_link, resolve_handles
+from tests.factories import add_account, contact
+from tests.ingest.helpers import handle_id, owner_name, party_id_of
+
+
+def _two_claimants(s):
+    """Pat lists info@ first (owner: oldest), Sam lists it too."""
+    acc = add_account(s)
+    ingest_contacts(s, acc, [contact("p", "Pat", emails=("pat@x.com", "info@acme.com"))])
+    s.commit()
+    ingest_contacts(s, acc, [contact("s", "Sam", emails=("sam@x.com", "info@acme.com"))])
+    s.commit()
+    return acc, party_id_of(s, acc, "p"), party_id_of(s, acc, "s"), handle_id(
+        s, "email", "info@acme.com")
+
+
+def test_oldest_link_wins_among_equals_then_confidence_then_confirmed(db):
+    with db.session() as s:
+        _, pat, sam, info = _two_claimants(s)
+        assert owner_name(s, "email", "info@acme.com") == "Pat"
+        s.execute(update(PartyHandleLink).where(PartyHandleLink.party_id == sam,
+                                                PartyHandleLink.handle_id == info)
+                  .values(confidence=0.95))
+        resolve_handles(s, [info])
+        assert owner_name(s, "email", "info@acme.com") == "Sam"
+        confirm_link(s, info, pat)
+        assert owner_name(s, "email", "info@acme.com") == "Pat"
+
+
+def test_dismissed_links_are_ignored_and_none_left_means_unowned(db):
+    with db.session() as s:
+        _, pat, sam, info = _two_claimants(s)
+        assert dismiss_link(s, info, pat) == sam
+        assert dismiss_link(s, info, sam) is None
+        s.commit()
+        assert s.get(Handle, info).party_id is None
+
+
+def test_handle_count_recounted_for_old_and_new_owner(db):
+    with db.session() as s:
+        _, pat, sam, info = _two_claimants(s)
+        assert (s.get(Party, pat).handle_count, s.get(Party, sam).handle_count) == (2, 1)
+        confirm_link(s, info, sam)
+        s.commit()
+        assert (s.get(Party, pat).handle_count, s.get(Party, sam).handle_count) == (1, 2)
+
+
+def test_relinking_keeps_confidence_source_and_dismissed_state(db):
+    with db.session() as s:
+        acc, pat, sam, info = _two_claimants(s)
+        dismiss_link(s, info, sam)
+        s.commit()
+        # Sam's record changes and still lists info@: the dismissal must survive the re-sync.
+        ingest_contacts(s, acc, [contact("s", "Sam B", emails=("sam@x.com", "info@acme.com"))])
+        s.commit()
+        link = s.scalar(select(PartyHandleLink).where(PartyHandleLink.party_id == sam,
+                                                      PartyHandleLink.handle_id == info))
+        assert (link.is_dismissed, link.source, link.confidence) == (True, "source:vcard", 0.9)
+        assert owner_name(s, "email", "info@acme.com") == "Pat"
+
+
+def test_resolution_runs_only_for_changed_links(db):
+    with db.session() as s:
+        acc, pat, sam, info = _two_claimants(s)
+        # Tamper with the stored owner: an unchanged re-sync must not "fix" it (no work done),
+        # while a resolution of that handle does.
+        s.execute(update(Handle).where(Handle.id == info).values(party_id=sam))
+        s.commit()
+        ingest_contacts(s, acc, [contact("p", "Pat", emails=("pat@x.com", "info@acme.com"))])
+        assert s.get(Handle, info).party_id == sam
+        resolve_handles(s, [info])
+        assert s.get(Handle, info).party_id == pat

@@ -1,0 +1,280 @@
+"""A real Radicale CardDAV server for tests and benchmarks.
+
+Tests talk to an actual Radicale process over loopback so the CardDAV provider is checked
+against a real server's XML, sync tokens and auth behaviour rather than canned responses.
+The server runs as a subprocess (its own interpreter, its own locks) on a random free port
+with storage in a temporary folder; :func:`run_radicale` always stops it on exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+#: Default credentials of the htpasswd variant. Tests must never see them in error messages.
+AUTH_USER = "alice"
+AUTH_PASSWORD = "s3cret-Pa55word"
+
+_STARTUP_TIMEOUT = 15.0
+_LAUNCHER = Path(__file__).with_name("radicale_launcher.py")
+
+
+def _free_port() -> int:
+    """A port the kernel considers free right now (tiny race accepted; startup retries)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_vcard(index: int, *, uid: str | None = None, version: int = 0) -> str:
+    """A small, valid vCard 3.0; ``version`` changes the content so the ETag changes."""
+    uid = uid or f"card-{index:06d}"
+    suffix = f" v{version}" if version else ""
+    return (
+        "BEGIN:VCARD\r\n"
+        "VERSION:3.0\r\n"
+        f"UID:{uid}\r\n"
+        f"FN:Person {index}{suffix}\r\n"
+        f"N:{index}{suffix};Person;;;\r\n"
+        f"EMAIL;TYPE=INTERNET,HOME:person{index}@example.org\r\n"
+        f"TEL;TYPE=CELL:+1 555 {index % 10000:04d}\r\n"
+        "ORG:Example Corp\r\n"
+        f"CATEGORIES:{'Friends' if index % 2 else 'Work'}\r\n"
+        "END:VCARD\r\n"
+    )
+
+
+@dataclass
+class RadicaleServer:
+    """Handle on a running Radicale: its URL, storage folder and HTTP helpers."""
+
+    url: str
+    storage_dir: Path
+    user: str
+    password: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def __post_init__(self) -> None:
+        self.session.auth = (self.user, self.password)
+
+    # -- URLs and paths --------------------------------------------------------------------
+    def book_path(self, book: str, user: str | None = None) -> str:
+        return f"/{user or self.user}/{book}/"
+
+    def book_url(self, book: str, user: str | None = None) -> str:
+        return self.url.rstrip("/") + self.book_path(book, user)
+
+    def card_href(self, book: str, name: str) -> str:
+        """The href Radicale reports for card ``name`` (without .vcf) in ``book``."""
+        return f"{self.book_path(book)}{name}.vcf"
+
+    def collection_dir(self, book: str, user: str | None = None) -> Path:
+        return self.storage_dir / "collection-root" / (user or self.user) / book
+
+    # -- HTTP helpers ------------------------------------------------------------------------
+    def create_addressbook(self, book: str, displayname: str | None = None) -> str:
+        """MKCOL an address book (RFC 6352 extended MKCOL); returns its URL."""
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+            "<D:set><D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>"
+            f"<D:displayname>{displayname or book}</D:displayname>"
+            "</D:prop></D:set></D:mkcol>"
+        )
+        url = self.book_url(book)
+        response = self.session.request("MKCOL", url, data=body.encode(),
+                                         headers={"Content-Type": "application/xml"})
+        response.raise_for_status()
+        return url
+
+    def put_card(self, book: str, name: str, text: str) -> str:
+        """PUT a card (create or replace); returns the new ETag."""
+        response = self.session.put(f"{self.book_url(book)}{name}.vcf", data=text.encode(),
+                                    headers={"Content-Type": "text/vcard; charset=utf-8"})
+        response.raise_for_status()
+        return response.headers.get("ETag", "")
+
+    def warm_up(self, book: str) -> float:
+        """Run one full sync-collection REPORT so Radicale builds its caches; returns seconds.
+
+        On the first listing Radicale parses every card and writes item and history caches
+        (CPU-bound, ~5-15 ms per card); a benchmark of the *client* should pay that here,
+        outside the timed part.
+        """
+        body = (b'<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:">'
+                b"<D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop>"
+                b"</D:sync-collection>")
+        started = time.monotonic()
+        response = self.session.request("REPORT", self.book_url(book), data=body,
+                                        headers={"Depth": "0", "Content-Type": "application/xml"})
+        response.raise_for_status()
+        return time.monotonic() - started
+
+    def delete_card(self, book: str, name: str) -> None:
+        response = self.session.delete(f"{self.book_url(book)}{name}.vcf")
+        response.raise_for_status()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Terminate the process and wait; kill it if it does not exit promptly."""
+        self.session.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def ensure_addressbook_dir(storage_dir: Path, user: str, book: str,
+                           displayname: str | None = None) -> Path:
+    """Create an address book straight in Radicale's storage (no HTTP), e.g. before start-up."""
+    folder = storage_dir / "collection-root" / user / book
+    folder.mkdir(parents=True, exist_ok=True)
+    props = {"tag": "VADDRESSBOOK", "D:displayname": displayname or book}
+    (folder / ".Radicale.props").write_text(json.dumps(props), encoding="utf-8")
+    return folder
+
+
+def bulk_load_cards(collection_dir: Path, count: int, *, start: int = 0,
+                    make_card: Callable[[int], str] = make_vcard) -> list[str]:
+    """Write ``count`` .vcf files directly into a Radicale collection folder.
+
+    Much faster than ``count`` PUTs (the benchmark loads 10,000 cards); Radicale reads the
+    folder on the next request. Returns the file names written (``card-NNNNNN.vcf``).
+    """
+    if not (collection_dir / ".Radicale.props").exists():
+        raise FileNotFoundError(f"{collection_dir} is not a Radicale collection (no props)")
+    names = []
+    for index in range(start, start + count):
+        name = f"card-{index:06d}.vcf"
+        (collection_dir / name).write_text(make_card(index), encoding="utf-8", newline="")
+        names.append(name)
+    return names
+
+
+def _storage_folder(root: Path, in_memory: bool) -> Path:
+    """Radicale's storage: a tmpfs folder when possible (Radicale writes several cache files
+    per card, which is slow on some disks), else ``root/storage``."""
+    shm = Path("/dev/shm")
+    if in_memory and shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="kith-radicale-", dir=shm))
+    folder = root / "storage"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _write_config(root: Path, storage: Path, port: int, htpasswd: Path | None) -> Path:
+    auth = (
+        f"type = htpasswd\nhtpasswd_filename = {htpasswd}\nhtpasswd_encryption = plain\n"
+        if htpasswd else "type = none\n"
+    )
+    config = (
+        f"[server]\nhosts = 127.0.0.1:{port}\n\n"
+        f"[auth]\n{auth}delay = 0\n\n"
+        "[rights]\ntype = owner_only\n\n"
+        f"[storage]\nfilesystem_folder = {storage}\n\n"
+        "[web]\ntype = none\n\n"
+        "[logging]\nlevel = warning\nmask_passwords = True\n"
+    )
+    path = root / "radicale.conf"
+    path.write_text(config, encoding="utf-8")
+    return path
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], port: int) -> bool:
+    """Poll the port (then one HTTP request) until Radicale answers or the process dies."""
+    deadline = time.monotonic() + _STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                pass
+            requests.request("OPTIONS", f"http://127.0.0.1:{port}/", timeout=2)
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+@contextlib.contextmanager
+def run_radicale(root: Path, *, user: str = AUTH_USER, password: str = AUTH_PASSWORD,
+                 with_auth: bool = False, fsync: bool = False,
+                 storage_in_memory: bool = True) -> Iterator[RadicaleServer]:
+    """Start Radicale under ``root`` and stop it on exit.
+
+    ``with_auth=False`` uses auth type ``none`` (any password is accepted, but the client must
+    still send a user name because rights are owner-only); ``with_auth=True`` checks the
+    password against a plain htpasswd file holding ``user:password``. ``fsync=False``
+    (Radicale's internal ``_filesystem_fsync``, set by ``radicale_launcher.py``) stops
+    Radicale fsyncing every cache file it writes, which otherwise dominates the first sync of
+    thousands of cards. ``storage_in_memory`` puts the storage on /dev/shm when available
+    (removed on exit); ``server.storage_dir`` always names the folder in use.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    storage = _storage_folder(root, storage_in_memory)
+    htpasswd = None
+    if with_auth:
+        htpasswd = root / "users"
+        htpasswd.write_text(f"{user}:{password}\n", encoding="utf-8")
+    log_path = root / "radicale.log"
+    for _attempt in range(3):
+        port = _free_port()
+        config = _write_config(root, storage, port, htpasswd)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-P", str(_LAUNCHER), str(config), "1" if fsync else "0"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            )
+        server = RadicaleServer(url=f"http://127.0.0.1:{port}/", storage_dir=storage,
+                                user=user, password=password, process=process,
+                                log_path=log_path)
+        if _wait_until_serving(process, port):
+            break
+        server.stop()
+    else:
+        _remove_storage(root, storage)
+        raise RuntimeError(f"Radicale did not start; see {log_path}")
+    try:
+        yield server
+    finally:
+        server.stop()
+        _remove_storage(root, storage)
+
+
+def _remove_storage(root: Path, storage: Path) -> None:
+    """Delete a tmpfs storage folder (one under ``root`` goes with the test's tmp_path)."""
+    if not storage.is_relative_to(root):
+        shutil.rmtree(storage, ignore_errors=True)
+
+
+@pytest.fixture
+def radicale_server(tmp_path: Path) -> Iterator[RadicaleServer]:
+    """Radicale with auth type none (any password), owner-only rights."""
+    with run_radicale(tmp_path / "radicale") as server:
+        yield server
+
+
+@pytest.fixture
+def radicale_auth_server(tmp_path: Path) -> Iterator[RadicaleServer]:
+    """Radicale checking ``AUTH_USER``/``AUTH_PASSWORD`` against a plain htpasswd file."""
+    with run_radicale(tmp_path / "radicale", with_auth=True) as server:
+        yield server

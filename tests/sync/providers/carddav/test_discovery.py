@@ -1,0 +1,69 @@
+"""Discovery against a real Radicale: from the root, a principal or the book URL itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.sync.providers.carddav import DiscoveryError
+from tests.servers.radicale import RadicaleServer, make_vcard
+from tests.sync.providers.carddav.conftest import account_for
+
+
+def _drain_full(provider, account):
+    batch = provider.full_sync(account, None)
+    contacts = list(batch.contacts)
+    while batch.next_page_token:
+        batch = provider.full_sync(account, batch.next_page_token)
+        contacts.extend(batch.contacts)
+    return contacts, batch
+
+
+def test_discovers_book_from_server_root(radicale_server: RadicaleServer, make_provider) -> None:
+    radicale_server.create_addressbook("family", "Family")
+    radicale_server.put_card("family", "ann", make_vcard(1))
+    provider = make_provider()
+    account = account_for(radicale_server)
+
+    provider.validate_credentials(account)
+    contacts, last = _drain_full(provider, account)
+
+    assert [c.external_id for c in contacts] == ["/alice/family/ann.vcf"]
+    assert last.checkpoint["addressbook"] == "/alice/family/"
+
+
+@pytest.mark.parametrize("suffix", ["alice/", "alice/work/", "alice/work"])
+def test_discovers_from_principal_or_book_url(radicale_server, make_provider, suffix) -> None:
+    radicale_server.create_addressbook("work", "Work")
+    radicale_server.put_card("work", "bob", make_vcard(2))
+    account = account_for(radicale_server, url=radicale_server.url + suffix)
+
+    contacts, _ = _drain_full(make_provider(), account)
+
+    assert [c.external_id for c in contacts] == ["/alice/work/bob.vcf"]
+
+
+@pytest.mark.parametrize("wanted", ["Second Book", "/alice/second/"])
+def test_addressbook_setting_picks_by_name_or_href(radicale_server, make_provider,
+                                                   wanted) -> None:
+    radicale_server.create_addressbook("first", "First Book")
+    radicale_server.create_addressbook("second", "Second Book")
+    radicale_server.put_card("first", "one", make_vcard(1))
+    radicale_server.put_card("second", "two", make_vcard(2))
+    account = account_for(radicale_server, addressbook=wanted)
+
+    contacts, _ = _drain_full(make_provider(), account)
+
+    assert [c.external_id for c in contacts] == ["/alice/second/two.vcf"]
+
+
+def test_unknown_addressbook_names_the_available_ones(radicale_server, make_provider) -> None:
+    radicale_server.create_addressbook("first", "First Book")
+    account = account_for(radicale_server, addressbook="Nope")
+
+    with pytest.raises(DiscoveryError, match="First Book"):
+        make_provider().validate_credentials(account)
+
+
+def test_no_addressbook_at_all_is_actionable(radicale_server, make_provider) -> None:
+    with pytest.raises(DiscoveryError, match="No CardDAV address book"):
+        make_provider().validate_credentials(account_for(radicale_server))

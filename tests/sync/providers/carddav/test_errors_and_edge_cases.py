@@ -1,0 +1,133 @@
+"""Auth failures, outages and retries, Digest auth and RFC 6578 truncation (507)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.sync.contract import AccountRef, AuthError, CursorExpiredError, TransientError
+from core.sync.providers.carddav import CardDAVProvider
+from tests.servers.radicale import AUTH_PASSWORD, RadicaleServer, run_radicale
+from tests.servers.scripted_http import Reply, run_scripted
+from tests.sync.providers.carddav.conftest import account_for
+from tests.sync.providers.carddav.fake_book import FakeBook
+
+
+def _account(url: str, username: str = "alice") -> AccountRef:
+    return AccountRef(id=7, provider="carddav", account_id="t", settings={
+        "url": url, "username": username})
+
+
+def test_wrong_password_is_auth_error_without_the_password(radicale_auth_server: RadicaleServer,
+                                                           make_provider) -> None:
+    wrong = "Wr0ng-Secret-XYZ"
+    provider = make_provider(password_lookup=lambda account: wrong)
+
+    with pytest.raises(AuthError) as caught:
+        provider.validate_credentials(account_for(radicale_auth_server))
+
+    message = str(caught.value)
+    assert "Re-enter the password" in message
+    assert wrong not in message and AUTH_PASSWORD not in message
+    assert not isinstance(caught.value, TransientError)
+
+
+def test_right_password_reads_and_new_password_is_picked_up(radicale_auth_server,
+                                                            make_provider) -> None:
+    radicale_auth_server.create_addressbook("contacts")
+    password = {"value": "stale"}
+    provider = make_provider(password_lookup=lambda account: password["value"])
+    account = account_for(radicale_auth_server)
+    with pytest.raises(AuthError):
+        provider.full_sync(account, None)
+
+    password["value"] = AUTH_PASSWORD  # the owner re-entered it
+    assert provider.full_sync(account, None).complete_listing
+
+
+def test_missing_password_is_auth_error(radicale_auth_server, make_provider) -> None:
+    provider = make_provider(password_lookup=lambda account: None)
+    with pytest.raises(AuthError, match="No password is stored"):
+        provider.validate_credentials(account_for(radicale_auth_server))
+
+
+def test_server_down_is_transient_after_bounded_retries(tmp_path) -> None:
+    with run_radicale(tmp_path / "gone") as server:
+        url = server.url
+    sleeps: list[float] = []
+    provider = CardDAVProvider(lambda account: "x", max_attempts=3, base_delay=0.01,
+                               sleep=sleeps.append)
+
+    with pytest.raises(TransientError, match="could not connect"):
+        provider.full_sync(_account(url), None)
+
+    assert len(sleeps) == 2
+    assert 0.005 <= sleeps[0] <= 0.01 and 0.01 <= sleeps[1] <= 0.02  # exponential, jittered
+
+
+def test_503_then_success_is_retried(make_provider) -> None:
+    book = FakeBook(failures=2)
+    sleeps: list[float] = []
+    with run_scripted(book) as server:
+        provider = make_provider(sleep=sleeps.append)
+        batch = provider.full_sync(_account(server.url + "book/"), None)
+    assert len(sleeps) == 2
+    assert batch.contacts
+
+
+def test_persistent_429_honours_retry_after_then_gives_up() -> None:
+    sleeps: list[float] = []
+    with run_scripted(lambda request: Reply(429, b"slow down", {"Retry-After": "7"})) as server:
+        provider = CardDAVProvider(lambda account: "x", max_attempts=4, base_delay=0.01,
+                                   sleep=sleeps.append)
+        with pytest.raises(TransientError) as caught:
+            provider.validate_credentials(_account(server.url))
+        assert len(server.requests) == 4
+    assert sleeps == [7.0, 7.0, 7.0]
+    assert caught.value.retry_after == 7.0
+
+
+def test_truncated_sync_collection_is_continued() -> None:
+    with run_scripted(FakeBook()) as server:
+        provider = CardDAVProvider(lambda account: None)
+        batch = provider.full_sync(_account(server.url + "book/", username=""), None)
+        with pytest.raises(CursorExpiredError):
+            provider.incremental_sync(_account(server.url + "book/", username=""),
+                                      '{"book": "/book/", "token": "stale"}', None)
+
+    ids = sorted(c.external_id for c in batch.contacts)
+    # gone.vcf appeared in the first part and was deleted in the continuation.
+    assert ids == ["/book/a.vcf", "/book/b c.vcf"]
+    assert batch.contacts[1].name.full == "B C"
+    assert batch.complete_listing
+    assert '"token": "t2"' in batch.next_sync_cursor
+
+
+def test_digest_auth_is_used_when_offered() -> None:
+    book = FakeBook(digest_password="d1gest-Secret")
+    with run_scripted(book) as server:
+        provider = CardDAVProvider(lambda account: "d1gest-Secret")
+        batch = provider.full_sync(_account(server.url + "book/"), None)
+    assert len(batch.contacts) == 2
+    sent = [h for h in book.auth_headers if h]
+    assert sent and all(h.startswith("Digest ") for h in sent)
+    assert not any("d1gest-Secret" in h for h in sent)
+
+
+def test_digest_wrong_password_is_auth_error() -> None:
+    with run_scripted(FakeBook(digest_password="right")) as server:
+        provider = CardDAVProvider(lambda account: "wrong")
+        with pytest.raises(AuthError) as caught:
+            provider.validate_credentials(_account(server.url + "book/"))
+    assert "wrong" not in str(caught.value)
+
+
+def test_server_without_sync_collection_falls_back_to_propfind() -> None:
+    with run_scripted(FakeBook(sync_collection=False)) as server:
+        provider = CardDAVProvider(lambda account: None)
+        account = _account(server.url + "book/", username="")
+        batch = provider.full_sync(account, None)
+        with pytest.raises(CursorExpiredError):
+            provider.incremental_sync(account, '{"book": "/book/", "token": "t1"}', None)
+
+    assert sorted(c.external_id for c in batch.contacts) == ["/book/a.vcf", "/book/b c.vcf"]
+    assert batch.complete_listing and batch.next_sync_cursor is None

@@ -1,0 +1,122 @@
+"""Full sync against a real Radicale: paging, multiget batching, ETag reuse, resumption."""
+
+from __future__ import annotations
+
+import json
+
+from core.sync.providers.carddav import CardDAVProvider
+from core.sync.providers.carddav.card_parser import _minimal_parse
+from tests.servers.radicale import RadicaleServer, bulk_load_cards, ensure_addressbook_dir
+from tests.sync.providers.carddav.conftest import CountingSession, account_for
+
+
+def _load(server: RadicaleServer, count: int, book: str = "contacts") -> None:
+    folder = ensure_addressbook_dir(server.storage_dir, server.user, book, "Contacts")
+    bulk_load_cards(folder, count)
+
+
+def _all_pages(provider: CardDAVProvider, account, page_token=None):
+    pages = [provider.full_sync(account, page_token)]
+    while pages[-1].next_page_token:
+        pages.append(provider.full_sync(account, pages[-1].next_page_token))
+    return pages
+
+
+def test_full_sync_of_250_cards_across_pages(radicale_server, make_provider,
+                                             counting_session: CountingSession) -> None:
+    _load(radicale_server, 250)
+    provider = make_provider(page_size=100, multiget_batch=40)
+
+    pages = _all_pages(provider, account_for(radicale_server))
+
+    assert [len(p.contacts) for p in pages] == [100, 100, 50]
+    ids = [c.external_id for p in pages for c in p.contacts]
+    assert len(set(ids)) == 250
+    assert ids[0] == "/alice/contacts/card-000000.vcf"
+    assert all(c.etag.strip('"') and c.raw and not c.deleted for p in pages for c in p.contacts)
+    # The cursor and the completeness flag belong to the last page only.
+    assert [p.complete_listing for p in pages] == [False, False, True]
+    assert [p.next_sync_cursor is None for p in pages] == [True, True, False]
+    assert json.loads(pages[-1].next_sync_cursor)["book"] == "/alice/contacts/"
+    # 100 per page in batches of 40 -> 3 + 3 + 2 multigets, each card fetched exactly once.
+    assert counting_session.multigets == 8
+    assert counting_session.multiget_hrefs == 250
+
+
+def test_parsed_fields_and_categories(radicale_server, make_provider) -> None:
+    _load(radicale_server, 2)
+    pages = _all_pages(make_provider(), account_for(radicale_server))
+    first = pages[0].contacts[0]
+
+    assert first.name.full == "Person 0"
+    assert (first.name.given, first.name.family) == ("Person", "0")
+    assert first.emails[0].value == "person0@example.org"
+    assert first.phones[0].value == "+1 555 0000"
+    assert first.organizations[0].name == "Example Corp"
+    assert first.groups == ["Work"]
+
+
+def test_full_resync_reuses_unchanged_etags(radicale_server, make_provider,
+                                            counting_session: CountingSession) -> None:
+    _load(radicale_server, 250)
+    account = account_for(radicale_server)
+    first = _all_pages(make_provider(page_size=100), account)
+    known = {c.external_id: c.etag for p in first for c in p.contacts}
+    radicale_server.put_card("contacts", "card-000007", "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                             "UID:card-000007\r\nFN:Changed Seven\r\nEND:VCARD\r\n")
+    radicale_server.put_card("contacts", "newcomer", "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                             "UID:newcomer\r\nFN:New Comer\r\nEND:VCARD\r\n")
+    radicale_server.delete_card("contacts", "card-000100")
+    counting_session.multiget_hrefs = 0
+
+    provider = make_provider(page_size=100, known_etags=lambda acc: known)
+    pages = _all_pages(provider, account)
+
+    fetched = {c.external_id for p in pages for c in p.contacts}
+    unchanged = [h for p in pages for h in p.checkpoint["unchanged"]]
+    assert fetched == {"/alice/contacts/card-000007.vcf", "/alice/contacts/newcomer.vcf"}
+    assert counting_session.multiget_hrefs == 2
+    assert len(unchanged) == 248 and len(set(unchanged)) == 248
+    assert "/alice/contacts/card-000100.vcf" not in unchanged
+    assert pages[-1].complete_listing and pages[-1].next_sync_cursor
+
+
+def test_chain_resumes_when_the_listing_cache_is_lost(radicale_server, make_provider) -> None:
+    """A page token handed to a fresh provider (e.g. after a restart) still completes."""
+    _load(radicale_server, 120)
+    account = account_for(radicale_server)
+    first = make_provider(page_size=50).full_sync(account, None)
+
+    rest = _all_pages(make_provider(page_size=50), account, first.next_page_token)
+
+    ids = [c.external_id for c in first.contacts] + [
+        c.external_id for p in rest for c in p.contacts]
+    assert len(ids) == 120 == len(set(ids))
+    assert rest[-1].next_sync_cursor == _all_pages(make_provider(), account)[-1].next_sync_cursor
+
+
+def test_empty_addressbook_is_one_complete_page(radicale_server, make_provider) -> None:
+    radicale_server.create_addressbook("contacts")
+    pages = _all_pages(make_provider(), account_for(radicale_server))
+
+    assert len(pages) == 1
+    assert pages[0].contacts == [] and pages[0].complete_listing
+    assert pages[0].next_sync_cursor
+
+
+def test_unreadable_card_is_a_problem_not_a_failure(radicale_server, make_provider) -> None:
+    _load(radicale_server, 5)
+    seen: list[str] = []
+
+    def picky_parser(text: str, href: str):
+        seen.append(href)
+        if href.endswith("card-000002.vcf"):
+            raise ValueError("bad card")
+        return _minimal_parse(text, href)
+
+    pages = _all_pages(make_provider(card_parser=picky_parser), account_for(radicale_server))
+
+    assert len(seen) == 5
+    assert [c.external_id for c in pages[0].contacts] == [
+        f"/alice/contacts/card-{i:06d}.vcf" for i in (0, 1, 3, 4)]
+    assert len(pages[0].problems) == 1 and "card-000002.vcf" in pages[0].problems[0]

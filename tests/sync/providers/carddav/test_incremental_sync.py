@@ -1,0 +1,98 @@
+"""Incremental sync (RFC 6578) against a real Radicale: changes, deletions, stale tokens."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.sync.contract import CursorExpiredError
+from tests.servers.radicale import (
+    RadicaleServer,
+    bulk_load_cards,
+    ensure_addressbook_dir,
+    make_vcard,
+)
+from tests.sync.providers.carddav.conftest import account_for
+
+
+def _drain(call):
+    pages = [call(None)]
+    while pages[-1].next_page_token:
+        pages.append(call(pages[-1].next_page_token))
+    return pages
+
+
+def _initial_cursor(server: RadicaleServer, provider, account, count: int = 30) -> str:
+    folder = ensure_addressbook_dir(server.storage_dir, server.user, "contacts")
+    bulk_load_cards(folder, count)
+    return _drain(lambda tok: provider.full_sync(account, tok))[-1].next_sync_cursor
+
+
+def test_changes_additions_and_deletions_arrive(radicale_server, make_provider) -> None:
+    provider = make_provider(page_size=10)
+    account = account_for(radicale_server)
+    cursor = _initial_cursor(radicale_server, provider, account)
+    radicale_server.put_card("contacts", "card-000003", make_vcard(3, version=2))
+    radicale_server.put_card("contacts", "zed", make_vcard(900))
+    radicale_server.delete_card("contacts", "card-000004")
+    radicale_server.delete_card("contacts", "card-000005")
+
+    pages = _drain(lambda tok: provider.incremental_sync(account, cursor, tok))
+
+    contacts = [c for p in pages for c in p.contacts]
+    by_id = {c.external_id: c for c in contacts}
+    assert set(by_id) == {"/alice/contacts/card-000003.vcf", "/alice/contacts/zed.vcf",
+                          "/alice/contacts/card-000004.vcf", "/alice/contacts/card-000005.vcf"}
+    assert by_id["/alice/contacts/card-000003.vcf"].name.full == "Person 3 v2"
+    assert by_id["/alice/contacts/zed.vcf"].name.full == "Person 900"
+    assert by_id["/alice/contacts/card-000004.vcf"].deleted
+    assert by_id["/alice/contacts/card-000005.vcf"].deleted
+    assert not by_id["/alice/contacts/card-000003.vcf"].deleted
+    assert not any(p.complete_listing for p in pages)
+    new_cursor = pages[-1].next_sync_cursor
+    assert new_cursor and new_cursor != cursor
+
+    # Nothing changed since: one empty page and a usable cursor.
+    quiet = _drain(lambda tok: provider.incremental_sync(account, new_cursor, tok))
+    assert len(quiet) == 1 and quiet[0].contacts == []
+    assert quiet[0].next_sync_cursor
+
+
+def test_many_changes_are_paged(radicale_server, make_provider) -> None:
+    provider = make_provider(page_size=10, multiget_batch=4)
+    account = account_for(radicale_server)
+    cursor = _initial_cursor(radicale_server, provider, account)
+    for index in range(25):
+        radicale_server.put_card("contacts", f"card-{index:06d}", make_vcard(index, version=3))
+
+    pages = _drain(lambda tok: provider.incremental_sync(account, cursor, tok))
+
+    assert [len(p.contacts) for p in pages] == [10, 10, 5]
+    assert [p.next_sync_cursor is None for p in pages] == [True, True, False]
+
+
+def test_forged_token_means_cursor_expired(radicale_server, make_provider) -> None:
+    provider = make_provider()
+    account = account_for(radicale_server)
+    cursor = _initial_cursor(radicale_server, provider, account, count=3)
+    forged = json.dumps({"book": "/alice/contacts/",
+                         "token": "http://radicale.org/ns/sync/" + "0" * 64})
+
+    with pytest.raises(CursorExpiredError):
+        provider.incremental_sync(account, forged, None)
+    with pytest.raises(CursorExpiredError):
+        provider.incremental_sync(account, "not-a-token-at-all", None)
+    # The genuine cursor still works afterwards.
+    assert provider.incremental_sync(account, cursor, None).next_sync_cursor
+
+
+def test_cursor_of_another_addressbook_is_expired(radicale_server, make_provider) -> None:
+    provider = make_provider()
+    account = account_for(radicale_server)
+    cursor = _initial_cursor(radicale_server, provider, account, count=3)
+    radicale_server.create_addressbook("other", "Other")
+
+    other = account_for(radicale_server, addressbook="Other")
+    with pytest.raises(CursorExpiredError):
+        provider.incremental_sync(other, cursor, None)

@@ -1,0 +1,66 @@
+"""The process-pool parse gives exactly the serial result; the synthetic generator is stable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.sync.providers.vcard.reader import parse_paths, parse_text
+from core.sync.providers.vcard.synthetic import synthetic_vcards, write_synthetic_file
+
+_BROKEN = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:broken\r\nno colon here\r\nEND:VCARD\r\n"
+_NO_UID = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Same Person\r\nEMAIL:same@example.org\r\nEND:VCARD\r\n"
+
+
+def _collect(path: Path, **kwargs: object) -> tuple[list[dict], list[str], list[str], list[int]]:
+    contacts, raws, problems, sizes = [], [], [], []
+    for batch in parse_paths([path], **kwargs):  # type: ignore[arg-type]
+        contacts += [c.canonical() for c in batch.contacts]
+        raws += [c.raw for c in batch.contacts]
+        problems += [str(p) for p in batch.problems]
+        sizes.append(len(batch.contacts))
+    return contacts, raws, problems, sizes
+
+
+def test_parallel_parse_equals_serial(tmp_path: Path) -> None:
+    text = synthetic_vcards(1200, seed=7)
+    cards = text.split("END:VCARD\r\n")
+    # a malformed card and two UID-less duplicates in the middle of a chunk
+    cards.insert(600, _BROKEN[: -len("END:VCARD\r\n")])
+    cards.insert(700, _NO_UID[: -len("END:VCARD\r\n")])
+    cards.insert(1100, _NO_UID[: -len("END:VCARD\r\n")])
+    path = tmp_path / "big.vcf"
+    path.write_text("END:VCARD\r\n".join(cards), encoding="utf-8")
+
+    serial = _collect(path, workers=1, batch_size=250)
+    parallel = _collect(path, workers=2, batch_size=250, parallel_threshold=100)
+    assert parallel[0] == serial[0]
+    assert parallel[1] == serial[1]
+    assert parallel[2] == serial[2]
+    assert len(serial[0]) == 1202
+    assert max(parallel[3]) <= 250
+    assert any("card 601" in p for p in serial[2])
+    derived = [c["external_id"] for c in serial[0] if c["external_id"].startswith("vcard-")]
+    assert len(derived) == 2 and derived[1] == derived[0] + "#2"
+
+
+def test_resume_position_skips_consumed_cards(tmp_path: Path) -> None:
+    path = write_synthetic_file(tmp_path / "s.vcf", 30, seed=3)
+    batches = list(parse_paths([path], workers=1, batch_size=10))
+    assert [b.next_card for b in batches] == [10, 20, 30, 30]
+    assert batches[-1].file_done and batches[-1].contacts == []
+    resumed = [c.external_id for b in parse_paths([path], workers=1, start=(0, 20))
+               for c in b.contacts]
+    assert resumed == [c.external_id for c in batches[2].contacts]
+
+
+def test_synthetic_cards_are_deterministic_and_realistic(tmp_path: Path) -> None:
+    assert synthetic_vcards(50, seed=5) == synthetic_vcards(50, seed=5)
+    assert synthetic_vcards(50, seed=5) != synthetic_vcards(50, seed=6)
+    contacts, problems = parse_text(synthetic_vcards(200, seed=5))
+    assert problems == [] and len(contacts) == 200
+    assert len({c.external_id for c in contacts}) == 200
+    assert all(len(c.emails) == 2 and len(c.phones) == 1 and len(c.addresses) == 1
+               for c in contacts)
+    assert any(not c.name.full.isascii() for c in contacts)
+    path = write_synthetic_file(tmp_path / "x.vcf", 200, seed=5)
+    assert path.read_bytes() == synthetic_vcards(200, seed=5).encode("utf-8")

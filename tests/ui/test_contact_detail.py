@@ -1,0 +1,62 @@
+"""Contact detail: fields with provenance, a local edit wins and is marked, the source value
+can be taken back; handles open in the handle-links view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def show(qtbot, window, party_id: int) -> None:  # noqa: ANN001
+    with qtbot.waitSignal(window.detail.loaded, timeout=5000):
+        assert window.contact_list.select_party(party_id)
+
+
+def field_row(detail, name: str) -> int:  # noqa: ANN001
+    for row in range(detail.fields.rowCount()):
+        if detail.fields.item(row, 0).data(Qt.ItemDataRole.UserRole) == name:
+            return row
+    raise AssertionError(name)
+
+
+def test_detail_shows_fields_with_provenance(qtbot, window, people) -> None:  # noqa: ANN001
+    show(qtbot, window, people["anna"])
+    detail = window.detail
+    assert detail.title.text() == "Anna Müller"
+    row = field_row(detail, "organization")
+    assert detail.fields.item(row, 1).text() == "Acme GmbH"
+    assert detail.fields.item(row, 2).text() == "vcard:phone.vcf"
+    handles = {detail.handles.item(r, 1).text() for r in range(detail.handles.rowCount())}
+    assert "anna@example.com" in handles
+    assert detail.records.item(0, 1).text() == "uid-anna"
+    assert "Friends" in detail.more.text()
+
+
+def test_inline_edit_is_local_and_can_be_taken_back(qtbot, window, people) -> None:  # noqa: ANN001
+    show(qtbot, window, people["anna"])
+    detail = window.detail
+    row = field_row(detail, "organization")
+    with qtbot.waitSignal(detail.loaded, timeout=5000):
+        detail.fields.item(row, 1).setText("Acme Berlin")  # what the inline editor commits
+    row = field_row(detail, "organization")
+    assert detail.fields.item(row, 1).text() == "Acme Berlin"
+    assert detail.fields.item(row, 2).text() == "✎ local edit"
+    button = detail.fields.cellWidget(row, 4)
+    assert button is not None and button.text() == "Use source value"
+    # The list follows the change notice too.
+    model = window.contact_list.model
+    qtbot.waitUntil(lambda: (model.cached(people["anna"]) is not None
+                             and model.cached(people["anna"]).organization == "Acme Berlin"),
+                    timeout=5000)
+    with qtbot.waitSignal(detail.loaded, timeout=5000):
+        button.click()
+    row = field_row(detail, "organization")
+    assert detail.fields.item(row, 1).text() == "Acme GmbH"
+    assert detail.fields.item(row, 2).text() == "vcard:phone.vcf"
+
+
+def test_double_click_on_handle_opens_links_view(qtbot, window, people) -> None:  # noqa: ANN001
+    show(qtbot, window, people["anna"])
+    with qtbot.waitSignal(window.handles.loaded, timeout=5000):
+        window.detail.handles.cellDoubleClicked.emit(0, 1)
+    assert window.pages.currentWidget() is window.handles
+    assert window.handles.info.owner_id == people["anna"]

@@ -1,0 +1,102 @@
+"""Contact list: search narrows (diacritics-insensitive, in SQL), filters, keyboard, and the
+lazy model passes qtmodeltester."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.services import contacts
+from core.tasks import TaskState
+from ui.contact_model import EMAIL, NAME, ContactListModel
+
+
+def names(window) -> list[str]:  # noqa: ANN001
+    model = window.contact_list.model
+    return [model.cached(pid).display_name for pid in model.ids() if model.cached(pid)]
+
+
+def wait_rows(qtbot, window, count: int) -> None:  # noqa: ANN001
+    model = window.contact_list.model
+    qtbot.waitUntil(lambda: model.rowCount() == count
+                    and all(model.cached(pid) for pid in model.ids()), timeout=5000)
+
+
+def wait_names(qtbot, window, expected: list[str]) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: sorted(names(window)) == sorted(expected)
+                    and window.contact_list.model.rowCount() == len(expected), timeout=5000)
+
+
+def test_list_shows_every_party_with_rows(qtbot, window, people) -> None:  # noqa: ANN001
+    wait_rows(qtbot, window, 6)
+    model = window.contact_list.model
+    row = model.row_of(people["anna"])
+    assert model.index(row, NAME).data() == "Anna Müller"
+    assert model.index(row, EMAIL).data() == "anna@example.com"
+    assert model.index(row, NAME).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert window.contact_list.count_label.text() == "6 contacts"
+
+
+def test_search_narrows_the_list_without_diacritics(qtbot, window, people) -> None:  # noqa: ANN001
+    panel = window.contact_list
+    qtbot.keyClicks(panel.search, "muller")
+    wait_names(qtbot, window, ["Anna Müller"])
+    panel.search.clear()
+    wait_rows(qtbot, window, 6)
+    qtbot.keyClicks(panel.search, "example.org")  # by email
+    wait_names(qtbot, window, ["Björn Johansson"])
+    panel.search.setText("globex")  # by organisation
+    wait_names(qtbot, window, ["Chloé Dubois"])
+    panel.search.setText("+4930")  # by phone
+    wait_names(qtbot, window, ["Anna Müller"])
+    panel.search.setText("nobody-like-this")
+    wait_rows(qtbot, window, 0)
+    assert panel.count_label.text() == "0 contacts"
+
+
+def test_filters_needs_review_label_and_source(qtbot, window, people) -> None:  # noqa: ANN001
+    panel = window.contact_list
+    qtbot.waitUntil(lambda: panel.filter.count() > 3, timeout=5000)
+    panel.filter.setCurrentIndex(1)  # Needs review
+    wait_rows(qtbot, window, 1)
+    assert window.contact_list.model.ids() == [people["stranger"]]
+    panel.filter.setCurrentIndex(panel.filter.findText("Label: Friends"))
+    wait_names(qtbot, window, ["Anna Müller", "Chloé Dubois"])
+    panel.filter.setCurrentIndex(panel.filter.findText("Source: carddav: mail@dav.example"))
+    wait_names(qtbot, window, ["Chloé Dubois", "José García", "Liam Smith"])
+
+
+def test_keyboard_moves_from_search_into_the_list(qtbot, window, people) -> None:  # noqa: ANN001
+    wait_rows(qtbot, window, 6)
+    panel = window.contact_list
+    panel.focus_search()
+    with qtbot.waitSignal(panel.partySelected, timeout=3000):
+        qtbot.keyClick(panel.search, Qt.Key.Key_Down)
+    assert panel.selected_party() == panel.model.party_id(0)
+    with qtbot.waitSignal(window.detail.loaded, timeout=3000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert panel.selected_party() == panel.model.party_id(1)
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, db, people) -> None:  # noqa: ANN001
+    ids = contacts.search_ids(db, contacts.ListQuery(), state=TaskState())
+
+    def fetch(wanted, deliver) -> None:  # noqa: ANN001 - synchronous fetcher for the tester
+        deliver(contacts.rows(db, wanted, state=TaskState()))
+
+    model = ContactListModel(fetch)
+    model.set_ids(ids)
+    qtmodeltester.check(model, force_py=True)
+    model.invalidate()
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_model_builds_rows_lazily(qtbot) -> None:  # noqa: ANN001
+    requested: list[list[int]] = []
+    model = ContactListModel(lambda ids, deliver: requested.append(ids))
+    model.set_ids(list(range(1, 100_001)))
+    assert model.rowCount() == 100_000
+    assert model.index(50_000, NAME).data() == "…"
+    assert len(requested) == 1 and 0 < len(requested[0]) <= 240
+    assert 50_001 in requested[0]
+    model.index(50_001, NAME).data()  # already pending: no second request
+    assert len(requested) == 1

@@ -1,0 +1,72 @@
+"""Handle links: Confirm moves the handle's owner at once, Dismiss re-resolves it, contested
+and shared lists follow, marking a handle shared is remembered."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.db.models import Handle, PartyHandleLink
+from core.ingest.resolve import resolve_handles
+
+
+def contest(db, handle_value: str, party_id: int) -> int:  # noqa: ANN001
+    """Give ``party_id`` a weaker, unconfirmed link to an existing handle (two live links)."""
+    with db.session() as session:
+        hid = session.scalar(select(Handle.id).where(Handle.value == handle_value))
+        session.add(PartyHandleLink(party_id=party_id, handle_id=hid, confidence=0.4,
+                                    source="manual"))
+        session.flush()
+        resolve_handles(session, [hid])
+        session.commit()
+        return hid
+
+
+def owner_of(db, hid: int) -> int | None:  # noqa: ANN001
+    with db.session() as session:
+        return session.scalar(select(Handle.party_id).where(Handle.id == hid))
+
+
+def test_confirm_moves_the_owner_and_dismiss_moves_it_back(qtbot, ctx, people) -> None:  # noqa: ANN001
+    from ui.handles_view import HandlesView
+
+    hid = contest(ctx.db, "anna@example.com", people["liam"])
+    assert owner_of(ctx.db, hid) == people["anna"]
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.start()
+    qtbot.waitUntil(lambda: view.contested.rowCount() == 1, timeout=5000)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.contested.selectRow(0)
+    assert [link.party_id for link in view.info.links] == [people["anna"], people["liam"]]
+    assert view.owner.text() == "Owner: Anna Müller"
+
+    assert view.select_party(people["liam"])
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.confirm_button.click()
+    assert owner_of(ctx.db, hid) == people["liam"]
+    assert view.owner.text() == "Owner: Liam Smith"
+    assert view.info.links[0].party_id == people["liam"] and view.info.links[0].confirmed
+
+    assert view.select_party(people["liam"])
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.dismiss_button.click()
+    assert owner_of(ctx.db, hid) == people["anna"]
+    qtbot.waitUntil(lambda: view.contested.rowCount() == 0, timeout=5000)
+
+
+def test_mark_shared_is_stored_and_listed(qtbot, ctx, people) -> None:  # noqa: ANN001
+    from ui.handles_view import HandlesView
+
+    hid = contest(ctx.db, "+493012345" + "67", people["bjorn"])
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.start()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open_handle(hid)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.shared_box.setChecked(True)
+    assert view.info.is_shared
+    qtbot.waitUntil(lambda: view.shared.rowCount() == 1, timeout=5000)
+    with ctx.db.session() as session:
+        assert session.get(Handle, hid).is_shared

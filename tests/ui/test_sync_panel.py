@@ -1,0 +1,97 @@
+"""Sync status panel: Sync now on a vCard source shows progress then the new counts; Cancel
+stops a run; an error shows in the panel and the app stays usable; the schedule runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.db.models import SourceRecord
+from tests.ui.helpers import write_vcards
+from ui.sync_panel import SyncPanel
+
+
+def panel_for(qtbot, ctx) -> SyncPanel:  # noqa: ANN001
+    panel = SyncPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.start(sync_now=False)
+    return panel
+
+
+def add_source(qtbot, panel: SyncPanel, path: Path) -> int:  # noqa: ANN001
+    wanted = str(path.resolve())
+    panel.add_vcard_path(str(path), sync=False)
+    qtbot.waitUntil(lambda: any(s.settings.get("path") == wanted for s in panel.rows),
+                    timeout=5000)
+    account = next(s for s in panel.rows if s.settings.get("path") == wanted)
+    panel.select_source(account.id)
+    return account.id
+
+
+def records(db, account_id: int) -> int:  # noqa: ANN001
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(SourceRecord)
+                              .where(SourceRecord.account_id == account_id))
+
+
+def test_sync_now_shows_progress_and_counts(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    panel = panel_for(qtbot, ctx)
+    account_id = add_source(qtbot, panel, write_vcards(tmp_path / "phone.vcf", 1500))
+    fractions: list[float] = []
+    ctx.runner.progressed.connect(lambda _h, f, _t: fractions.append(f))
+    with qtbot.waitSignal(panel.syncFinished, timeout=60_000) as blocker:
+        panel.sync_button.click()
+        assert panel.progress.isVisible()
+        assert not panel.sync_button.isEnabled() and panel.cancel_button.isEnabled()
+    assert blocker.args[0] == account_id
+    assert blocker.args[1]["added"] == 1500
+    assert any(0 < f < 1 for f in fractions)
+    assert "1500 added" in panel.status.text()
+    qtbot.waitUntil(lambda: panel.table.item(0, 2).text() == "✔ ok", timeout=5000)
+    qtbot.waitUntil(lambda: "1500 / 0 / 0 / 0 / 0" in panel.table.item(0, 7).text(),
+                    timeout=5000)
+    assert panel.activity.count() >= 1
+    # A second run converges: nothing new.
+    with qtbot.waitSignal(panel.syncFinished, timeout=60_000) as blocker:
+        panel.sync_button.click()
+    assert blocker.args[1]["unchanged"] == 1500 and blocker.args[1]["added"] == 0
+
+
+def test_cancel_stops_a_run(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    panel = panel_for(qtbot, ctx)
+    account_id = add_source(qtbot, panel, write_vcards(tmp_path / "big.vcf", 3000))
+    with qtbot.waitSignal(panel.syncFinished, timeout=60_000) as blocker:
+        panel.sync(account_id)
+        qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=30_000)
+        panel.cancel_button.click()
+    assert blocker.args[1] is None
+    assert "cancelled" in panel.status.text()
+    assert 0 < records(ctx.db, account_id) < 3000
+    assert panel.sync_button.isEnabled()
+
+
+def test_error_shows_in_panel_and_app_stays_usable(qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    panel = window.sync_panel
+    path = write_vcards(tmp_path / "gone.vcf", 3)
+    account_id = add_source(qtbot, panel, path)
+    path.unlink()
+    with qtbot.waitSignal(panel.syncFinished, timeout=30_000):
+        panel.sync(account_id)
+    assert "sync failed" in panel.status.text() and "gone.vcf" in panel.status.text()
+    row = next(r for r, s in enumerate(panel.rows) if s.id == account_id)
+    qtbot.waitUntil(lambda: panel.table.item(row, 2).text() == "✖ error", timeout=5000)
+    assert "gone.vcf" in panel.table.item(row, 2).toolTip()
+    # Still usable: a search answers, another source syncs.
+    window.contact_list.search.setText("anna")
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 1, timeout=5000)
+    other = add_source(qtbot, panel, write_vcards(tmp_path / "ok.vcf", 2, prefix="ok"))
+    with qtbot.waitSignal(panel.syncFinished, timeout=30_000) as blocker:
+        panel.sync(other)
+    assert blocker.args[1]["added"] == 2
+
+
+def test_schedule_runs_every_fifteen_minutes(qtbot, ctx) -> None:  # noqa: ANN001
+    panel = panel_for(qtbot, ctx)
+    assert panel.schedule.isActive() and panel.schedule.interval() == 15 * 60_000

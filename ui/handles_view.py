@@ -1,0 +1,196 @@
+"""Handle links: one handle's candidate parties with confidence and verdict; Confirm/Dismiss
+re-resolve the owner at once. Beside it, the contested and shared handles to work through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import tasks
+from app.appcontext import AppContext
+from app.services import handles
+from ui.widgets import confidence_bar, item, plain_table
+
+
+class HandlesView(QWidget):
+    #: Open this party in the contact view.
+    openParty = Signal(int)
+    #: A handle finished loading (handle id).
+    loaded = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.handle_id: int | None = None
+        self.info: Any = None
+        self._filling = False
+
+        self.tabs = QTabWidget()
+        self.contested = plain_table(["Type", "Value", "Live links", "Owner"])
+        self.contested.setObjectName("contestedHandles")
+        self.shared = plain_table(["Type", "Value", "Live links", "Owner"])
+        self.shared.setObjectName("sharedHandles")
+        self.tabs.addTab(self.contested, "Contested")
+        self.tabs.addTab(self.shared, "Shared")
+        for table in (self.contested, self.shared):
+            table.itemSelectionChanged.connect(lambda t=table: self._pick(t))
+
+        self.title = QLabel("Pick a handle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.owner = QLabel("")
+        self.owner.setObjectName("handleOwner")
+        self.shared_box = QCheckBox("Shared handle (family landline, info@…): never merges")
+        self.shared_box.setObjectName("handleShared")
+        self.shared_box.toggled.connect(self._on_shared)
+        self.links = plain_table(["Contact", "Confidence", "Link source", "Verdict", "Owner"])
+        self.links.setObjectName("handleLinks")
+        self.links.cellDoubleClicked.connect(self._on_link_activated)
+        self.confirm_button = QPushButton("&Confirm")
+        self.confirm_button.setObjectName("confirmLink")
+        self.confirm_button.setToolTip("This handle belongs to the selected contact")
+        self.dismiss_button = QPushButton("&Dismiss")
+        self.dismiss_button.setObjectName("dismissLink")
+        self.dismiss_button.setToolTip("This handle is not the selected contact's")
+        self.confirm_button.clicked.connect(self.confirm_selected)
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        self.status = QLabel("")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.dismiss_button)
+        buttons.addStretch(1)
+        right = QWidget()
+        rlayout = QVBoxLayout(right)
+        rlayout.addWidget(self.title)
+        rlayout.addWidget(self.owner)
+        rlayout.addWidget(self.shared_box)
+        rlayout.addWidget(self.links, 1)
+        rlayout.addLayout(buttons)
+        rlayout.addWidget(self.status)
+        split = QSplitter()
+        split.addWidget(self.tabs)
+        split.addWidget(right)
+        split.setSizes([380, 620])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self._enable(False)
+        ctx.runner.changed.connect(self._on_changed)
+
+    def start(self) -> None:
+        self.reload_lists()
+
+    def reload_lists(self) -> None:
+        self.ctx.read(handles.contested, name="contested handles",
+                      on_result=lambda rows: self._fill_list(self.contested, rows))
+        self.ctx.read(handles.shared, name="shared handles",
+                      on_result=lambda rows: self._fill_list(self.shared, rows))
+
+    def _fill_list(self, table: Any, rows: list[Any]) -> None:
+        table.setRowCount(len(rows))
+        for r, h in enumerate(rows):
+            table.setItem(r, 0, item(h.platform, h.id))
+            table.setItem(r, 1, item(h.value))
+            table.setItem(r, 2, item(str(h.live_links)))
+            table.setItem(r, 3, item(h.owner_name or "—"))
+        table.resizeColumnsToContents()
+        index = self.tabs.indexOf(table)
+        self.tabs.setTabText(index, f"{'Contested' if table is self.contested else 'Shared'}"
+                                    f" ({len(rows)})")
+
+    def _pick(self, table: Any) -> None:
+        rows = table.selectionModel().selectedRows()
+        if rows:
+            self.open_handle(int(table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)))
+
+    def open_handle(self, handle_id: int) -> None:
+        self.handle_id = handle_id
+        self.ctx.read(handles.info, handle_id, name="handle links",
+                      on_result=lambda info: self._fill(handle_id, info),
+                      on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
+
+    def _fill(self, handle_id: int, info: Any) -> None:
+        if handle_id != self.handle_id:
+            return
+        self.info = info
+        self._filling = True
+        self.title.setText(f"{info.platform}: {info.display_value or info.value}")
+        self.owner.setText(f"Owner: {info.owner_name}" if info.owner_id else "Owner: nobody")
+        self.shared_box.setChecked(info.is_shared)
+        self.links.setRowCount(len(info.links))
+        for r, link in enumerate(info.links):
+            self.links.setItem(r, 0, item(link.party_name, link.party_id))
+            self.links.setCellWidget(r, 1, confidence_bar(link.confidence))
+            self.links.setItem(r, 2, item(link.source or "—"))
+            verdict = "dismissed" if link.dismissed else "confirmed" if link.confirmed else "—"
+            self.links.setItem(r, 3, item(verdict))
+            self.links.setItem(r, 4, item("★ owner" if link.is_owner else ""))
+        self.links.resizeColumnsToContents()
+        self.links.horizontalHeader().setStretchLastSection(True)
+        if info.links:
+            self.links.selectRow(0)
+        self._filling = False
+        self._enable(bool(info.links))
+        self.loaded.emit(handle_id)
+
+    def _enable(self, on: bool) -> None:
+        self.confirm_button.setEnabled(on)
+        self.dismiss_button.setEnabled(on)
+        self.shared_box.setEnabled(self.handle_id is not None)
+
+    def selected_party(self) -> int | None:
+        rows = self.links.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return int(self.links.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+
+    def select_party(self, party_id: int) -> bool:
+        for r in range(self.links.rowCount()):
+            if self.links.item(r, 0).data(Qt.ItemDataRole.UserRole) == party_id:
+                self.links.selectRow(r)
+                return True
+        return False
+
+    def confirm_selected(self) -> None:
+        self._verdict(handles.confirm, "Confirmed")
+
+    def dismiss_selected(self) -> None:
+        self._verdict(handles.dismiss, "Dismissed")
+
+    def _verdict(self, fn: Any, verb: str) -> None:
+        party = self.selected_party()
+        if self.handle_id is None or party is None:
+            return
+        self.status.setText(f"{verb}…")
+        self.ctx.write(fn, self.handle_id, party, name=verb.lower(),
+                       changes={tasks.HANDLES, tasks.PARTIES},
+                       on_result=lambda _owner: self.status.setText(f"{verb}; owner updated."),
+                       on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
+
+    def _on_shared(self, on: bool) -> None:
+        if self._filling or self.handle_id is None:
+            return
+        self.ctx.write(handles.set_shared, self.handle_id, on, name="mark shared",
+                       changes={tasks.HANDLES},
+                       on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
+
+    def _on_link_activated(self, row: int, _col: int) -> None:
+        self.openParty.emit(int(self.links.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+
+    def _on_changed(self, topics: frozenset[str]) -> None:
+        if topics & {tasks.HANDLES, tasks.PARTIES, tasks.SOURCES}:
+            self.reload_lists()
+            if self.handle_id is not None:
+                self.open_handle(self.handle_id)

@@ -1,0 +1,286 @@
+"""The sync status panel: one row per source, Sync now / Full sync / Cancel, progress, and
+the recent activity. Also runs the schedule (every 15 minutes while the app is open)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import settings as cfg
+from app import tasks
+from app.appcontext import AppContext
+from app.services import sources as source_services
+from app.services import syncing
+from app.tasks import TaskHandle
+from ui import source_dialogs
+from ui.widgets import age, item, plain_table, when
+
+HEADERS = ["Provider", "Account", "Health", "Last success", "Cursor age", "Next full sync",
+           "Next run", "Last run (added / updated / unchanged / deleted / conflicts)", "Records"]
+HEALTH_TEXT = {"ok": "✔ ok", "syncing": "⟳ syncing", "degraded": "▲ degraded",
+               "error": "✖ error", "never": "not synced yet",
+               "needs_confirmation": "? needs confirmation"}
+
+
+class SyncPanel(QWidget):
+    #: A sync ended (account id, counts or None on error/cancel).
+    syncFinished = Signal(int, object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows: list[Any] = []
+        self.running: dict[int, TaskHandle] = {}
+        self.table = plain_table(HEADERS)
+        self.table.setObjectName("sourcesTable")
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.sync_button = QPushButton("Sync &now")
+        self.sync_button.setObjectName("syncNow")
+        self.full_button = QPushButton("&Full sync")
+        self.full_button.setObjectName("fullSync")
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setObjectName("cancelSync")
+        self.add_vcard = QPushButton("Add vCard file…")
+        self.add_folder = QPushButton("Add vCard folder…")
+        self.add_carddav = QPushButton("Add CardDAV…")
+        self.add_google = QPushButton("Add Google…")
+        self.remove_button = QPushButton("Remove…")
+        self.sync_button.clicked.connect(lambda: self.sync_selected(full=False))
+        self.full_button.clicked.connect(lambda: self.sync_selected(full=True))
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.add_vcard.clicked.connect(lambda: self.ask_vcard(folder=False))
+        self.add_folder.clicked.connect(lambda: self.ask_vcard(folder=True))
+        self.add_carddav.clicked.connect(self.ask_carddav)
+        self.add_google.clicked.connect(self.ask_google)
+        self.remove_button.clicked.connect(self.ask_remove)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("syncProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        self.status = QLabel("")
+        self.status.setObjectName("syncStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.activity = QListWidget()
+        self.activity.setObjectName("activityList")
+
+        actions = QHBoxLayout()
+        for b in (self.sync_button, self.full_button, self.cancel_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        for b in (self.add_vcard, self.add_folder, self.add_carddav, self.add_google,
+                  self.remove_button):
+            actions.addWidget(b)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(actions)
+        tl.addWidget(self.table, 1)
+        tl.addWidget(self.progress)
+        tl.addWidget(self.status)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(QLabel("Recent activity"))
+        bl.addWidget(self.activity, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setSizes([400, 220])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self.schedule = QTimer(self)
+        self.schedule.timeout.connect(self.sync_all)
+        ctx.runner.changed.connect(self._on_changed)
+        self._update_buttons()
+
+    def start(self, sync_now: bool | None = None) -> None:
+        """Load the panel and start the schedule; sync every source at start-up if enabled."""
+        minutes = max(1, self.ctx.settings.get(cfg.SYNC_INTERVAL_MIN))
+        self.schedule.start(minutes * 60_000)
+        self.reload(then_sync=self.ctx.settings.get(cfg.SYNC_ON_STARTUP)
+                    if sync_now is None else sync_now)
+
+    def reload(self, then_sync: bool = False) -> None:
+        def got(rows: list[Any]) -> None:
+            self._fill(rows)
+            if then_sync:
+                self.sync_all()
+
+        self.ctx.read(source_services.sources, name="sources", on_result=got)
+        self.ctx.read(source_services.activity, 50, name="activity", on_result=self._fill_activity)
+
+    def _fill(self, rows: list[Any]) -> None:
+        selected = self.selected_source()
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, s in enumerate(rows):
+            c = s.last_counts or {}
+            counts = " / ".join(str(c.get(k, 0)) for k in ("added", "updated", "unchanged",
+                                                            "deleted", "conflicts"))
+            health = "⟳ syncing" if s.id in self.running else HEALTH_TEXT.get(s.health, s.health)
+            cells = [s.provider, s.label, health, when(s.last_success_at), age(s.cursor_at),
+                     when(s.next_full_at) if s.next_full_at else "next run",
+                     when(s.next_run_at) if s.next_run_at else "in ≤ 15 min",
+                     counts if c else "—", f"{s.live_records:,}"]
+            for col, text in enumerate(cells):
+                cell = item(text, s.id if col == 0 else None)
+                if col == 2 and s.last_error:
+                    cell.setToolTip(s.last_error)
+                self.table.setItem(r, col, cell)
+            if s.id == selected:
+                self.table.selectRow(r)
+        self.table.resizeColumnsToContents()
+        if selected is None and rows:
+            self.table.selectRow(0)
+        errors = [f"{s.label}: {s.last_error}" for s in rows
+                  if s.health in ("error", "degraded") and s.last_error]
+        if errors and not self.running:
+            self.status.setText("\n".join(errors))
+        self._update_buttons()
+
+    def _fill_activity(self, events: list[Any]) -> None:
+        self.activity.clear()
+        for ev in events:
+            who = f" — {ev.party_name}" if ev.party_name else ""
+            self.activity.addItem(f"{when(ev.created_at)}  {ev.kind}: {ev.message}{who}")
+
+    def selected_source(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        cell = self.table.item(rows[0].row(), 0)
+        return int(cell.data(Qt.ItemDataRole.UserRole)) if cell else None
+
+    def select_source(self, account_id: int) -> None:
+        for r, s in enumerate(self.rows):
+            if s.id == account_id:
+                self.table.selectRow(r)
+
+    def _update_buttons(self) -> None:
+        sid = self.selected_source()
+        self.sync_button.setEnabled(sid is not None and sid not in self.running)
+        self.full_button.setEnabled(sid is not None and sid not in self.running)
+        self.cancel_button.setEnabled(sid is not None and sid in self.running)
+        self.remove_button.setEnabled(sid is not None and sid not in self.running)
+
+    # -- running ---------------------------------------------------------------------------------
+    def sync_all(self) -> None:
+        for s in self.rows:
+            if s.id not in self.running:
+                self.sync(s.id, full=False)
+
+    def sync_selected(self, full: bool) -> None:
+        sid = self.selected_source()
+        if sid is not None:
+            self.sync(sid, full)
+
+    def sync(self, account_id: int, full: bool = False) -> TaskHandle | None:
+        if account_id in self.running:
+            return None
+        label = next((s.label for s in self.rows if s.id == account_id), str(account_id))
+        self.status.setText(f"Syncing {label}…")
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        handle = self.ctx.write(
+            syncing.sync_source, account_id, full, name=f"sync {label}",
+            changes={tasks.PARTIES, tasks.HANDLES, tasks.SOURCES, tasks.REVIEW},
+            on_progress=self._on_progress,
+            on_result=lambda counts: self._done(account_id, label, counts, None),
+            on_error=lambda exc: self._done(account_id, label, None, exc),
+        )
+        self.running[account_id] = handle
+        self._fill(self.rows)
+        return handle
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        if text:
+            self.status.setText(text)
+
+    def _done(self, account_id: int, label: str, counts: Any, exc: BaseException | None) -> None:
+        self.running.pop(account_id, None)
+        if not self.running:
+            self.progress.setVisible(False)
+        if exc is None:
+            c = counts or {}
+            self.status.setText(
+                f"{label}: {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
+                f"{c.get('unchanged', 0)} unchanged, {c.get('deleted', 0)} deleted, "
+                f"{c.get('conflicts', 0)} conflicts")
+        elif isinstance(exc, tasks.TaskCancelled):
+            self.status.setText(f"{label}: sync cancelled.")
+        else:
+            self.status.setText(f"{label}: sync failed: {tasks.readable_error(exc)}")
+        self._update_buttons()
+        self.syncFinished.emit(account_id, counts if exc is None else None)
+
+    def cancel_selected(self) -> None:
+        sid = self.selected_source()
+        handle = self.running.get(sid) if sid is not None else None
+        if handle is not None:
+            handle.cancel()
+            self.status.setText("Cancelling…")
+
+    def _on_changed(self, topics: frozenset[str]) -> None:
+        if topics & {tasks.SOURCES, tasks.PARTIES}:
+            self.reload()
+
+    # -- adding and removing -------------------------------------------------------------------
+    def add_vcard_path(self, path: str, sync: bool = True) -> None:
+        def added(account_id: int) -> None:
+            self.reload()
+            if sync:
+                self.sync(account_id)
+
+        self.ctx.write(source_services.add_vcard_source, path, name="add vCard source",
+                       changes={tasks.SOURCES}, on_result=added, on_error=self._failed)
+
+    def ask_vcard(self, folder: bool) -> None:
+        start = self.ctx.settings.get(cfg.LAST_IMPORT_DIR)
+        path = source_dialogs.pick_vcard_path(self, start, folder)
+        if path:
+            from pathlib import Path
+
+            self.ctx.settings.set(cfg.LAST_IMPORT_DIR, str(Path(path).parent))
+            self.add_vcard_path(path)
+
+    def ask_carddav(self) -> None:
+        dialog = source_dialogs.CardDavDialog(self)
+        if dialog.exec():
+            self.ctx.write(source_services.add_carddav_source, dialog.url.text(),
+                           dialog.user.text(), dialog.password.text(), name="add CardDAV",
+                           changes={tasks.SOURCES}, on_result=lambda i: self.sync(i),
+                           on_error=self._failed)
+
+    def ask_google(self) -> None:
+        dialog = source_dialogs.GoogleDialog(self)
+        if dialog.exec():
+            self.status.setText("Waiting for Google consent in your browser…")
+            self.ctx.write(source_services.add_google_source, dialog.client.text(),
+                           dialog.email.text(), name="add Google", changes={tasks.SOURCES},
+                           on_result=lambda i: self.sync(i), on_error=self._failed)
+
+    def ask_remove(self) -> None:
+        sid = self.selected_source()
+        if sid is None:
+            return
+        label = next((s.label for s in self.rows if s.id == sid), str(sid))
+        dialog = source_dialogs.RemoveSourceDialog(label, self)
+        if dialog.exec():
+            self.ctx.write(source_services.remove_source, sid, dialog.archive.isChecked(),
+                           name="remove source", changes=tasks.ALL_TOPICS, on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(tasks.readable_error(exc))
