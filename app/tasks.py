@@ -9,8 +9,10 @@ that views react to, instead of polling the database.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -99,7 +101,7 @@ class TaskRunner(QObject):
     #: Change notice: data under these topics changed.
     changed = Signal(frozenset)
 
-    def __init__(self, parent: QObject | None = None, read_threads: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, read_threads: int = 1) -> None:
         super().__init__(parent)
         self._reads = QThreadPool(self)
         self._reads.setMaxThreadCount(read_threads)
@@ -234,6 +236,24 @@ class TaskRunner(QObject):
         """Block until the pools are idle (tests and benchmarks only; never in the GUI)."""
         ok = self._writes.waitForDone(timeout_ms)
         return self._reads.waitForDone(timeout_ms) and ok
+
+
+def tune_for_gui() -> None:
+    """Keep the GUI thread responsive while Python workers run (called once at start-up).
+
+    - The GIL: a worker hands the GIL back only every ``switchinterval``; at the default 5 ms
+      the GUI thread waits several slices in a row during an import (measured stalls of
+      50-100 ms). 1 ms keeps the event loop smooth at a small throughput cost.
+    - The cyclic GC: a full collection scans every tracked object while holding the GIL, which
+      stalled the GUI for 200-700 ms in the middle of big imports. Objects alive at start-up
+      live for the whole session, so they are frozen out of the collector's reach, and full
+      collections are made rare (young generations are unchanged).
+    """
+    sys.setswitchinterval(0.001)
+    gc.collect()
+    gc.freeze()
+    threshold0, threshold1, _ = gc.get_threshold()
+    gc.set_threshold(threshold0, threshold1, 1000)
 
 
 def readable_error(exc: BaseException) -> str:

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.history.start()
         self.sync_panel.start(sync_on_start)
         self._check_empty()
+        tasks.tune_for_gui()
 
     def _check_empty(self) -> None:
         self.ctx.read(demo.is_empty, name="first run?",

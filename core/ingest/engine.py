@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -335,8 +336,13 @@ def _write(
         for ref in refs[: len(fresh)]
     ])
     stats.added += len(fresh)
-    stats.touched_party_ids |= {ref.party_id for ref in refs} | touched
-    refresh_search_text(session, stats.touched_party_ids)
+    all_touched = {ref.party_id for ref in refs} | touched
+    stats.touched_party_ids |= all_touched
+    # A party created by exactly one record already got its search text at insert.
+    per_party = Counter(ref.party_id for ref in refs)
+    refresh_search_text(
+        session, {pid for pid in all_touched if pid not in created or per_party[pid] > 1}
+    )
 
 
 def _handle_owners(

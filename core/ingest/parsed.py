@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses and lists to dicts and lists; a shallow, fast ``asdict`` (no deepcopy)."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: plain(getattr(value, name)) for name in fields}
+    return value
 
 
 @dataclass(slots=True)
@@ -121,9 +131,7 @@ class ParsedContact:
 
     def canonical(self) -> dict[str, Any]:
         """The content that matters for change detection: everything but raw and etag."""
-        data = asdict(self)
-        for key in ("raw", "etag", "previous_external_ids"):
-            data.pop(key, None)
+        data = {name: plain(getattr(self, name)) for name in _CANONICAL_FIELDS}
         for photo in data["photos"]:
             if photo["data"] is not None:
                 photo["data"] = hashlib.sha256(photo["data"]).hexdigest()
@@ -149,3 +157,8 @@ class ParsedContact:
         if self.phones:
             return self.phones[0].value
         return ""
+
+
+_CANONICAL_FIELDS = tuple(
+    f.name for f in fields(ParsedContact) if f.name not in ("raw", "etag", "previous_external_ids")
+)

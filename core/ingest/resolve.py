@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import ActivityEvent, Handle, Party, PartyHandleLink
 from core.ingest.normalize import NormalizedHandle
-from core.ingest.sqlutil import chunked, insert_ignore
+from core.ingest.sqlutil import chunked, insert_ignore, update_many
 
 #: Confidence a source's own listing gives a link, by platform: phones are shared more often.
 SOURCE_CONFIDENCE = {"email": 0.9, "phone": 0.8}
@@ -162,17 +162,16 @@ def resolve_handles(session: Session, handle_ids: Iterable[int]) -> set[int]:
             if hid not in seen:
                 seen.add(hid)
                 best[hid] = pid
-        changes: dict[int | None, list[int]] = {}
+        changes: list[dict[str, int | None]] = []
         for hid, owner in best.items():
             old = current.get(hid)
             if old != owner:
-                changes.setdefault(owner, []).append(hid)
+                changes.append({"_key": hid, "party_id": owner})
                 if old is not None:
                     touched_parties.add(old)
                 if owner is not None:
                     touched_parties.add(owner)
-        for owner, hids in changes.items():
-            session.execute(update(Handle).where(Handle.id.in_(hids)).values(party_id=owner))
+        update_many(session, Handle, "id", changes)
     recount_handles(session, touched_parties)
     return touched_parties
 
@@ -188,11 +187,8 @@ def recount_handles(session: Session, party_ids: Iterable[int]) -> None:
                 .group_by(Handle.party_id)
             ).all()
         )
-        by_count: dict[int, list[int]] = {}
-        for pid in chunk:
-            by_count.setdefault(counts.get(pid, 0), []).append(pid)
-        for count, pids in by_count.items():
-            session.execute(update(Party).where(Party.id.in_(pids)).values(handle_count=count))
+        update_many(session, Party, "id",
+                    [{"_key": pid, "handle_count": counts.get(pid, 0)} for pid in chunk])
 
 
 def contested_handle_ids(session: Session, handle_ids: Iterable[int]) -> set[int]:

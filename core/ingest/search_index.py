@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, and_, select, text, update
+from sqlalchemy import Select, and_, select, text
 from sqlalchemy.orm import Session
 
 from core.db.models import Handle, Party, PartyHandleLink
 from core.ingest.normalize import fold
 from core.ingest.prepare import search_text
-from core.ingest.sqlutil import chunked
+from core.ingest.sqlutil import chunked, update_many
 
 _FIELDS = ("display_name", "given_name", "family_name", "nickname", "organization")
 
@@ -41,11 +41,13 @@ def refresh_search_text(session: Session, party_ids: Iterable[int]) -> None:
                 Party.id.in_(chunk)
             )
         )
+        changes = []
         for row in parties:
             fields = dict(zip(_FIELDS, row[2:], strict=True))
             new = search_text(fields, sorted(handles.get(row[0], [])))
             if new != row[1]:
-                session.execute(update(Party).where(Party.id == row[0]).values(search_text=new))
+                changes.append({"_key": row[0], "search_text": new})
+        update_many(session, Party, "id", changes)
 
 
 def _tokens(query: str) -> list[str]:

@@ -8,7 +8,7 @@ value back or a merge is undone.
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from core.ingest.parsed import (
@@ -19,12 +19,14 @@ from core.ingest.parsed import (
     Organization,
     ParsedContact,
     Photo,
+    plain,
 )
+
+_FIELDS = tuple(f.name for f in fields(ParsedContact) if f.name != "raw")
 
 
 def contact_to_data(contact: ParsedContact) -> dict[str, Any]:
-    data = asdict(contact)
-    data.pop("raw", None)
+    data = {name: plain(getattr(contact, name)) for name in _FIELDS}
     for photo in data["photos"]:
         if photo["data"] is not None:
             photo["data"] = base64.b64encode(photo["data"]).decode("ascii")

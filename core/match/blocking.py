@@ -24,6 +24,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("py", "phonetic_family_and_birth_year"),
     ("pg", "phonetic_family_and_given_name"),
     ("og", "organisation_and_given_name"),
+    ("gb", "given_name_and_birthday"),
+    ("ad", "street_address"),
 )
 RULE_NAMES = dict(RULES)
 _RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
@@ -55,6 +57,12 @@ def party_keys(f: PartyFeatures) -> set[str]:
             keys.add(f"pg:{sound}|{formal}")
     if f.organization and formal:
         keys.add(f"og:{f.organization}|{formal}")
+    if formal:
+        for _year, month, day in f.birthdays:
+            keys.add(f"gb:{formal}|{month:02d}-{day:02d}")
+    for street, postal, locality in f.addresses:
+        if street and (postal or locality):
+            keys.add(f"ad:{street}|{postal or locality}")
     return {k[:_MAX_KEY] for k in keys}
 
 

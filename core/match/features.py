@@ -130,7 +130,7 @@ def live_link_counts(session: Session, handle_ids: Iterable[int]) -> dict[int, i
                    Party.merged_into_id.is_(None))
             .group_by(PartyHandleLink.handle_id)
         )
-        found.update(dict(rows.tuples().all()))
+        found.update({hid: count for hid, count in rows})
     return found
 
 

@@ -88,13 +88,14 @@ def take_snapshot(session: Session, party_ids: list[int]) -> dict[str, Any]:
     rows = session.execute(
         select(SourceRecord.id, SourceRecord.party_id, SourceRecord.content_hash,
                SourceRecord.data, SourceAccount.provider, SourceAccount.account_id,
-               SourceRecord.external_id)
+               SourceRecord.external_id, SourceRecord.deleted_at)
         .join(SourceAccount, SourceAccount.id == SourceRecord.account_id)
         .where(SourceRecord.party_id.in_(party_ids)).order_by(SourceRecord.id)
     )
-    for rid, pid, chash, data, provider, account, ext in rows:
+    for rid, pid, chash, data, provider, account, ext, deleted_at in rows:
         records[str(rid)] = {
             "party_id": pid, "content_hash": chash, "fields": record_fields(data or {}),
+            "live": deleted_at is None,
             "key": [provider, account, ext],
             "handles": sorted(record_handle_ids(session, [rid])),
         }

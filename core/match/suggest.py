@@ -31,12 +31,11 @@ Pair = tuple[int, int]
 def rejected_pairs(session: Session) -> set[Pair]:
     """Pairs the owner said are not the same person (by row status and by standing
     decisions resolved to today's party ids)."""
-    pairs: set[Pair] = set(
-        session.execute(
+    pairs: set[Pair] = {
+        (a, b) for a, b in session.execute(
             select(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id)
-            .where(MergeSuggestion.status == "rejected")
-        ).tuples()
-    )
+            .where(MergeSuggestion.status == "rejected"))
+    }
     decisions = session.scalars(
         select(Decision).where(Decision.kind == "not_duplicate", Decision.revoked_at.is_(None))
     ).all()

@@ -72,16 +72,18 @@ def unmerge(session: Session, decision_id: int, *, actor: str = "owner") -> int:
     owner_of = _restore_records(session, snap["records"], keep_id)
     _restore_children(session, owner_of, snap["local_children"])
     _restore_provenance(session, party_ids, snap["provenance"])
-    _restore_links(session, party_ids, keep_id, snap, owner_of)
+    changed = _restore_links(session, party_ids, keep_id, snap, owner_of)
     session.flush()
-    _refold_changed_records(session, snap["records"], owner_of, keep_id)
+    changed |= _refold_changed_records(session, snap["records"], owner_of, keep_id)
+    _flag_orphans(session, snap["records"], party_ids)
     _restore_suggestions(session, party_ids, snap["suggestions"])
     session.flush()
     handles_after = {hid for (hid,) in session.execute(
         select(PartyHandleLink.handle_id).where(PartyHandleLink.party_id.in_(party_ids)))}
     resolve_handles(session, handles_before | handles_after)
     recount_handles(session, party_ids)
-    refresh_search_text(session, party_ids)
+    # Untouched parties got their exact search text back with their columns.
+    refresh_search_text(session, changed)
     mark_revoked(session, decision, actor)
     undo_id = log_decision(
         session, "unmerge", f"Undid merge {decision_id}: {decision.summary}"[:1024],
@@ -156,7 +158,7 @@ def _restore_provenance(session: Session, party_ids: list[int], rows: list[dict[
 
 
 def _restore_links(session: Session, party_ids: list[int], keep_id: int, snap: dict[str, Any],
-                   owner_of: dict[int, int]) -> None:
+                   owner_of: dict[int, int]) -> set[int]:
     """Snapshot links come back exactly (same rows); links made while merged follow the
     records that hold their handle; a source link whose handle a later sync removed from the
     record stays removed."""
@@ -206,12 +208,14 @@ def _restore_links(session: Session, party_ids: list[int], keep_id: int, snap: d
         if values.get("id") is not None and values["id"] not in taken:
             row["id"] = values["id"]
         rows.append(row)
+    changed = {pid for pid, _ in set(wanted) ^ snap_keys}
     with_id = [r for r in rows if "id" in r]
     without_id = [r for r in rows if "id" not in r]
     if with_id:
         session.execute(insert(PartyHandleLink), with_id)
     if without_id:
         session.execute(insert(PartyHandleLink), without_id)
+    return changed
 
 
 def _plain(link: dict[str, Any]) -> bool:
@@ -221,7 +225,7 @@ def _plain(link: dict[str, Any]) -> bool:
 
 
 def _refold_changed_records(session: Session, records: dict[str, Any], owner_of: dict[int, int],
-                            keep_id: int) -> None:
+                            keep_id: int) -> set[int]:
     """Records changed (or added) while merged fold their news into their own party."""
     snap_by_id = {int(k): v for k, v in records.items()}
     party_ids = set(owner_of.values()) | {keep_id}
@@ -231,10 +235,12 @@ def _refold_changed_records(session: Session, records: dict[str, Any], owner_of:
         .where(SourceRecord.party_id.in_(party_ids), SourceRecord.deleted_at.is_(None))
         .order_by(SourceRecord.id)
     ).all()
+    refolded: set[int] = set()
     for rid, pid, chash, data in rows:
         info = snap_by_id.get(rid)
         if info is not None and info["content_hash"] == chash:
             continue
+        refolded.add(pid)
         party = session.get(Party, pid)
         if party is None:
             continue
@@ -242,6 +248,21 @@ def _refold_changed_records(session: Session, records: dict[str, Any], owner_of:
         apply_record_fields(session, party, rid, prepared.fields,
                             info["fields"] if info else None, prepared.photo)
     session.flush()
+    return refolded
+
+
+def _flag_orphans(session: Session, records: dict[str, Any], party_ids: list[int]) -> None:
+    """A party whose last live record was deleted at the source while merged is flagged for
+    archival review, as the sync would have flagged it."""
+    had_live = {int(info["party_id"]) for info in records.values() if info.get("live", True)}
+    for pid in party_ids:
+        if pid not in had_live:
+            continue
+        live = session.scalar(select(SourceRecord.id).where(
+            SourceRecord.party_id == pid, SourceRecord.deleted_at.is_(None)).limit(1))
+        if live is None:
+            session.execute(update(Party).where(Party.id == pid)
+                            .values(needs_archival_review=True))
 
 
 def _restore_suggestions(session: Session, party_ids: list[int],

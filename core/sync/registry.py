@@ -2,14 +2,19 @@
 
 The runtime never imports providers directly; the app asks ``provider_for(account)``. Tests
 and the emulators pass their own factories (``overrides``) to point providers at loopback.
+Given the database, the CardDAV provider learns the ETags Kith already holds, so a full
+resync (expired token) re-downloads only the cards that changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.sync.contract import AccountRef, ContactProvider, ProviderError
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
 
 ProviderFactory = Callable[[AccountRef], ContactProvider]
 
@@ -28,20 +33,43 @@ def _google(account: AccountRef) -> ContactProvider:
     return GoogleProvider(KeyringTokenStore(), api_endpoint=settings.get("api_endpoint"))
 
 
-def _carddav(_account: AccountRef) -> ContactProvider:
-    from core.sync.providers.carddav.provider import CardDAVProvider
+def _carddav_with(db: Database | None) -> ProviderFactory:
+    def factory(_account: AccountRef) -> ContactProvider:
+        from core.sync.providers.carddav.provider import CardDAVProvider
 
-    return CardDAVProvider()
+        known = (lambda account: stored_etags(db, account.id)) if db is not None else None
+        return CardDAVProvider(known_etags=known)
+    return factory
 
 
-FACTORIES: dict[str, ProviderFactory] = {"vcard": _vcard, "google": _google, "carddav": _carddav}
+def stored_etags(db: Database, account_id: int) -> dict[str, str]:
+    """external id -> ETag of the account's live records (what a full resync may reuse)."""
+    from sqlalchemy import select
+
+    from core.db.models import SourceRecord
+
+    with db.session() as s:
+        rows = s.execute(select(SourceRecord.external_id, SourceRecord.etag).where(
+            SourceRecord.account_id == account_id, SourceRecord.deleted_at.is_(None),
+            SourceRecord.etag != ""))
+        return {ext: etag for ext, etag in rows}
+
+
+FACTORIES: dict[str, ProviderFactory] = {
+    "vcard": _vcard, "google": _google, "carddav": _carddav_with(None),
+}
 
 
 def provider_for(
-    account: AccountRef, overrides: dict[str, ProviderFactory] | None = None
+    account: AccountRef,
+    overrides: dict[str, ProviderFactory] | None = None,
+    *,
+    db: Database | None = None,
 ) -> ContactProvider:
-    factories = {**FACTORIES, **(overrides or {})}
+    """A provider for ``account``; ``db`` lets providers consult what Kith already holds."""
+    factories = {**FACTORIES, "carddav": _carddav_with(db), **(overrides or {})}
     try:
-        return factories[account.provider](account)
+        factory = factories[account.provider]
     except KeyError:
         raise ProviderError(f"Unknown provider {account.provider!r}") from None
+    return factory(account)

@@ -7,27 +7,27 @@ Rules (DESIGN.md section 3):
   succeeded; a failed run keeps the last good cursor and records ``last_error``;
 - an expired cursor is dropped and a full sync runs at once, in the same run;
 - a full listing ends with ``apply_complete_listing`` (delete policy, empty-listing guard);
-- two runs of one source never overlap (a lease row in ``sync_state``);
+- two runs of one source never overlap (a lease row in ``sync_state``, see ``lease``); a
+  killed run's lease is taken over by the next run on the same machine;
 - transient failures count up; repeated ones mark the source degraded with a message that
-  says what to do.
+  says what to do; an auth failure is not retried on a timer (the owner must reconnect),
+  only at start-up or on "Sync now".
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
 from core.db.engine import Database
-from core.db.models import SourceAccount, SyncState
+from core.db.models import ActivityEvent, SourceAccount, SyncState
 from core.ingest.deletes import SuspectEmptyListingError, apply_complete_listing
 from core.ingest.engine import ingest_contacts
 from core.ingest.stats import IngestStats
@@ -39,26 +39,32 @@ from core.sync.contract import (
     ProviderError,
     TransientError,
 )
+from core.sync.lease import LEASE, SyncAlreadyRunningError, acquire, new_owner, release, renew
 from core.tasks import TaskCancelled, TaskState
+
+__all__ = [
+    "DEGRADED_AFTER", "FORCED_FULL_AFTER", "INCREMENTAL_INTERVAL", "LEASE",
+    "SyncAlreadyRunningError", "SyncResult", "account_ref", "choose_mode", "run_source",
+    "run_sync",
+]
 
 log = logging.getLogger("kith.sync")
 
 INCREMENTAL_INTERVAL = timedelta(minutes=15)
 FORCED_FULL_AFTER = timedelta(days=6)
-LEASE = timedelta(minutes=30)
 DEGRADED_AFTER = 3
 MAX_BACKOFF = timedelta(hours=2)
+#: Checkpoint keys naming ids that exist at the source but were not (re)sent this page.
+PRESENT_KEYS = ("unchanged", "unreadable")
 
 #: Called after each committed page with the parties it touched (e.g. re-score duplicates).
 AfterIngest = Callable[[Session, set[int]], None]
 
 
-class SyncAlreadyRunningError(RuntimeError):
-    """Another run holds this source's lease."""
-
-
 @dataclass(slots=True)
 class SyncResult:
+    """What one run did; the same outcome is recorded in the source's ``sync_state``."""
+
     account_id: int
     mode: str
     ok: bool
@@ -67,6 +73,8 @@ class SyncResult:
     health: str = "ok"
     pages: int = 0
     problems: list[str] = field(default_factory=list)
+    #: True when a run that started incremental fell back to full (expired cursor).
+    cursor_expired: bool = False
 
 
 def account_ref(account: SourceAccount) -> AccountRef:
@@ -82,40 +90,32 @@ def choose_mode(state: SyncState | None, requested: str, now: datetime) -> str:
     return "incremental"
 
 
-def _acquire(db: Database, account_id: int, owner: str, now: datetime) -> SyncState:
-    with db.session() as s:
-        state = s.get(SyncState, account_id)
-        if state is None:
-            s.add(SyncState(account_id=account_id, health="never", last_counts={}))
-            try:
-                s.commit()
-            except Exception:  # noqa: BLE001 - a concurrent run created it first
-                s.rollback()
-        taken = s.execute(
-            update(SyncState)
-            .where(
-                SyncState.account_id == account_id,
-                or_(SyncState.lease_owner.is_(None), SyncState.lease_until < now),
-            )
-            .values(lease_owner=owner, lease_until=now + LEASE, health="syncing")
-        ).rowcount
-        s.commit()
-        if taken != 1:
-            raise SyncAlreadyRunningError("A sync of this source is already running")
-        state = s.get(SyncState, account_id)
-        assert state is not None
-        s.expunge(state)
-        return state
+def run_source(
+    db: Database,
+    account_id: int,
+    *,
+    full: bool = False,
+    state: TaskState | None = None,
+    confirm_empty: bool = False,
+    after_ingest: AfterIngest | None = None,
+    overrides: dict | None = None,
+) -> SyncResult:
+    """Sync one source with the provider the registry picks (what the app and CLI call)."""
+    from core.sync.registry import provider_for
 
-
-def _finish(db: Database, account_id: int, owner: str, **values: object) -> None:
     with db.session() as s:
-        s.execute(
-            update(SyncState)
-            .where(SyncState.account_id == account_id, SyncState.lease_owner == owner)
-            .values(lease_owner=None, lease_until=None, **values)
-        )
-        s.commit()
+        account = s.get(SourceAccount, account_id)
+        if account is None:
+            raise LookupError(f"No source with id {account_id}")
+        ref = account_ref(account)
+    provider = provider_for(ref, overrides, db=db)
+    try:
+        return run_sync(db, account_id, provider, mode="full" if full else "auto", state=state,
+                        confirm_empty=confirm_empty, after_ingest=after_ingest)
+    finally:
+        close = getattr(provider, "close", None)
+        if callable(close):
+            close()
 
 
 def run_sync(
@@ -132,30 +132,35 @@ def run_sync(
     """Run one sync of one source. Never raises for provider failures: the result (and the
     source's sync_state) carries the error; raises SyncAlreadyRunningError and TaskCancelled
     (after recording the cancel)."""
+    if mode not in ("auto", "full", "incremental"):
+        raise ValueError(f"Unknown sync mode {mode!r}")
     state = state or TaskState()
-    owner = f"{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    owner = new_owner()
     started = now()
     with db.session() as s:
         account = s.get(SourceAccount, account_id)
         if account is None:
             raise LookupError(f"No source with id {account_id}")
         ref = account_ref(account)
-    previous = _acquire(db, account_id, owner, started)
+        label = account.display_name or account.account_id
+    previous = acquire(db, account_id, owner, started)
     chosen = choose_mode(previous, mode, started)
     result = SyncResult(account_id, chosen, ok=False)
     totals = IngestStats()
+    chain = _Chain(db, ref, provider, owner, state, totals, result, now)
     try:
-        cursor = _run_chain(db, ref, provider, chosen, previous.cursor, state, totals, result,
-                            confirm_empty, after_ingest)
+        cursor = chain.run(chosen, previous.cursor, confirm_empty, after_ingest)
     except TaskCancelled:
-        _finish(db, account_id, owner, health=_health_after_cancel(previous),
+        release(db, account_id, owner, health=_health_after_cancel(previous),
                 last_run_at=started, last_error="Cancelled by the owner; the cursor was kept")
         raise
     except SuspectEmptyListingError as exc:
-        _fail(db, account_id, owner, previous, started, str(exc), "needs_confirmation", result)
+        _fail(db, account_id, owner, previous, started, str(exc), "needs_confirmation", result,
+              label=label)
         return result
     except AuthError as exc:
-        _fail(db, account_id, owner, previous, started, str(exc), "error", result)
+        _fail(db, account_id, owner, previous, started, str(exc), "error", result,
+              label=label, retry=False)
         return result
     except (TransientError, ProviderError, OSError) as exc:
         failures = previous.consecutive_failures + 1
@@ -165,20 +170,32 @@ def run_sync(
             message = (f"{message} — {failures} syncs in a row failed; Kith keeps retrying. "
                        "Check the network or the server, or use Sync now once it is back.")
         _fail(db, account_id, owner, previous, started, message, health, result,
-              failures=failures)
+              failures=failures, label=label)
         return result
+    except BaseException as exc:
+        # A bug or a database error: give the lease back so the source is not stuck, then
+        # let the caller see the real exception.
+        _fail(db, account_id, owner, previous, started,
+              f"Internal error during sync ({type(exc).__name__}); see the log", "error",
+              result, label=label)
+        raise
     end = now()
+    counts = totals.as_dict()
     values: dict[str, object] = {
         "health": "ok", "last_run_at": started, "last_success_at": end, "last_error": None,
-        "consecutive_failures": 0, "last_counts": totals.as_dict() | {"mode": result.mode},
+        "consecutive_failures": 0, "last_counts": counts | {"mode": result.mode},
         "next_run_at": end + INCREMENTAL_INTERVAL,
     }
     if cursor is not None:
         values.update(cursor=cursor, cursor_at=end)
     if result.mode == "full":
         values["last_full_at"] = end
-    _finish(db, account_id, owner, **values)
-    result.ok, result.health, result.counts = True, "ok", totals.as_dict()
+    _event(db, account_id, "sync_finished",
+           f"{label}: {result.mode} sync, {counts['added']} added, {counts['updated']} "
+           f"updated, {counts['unchanged']} unchanged, {counts['deleted']} deleted",
+           counts | {"mode": result.mode})
+    release(db, account_id, owner, **values)
+    result.ok, result.health, result.counts = True, "ok", counts
     return result
 
 
@@ -186,73 +203,108 @@ def _health_after_cancel(previous: SyncState) -> str:
     return previous.health if previous.health not in ("syncing", "never") else "ok"
 
 
+def _event(db: Database, account_id: int, kind: str, message: str,
+           payload: dict | None = None) -> None:
+    with db.session() as s:
+        s.add(ActivityEvent(kind=kind, account_id=account_id, message=message[:1000],
+                            payload=payload or {}))
+        s.commit()
+
+
 def _fail(db: Database, account_id: int, owner: str, previous: SyncState, started: datetime,
-          message: str, health: str, result: SyncResult, failures: int | None = None) -> None:
+          message: str, health: str, result: SyncResult, failures: int | None = None,
+          *, label: str = "", retry: bool = True) -> None:
+    """Record a failed run. ``retry=False`` (auth): no timed retry, the owner must act."""
     failures = previous.consecutive_failures + 1 if failures is None else failures
-    backoff = min(MAX_BACKOFF, timedelta(minutes=2 ** min(failures, 7)))
-    jitter = timedelta(seconds=random.uniform(0, 30))
-    _finish(db, account_id, owner, health=health, last_error=message, last_run_at=started,
-            consecutive_failures=failures, next_run_at=started + backoff + jitter)
+    next_run: datetime | None = None
+    if retry:
+        backoff = min(MAX_BACKOFF, timedelta(minutes=2 ** min(failures, 7)))
+        next_run = started + backoff + timedelta(seconds=random.uniform(0, 30))
+    _event(db, account_id, "sync_failed", f"{label}: {message}", {"health": health})
+    release(db, account_id, owner, health=health, last_error=message, last_run_at=started,
+            consecutive_failures=failures, next_run_at=next_run)
     log.warning("sync of source %s failed: %s", account_id, message)
     result.ok, result.error, result.health = False, message, health
 
 
-def _run_chain(
-    db: Database,
-    ref: AccountRef,
-    provider: ContactProvider,
-    mode: str,
-    cursor: str | None,
-    state: TaskState,
-    totals: IngestStats,
-    result: SyncResult,
-    confirm_empty: bool,
-    after_ingest: AfterIngest | None,
-) -> str | None:
-    """Fetch and ingest every page; returns the new cursor (None: keep the old one)."""
-    page_token: str | None = None
-    seen: set[str] = set()
-    new_cursor: str | None = None
-    while True:
-        state.check()
-        try:
-            if mode == "full":
-                batch = provider.full_sync(ref, page_token)
-            else:
-                assert cursor is not None
-                batch = provider.incremental_sync(ref, cursor, page_token)
-        except CursorExpiredError:
-            if mode == "full":
-                raise ProviderError("The source rejected a fresh full listing") from None
-            log.info("cursor of source %s expired: running a full sync", ref.id)
-            _drop_cursor(db, ref.id)
-            mode, cursor, page_token, seen = "full", None, None, set()
-            result.mode = "full"
-            continue
-        result.pages += 1
-        result.problems.extend(batch.problems)
-        with db.session() as s:
-            stats = ingest_contacts(s, ref.id, batch.contacts)
+@dataclass(slots=True)
+class _Chain:
+    """One run's page chain: fetch a page, ingest it in its own transaction, repeat."""
+
+    db: Database
+    ref: AccountRef
+    provider: ContactProvider
+    owner: str
+    state: TaskState
+    totals: IngestStats
+    result: SyncResult
+    now: Callable[[], datetime]
+
+    def run(self, mode: str, cursor: str | None, confirm_empty: bool,
+            after_ingest: AfterIngest | None) -> str | None:
+        """Fetch and ingest every page; returns the new cursor (None: keep the old one)."""
+        page_token: str | None = None
+        seen: set[str] = set()
+        while True:
+            self.state.check()
+            try:
+                if mode == "full":
+                    batch = self.provider.full_sync(self.ref, page_token)
+                else:
+                    assert cursor is not None
+                    batch = self.provider.incremental_sync(self.ref, cursor, page_token)
+            except CursorExpiredError:
+                if mode == "full":
+                    raise ProviderError("The source rejected a fresh full listing") from None
+                log.info("cursor of source %s expired: running a full sync", self.ref.id)
+                _drop_cursor(self.db, self.ref.id)
+                mode, cursor, page_token, seen = "full", None, None, set()
+                self.result.mode, self.result.cursor_expired = "full", True
+                continue
+            self.result.pages += 1
+            self.result.problems.extend(batch.problems)
+            self._ingest(batch.contacts, after_ingest)
+            seen |= self._present(batch.checkpoint)
+            self.state.progress(None, self._progress_text())
+            if batch.next_page_token:
+                page_token = batch.next_page_token
+                continue
+            if mode == "full" and batch.complete_listing:
+                self.state.check()
+                with self.db.session() as s:
+                    stats = apply_complete_listing(s, self.ref.id, seen,
+                                                   confirm_empty=confirm_empty)
+                    s.commit()
+                self._merge(stats)
+            return batch.next_sync_cursor
+
+    def _ingest(self, contacts: list, after_ingest: AfterIngest | None) -> None:
+        with self.db.session() as s:
+            stats = ingest_contacts(s, self.ref.id, contacts)
             if after_ingest is not None and stats.touched_party_ids:
                 after_ingest(s, stats.touched_party_ids)
+            renew(s, self.ref.id, self.owner, self.now())
             s.commit()
-        totals.merge(stats)
-        seen |= stats.seen_external_ids
-        if batch.checkpoint and batch.checkpoint.get("unchanged"):
-            seen |= set(batch.checkpoint["unchanged"])
-            totals.unchanged += len(batch.checkpoint["unchanged"])
-        state.progress(None, f"{totals.added} added, {totals.updated} updated, "
-                             f"{totals.unchanged} unchanged")
-        if batch.next_page_token:
-            page_token = batch.next_page_token
-            continue
-        new_cursor = batch.next_sync_cursor
-        if mode == "full" and batch.complete_listing:
-            state.check()
-            with db.session() as s:
-                totals.merge(apply_complete_listing(s, ref.id, seen, confirm_empty=confirm_empty))
-                s.commit()
-        return new_cursor
+        self._merge(stats)
+
+    def _merge(self, stats: IngestStats) -> None:
+        # Counts only: a 50,000-contact run must not keep every touched id in memory twice.
+        stats.touched_party_ids = set()
+        self.totals.merge(stats)
+
+    def _present(self, checkpoint: dict | None) -> set[str]:
+        present = set(self.totals.seen_external_ids)
+        self.totals.seen_external_ids = set()
+        for key in PRESENT_KEYS:
+            ids = (checkpoint or {}).get(key) or []
+            present.update(ids)
+            if key == "unchanged":
+                self.totals.unchanged += len(ids)
+        return present
+
+    def _progress_text(self) -> str:
+        t = self.totals
+        return f"{t.added} added, {t.updated} updated, {t.unchanged} unchanged"
 
 
 def _drop_cursor(db: Database, account_id: int) -> None:

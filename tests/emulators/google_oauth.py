@@ -150,7 +150,7 @@ class OAuthState:
             for rt in victims:
                 self._refresh.pop(rt, None)
             self._access = {k: v for k, v in self._access.items()
-                            if v.refresh is not None and v.refresh not in victims}
+                            if v.refresh not in victims}
 
     def expire_access_tokens(self) -> None:
         with self.lock:

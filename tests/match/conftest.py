@@ -1,21 +1,19 @@
-"""Fixtures for the review engine: a migrated SQLite file per test."""
+"""Fixtures for the review engine: a migrated SQLite file per test (copied from the shared
+template); the identity tests run on PostgreSQL too."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
-from core.db.engine import Database, open_database
+from core.db.engine import Database
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'kith.sqlite'}")
-    yield database
-    database.dispose()
+def db(sqlite_db: Database) -> Database:
+    return sqlite_db
 
 
 @pytest.fixture

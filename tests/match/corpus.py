@@ -178,6 +178,8 @@ def make_people(rng: random.Random, count: int) -> list[Person]:
         a, b = rng.sample(people, 2)
         if a.landline is None and b.landline is None:
             b.given, b.family = a.given, a.family
+            # Their own mailboxes: one address never belongs to two people.
+            b.emails = [f"{a.given}.{a.family}.{b.pid}@{rng.choice(DOMAINS)}".lower()]
     return people
 
 

@@ -19,7 +19,7 @@ from core.db.models import (
     SourceRecord,
 )
 
-_VOLATILE_PARTY = {"updated_at"}
+_VOLATILE_PARTY = {"updated_at", "created_at"}
 
 
 def capture(session: Session, *, exact: bool = True) -> dict[str, Any]:

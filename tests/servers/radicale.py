@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,13 +29,6 @@ AUTH_PASSWORD = "s3cret-Pa55word"
 
 _STARTUP_TIMEOUT = 15.0
 _LAUNCHER = Path(__file__).with_name("radicale_launcher.py")
-
-
-def _free_port() -> int:
-    """A port the kernel considers free right now (tiny race accepted; startup retries)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def make_vcard(index: int, *, uid: str | None = None, version: int = 0) -> str:
@@ -198,20 +190,21 @@ def _write_config(root: Path, storage: Path, port: int, htpasswd: Path | None) -
     return path
 
 
-def _wait_until_serving(process: subprocess.Popen[bytes], port: int) -> bool:
-    """Poll the port (then one HTTP request) until Radicale answers or the process dies."""
+def _wait_for_port(process: subprocess.Popen[bytes], port_file: Path) -> int | None:
+    """Poll for the launcher's port file (written once the socket listens), then check HTTP."""
     deadline = time.monotonic() + _STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return None
+        if port_file.exists():
+            port = int(port_file.read_text(encoding="utf-8").split()[1])
+            try:
+                requests.request("OPTIONS", f"http://127.0.0.1:{port}/", timeout=5)
+                return port
+            except requests.RequestException:
                 pass
-            requests.request("OPTIONS", f"http://127.0.0.1:{port}/", timeout=2)
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
+        time.sleep(0.02)
+    return None
 
 
 @contextlib.contextmanager
@@ -235,25 +228,24 @@ def run_radicale(root: Path, *, user: str = AUTH_USER, password: str = AUTH_PASS
         htpasswd = root / "users"
         htpasswd.write_text(f"{user}:{password}\n", encoding="utf-8")
     log_path = root / "radicale.log"
-    for _attempt in range(3):
-        port = _free_port()
-        config = _write_config(root, storage, port, htpasswd)
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-P", str(_LAUNCHER), str(config), "1" if fsync else "0"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-            )
-        server = RadicaleServer(url=f"http://127.0.0.1:{port}/", storage_dir=storage,
-                                user=user, password=password, process=process,
-                                log_path=log_path)
-        if _wait_until_serving(process, port):
-            break
-        server.stop()
-    else:
-        _remove_storage(root, storage)
-        raise RuntimeError(f"Radicale did not start; see {log_path}")
+    # Port 1 is a placeholder: the launcher binds port 0 and reports the real port.
+    config = _write_config(root, storage, 1, htpasswd)
+    port_file = root / "radicale.port"
+    port_file.unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-P", str(_LAUNCHER), str(config), "1" if fsync else "0",
+             str(port_file)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+        )
+    server = RadicaleServer(url="", storage_dir=storage, user=user, password=password,
+                            process=process, log_path=log_path)
     try:
+        port = _wait_for_port(process, port_file)
+        if port is None:
+            raise RuntimeError(f"Radicale did not start; see {log_path}")
+        server.url = f"http://127.0.0.1:{port}/"
         yield server
     finally:
         server.stop()

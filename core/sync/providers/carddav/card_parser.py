@@ -2,8 +2,9 @@
 
 The full vCard parser lives in ``core.sync.providers.vcard`` and is written separately; the
 CardDAV provider takes its parser as an injected callable so the two can evolve apart. The
-default prefers that package's ``parse_card_text`` and falls back to :func:`_minimal_parse`
-(UID, FN, N, EMAIL, TEL, ORG, CATEGORIES, NOTE) so CardDAV sync works on its own.
+default prefers that package's ``parse.parse_card(text) -> (contact, warnings)`` (or a
+``parse_card_text`` function if one appears) and falls back to :func:`_minimal_parse`
+(FN, N, EMAIL, TEL, ORG, TITLE, CATEGORIES, NOTE) so CardDAV sync works on its own.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ import vobject
 
 from core.ingest.parsed import ContactValue, Name, Organization, ParsedContact
 
-#: (card text, href) -> ParsedContact. The provider overrides external_id/etag afterwards.
-CardParser = Callable[[str, str], ParsedContact]
+#: The result of a card parser: the contact, optionally with non-fatal warnings.
+ParseResult = ParsedContact | tuple[ParsedContact, list[str]]
+#: (card text, href) -> ParseResult. Raise to reject the card (it becomes a "problem").
+#: The provider overrides external_id (the href) and etag afterwards.
+CardParser = Callable[[str, str], ParseResult]
 
 _VCARD_MODULE = "core.sync.providers.vcard.parse"
-_VCARD_FUNCTION = "parse_card_text"
+#: Names tried in order in the vCard package's parse module.
+_VCARD_FUNCTIONS = ("parse_card", "parse_card_text")
 
 
 def _label(prop: object) -> str:
@@ -83,7 +88,7 @@ def _minimal_parse(text: str, href: str) -> ParsedContact:
     return contact
 
 
-def _adapt(function: Callable[..., ParsedContact]) -> CardParser:
+def _adapt(function: Callable[..., ParseResult]) -> CardParser:
     """Accept both ``f(text, href)`` and ``f(text)`` shapes of the vCard package's parser."""
     try:
         positional = [
@@ -95,19 +100,20 @@ def _adapt(function: Callable[..., ParsedContact]) -> CardParser:
     if len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in positional):
         return function
 
-    def single_argument(text: str, href: str) -> ParsedContact:
+    def single_argument(text: str, href: str) -> ParseResult:
         return function(text)
 
     return single_argument
 
 
 def default_card_parser() -> CardParser:
-    """The vCard package's ``parse_card_text`` when it exists, else :func:`_minimal_parse`."""
+    """The vCard package's parser when it exists, else :func:`_minimal_parse`."""
     try:
         module = importlib.import_module(_VCARD_MODULE)
     except ImportError:
         return _minimal_parse
-    function = getattr(module, _VCARD_FUNCTION, None)
-    if not callable(function):
-        return _minimal_parse
-    return _adapt(function)
+    for name in _VCARD_FUNCTIONS:
+        function = getattr(module, name, None)
+        if callable(function):
+            return _adapt(function)
+    return _minimal_parse

@@ -35,8 +35,11 @@ class Listing:
 class FetchedCard:
     href: str
     etag: str
-    #: The vCard text; None when the server no longer has the card (404 in the multiget).
+    #: The vCard text; None when the server sent none (see ``gone``).
     text: str | None
+    #: True only when the server said 404 for this href: the card was deleted meanwhile.
+    #: A card missing from the answer or without address-data is *not* gone, just unreadable.
+    gone: bool = False
 
 
 def _parse(content: bytes, url: str) -> dx.Multistatus:
@@ -128,5 +131,6 @@ def multiget(transport: DavTransport, book: AddressBook, hrefs: list[str]) -> li
     for item in _parse(response.content, book.url).responses:
         element = item.props.get(dx.ADDRESS_DATA)
         text = element.text if element is not None and element.text else None
-        found[item.href] = FetchedCard(item.href, item.text(dx.GETETAG), text)
+        found[item.href] = FetchedCard(item.href, item.text(dx.GETETAG), text,
+                                       gone=item.status == 404)
     return [found.get(href) or FetchedCard(href, "", None) for href in hrefs]

@@ -4,10 +4,14 @@ Account settings: ``url`` (server root, principal or address book URL), ``userna
 optionally ``addressbook`` (href or display name; default the first book found). The password
 comes from ``password_lookup`` (default: the OS keyring), only when the server asks for it.
 
-Full-sync convention for unchanged cards: when ``known_etags`` is given, hrefs whose ETag
-equals the one the database holds are *not* fetched; they are listed in
-``ContactBatch.checkpoint["unchanged"]`` (on the page where they fall) so the engine keeps
-them under ``complete_listing`` instead of treating them as deleted.
+Checkpoint conventions (every page's ``ContactBatch.checkpoint``):
+
+- ``"unchanged"``: hrefs that exist and whose ETag equals what ``known_etags`` says the
+  database holds; they are *not* fetched. Under ``complete_listing`` the engine must treat
+  them as present (keep the stored contact), not as deleted.
+- ``"unreadable"``: hrefs that exist but whose card could not be fetched or parsed (also in
+  ``problems``); likewise present, keep whatever is stored.
+- ``"addressbook"``: the decoded path of the address book being read.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from core.sync.providers.carddav.discovery import (
     discover_addressbooks,
 )
 from core.sync.providers.carddav.listing import (
+    FetchedCard,
     Listing,
     SyncCollectionUnsupported,
     list_by_propfind,
@@ -171,13 +176,16 @@ class CardDAVProvider:
     def _page(self, conn: _Connection, chain: Chain, state: PageState, *, incremental: bool,
               deleted: list[str]) -> ContactBatch:
         unchanged, to_fetch, last, finished = chain.take(state.after, self._page_size)
-        batch = ContactBatch(checkpoint={"unchanged": unchanged, "addressbook": conn.book.href})
+        if state.book != conn.book.href:
+            raise ProviderError("The CardDAV address book changed during the sync; "
+                                "the sync will start over.")
+        batch = ContactBatch(checkpoint={
+            "unchanged": unchanged, "unreadable": [], "addressbook": conn.book.href})
         batch.contacts.extend(ParsedContact(external_id=h, deleted=True) for h in deleted)
         for start in range(0, len(to_fetch), self._multiget_batch):
             hrefs = to_fetch[start:start + self._multiget_batch]
             for card in multiget(conn.transport, conn.book, hrefs):
-                self._add_card(batch, card.href, card.etag or chain.members.get(card.href, ""),
-                               card.text, incremental)
+                self._add_card(batch, card, chain.members.get(card.href, ""), incremental)
         if finished:
             self._chains.drop(state.chain)
             batch.complete_listing = not incremental
@@ -189,23 +197,36 @@ class CardDAVProvider:
             batch.next_page_token = state.encode()
         return batch
 
-    def _add_card(self, batch: ContactBatch, href: str, etag: str, text: str | None,
+    def _add_card(self, batch: ContactBatch, card: FetchedCard, listed_etag: str,
                   incremental: bool) -> None:
-        if text is None:
-            # Gone between listing and fetch: a deletion for incremental sync; for a full
+        """Parse one fetched card into the batch, or record why it could not be.
+
+        Unreadable cards go to ``checkpoint["unreadable"]`` (they exist; keep what is stored)
+        so a complete listing never deletes a contact just because its card is malformed.
+        """
+        if card.gone:
+            # Deleted between listing and fetch: a deletion for incremental sync; for a full
             # listing it simply is not part of the source any more.
             if incremental:
-                batch.contacts.append(ParsedContact(external_id=href, deleted=True))
+                batch.contacts.append(ParsedContact(external_id=card.href, deleted=True))
+            return
+        unreadable: list[str] = batch.checkpoint["unreadable"]  # type: ignore[index]
+        if card.text is None:
+            unreadable.append(card.href)
+            batch.problems.append(f"{card.href}: the server sent no card data")
             return
         try:
-            contact = self._card_parser(text, href)
+            result = self._card_parser(card.text, card.href)
         except Exception as exc:  # noqa: BLE001 - one bad card must not stop the sync
-            batch.problems.append(f"{href}: unreadable vCard ({type(exc).__name__}: {exc})")
+            unreadable.append(card.href)
+            batch.problems.append(f"{card.href}: unreadable vCard ({type(exc).__name__}: {exc})")
             return
-        contact.external_id = href
-        contact.etag = etag
+        contact, warnings = result if isinstance(result, tuple) else (result, [])
+        batch.problems.extend(f"{card.href}: {warning}" for warning in warnings)
+        contact.external_id = card.href
+        contact.etag = card.etag or listed_etag
         if contact.raw is None:
-            contact.raw = text
+            contact.raw = card.text
         batch.contacts.append(contact)
 
     # -- listings ----------------------------------------------------------------------------

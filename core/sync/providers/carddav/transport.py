@@ -19,6 +19,8 @@ from core.sync.contract import AuthError, ProviderError, TransientError
 
 _REDIRECTS = (301, 302, 303, 307, 308)
 _MAX_REDIRECTS = 5
+#: 5xx answers that describe the request, not the server's health: retrying cannot help.
+_NOT_RETRIED = (501, 505)
 
 
 def redact_url(url: str) -> str:
@@ -78,7 +80,11 @@ class DavTransport:
         for _hop in range(_MAX_REDIRECTS + 1):
             response = self._send_with_auth(method, url, body, headers)
             if response.status_code in _REDIRECTS and "Location" in response.headers:
-                url = urljoin(url, response.headers["Location"])
+                target = urljoin(url, response.headers["Location"])
+                if urlsplit(url).scheme == "https" and urlsplit(target).scheme != "https":
+                    raise ProviderError(f"{redact_url(url)} redirects to an unencrypted address; "
+                                        "refusing to send the login there.")
+                url = target
                 continue
             return response
         raise ProviderError(f"Too many redirects at {redact_url(url)}")
@@ -134,7 +140,9 @@ class DavTransport:
                 reason = f"could not connect ({type(exc).__name__})"
                 retry_after = None
                 continue
-            if response.status_code == 429 or response.status_code >= 500:
+            if response.status_code == 429 or (
+                response.status_code >= 500 and response.status_code not in _NOT_RETRIED
+            ):
                 reason = f"HTTP {response.status_code}"
                 retry_after = _retry_after_seconds(response)
                 continue

@@ -13,6 +13,7 @@ the first address's two-letter country.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from core.ingest.parsed import ContactValue, DateValue, ParsedContact
 from core.sync.providers.vcard.parse import COUNTRY_PROPERTY, DERIVED_FN_PARAM, derive_country
@@ -175,3 +176,15 @@ def write_vcard(contact: ParsedContact, version: str = "4.0") -> str:
 def write_vcards(contacts: Iterable[ParsedContact], version: str = "4.0") -> str:
     """Many contacts as one .vcf text. Contacts marked ``deleted`` are not written."""
     return "".join(write_vcard(c, version) for c in contacts if not c.deleted)
+
+
+def write_vcard_file(path: str | Path, contacts: Iterable[ParsedContact],
+                     version: str = "4.0") -> int:
+    """Stream contacts into a UTF-8 .vcf file (no BOM, CRLF); returns how many were written."""
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        for contact in contacts:
+            if not contact.deleted:
+                handle.write(write_vcard(contact, version))
+                count += 1
+    return count

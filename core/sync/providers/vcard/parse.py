@@ -46,6 +46,8 @@ DERIVED_FN_PARAM = "X-KITH-DERIVED"
 #: Property carrying ``ParsedContact.country`` when it differs from the address-derived value.
 COUNTRY_PROPERTY = "X-KITH-COUNTRY"
 
+_STRUCTURAL = ("BEGIN:", "END:", "VERSION:")
+_VALUE_SCHEMES = {"EMAIL": "mailto:", "TEL": "tel:"}
 _ANNIVERSARY_PROPS = {"ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY",
                       "X-MS-ANNIVERSARY"}
 
@@ -63,7 +65,9 @@ class CardParseError(ValueError):
 
 
 @dataclass(slots=True)
-class _Line:
+class CardLine:
+    """One logical content line: upper-case name, lower-case group, raw (escaped) value."""
+
     name: str
     group: str
     params: dict[str, list[str]]
@@ -94,7 +98,7 @@ def _decode_qp(value: str, charset: str) -> str:
     return raw.decode("cp1252", "replace")
 
 
-def _content_line(text: str, number: int, may_be_qp: bool) -> _Line:
+def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
     """vobject's line grammar (``parseLine``) without its ``ContentLine`` object.
 
     ``ContentLine.__init__`` costs more than everything else per line (attribute hooks), and we
@@ -109,7 +113,7 @@ def _content_line(text: str, number: int, may_be_qp: bool) -> _Line:
         else:
             params.setdefault(entry[0].upper(), []).extend(entry[1:])
     if not may_be_qp:
-        return _Line(name.upper(), (group or "").lower(), params, singles, value)
+        return CardLine(name.upper(), (group or "").lower(), params, singles, value)
     qp = False
     encodings = params.get("ENCODING")
     if encodings and any(e.upper() == "QUOTED-PRINTABLE" for e in encodings):
@@ -122,14 +126,54 @@ def _content_line(text: str, number: int, may_be_qp: bool) -> _Line:
         singles = [s for s in singles if s.upper() != "QUOTED-PRINTABLE"]
     if qp:
         value = _decode_qp(value, first(params, "CHARSET"))
-    return _Line(name.upper(), (group or "").lower(), params, singles, value)
+    return CardLine(name.upper(), (group or "").lower(), params, singles, value)
 
 
-def _read_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    # QP soft line breaks need vobject's slower line-by-line reader; most cards have none.
+_BASE64_LINE_RE = re.compile(r"^[A-Za-z0-9+/=]+$")
+
+
+def _is_base64_header(line: str) -> bool:
+    head = line.split(":", 1)[0].upper()
+    return "BASE64" in head or "ENCODING=B" in head
+
+
+def _unfold(text: str) -> list[tuple[str, int]]:
+    """RFC 6350 unfolding: (logical line, number of its first physical line); blanks dropped.
+
+    vCard 2.1 writers (old Nokia, some Outlook versions) continue BASE64 photo data on lines
+    without the leading space; such lines are glued to the photo instead of being read as
+    broken properties.
+    """
+    out: list[tuple[str, int]] = []
+    in_base64 = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if out and (line[:1] in (" ", "\t")
+                    or (in_base64 and _BASE64_LINE_RE.match(line))):
+            out[-1] = (out[-1][0] + line.lstrip(" \t") if in_base64 else out[-1][0] + line[1:],
+                       out[-1][1])
+        elif line.strip():
+            out.append((line, number))
+            in_base64 = _is_base64_header(line)
+        else:
+            in_base64 = False
+    return out
+
+
+def read_lines(text: str) -> list[CardLine]:
+    """The card's logical lines as (name, group, params, singletons, value) records.
+
+    Raises :class:`CardParseError` naming the first line vobject's grammar rejects.
+    """
+    lines: list[CardLine] = []
+    # QP soft line breaks need vobject's line reader; most cards have none and a plain unfold
+    # is several times faster.
     qp = "QUOTED-PRINTABLE" in text.upper()
-    for logical, number in getLogicalLines(io.StringIO(text), allowQP=qp):
+    logical_lines = getLogicalLines(io.StringIO(text), allowQP=True) if qp else _unfold(text)
+    for logical, number in logical_lines:
+        if logical[:8].upper().startswith(_STRUCTURAL):  # no params, no group: skip the regex
+            name, _, value = logical.partition(":")
+            lines.append(CardLine(name.strip().upper(), "", {}, [], value))
+            continue
         try:
             lines.append(_content_line(logical, number, qp))
         except ParseError as exc:
@@ -138,7 +182,7 @@ def _read_lines(text: str) -> list[_Line]:
     return lines
 
 
-def _label(line: _Line, group_labels: dict[str, str], use_types: bool = True,
+def _label(line: CardLine, group_labels: dict[str, str], use_types: bool = True,
            types: list[str] | None = None) -> str:
     if line.group and line.group in group_labels:
         return group_labels[line.group]
@@ -147,7 +191,7 @@ def _label(line: _Line, group_labels: dict[str, str], use_types: bool = True,
     return label_from_types(type_values(line.params, line.singles) if types is None else types)
 
 
-def _value(line: _Line, labels: dict[str, str], text: str, platform: str = "",
+def _value(line: CardLine, labels: dict[str, str], text: str, platform: str = "",
            use_types: bool = True) -> ContactValue:
     types = type_values(line.params, line.singles)
     return ContactValue(value=text, label=_label(line, labels, use_types, types),
@@ -174,7 +218,7 @@ def _org_slot(state: _State, group: str, is_title: bool) -> Organization:
     return org
 
 
-def _apply(state: _State, line: _Line, labels: dict[str, str]) -> None:
+def _apply(state: _State, line: CardLine, labels: dict[str, str]) -> None:
     c = state.contact
     name, value = line.name, line.value
     if name == "FN":
@@ -188,9 +232,9 @@ def _apply(state: _State, line: _Line, labels: dict[str, str]) -> None:
         c.nickname.extend(text_list(value))
     elif name in ("EMAIL", "TEL", "URL"):
         text = unescape(value).strip()
-        for scheme in ("mailto:", "tel:"):
-            if text.lower().startswith(scheme):
-                text = text[len(scheme):]
+        scheme = _VALUE_SCHEMES.get(name, "")
+        if scheme and text[: len(scheme)].lower() == scheme:
+            text = text[len(scheme):]
         if text:
             target = {"EMAIL": c.emails, "TEL": c.phones, "URL": c.urls}[name]
             target.append(_value(line, labels, text))
@@ -243,7 +287,7 @@ def _apply(state: _State, line: _Line, labels: dict[str, str]) -> None:
         _apply_username(state, line, labels)
 
 
-def _apply_username(state: _State, line: _Line, labels: dict[str, str]) -> None:
+def _apply_username(state: _State, line: CardLine, labels: dict[str, str]) -> None:
     name = line.name
     if name == "IMPP":
         platform, user = social.parse_impp(line.value, line.params)
@@ -260,7 +304,7 @@ def _apply_username(state: _State, line: _Line, labels: dict[str, str]) -> None:
         state.contact.usernames.append(_value(line, labels, user, platform, use_types))
 
 
-def _add_date(state: _State, target: list[DateValue], line: _Line, label: str) -> None:
+def _add_date(state: _State, target: list[DateValue], line: CardLine, label: str) -> None:
     date = parse_date(unescape(line.value), line.params, label)
     if date is None:
         if line.value.strip():
@@ -306,7 +350,7 @@ def parse_card(text: str) -> tuple[ParsedContact, list[str]]:
     Raises :class:`CardParseError` when the card cannot be read (the caller reports and skips
     it). ``raw`` is the card's original text; a card without UID gets a derived external id.
     """
-    lines = _read_lines(text)
+    lines = read_lines(text)
     if not lines or lines[0].name != "BEGIN" or lines[0].value.strip().upper() != "VCARD":
         raise CardParseError("card does not start with BEGIN:VCARD")
     labels = {ln.group: label_from_ablabel(ln.value) for ln in lines

@@ -18,6 +18,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from core.sync.providers.vcard.cursor import (
     resolve_root,
     take_snapshot,
 )
+from core.sync.providers.vcard.parse import read_lines
 from core.sync.providers.vcard.reader import ParsedBatch, parse_paths
 from core.sync.providers.vcard.textio import read_vcard_file, split_cards
 from core.sync.providers.vcard.values import text_list
@@ -163,6 +165,9 @@ class VCardProvider:
         except OSError as exc:
             _close_stream(chain.stream)
             raise TransientError(f"could not read a vCard file: {exc}") from exc
+        except BrokenProcessPool as exc:  # a worker died (out of memory...): worth a retry
+            _close_stream(chain.stream)
+            raise TransientError("a vCard parsing worker process stopped unexpectedly") from exc
         return self._finish(chain, page)
 
     def _finish(self, chain: _Chain, page: ContactBatch) -> ContactBatch:
@@ -204,12 +209,10 @@ def _deletions(base: Snapshot, final: Snapshot, touched: set[str]) -> list[Parse
 
 def _card_categories(card_text: str) -> list[str]:
     """CATEGORIES values of a card by a cheap line scan (no full parse)."""
-    from core.sync.providers.vcard.parse import _read_lines
-
     if "CATEGORIES" not in card_text.upper():
         return []
     try:
-        lines = _read_lines(card_text)
+        lines = read_lines(card_text)
     except ValueError:
         return []
     return [g for ln in lines if ln.name == "CATEGORIES" for g in text_list(ln.value)]

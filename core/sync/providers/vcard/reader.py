@@ -162,7 +162,7 @@ def default_workers() -> int:
 
 
 def parse_paths(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path] | str | Path,
     workers: int | None = None,
     *,
     batch_size: int = BATCH_SIZE,
@@ -178,7 +178,7 @@ def parse_paths(
     (file index, cards to skip in that file) resumes an interrupted listing. Unreadable files
     raise ``OSError``: silently skipping one would make its contacts look deleted.
     """
-    files = expand_paths(paths)
+    files = expand_paths([paths] if isinstance(paths, str | Path) else paths)
     holder = _PoolHolder(workers if workers is not None else default_workers())
     try:
         for index, path in enumerate(files):

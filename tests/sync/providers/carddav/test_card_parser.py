@@ -36,7 +36,16 @@ def test_minimal_parse_reads_the_core_fields() -> None:
     assert contact.raw == CARD
 
 
-def test_default_parser_prefers_the_vcard_package(monkeypatch) -> None:
+def test_default_parser_is_the_vcard_packages_parse_card() -> None:
+    """With the real vCard package present, its ``parse_card`` (contact, warnings) is used."""
+    contact, warnings = default_card_parser()(CARD, "/book/ada.vcf")
+
+    assert isinstance(warnings, list)
+    assert contact.name.full == "Dr. Ada King"
+    assert contact.emails[0].value == "ada@example.org"
+
+
+def test_default_parser_accepts_a_one_argument_function(monkeypatch) -> None:
     module = types.ModuleType(card_parser._VCARD_MODULE)
 
     def parse_card_text(text: str) -> ParsedContact:  # the one-argument shape

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.sync.providers.carddav import DiscoveryError
+from core.sync.contract import AccountRef
+from core.sync.providers.carddav import CardDAVProvider, DiscoveryError
 from tests.servers.radicale import RadicaleServer, make_vcard
+from tests.servers.scripted_http import Reply, run_scripted
 from tests.sync.providers.carddav.conftest import account_for
 
 
@@ -67,3 +69,44 @@ def test_unknown_addressbook_names_the_available_ones(radicale_server, make_prov
 def test_no_addressbook_at_all_is_actionable(radicale_server, make_provider) -> None:
     with pytest.raises(DiscoveryError, match="No CardDAV address book"):
         make_provider().validate_credentials(account_for(radicale_server))
+
+
+def test_well_known_redirect_leads_to_principal_and_home_set() -> None:
+    """A root without a principal: /.well-known/carddav (redirect) -> home set -> books."""
+    def answer(inner: str) -> Reply:
+        return Reply(207, ('<?xml version="1.0"?><D:multistatus xmlns:D="DAV:" '
+                           f'xmlns:C="urn:ietf:params:xml:ns:carddav">{inner}</D:multistatus>'
+                           ).encode())
+
+    def prop(href: str, inner: str) -> str:
+        return (f"<D:response><D:href>{href}</D:href><D:propstat><D:prop>{inner}</D:prop>"
+                "<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>")
+
+    def script(request):
+        if request.path == "/.well-known/carddav":
+            return Reply(301, b"", {"Location": "/dav/principals/me/"})
+        if request.path == "/dav/principals/me/":
+            return answer(prop(request.path, "<D:current-user-principal><D:href>"
+                               "/dav/principals/me/</D:href></D:current-user-principal>"
+                               "<C:addressbook-home-set><D:href>/dav/books/me/</D:href>"
+                               "</C:addressbook-home-set>"))
+        if request.path == "/dav/books/me/" and request.headers.get("Depth") == "1":
+            book = "<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>"
+            return answer(prop("/dav/books/me/", "<D:resourcetype><D:collection/>"
+                               "</D:resourcetype>")
+                          + prop("/dav/books/me/default/", book
+                                 + "<D:displayname>Default</D:displayname>"))
+        if request.path == "/":
+            return answer(prop("/", "<D:resourcetype><D:collection/></D:resourcetype>"))
+        return Reply(404)
+
+    with run_scripted(script) as server:
+        provider = CardDAVProvider(lambda account: None)
+        account = AccountRef(1, "carddav", "x", {"url": server.url, "username": ""})
+        provider.validate_credentials(account)
+        book = provider._connection(account).book
+        methods = {(r.method, r.path) for r in server.requests}
+
+    assert (book.href, book.displayname) == ("/dav/books/me/default/", "Default")
+    assert ("PROPFIND", "/.well-known/carddav") in methods
+    assert ("PROPFIND", "/dav/principals/me/") in methods  # redirect kept the method

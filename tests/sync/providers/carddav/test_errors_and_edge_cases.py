@@ -89,10 +89,11 @@ def test_persistent_429_honours_retry_after_then_gives_up() -> None:
 def test_truncated_sync_collection_is_continued() -> None:
     with run_scripted(FakeBook()) as server:
         provider = CardDAVProvider(lambda account: None)
-        batch = provider.full_sync(_account(server.url + "book/", username=""), None)
-        with pytest.raises(CursorExpiredError):
-            provider.incremental_sync(_account(server.url + "book/", username=""),
-                                      '{"book": "/book/", "token": "stale"}', None)
+        account = _account(server.url + "book/", username="")
+        batch = provider.full_sync(account, None)
+        changes = provider.incremental_sync(account, '{"book": "/book/", "token": "t1"}', None)
+        with pytest.raises(CursorExpiredError):  # the fake answers 409 valid-sync-token
+            provider.incremental_sync(account, '{"book": "/book/", "token": "stale"}', None)
 
     ids = sorted(c.external_id for c in batch.contacts)
     # gone.vcf appeared in the first part and was deleted in the continuation.
@@ -100,6 +101,8 @@ def test_truncated_sync_collection_is_continued() -> None:
     assert batch.contacts[1].name.full == "B C"
     assert batch.complete_listing
     assert '"token": "t2"' in batch.next_sync_cursor
+    assert sorted((c.external_id, c.deleted) for c in changes.contacts) == [
+        ("/book/b c.vcf", False), ("/book/gone.vcf", True)]
 
 
 def test_digest_auth_is_used_when_offered() -> None:

@@ -120,3 +120,5 @@ def test_unreadable_card_is_a_problem_not_a_failure(radicale_server, make_provid
     assert [c.external_id for c in pages[0].contacts] == [
         f"/alice/contacts/card-{i:06d}.vcf" for i in (0, 1, 3, 4)]
     assert len(pages[0].problems) == 1 and "card-000002.vcf" in pages[0].problems[0]
+    # Present but unreadable: listed so a complete listing does not delete it.
+    assert pages[0].checkpoint["unreadable"] == ["/alice/contacts/card-000002.vcf"]

@@ -15,7 +15,7 @@ from core.ingest.parsed import (
     ParsedContact,
     Photo,
 )
-from core.sync.providers.vcard.export import fold, write_vcards
+from core.sync.providers.vcard.export import fold, write_vcard_file, write_vcards
 from core.sync.providers.vcard.reader import parse_text
 from tests.sync.providers.vcard.conftest import FIXTURES, parse_file
 
@@ -81,7 +81,7 @@ def _roundtrip(originals: list[ParsedContact], version: str) -> list[ParsedConta
 
 
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(contact=contacts)
 def test_generated_contacts_round_trip(version: str, contact: ParsedContact) -> None:
     (back,) = _roundtrip([contact], version)
@@ -126,3 +126,11 @@ def test_fold_keeps_multibyte_characters_whole_and_lines_short() -> None:
     physical = folded.split("\r\n")[:-1]
     assert all(len(p.encode("utf-8")) <= 75 or not p[75:].strip() for p in physical)
     assert "".join(p[1:] if i else p for i, p in enumerate(physical)) == line
+
+
+def test_write_vcard_file_streams_and_reads_back(tmp_path) -> None:
+    originals, _ = parse_file(FIXTURES / "apple_v30.vcf")
+    target = tmp_path / "out.vcf"
+    assert write_vcard_file(target, originals, "3.0") == 1
+    back, problems = parse_file(target)
+    assert problems == [] and back[0].canonical() == originals[0].canonical()

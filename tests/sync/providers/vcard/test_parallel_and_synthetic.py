@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.sync.contract import AccountRef
+from core.sync.providers.vcard.provider import VCardProvider
 from core.sync.providers.vcard.reader import parse_paths, parse_text
 from core.sync.providers.vcard.synthetic import synthetic_vcards, write_synthetic_file
 
@@ -64,3 +66,34 @@ def test_synthetic_cards_are_deterministic_and_realistic(tmp_path: Path) -> None
     assert any(not c.name.full.isascii() for c in contacts)
     path = write_synthetic_file(tmp_path / "x.vcf", 200, seed=5)
     assert path.read_bytes() == synthetic_vcards(200, seed=5).encode("utf-8")
+
+
+def test_provider_pages_through_a_large_file_with_the_pool(tmp_path: Path) -> None:
+    path = write_synthetic_file(tmp_path / "big.vcf", 2500, seed=11)
+    account = AccountRef(id=1, provider="vcard", account_id="big", settings={"path": str(path)})
+    provider = VCardProvider(workers=2, page_size=1000)
+    pages = [provider.full_sync(account, None)]
+    while pages[-1].next_page_token:
+        pages.append(provider.full_sync(account, pages[-1].next_page_token))
+    provider.close()
+    assert [len(p.contacts) for p in pages] == [1000, 1000, 500]
+    assert pages[-1].complete_listing and pages[-1].next_sync_cursor
+    parallel_ids = [c.external_id for p in pages for c in p.contacts]
+    serial, _ = parse_text(path.read_text(encoding="utf-8"))
+    assert parallel_ids == [c.external_id for c in serial]
+
+
+def test_transport_carries_every_field() -> None:
+    """Guards the worker transport against fields added to ParsedContact later."""
+    from dataclasses import fields
+
+    from core.ingest.parsed import ParsedContact
+    from core.sync.providers.vcard.transport import pack, unpack
+    from tests.sync.providers.vcard.conftest import FIXTURES, parse_file
+
+    (contact,), _ = parse_file(FIXTURES / "apple_v30.vcf")
+    contact.previous_external_ids = ["old-id"]
+    contact.etag = "e1"
+    packed = pack(contact)
+    assert len(packed) == len(fields(ParsedContact)) - 1  # everything but raw
+    assert unpack(packed, contact.raw) == contact

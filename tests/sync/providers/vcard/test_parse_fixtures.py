@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
 from core.ingest.parsed import DateValue
+from core.sync.providers.vcard.reader import parse_text
 from tests.sync.providers.vcard.conftest import FIXTURES, parse_file, photo_bytes
 
 
@@ -121,3 +124,23 @@ def test_malformed_card_is_reported_and_the_others_survive() -> None:
     assert f"{path}: card 2, line 8:" in str(broken)
     unterminated = by_card[4]
     assert unterminated.line == 19 and "END:VCARD" in unterminated.reason
+
+
+def test_v21_base64_photo_continued_without_indent() -> None:
+    data = photo_bytes("jpg")
+    b64 = base64.b64encode(data).decode()
+    text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Nokia;Nora\r\nPHOTO;TYPE=JPEG;ENCODING=BASE64:"
+            f"{b64[:40]}\r\n{b64[40:]}\r\n\r\nTEL;CELL:+358 40 123\r\nEND:VCARD\r\n")
+    (contact,), problems = parse_text(text)
+    assert problems == []
+    assert contact.photos[0].data == data and contact.photos[0].mime_type == "image/jpeg"
+    assert contact.phones[0].value == "+358 40 123"
+
+
+def test_qp_with_wrong_charset_is_decoded_leniently() -> None:
+    text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nUID:q1\r\n"
+            "FN;ENCODING=QUOTED-PRINTABLE:Ren=E9e\r\n"  # latin-1 bytes, no CHARSET
+            "NOTE;CHARSET=X-UNKNOWN;ENCODING=QUOTED-PRINTABLE:caf=C3=A9\r\nEND:VCARD\r\n")
+    (contact,), problems = parse_text(text)
+    assert problems == []
+    assert contact.name.full == "Renée" and contact.notes == "café"

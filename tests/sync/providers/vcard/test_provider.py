@@ -80,7 +80,7 @@ def test_full_sync_resumes_from_token_in_a_new_provider(folder: Path) -> None:
 
 
 def test_incremental_folder_changes(folder: Path) -> None:
-    provider = VCardProvider(workers=1)
+    provider = VCardProvider(workers=1, page_size=1)  # one contact per page: paging exercised
     account = _account(folder)
     cursor = _full(provider, account)[-1].next_sync_cursor or ""
 
@@ -94,6 +94,7 @@ def test_incremental_folder_changes(folder: Path) -> None:
     b = folder / "sub" / "b.vcard"
     os.utime(b, ns=(b.stat().st_atime_ns, b.stat().st_mtime_ns + 5_000_000_000))
     pages = _incremental(provider, account, unchanged.next_sync_cursor or "")
+    assert len(pages) >= 4 and all(p.next_sync_cursor is None for p in pages[:-1])
     contacts = [c for p in pages for c in p.contacts]
     live = {c.external_id: c for c in contacts if not c.deleted}
     assert set(live) == {"a1", "a3", "b1", "c1"}  # touched b.vcard is re-read

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import codecs
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.sync.providers.vcard.reader import parse_text
 from core.sync.providers.vcard.textio import decode_vcard_bytes, split_cards
 
 
@@ -38,3 +42,13 @@ def test_split_reports_stray_text_and_unterminated_cards() -> None:
     assert cards == []
     assert [(p.card_number, p.line) for p in problems] == [(None, 1), (1, 3)]
     assert str(problems[0]) == "f.vcf: line 1: text outside BEGIN:VCARD/END:VCARD ignored"
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.lists(st.text(max_size=60), max_size=8))
+def test_garbage_cards_never_raise(body: list[str]) -> None:
+    """Whatever is between BEGIN and END, parsing reports problems instead of raising."""
+    card = "BEGIN:VCARD\r\n" + "\r\n".join(body) + "\r\nEND:VCARD\r\n"
+    contacts, problems = parse_text(card + "BEGIN:VCARD\r\nUID:ok\r\nFN:Ok\r\nEND:VCARD\r\n")
+    assert contacts[-1].external_id == "ok"
+    assert all(p.line >= 1 and p.reason for p in problems)

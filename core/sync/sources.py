@@ -1,0 +1,161 @@
+"""Adding and removing contact sources (the account rows the sync runtime reads).
+
+Removing a source has two meanings, and the owner picks one:
+
+- ``keep_contacts=True``: the contacts stay in Kith as they are. The source's records are
+  archived (``deleted_at``) rather than deleted, because a party's addresses, dates and labels
+  hang off its records; the account row stays, marked ``settings["removed"]``, so nothing
+  syncs it any more and it is hidden from listings. Adding the same source again revives it
+  and the next full sync re-attaches the same records (no duplicates).
+- ``keep_contacts=False``: mirror-style removal. Every record of the source goes through the
+  mirror delete path (links it supported are dropped, handles re-resolved, parties left with
+  nothing else and no local edits are deleted; parties with local edits or other sources
+  survive), then the account row and its sync state are deleted.
+
+Credentials are not handled here (core never touches the keyring for writes): the caller
+forgets them with :func:`forget_credentials`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.db.base import utcnow
+from core.db.models import ActivityEvent, SourceAccount, SourceRecord, SyncState
+from core.ingest.deletes import remove_records
+
+PROVIDERS = ("vcard", "google", "carddav")
+DELETE_POLICIES = ("archive", "mirror")
+
+
+@dataclass(slots=True)
+class RemovedSource:
+    account_id: int
+    provider: str
+    account: str
+    kept_contacts: bool
+    records: int
+    deleted_parties: int
+
+
+def is_removed(account: SourceAccount) -> bool:
+    return bool((account.settings or {}).get("removed"))
+
+
+def add_source(session: Session, provider: str, account_id: str, settings: dict[str, Any],
+               display_name: str = "", delete_policy: str = "archive") -> int:
+    """Create (or revive) the source; the same provider + account twice is one source.
+
+    ``settings`` must not hold credentials (they belong in the keyring). The caller commits.
+    """
+    if provider not in PROVIDERS:
+        raise ValueError(f"Unknown provider {provider!r}; expected one of {', '.join(PROVIDERS)}")
+    if delete_policy not in DELETE_POLICIES:
+        raise ValueError("delete_policy must be 'archive' or 'mirror'")
+    account = session.scalar(select(SourceAccount).where(
+        SourceAccount.provider == provider, SourceAccount.account_id == account_id))
+    revived = account is not None and is_removed(account)
+    if account is None:
+        account = SourceAccount(provider=provider, account_id=account_id,
+                                display_name=display_name or account_id,
+                                delete_policy=delete_policy, settings=dict(settings))
+        session.add(account)
+        session.flush()
+    else:
+        merged = {k: v for k, v in (account.settings or {}).items() if k != "removed"}
+        account.settings = merged | dict(settings)
+        account.delete_policy = delete_policy
+        if display_name:
+            account.display_name = display_name
+    if session.get(SyncState, account.id) is None:
+        session.add(SyncState(account_id=account.id, health="never", last_counts={}))
+    elif revived:
+        # Force a full listing so every archived record that still exists comes back.
+        session.execute(update(SyncState).where(SyncState.account_id == account.id).values(
+            cursor=None, cursor_at=None, health="never", next_run_at=None))
+    verb = "Re-added" if revived else "Added"
+    session.add(ActivityEvent(kind="source_added", account_id=account.id,
+                              message=f"{verb} {provider} source {account.display_name}"))
+    session.flush()
+    return account.id
+
+
+def remove_source(session: Session, account_id: int, keep_contacts: bool) -> RemovedSource:
+    """Remove a source (see the module docstring for the two modes). The caller commits.
+
+    Raises LookupError for an unknown (or already removed) source.
+    """
+    account = session.get(SourceAccount, account_id)
+    if account is None or is_removed(account):
+        raise LookupError(f"No source with id {account_id}")
+    label = account.display_name or account.account_id
+    if keep_contacts:
+        records = session.execute(
+            update(SourceRecord)
+            .where(SourceRecord.account_id == account_id, SourceRecord.deleted_at.is_(None))
+            .values(deleted_at=utcnow())
+        ).rowcount  # type: ignore[attr-defined]
+        account.settings = dict(account.settings or {}) | {"removed": utcnow().isoformat()}
+        session.execute(update(SyncState).where(SyncState.account_id == account_id).values(
+            cursor=None, cursor_at=None, health="removed", next_run_at=None,
+            lease_owner=None, lease_until=None))
+        session.add(ActivityEvent(
+            kind="source_removed", account_id=account_id,
+            message=f"Removed {account.provider} source {label}; its contacts were kept",
+            payload={"kept_contacts": True, "records": records}))
+        session.flush()
+        return RemovedSource(account_id, account.provider, account.account_id, True,
+                             int(records or 0), 0)
+    ids = list(session.scalars(select(SourceRecord.external_id).where(
+        SourceRecord.account_id == account_id)))
+    # Archived records count too: un-archive them so the mirror path sees every one.
+    session.execute(update(SourceRecord).where(SourceRecord.account_id == account_id)
+                    .values(deleted_at=None))
+    account.delete_policy = "mirror"
+    session.flush()
+    before = _party_count(session)
+    remove_records(session, account, ids)
+    deleted_parties = before - _party_count(session)
+    provider, name = account.provider, account.account_id
+    session.add(ActivityEvent(
+        kind="source_removed", message=f"Removed {provider} source {label} and its contacts",
+        payload={"kept_contacts": False, "records": len(ids),
+                 "deleted_parties": deleted_parties}))
+    session.delete(account)
+    session.flush()
+    return RemovedSource(account_id, provider, name, False, len(ids), deleted_parties)
+
+
+def _party_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    from core.db.models import Party
+
+    return int(session.scalar(select(func.count()).select_from(Party)) or 0)
+
+
+def forget_credentials(provider: str, account_id: str, settings: dict[str, Any]) -> bool:
+    """Delete the source's keyring entry (Google tokens, CardDAV password); best effort.
+
+    Returns True when an entry was removed. A missing keyring or entry is not an error.
+    """
+    import keyring
+    import keyring.errors
+
+    if provider == "google":
+        user = f"google:{account_id}"
+    elif provider == "carddav":
+        user = f"carddav:{settings.get('username', '')}@{settings.get('url', '')}"
+    else:
+        return False
+    try:
+        keyring.delete_password("kith", user)
+    except keyring.errors.PasswordDeleteError:
+        return False
+    except keyring.errors.KeyringError:
+        return False
+    return True
