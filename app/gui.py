@@ -63,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     exit_code = [0]
 
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        """A bug in a slot must not kill the session: log it, say so in the status bar."""
+        log.error("unexpected error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+        window.task_label.setText(f"Unexpected error: {exc} (details in {log_file})")
+
+    sys.excepthook = excepthook
+
     def failed(exc: BaseException) -> None:
         log.error("cannot open the database: %s", exc)
         QMessageBox.critical(window, "Kith cannot open the database",

@@ -21,9 +21,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from app import qt_compat
 from core.tasks import TaskCancelled, TaskState
 
 log = logging.getLogger("kith.tasks")
+# Every view imports this module: refuse a PySide6 that would crash the session.
+qt_compat.check()
 
 #: Progress signals are throttled to this interval so a tight loop cannot flood the GUI.
 PROGRESS_INTERVAL_S = 0.05
@@ -127,9 +130,13 @@ class TaskRunner(QObject):
         on_result: ResultCallback | None = None,
         on_error: ErrorCallback | None = None,
         on_progress: ProgressCallback | None = None,
+        priority: int = 0,
         **kwargs: Any,
     ) -> TaskHandle:
         """Run ``fn(*args, state=..., **kwargs)`` off the GUI thread.
+
+        ``priority``: queued reads with a higher value start first (what the owner is looking
+        at, e.g. the visible rows of the list, before the review counter).
 
         ``write`` tasks are serialised on the single writer thread; ``changes`` are the topics
         announced through :attr:`changed` when the task succeeds (or is cancelled midway: a
@@ -153,7 +160,7 @@ class TaskRunner(QObject):
         job.setAutoDelete(False)
         self._live[task_id] = (handle, job)
         self.started.emit(handle)
-        (self._writes if write else self._reads).start(job)
+        (self._writes if write else self._reads).start(job, priority)
         return handle
 
     @property

@@ -30,6 +30,9 @@ from app.services.contacts import ListQuery
 from ui.badges import SourceBadgeDelegate
 from ui.contact_model import COLUMNS, NAME, SOURCES, ContactListModel
 
+#: The list is what the owner looks at: its reads jump the queue of other views' reads.
+VISIBLE_PRIORITY = 10
+
 BASE_FILTERS = [("All contacts", ListQuery()),
                 ("Needs review", ListQuery(filter_name="needs_review")),
                 ("Archived", ListQuery(filter_name="archived"))]
@@ -111,7 +114,8 @@ class ContactListPanel(QWidget):
         self.search.selectAll()
 
     def _fetch_rows(self, ids: list[int], deliver: Any) -> None:
-        self.ctx.read(contacts.rows, ids, name="contact rows", on_result=deliver)
+        self.ctx.read(contacts.rows, ids, name="contact rows", on_result=deliver,
+                      priority=VISIBLE_PRIORITY)
 
     def current_query(self) -> ListQuery:
         base = self._filters[max(0, self.filter.currentIndex())]
@@ -132,7 +136,7 @@ class ContactListPanel(QWidget):
             self._pending = query
             return
         self._searching = True
-        self.ctx.read(contacts.search_ids, query, name="search",
+        self.ctx.read(contacts.search_ids, query, name="search", priority=VISIBLE_PRIORITY,
                       on_result=lambda ids: self._show(query, ids),
                       on_error=self._search_failed)
 

@@ -98,6 +98,15 @@ class ContactListModel(QAbstractTableModel):
 
         self._fetcher(wanted, deliver)
 
+    def _read_ahead(self, row: int) -> None:
+        """While the owner scrolls through cached rows, fetch the next window before they
+        reach it, so a page down paints real rows, not placeholders."""
+        ahead = row + WINDOW_AFTER // 2
+        if ahead < len(self._ids):
+            pid = self._ids[ahead]
+            if pid not in self._cache and pid not in self._pending:
+                self._request(ahead)
+
     def _deliver(self, generation: int, wanted: list[int], rows: list[Any]) -> None:
         if generation != self._generation:
             return
@@ -143,6 +152,8 @@ class ContactListModel(QAbstractTableModel):
                 return "…" if index.column() == NAME else ""
             return None
         col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole and col == NAME:
+            self._read_ahead(index.row())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, col, role == Qt.ItemDataRole.ToolTipRole)
         if role == Qt.ItemDataRole.DecorationRole and col == NAME:

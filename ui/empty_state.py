@@ -22,6 +22,8 @@ class EmptyState(QWidget):
         text = QLabel("Kith gathers your contacts from every place they live into one list "
                       "you can trust. Start with a source:")
         text.setWordWrap(True)
+        text.setFixedWidth(460)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status = QLabel("")
         self.status.setObjectName("emptyStatus")
         self.status.setWordWrap(True)

@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Kith")
-        icon = resource_path("icons", "kith.svg")
+        icon = resource_path("icons", "kith.png")
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
         self.nav = QListWidget()
@@ -171,7 +171,11 @@ class MainWindow(QMainWindow):
 
     def _task_progress(self, handle: Any, fraction: float, text: str) -> None:
         self.task_progress.setVisible(True)
-        self.task_progress.setValue(int(fraction * 1000))
+        if fraction <= 0.0:
+            self.task_progress.setRange(0, 0)
+        else:
+            self.task_progress.setRange(0, 1000)
+            self.task_progress.setValue(int(fraction * 1000))
         if text:
             self.task_label.setText(text)
 

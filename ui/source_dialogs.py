@@ -97,15 +97,16 @@ class RemoveSourceDialog(QDialog):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Remove source")
-        text = QLabel(f"Remove the source “{label}”? Its contacts stay in Kith unless you "
-                      "archive them.")
+        text = QLabel(f"Remove the source “{label}”? By default its contacts stay in Kith "
+                      "(their records are archived) and adding the source again restores it.")
         text.setWordWrap(True)
-        self.archive = QCheckBox("Archive contacts that only this source holds")
+        self.drop = QCheckBox("Also remove the contacts only this source holds (contacts with "
+                              "your edits or other sources stay)")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
-        layout.addWidget(self.archive)
+        layout.addWidget(self.drop)
         layout.addWidget(buttons)

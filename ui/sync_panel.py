@@ -28,6 +28,9 @@ from ui.widgets import age, item, plain_table, when
 
 HEADERS = ["Provider", "Account", "Health", "Last success", "Cursor age", "Next full sync",
            "Next run", "Last run (added / updated / unchanged / deleted / conflicts)", "Records"]
+#: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
+SCHEDULE_CHECK_MS = 60_000
+
 HEALTH_TEXT = {"ok": "✔ ok", "syncing": "⟳ syncing", "degraded": "▲ degraded",
                "error": "✖ error", "never": "not synced yet",
                "needs_confirmation": "? needs confirmation"}
@@ -101,22 +104,31 @@ class SyncPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.schedule = QTimer(self)
-        self.schedule.timeout.connect(self.sync_all)
+        self.schedule.setInterval(SCHEDULE_CHECK_MS)
+        self.schedule.timeout.connect(lambda: self.run_due(startup=False))
         ctx.runner.changed.connect(self._on_changed)
         self._update_buttons()
 
     def start(self, sync_now: bool | None = None) -> None:
         """Load the panel and start the schedule; sync every source at start-up if enabled."""
-        minutes = max(1, self.ctx.settings.get(cfg.SYNC_INTERVAL_MIN))
-        self.schedule.start(minutes * 60_000)
-        self.reload(then_sync=self.ctx.settings.get(cfg.SYNC_ON_STARTUP)
-                    if sync_now is None else sync_now)
+        self.schedule.start()
+        startup = self.ctx.settings.get(cfg.SYNC_ON_STARTUP) if sync_now is None else sync_now
+        self.reload(then_sync=startup)
+
+    def run_due(self, startup: bool = False) -> None:
+        """Ask the schedule which sources are due and sync them (the timer calls this)."""
+        def got(ids: list[int]) -> None:
+            for account_id in ids:
+                if account_id not in self.running:
+                    self.sync(account_id)
+
+        self.ctx.read(syncing.due_sources, startup, name="due syncs", on_result=got)
 
     def reload(self, then_sync: bool = False) -> None:
         def got(rows: list[Any]) -> None:
             self._fill(rows)
             if then_sync:
-                self.sync_all()
+                self.run_due(startup=True)
 
         self.ctx.read(source_services.sources, name="sources", on_result=got)
         self.ctx.read(source_services.activity, 50, name="activity", on_result=self._fill_activity)
@@ -153,8 +165,9 @@ class SyncPanel(QWidget):
     def _fill_activity(self, events: list[Any]) -> None:
         self.activity.clear()
         for ev in events:
-            who = f" — {ev.party_name}" if ev.party_name else ""
-            self.activity.addItem(f"{when(ev.created_at)}  {ev.kind}: {ev.message}{who}")
+            parts = [p for p in (ev.message, ev.party_name) if p]
+            text = " — ".join(parts)
+            self.activity.addItem(f"{when(ev.created_at)}  {ev.kind.replace('_', ' ')}: {text}")
 
     def selected_source(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -191,7 +204,7 @@ class SyncPanel(QWidget):
             return None
         label = next((s.label for s in self.rows if s.id == account_id), str(account_id))
         self.status.setText(f"Syncing {label}…")
-        self.progress.setValue(0)
+        self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         handle = self.ctx.write(
             syncing.sync_source, account_id, full, name=f"sync {label}",
@@ -205,7 +218,11 @@ class SyncPanel(QWidget):
         return handle
 
     def _on_progress(self, fraction: float, text: str) -> None:
-        self.progress.setValue(int(fraction * 1000))
+        if fraction <= 0.0:
+            self.progress.setRange(0, 0)  # the runtime reports counts, not a fraction: busy bar
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
         if text:
             self.status.setText(text)
 
@@ -279,7 +296,7 @@ class SyncPanel(QWidget):
         label = next((s.label for s in self.rows if s.id == sid), str(sid))
         dialog = source_dialogs.RemoveSourceDialog(label, self)
         if dialog.exec():
-            self.ctx.write(source_services.remove_source, sid, dialog.archive.isChecked(),
+            self.ctx.write(source_services.remove_source, sid, not dialog.drop.isChecked(),
                            name="remove source", changes=tasks.ALL_TOPICS, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:

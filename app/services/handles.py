@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.services import read_session, write_session
 from core.db.base import utcnow
 from core.db.engine import Database
@@ -10,6 +13,11 @@ from core.ingest import resolve
 from core.tasks import TaskState
 from core.views import handles as handle_views
 from core.views.handles import HandleInfo, HandleSummary
+
+try:  # the review engine logs link verdicts as undoable decisions
+    from core.match import decisions as _decisions
+except ImportError:  # pragma: no cover - engine not in this build
+    _decisions = None
 
 
 def info(db: Database, handle_id: int, *, state: TaskState) -> HandleInfo:
@@ -27,15 +35,25 @@ def shared(db: Database, *, state: TaskState) -> list[HandleSummary]:
         return handle_views.shared_handles(session)
 
 
+def _owner(session: Session, handle_id: int) -> int | None:
+    return session.scalar(select(Handle.party_id).where(Handle.id == handle_id))
+
+
 def confirm(db: Database, handle_id: int, party_id: int, *, state: TaskState) -> int | None:
-    """Confirm the link; returns the handle's re-resolved owner."""
+    """Confirm the link (a logged, undoable decision); returns the re-resolved owner."""
     with write_session(db) as session:
+        if _decisions is not None:
+            _decisions.confirm_handle_link(session, handle_id, party_id)
+            return _owner(session, handle_id)
         return resolve.confirm_link(session, handle_id, party_id)
 
 
 def dismiss(db: Database, handle_id: int, party_id: int, *, state: TaskState) -> int | None:
     """Dismiss the link (remembered across re-syncs); returns the re-resolved owner."""
     with write_session(db) as session:
+        if _decisions is not None:
+            _decisions.dismiss_handle_link(session, handle_id, party_id)
+            return _owner(session, handle_id)
         return resolve.dismiss_link(session, handle_id, party_id)
 
 
@@ -48,6 +66,9 @@ def set_shared(db: Database, handle_id: int, is_shared: bool, *, state: TaskStat
         handle = session.get(Handle, handle_id)
         if handle is None or handle.is_secured:
             raise LookupError(f"No handle with id {handle_id}")
+        if _decisions is not None:
+            _decisions.mark_handle_shared(session, handle_id, is_shared)
+            return
         before = handle.is_shared
         handle.is_shared = is_shared
         verb = "shared" if is_shared else "not shared"

@@ -25,7 +25,8 @@ from core.tasks import TaskState
 from core.views.party import PartyDetail, party_detail
 
 #: Where engine functions may live, searched in order.
-_ENGINE_MODULES = ("core.match.merge", "core.match.decisions", "core.match.review",
+_ENGINE_MODULES = ("core.match.merge", "core.match.decisions", "core.match.split",
+                   "core.match.unmerge", "core.match.review",
                    "core.match.suggest", "core.match.views", "core.match",
                    "core.identity.temp", "core.identity.disambiguate", "core.identity")
 
@@ -207,7 +208,7 @@ def merge(db: Database, keep_id: int, other_id: int, choices: dict[str, int] | N
     """Merge ``other_id`` into ``keep_id``; ``choices`` picks, per conflicting field, whose
     value wins (a party id)."""
     with write_session(db) as session:
-        return _call("merge_parties", session, keep_id, other_id, choices=choices or {},
+        return _call("merge_parties", session, [keep_id, other_id], keep_id=keep_id,
                      field_choices=choices or {})
 
 
@@ -231,15 +232,19 @@ def undo(db: Database, decision_id: int, *, state: TaskState) -> Any:
 
 def attach_sender(db: Database, sender_id: int, target_id: int, *, state: TaskState) -> Any:
     """An unknown sender is this existing person: merge the temporary party into them."""
-    return merge(db, target_id, sender_id, state=state)
+    if _find("attach_temp_contact") is None:
+        return merge(db, target_id, sender_id, state=state)
+    with write_session(db) as session:
+        return _call("attach_temp_contact", session, sender_id, target_id)
 
 
-def promote_sender(db: Database, sender_id: int, *, state: TaskState) -> None:
-    """An unknown sender becomes a contact of their own."""
+def promote_sender(db: Database, sender_id: int, name: str = "", *, state: TaskState) -> None:
+    """An unknown sender becomes a contact of their own (named ``name``, default: as shown)."""
     with write_session(db) as session:
         fn = _find("promote_temp_contact")
         if fn is not None:
-            fn(session, sender_id)
+            party = session.get(Party, sender_id)
+            fn(session, sender_id, name.strip() or (party.display_name if party else ""))
             return
         session.execute(update(Party).where(Party.id == sender_id)
                         .values(needs_disambiguation=False, updated_at=utcnow()))

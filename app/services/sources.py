@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select, update
-
 from app.services import read_session, write_session
-from core.db.base import utcnow
 from core.db.engine import Database
-from core.db.models import ActivityEvent, Party, SourceAccount, SourceRecord, SyncState
+from core.db.models import SourceAccount
 from core.tasks import TaskState
 from core.views.sources import ActivityView, SourceStatus, list_sources, recent_activity
 
@@ -33,21 +30,11 @@ def activity(db: Database, limit: int = 50, *, state: TaskState) -> list[Activit
 
 def _add(db: Database, provider: str, account_id: str, display_name: str,
          settings: dict) -> int:
+    """Create (or revive) a source through core.sync.sources; same provider+account = same."""
+    from core.sync.sources import add_source
+
     with write_session(db) as session:
-        existing = session.scalar(
-            select(SourceAccount).where(SourceAccount.provider == provider,
-                                        SourceAccount.account_id == account_id)
-        )
-        if existing is not None:
-            return existing.id
-        account = SourceAccount(provider=provider, account_id=account_id,
-                                display_name=display_name, settings=settings)
-        session.add(account)
-        session.flush()
-        session.add(SyncState(account_id=account.id, health="never"))
-        session.add(ActivityEvent(kind="source_added", account_id=account.id,
-                                  message=f"Added {provider} source {display_name}"))
-        return account.id
+        return add_source(session, provider, account_id, settings, display_name)
 
 
 def add_vcard_source(db: Database, path: str, *, state: TaskState) -> int:
@@ -79,32 +66,20 @@ def add_google_source(db: Database, client_json: str, account_email: str,
 
     state.progress(0.1, "Waiting for consent in the browser…")
     authorize_account(client_json, account_email, KeyringTokenStore())
-    return _add(db, "google", account_email, account_email, {"other_contacts": False})
+    return _add(db, "google", account_email, account_email, {})
 
 
-def remove_source(db: Database, account_id: int, archive_contacts: bool,
+def remove_source(db: Database, account_id: int, keep_contacts: bool,
                   *, state: TaskState) -> None:
-    """Remove a source. Its contacts stay (records detached) or are archived when asked."""
+    """Remove a source: keep its contacts (records archived, source hidden) or remove the
+    contacts only it held (parties with local edits or other sources survive)."""
+    from core.sync.sources import forget_credentials
+    from core.sync.sources import remove_source as core_remove
+
     with write_session(db) as session:
         account = session.get(SourceAccount, account_id)
         if account is None:
-            return
-        party_ids = set(session.scalars(
-            select(SourceRecord.party_id).where(SourceRecord.account_id == account_id,
-                                                SourceRecord.party_id.is_not(None))
-        ))
-        if archive_contacts and party_ids:
-            others = set(session.scalars(
-                select(SourceRecord.party_id).where(
-                    SourceRecord.party_id.in_(party_ids), SourceRecord.account_id != account_id,
-                    SourceRecord.deleted_at.is_(None))
-            ))
-            lonely = party_ids - others
-            if lonely:
-                session.execute(update(Party).where(Party.id.in_(lonely))
-                                .values(archived_at=utcnow()))
-        label = account.display_name or account.account_id
-        session.add(ActivityEvent(kind="source_removed",
-                                  message=f"Removed {account.provider} source {label}",
-                                  payload={"archived": archive_contacts}))
-        session.delete(account)
+            raise LookupError(f"No source with id {account_id}")
+        provider, ext, settings = account.provider, account.account_id, dict(account.settings)
+        core_remove(session, account_id, keep_contacts)
+    forget_credentials(provider, ext, settings)

@@ -24,6 +24,10 @@ from core.tasks import TaskCancelled, TaskState
 log = logging.getLogger("kith.sync")
 
 
+class SyncFailed(RuntimeError):
+    """The run ended with an error the sync runtime recorded (shown as the message)."""
+
+
 def _runtime() -> Any | None:
     """The sync runtime's ``run_source`` if it has landed, else None."""
     try:
@@ -37,10 +41,31 @@ def sync_source(db: Database, account_id: int, full: bool = False,
                 *, state: TaskState) -> dict[str, int]:
     """Sync one source now; returns the run's counts (added, updated, unchanged...)."""
     run_source = _runtime()
-    if run_source is not None:
-        result = run_source(db, account_id, full=full, state=state)
-        return dict(getattr(result, "counts", result) or {})
-    return _interim_sync(db, account_id, full, state)
+    if run_source is None:
+        return _interim_sync(db, account_id, full, state)
+    after = None
+    try:
+        from core.match.hooks import after_ingest as after
+    except ImportError:
+        pass
+    result = run_source(db, account_id, full=full, state=state, after_ingest=after)
+    if not result.ok:
+        raise SyncFailed(result.error or "The sync failed; see the log for details")
+    return dict(result.counts)
+
+
+def due_sources(db: Database, startup: bool = False, *, state: TaskState) -> list[int]:
+    """Sources the schedule says should run now (every source at start-up; then every 15
+    minutes, backed off after failures; a source failing on credentials waits for the owner)."""
+    try:
+        from core.sync.schedule import due_syncs
+    except ImportError:  # no runtime yet: everything that is not running is due
+        from core.views.sources import list_sources
+
+        with write_session(db) as session:
+            return [s.id for s in list_sources(session)]
+    with write_session(db) as session:
+        return [d.account_id for d in due_syncs(session, utcnow(), startup=startup)]
 
 
 def _mark(db: Database, account_id: int, **values: Any) -> None:

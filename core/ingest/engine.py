@@ -105,13 +105,14 @@ def ingest_contacts(
             if row is not None and row.deleted_at is None:
                 gone.append(ext_id)
             continue
-        if row is not None and row.deleted_at is None and (
-            (contact.etag and contact.etag == row.etag)
-            or contact.content_hash() == row.content_hash
-        ):
+        if row is not None and row.deleted_at is None and contact.etag and contact.etag == row.etag:
             stats.unchanged += 1
             continue
-        prepared = prepare(contact, region)
+        content_hash = contact.content_hash()
+        if row is not None and row.deleted_at is None and content_hash == row.content_hash:
+            stats.unchanged += 1
+            continue
+        prepared = prepare(contact, region, content_hash=content_hash)
         if row is None:
             fresh.append(prepared)
         else:

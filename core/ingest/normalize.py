@@ -31,11 +31,18 @@ class NormalizedHandle:
     is_valid: bool = True
 
 
+#: Unicode combining marks (the blocks NFKD moves accents into).
+_MARKS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Case-fold and strip diacritics (NFKD, marks removed): "Zoë Ø" -> "zoe ø"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACE_RE.sub(" ", stripped.casefold()).strip()
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    stripped = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
+    if any(unicodedata.combining(ch) for ch in stripped if ord(ch) > 0x2FF):
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
 
 
 def normalize_email(raw: str) -> NormalizedHandle | None:

@@ -15,12 +15,21 @@ from typing import Any
 
 
 def plain(value: Any) -> Any:
-    """Dataclasses and lists to dicts and lists; a shallow, fast ``asdict`` (no deepcopy)."""
+    """Dataclasses and lists to dicts and lists; a fast ``asdict`` (no deepcopy).
+
+    The value classes below hold only scalars, so one level of dict building suffices for
+    them; this runs for every contact of every sync, hence the care.
+    """
     if isinstance(value, list):
+        if not value:
+            return []
+        names = getattr(value[0], "__dataclass_fields__", None)
+        if names is not None and type(value[0]) in _FLAT:
+            return [{n: getattr(v, n) for n in names} for v in value]
         return [plain(v) for v in value]
-    fields = getattr(value, "__dataclass_fields__", None)
-    if fields is not None:
-        return {name: plain(getattr(value, name)) for name in fields}
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     return value
 
 
@@ -159,6 +168,7 @@ class ParsedContact:
         return ""
 
 
+_FLAT = {Name, ContactValue, Address, Organization, DateValue, Photo}
 _CANONICAL_FIELDS = tuple(
     f.name for f in fields(ParsedContact) if f.name not in ("raw", "etag", "previous_external_ids")
 )

@@ -99,7 +99,9 @@ def _primary(uses: list[HandleUse], platform: str) -> str:
     return next((u for u in candidates if u.is_primary), candidates[0]).handle.value
 
 
-def prepare(contact: ParsedContact, region: str = "") -> PreparedContact:
+def prepare(
+    contact: ParsedContact, region: str = "", *, content_hash: str | None = None
+) -> PreparedContact:
     """Normalise once; the engine only ever looks at the result."""
     uses = _handles(contact, region)
     name = contact.name
@@ -129,7 +131,7 @@ def prepare(contact: ParsedContact, region: str = "") -> PreparedContact:
     }
     return PreparedContact(
         contact=contact,
-        content_hash=contact.content_hash(),
+        content_hash=content_hash or contact.content_hash(),
         handles=uses,
         fields=fields,
         photo=(photo.data, photo.mime_type, photo.uri) if photo else None,

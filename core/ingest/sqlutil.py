@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, text
@@ -81,15 +81,36 @@ def insert_many(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     connection = session.connection()
     columns = tuple(rows[0].keys())
     sql, processors = _compiled_insert(model.__table__, columns, connection.dialect)
+    converters = [_memoized(p) if p is not None else None for p in processors]
+    plain_cols = all(c is None for c in converters)
     for chunk in chunked(rows, BATCH_ROWS * 4):
-        params = [
-            tuple(
-                proc(row[col]) if proc is not None else row[col]
-                for col, proc in zip(columns, processors, strict=True)
-            )
-            for row in chunk
-        ]
+        if plain_cols:
+            params = [tuple(row[c] for c in columns) for row in chunk]
+        else:
+            params = [
+                tuple(
+                    conv(row[col]) if conv is not None else row[col]
+                    for col, conv in zip(columns, converters, strict=True)
+                )
+                for row in chunk
+            ]
         connection.exec_driver_sql(sql, params)
+
+
+def _memoized(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Bulk rows repeat the same timestamp and flags; convert each distinct value once."""
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = processor(value)
+            return result
+        except TypeError:  # unhashable (JSON dicts/lists)
+            return processor(value)
+
+    return convert
 
 
 _INSERT_CACHE: dict[tuple[str, tuple[str, ...], str], tuple[str, list[Any]]] = {}

@@ -77,9 +77,14 @@ def pairs_from_blocks(
 
     With ``only``, just the pairs that involve at least one of those parties (incremental).
     """
-    pairs: dict[tuple[int, int], set[str]] = {}
-    for key, members in blocks.items():
-        ids = sorted(set(members))
+    pairs: dict[tuple[int, int], list[str]] = {}
+    # Blocks in rule priority order, so each pair's first rule is its strongest.
+    by_rule: dict[str, list[str]] = {}
+    for key in blocks:
+        by_rule.setdefault(rule_of(key), []).append(key)
+    ordered = sorted(by_rule, key=lambda code: _RULE_ORDER.get(code, 99))
+    for key in (k for code in ordered for k in by_rule[code]):
+        ids = sorted(set(blocks[key]))
         if len(ids) < 2 or len(ids) > MAX_BLOCK_SIZE:
             continue
         code = rule_of(key)
@@ -87,8 +92,12 @@ def pairs_from_blocks(
             for b in ids[i + 1:]:
                 if only is not None and a not in only and b not in only:
                     continue
-                pairs.setdefault((a, b), set()).add(code)
-    return {pair: sorted(codes, key=_RULE_ORDER.__getitem__) for pair, codes in pairs.items()}
+                codes = pairs.get((a, b))
+                if codes is None:
+                    pairs[(a, b)] = [code]
+                elif codes[-1] != code and code not in codes:
+                    codes.append(code)
+    return pairs
 
 
 def rule_label(codes: Iterable[str]) -> str:

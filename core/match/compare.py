@@ -19,7 +19,7 @@ from core.match.names import (
     jaro_winkler,
     within_one_edit,
 )
-from core.match.values import email_local, is_mobile, is_role_email
+from core.match.values import is_mobile, is_role_email
 from core.match.weights import PRIOR, WEIGHTS, probability
 
 _LANDLINE_WORDS = ("home", "work", "office", "landline", "fax", "main")
@@ -89,7 +89,9 @@ def _close(x: str, y: str) -> bool:
         return True
     if min(len(x), len(y)) >= 4 and within_one_edit(x, y):
         return True
-    return jaro_winkler(x, y) >= 0.92
+    # Two typos only count in long names; Jaro-Winkler reaches 0.92 only with a shared
+    # first letter, so the costly call is skipped otherwise.
+    return (min(len(x), len(y)) >= 8 and x[0] == y[0] and jaro_winkler(x, y) >= 0.92)
 
 
 #: Plain sentences per (field, level); {l} and {r} are the two values.
@@ -136,26 +138,21 @@ def compare_names(a: PartyFeatures, b: PartyFeatures) -> Level | None:
 def compare_emails(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     if not a.emails or not b.emails:
         return None
-    common = sorted(set(a.emails) & set(b.emails))
-    personal = [e for e in common if not is_role_email(e)]
-    if personal:
-        e = personal[0]
-        return _item("email", "exact", a.emails[e], b.emails[e])
+    common = a.emails.keys() & b.emails.keys()
     if common:
-        e = common[0]
-        return _item("email", "role", a.emails[e], b.emails[e])
-    locals_a = {email_local(e): e for e in sorted(a.emails) if not is_role_email(e)}
-    for e in sorted(b.emails):
-        local = email_local(e)
-        if len(local) >= 5 and local in locals_a and not is_role_email(e):
-            left = a.emails[locals_a[local]]
-            return _item("email", "same_local_part", left, b.emails[e])
+        personal = sorted(e for e in common if not is_role_email(e))
+        e = personal[0] if personal else min(common)
+        return _item("email", "exact" if personal else "role", a.emails[e], b.emails[e])
+    shared_locals = a.email_locals.keys() & b.email_locals.keys()
+    if shared_locals:
+        local = min(shared_locals)
+        return _item("email", "same_local_part", a.email_locals[local], b.email_locals[local])
     left, right = _first(a.emails.values()), _first(b.emails.values())
     return _item("email", "different", left, right)
 
 
 def _first(values) -> str:  # noqa: ANN001 - any iterable of str
-    return sorted(values)[0]
+    return min(values)
 
 
 def _phone_kind(use: PhoneUse) -> str:
@@ -203,19 +200,25 @@ def _fmt_date(d: tuple[int | None, int, int]) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
 
 
+def _date_level(da: tuple[int | None, int, int], db: tuple[int | None, int, int]) -> str:
+    if da[1:] != db[1:]:
+        return "conflict"
+    if da[0] and db[0]:
+        return "exact" if da[0] == db[0] else "year_differs"
+    return "day_month"
+
+
 def compare_birthdays(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     if not a.birthdays or not b.birthdays:
         return None
+    if len(a.birthdays) == 1 and len(b.birthdays) == 1:
+        (da,), (db,) = a.birthdays, b.birthdays
+        return _item("birthday", _date_level(da, db), _fmt_date(da), _fmt_date(db))
     best: tuple[int, str, tuple, tuple] | None = None
     rank = {"exact": 0, "day_month": 1, "year_differs": 2, "conflict": 3}
     for da in sorted(a.birthdays, key=_fmt_date):
         for db in sorted(b.birthdays, key=_fmt_date):
-            if da[1:] != db[1:]:
-                level = "conflict"
-            elif da[0] and db[0]:
-                level = "exact" if da[0] == db[0] else "year_differs"
-            else:
-                level = "day_month"
+            level = _date_level(da, db)
             if best is None or rank[level] < best[0]:
                 best = (rank[level], level, da, db)
     assert best is not None
@@ -252,7 +255,8 @@ def compare_organisations(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     left, right = a.organization_raw, b.organization_raw
     if a.organization == b.organization:
         return _item("organisation", "same", left, right)
-    if jaro_winkler(a.organization, b.organization) >= 0.92:
+    x, y = a.organization, b.organization
+    if x in y or y in x or (min(len(x), len(y)) >= 4 and within_one_edit(x, y)):
         return _item("organisation", "similar", left, right)
     return _item("organisation", "different", left, right)
 

@@ -194,9 +194,10 @@ def _revoke_link(session: Session, decision: Decision) -> None:
 
 
 def reapply_decisions(session: Session) -> int:
-    """Put standing link verdicts and shared marks back where a re-import recreated the
-    handles or links without them. Returns how many were re-applied."""
-    applied = 0
+    """Put standing decisions back where a re-import recreated rows without them: link
+    verdicts, shared marks, and merges whose records came back as separate parties.
+    Returns how many were re-applied."""
+    applied = _reapply_merges(session)
     for decision in session.scalars(select(Decision).where(
             Decision.kind.in_(("link_confirm", "link_dismiss", "handle_shared")),
             Decision.revoked_at.is_(None)).order_by(Decision.id)):
@@ -219,4 +220,23 @@ def reapply_decisions(session: Session) -> int:
             (confirm_link if confirmed else dismiss_link)(session, hid, pid)
             applied += 1
     session.flush()
+    return applied
+
+
+def _reapply_merges(session: Session) -> int:
+    """An active merge whose records now sit on several parties (the source was removed and
+    imported again) is applied again, as a new merge decision that can be undone too."""
+    applied = 0
+    for decision in session.scalars(select(Decision).where(
+            Decision.kind.in_(MERGE_KINDS), Decision.revoked_at.is_(None))
+            .order_by(Decision.id)).all():
+        keep = resolve_party_key(session, decision.subject["keep"])
+        parties = set(keep)
+        for key in decision.subject.get("merged", []):
+            parties |= resolve_party_key(session, key)
+        if len(parties) < 2 or not keep:
+            continue
+        merge_parties(session, sorted(parties), keep_id=min(keep), kind=decision.kind,
+                      actor=f"kith (re-applied decision {decision.id})")
+        applied += 1
     return applied

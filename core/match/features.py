@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.db.models import Address, Handle, ImportantDate, Party, PartyHandleLink
 from core.ingest.sqlutil import chunked
 from core.match.names import CompareName, clean, compare_name
-from core.match.values import address_key, canonical_email, parse_birthday
+from core.match.values import address_key, canonical_email, is_role_email, parse_birthday
 
 #: A handle linked to this many live parties is a household/office handle: it weighs little.
 HOUSEHOLD_LINKS = 3
@@ -40,6 +40,8 @@ class PartyFeatures:
     birthdays: set[tuple[int | None, int, int]] = field(default_factory=set)
     #: canonical email -> the stored value (for display).
     emails: dict[str, str] = field(default_factory=dict)
+    #: mailbox name (5+ letters, not a role) -> the stored value, for "same local part".
+    email_locals: dict[str, str] = field(default_factory=dict)
     phones: dict[str, PhoneUse] = field(default_factory=dict)
     addresses: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -93,6 +95,7 @@ def _chunks(ids: list[int] | None):  # noqa: ANN202 - generator of optional chun
 def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[int] | None
                  ) -> None:
     all_handles: set[int] = set()
+    local_counts: dict[int, int] = {}
     for chunk in _chunks(ids):
         stmt = (
             select(PartyHandleLink.party_id, Handle.id, Handle.platform, Handle.value,
@@ -100,6 +103,7 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[in
             .join(Handle, Handle.id == PartyHandleLink.handle_id)
             .where(PartyHandleLink.is_dismissed.is_(False), Handle.is_secured.is_(False),
                    Handle.platform.in_(("email", "phone")))
+            .order_by(PartyHandleLink.id)  # the first spelling of an address is shown
         )
         if chunk is not None:
             stmt = stmt.where(PartyHandleLink.party_id.in_(chunk))
@@ -108,11 +112,17 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[in
             if f is None:
                 continue
             if platform == "email":
-                f.emails.setdefault(canonical_email(value), value)
+                canonical = canonical_email(value)
+                f.emails.setdefault(canonical, value)
+                local = canonical.rpartition("@")[0]
+                if len(local) >= 5 and not is_role_email(canonical):
+                    f.email_locals.setdefault(local, value)
             else:
                 f.phones[value] = PhoneUse(value, label or "", hid, bool(shared))
                 all_handles.add(hid)
-    counts = live_link_counts(session, all_handles)
+                local_counts[hid] = local_counts.get(hid, 0) + 1
+    # Loading everything already saw every live link of every comparable party.
+    counts = local_counts if ids is None else live_link_counts(session, all_handles)
     for f in feats.values():
         for use in f.phones.values():
             if counts.get(use.handle_id, 0) >= HOUSEHOLD_LINKS:

@@ -56,13 +56,15 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
         feats = load_features(session)
         keys = {pid: party_keys(f) for pid, f in feats.items()}
         session.execute(delete(MatchKey))
-        _insert_keys(session, keys)
+        _insert_keys(session, keys, rebuild=True)
         blocks: dict[str, list[int]] = {}
         for pid, ks in keys.items():
             for k in ks:
                 blocks.setdefault(k, []).append(pid)
         candidates = pairs_from_blocks(blocks)
         scope: set[int] | None = None
+    elif _stale_model(session):
+        return refresh_suggestions(session)  # a new weight table re-scores everything
     else:
         scope = set(party_ids)
         if not scope:
@@ -91,12 +93,27 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
     return _store(session, scored, scope)
 
 
-def _insert_keys(session: Session, keys: dict[int, set[str]]) -> None:
-    """Core executemany (no ORM bookkeeping): a full refresh writes ~6 keys per party."""
-    rows = [{"party_id": pid, "key": k} for pid in sorted(keys) for k in sorted(keys[pid])]
-    table = MatchKey.__table__
-    for chunk in chunked(rows, 5000):
-        session.execute(table.insert(), list(chunk))
+def _stale_model(session: Session) -> bool:
+    return session.scalar(select(MergeSuggestion.id).where(
+        MergeSuggestion.model_version != MODEL_VERSION,
+        MergeSuggestion.status.in_(("open", "later"))).limit(1)) is not None
+
+
+def _insert_keys(session: Session, keys: dict[int, set[str]], *, rebuild: bool = False
+                 ) -> None:
+    """Write keys with a plain driver-level executemany (a full refresh writes ~8 keys per
+    party; ORM or Core parameter processing would dominate). On a full rebuild the key index
+    is dropped and built once afterwards, which is much faster than growing it row by row."""
+    rows = [(pid, k) for pid in sorted(keys) for k in sorted(keys[pid])]
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO match_key (party_id, key) VALUES ({mark}, {mark})"
+    if rebuild:
+        connection.exec_driver_sql("DROP INDEX IF EXISTS ix_match_key_key")
+    for chunk in chunked(rows, 20000):
+        connection.exec_driver_sql(sql, list(chunk))
+    if rebuild:
+        connection.exec_driver_sql("CREATE INDEX ix_match_key_key ON match_key (key)")
 
 
 def _blocks_for(session: Session, keys: set[str]) -> dict[str, list[int]]:

@@ -25,12 +25,21 @@ def _vcard(_account: AccountRef) -> ContactProvider:
     return VCardProvider()
 
 
-def _google(account: AccountRef) -> ContactProvider:
-    from core.sync.providers.google.auth import KeyringTokenStore
-    from core.sync.providers.google.provider import GoogleProvider
+def _google_with(db: Database | None) -> ProviderFactory:
+    """Google spends API calls: with the database, each call first consumes from the quota
+    ledger (per account, per minute) and waits for the next period when refused."""
 
-    settings: dict[str, Any] = account.settings
-    return GoogleProvider(KeyringTokenStore(), api_endpoint=settings.get("api_endpoint"))
+    def factory(account: AccountRef) -> ContactProvider:
+        from core.social.quota import account_subject
+        from core.sync.providers.google.auth import KeyringTokenStore
+        from core.sync.providers.google.provider import GoogleProvider
+        from core.sync.providers.google.quota_ledger_gate import LedgerQuotaGate
+
+        settings: dict[str, Any] = account.settings
+        quota = LedgerQuotaGate(db, account_subject(account.id)) if db is not None else None
+        return GoogleProvider(KeyringTokenStore(), api_endpoint=settings.get("api_endpoint"),
+                              quota=quota)
+    return factory
 
 
 def _carddav_with(db: Database | None) -> ProviderFactory:
@@ -56,7 +65,7 @@ def stored_etags(db: Database, account_id: int) -> dict[str, str]:
 
 
 FACTORIES: dict[str, ProviderFactory] = {
-    "vcard": _vcard, "google": _google, "carddav": _carddav_with(None),
+    "vcard": _vcard, "google": _google_with(None), "carddav": _carddav_with(None),
 }
 
 
@@ -67,7 +76,8 @@ def provider_for(
     db: Database | None = None,
 ) -> ContactProvider:
     """A provider for ``account``; ``db`` lets providers consult what Kith already holds."""
-    factories = {**FACTORIES, "carddav": _carddav_with(db), **(overrides or {})}
+    factories = {**FACTORIES, "carddav": _carddav_with(db), "google": _google_with(db),
+                 **(overrides or {})}
     try:
         factory = factories[account.provider]
     except KeyError:

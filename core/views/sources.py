@@ -72,6 +72,9 @@ def list_sources(session: Session) -> list[SourceStatus]:
         .order_by(SourceAccount.provider, SourceAccount.display_name, SourceAccount.id)
     )
     for acc, st in rows:
+        settings = acc.settings or {}
+        if settings.get("removed") or settings.get("import"):
+            continue  # removed sources and one-off imports are not synced sources
         out.append(SourceStatus(
             id=acc.id, provider=acc.provider, account_id=acc.account_id,
             display_name=acc.display_name, delete_policy=acc.delete_policy,
@@ -82,12 +85,21 @@ def list_sources(session: Session) -> list[SourceStatus]:
             last_success_at=st.last_success_at if st else None,
             cursor_at=st.cursor_at if st else None,
             last_full_at=st.last_full_at if st else None,
-            next_run_at=st.next_run_at if st else None,
+            next_run_at=_next_run(st),
             consecutive_failures=st.consecutive_failures if st else 0,
             last_counts=dict(st.last_counts or {}) if st else {},
             live_records=int(counts.get(acc.id, 0)),
         ))
     return out
+
+
+def _next_run(state: SyncState | None) -> datetime | None:
+    """The schedule's next run (core.sync.schedule when present, else the stored value)."""
+    try:
+        from core.sync.schedule import next_run
+    except ImportError:
+        return state.next_run_at if state else None
+    return next_run(state)
 
 
 def recent_activity(

@@ -34,14 +34,14 @@ def insert_baseline(path: Path, size: int, batch: int = 1000) -> float:
         ids = range(offset + 1, offset + 1 + len(chunk))
         with conn:
             conn.executemany("INSERT INTO contact VALUES (?,?,?,?,?)",
-                             [(i, r[0], r[1], r[2], r[3]) for i, r in zip(ids, chunk)])
+                             [(i, r[0], r[1], r[2], r[3]) for i, r in zip(ids, chunk, strict=True)])
             conn.executemany("INSERT INTO email (contact_id, value) VALUES (?,?)",
-                             [(i, e) for i, r in zip(ids, chunk) for e in r[4]])
+                             [(i, e) for i, r in zip(ids, chunk, strict=True) for e in r[4]])
             conn.executemany("INSERT INTO phone (contact_id, value) VALUES (?,?)",
-                             [(i, r[5]) for i, r in zip(ids, chunk)])
+                             [(i, r[5]) for i, r in zip(ids, chunk, strict=True)])
             conn.executemany("INSERT INTO address (contact_id, street, locality, postal_code,"
                              " country) VALUES (?,?,?,?,?)",
-                             [(i, *r[6]) for i, r in zip(ids, chunk)])
+                             [(i, *r[6]) for i, r in zip(ids, chunk, strict=True)])
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed

@@ -19,6 +19,9 @@ def contacts(size: int, seed: int = 7) -> Iterator[ParsedContact]:
         g, f = rng.choice(GIVEN), rng.choice(FAMILY)
         yield ParsedContact(
             external_id=f"bench-{i:07d}",
+            # Every provider supplies an etag (Google, CardDAV: the server's; vCard: the card
+            # text's hash), so the corpus carries one too.
+            etag=f"etag-{i:07d}",
             name=Name(full=f"{g} {f}", given=g, family=f),
             emails=[ContactValue(f"{g.lower()}.{i}@example.com", "home", True),
                     ContactValue(f"{f.lower()}{i}@work.example", "work")],

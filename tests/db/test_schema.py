@@ -51,10 +51,17 @@ def test_sqlite_pragmas(sqlite_db):
 
 def test_database_newer_than_the_code_is_refused(db):
     with db.engine.begin() as conn:
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    db.dispose()
-    with pytest.raises(DatabaseTooNewError, match="newer version of Kith"):
-        open_database(db.url)
+    try:
+        with pytest.raises(DatabaseTooNewError, match="newer version of Kith"):
+            open_database(db.url)
+        with db.engine.connect() as conn:  # untouched
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() \
+                == "9999_future"
+    finally:  # the PostgreSQL database is shared between tests
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
 
 
 def test_sqlite_file_is_backed_up_before_a_migration(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from core.db.models import Decision, Handle, Party, PartyHandleLink, SourceAccount
 from core.ingest.engine import ingest_contacts
+from core.ingest.resolve import resolve_handles
 from core.match.decisions import (
     confirm_handle_link,
     dismiss_handle_link,
@@ -117,3 +118,35 @@ def test_revoking_merge_unmerges_and_revoking_unmerge_merges_again(session: Sess
     assert session.get(Party, p2).display_name == "Robert Smith"
     active = [(v.kind, v.is_active) for v in list_decisions(session)]
     assert active == [("merge", True), ("unmerge", False), ("merge", False)]
+
+
+def test_merge_survives_reimport_of_a_source(session: Session) -> None:
+    a = account(session, "a")
+    p1 = next(iter(ingest_contacts(session, a, [person(
+        "1", "Robert", "Smith", emails=("rob@x.org",))]).touched_party_ids))
+    b = account(session, "b")
+    p2 = next(iter(ingest_contacts(session, b, [person(
+        "1", "Bob", "Smith", emails=("bob@y.org",))]).touched_party_ids))
+    merge_parties(session, [p1, p2], keep_id=p1)
+    session.commit()
+    # The source is removed with everything it brought (records and their links) ...
+    session.execute(delete(SourceAccount).where(SourceAccount.id == b))
+    bob = _handle(session, "bob@y.org").id
+    session.execute(delete(PartyHandleLink).where(PartyHandleLink.handle_id == bob))
+    resolve_handles(session, [bob])
+    session.commit()
+    # ... and imported again: its record comes back as a party of its own.
+    again = SourceAccount(provider="vcard", account_id="b", display_name="b")
+    session.add(again)
+    session.flush()
+    stats = ingest_contacts(session, again.id, [person(
+        "1", "Bob", "Smith", emails=("bob@y.org",))])
+    fresh = next(iter(stats.touched_party_ids))
+    assert fresh != p1
+    after_ingest(session, stats.touched_party_ids)
+    session.commit()
+    assert session.get(Party, fresh).merged_into_id == p1
+    reapplied = list_decisions(session)[0]
+    assert reapplied.kind == "merge" and reapplied.is_active
+    assert session.get(Decision, reapplied.id).actor.startswith("kith (re-applied")
+    assert reapply_decisions(session) == 0

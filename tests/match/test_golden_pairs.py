@@ -11,7 +11,7 @@ from core.match.blocking import pairs_from_blocks, party_keys, rule_label
 from core.match.compare import score_pair
 from core.match.features import PartyFeatures, PhoneUse
 from core.match.names import clean, compare_name
-from core.match.values import address_key, canonical_email
+from core.match.values import address_key, canonical_email, is_role_email
 from core.match.weights import MODEL_VERSION, PRIOR, WEIGHTS, probability
 
 
@@ -22,6 +22,9 @@ def feats(pid: int, given: str = "", family: str = "", *, display: str = "",
     f = PartyFeatures(pid, display or f"{given} {family}".strip(),
                       compare_name(given, family, "", display), clean(org), org)
     f.emails = {canonical_email(e): e for e in emails}
+    f.email_locals = {canonical_email(e).partition("@")[0]: e for e in emails
+                      if len(canonical_email(e).partition("@")[0]) >= 5
+                      and not is_role_email(e)}
     f.phones = {v: PhoneUse(v, label, i, shared) for i, (v, label, shared) in enumerate(phones)}
     if birthday:
         f.birthdays.add(birthday)
@@ -66,6 +69,12 @@ def test_swapped_and_family_given_display() -> None:
     assert score_pair(a, b).score == pytest.approx(3.5)
     c = feats(3, display="Miller, John")
     assert levels(a, c)[0] == ("name", "exact", 8.46)
+
+
+def test_same_mailbox_name_at_another_provider() -> None:
+    a = feats(1, "Eva", "Lind", emails=("eva.lind@web.de",))
+    b = feats(2, "Eva", "Lind", emails=("eva.lind@gmx.de",))
+    assert levels(a, b) == [("name", "exact", 8.46), ("email", "same_local_part", 1.0)]
 
 
 def test_typo_and_initial() -> None:

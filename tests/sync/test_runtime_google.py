@@ -172,3 +172,28 @@ def test_other_contacts_stream_is_synced_too(rt_db, rt_api, google_provider) -> 
     result = run_sync(rt_db, account, google_provider())
     assert result.ok and result.counts["added"] == 2
     assert run_sync(rt_db, account, google_provider()).mode == "incremental"
+
+
+def test_registry_google_provider_spends_from_the_quota_ledger(
+        rt_db, rt_api, google_provider) -> None:
+    """Built by the registry with the database, every People API call is consumed first."""
+    from core.db.models import QuotaLedger
+    from core.sync.registry import provider_for
+    from core.sync.runtime import account_ref
+
+    google_provider()  # stores the emulator's credentials in the test keyring
+    rt_api.store.generate_persons(30)
+    account = add_google(rt_db, rt_api)
+    with rt_db.session() as s:
+        from core.db.models import SourceAccount
+
+        ref = account_ref(s.get(SourceAccount, account))
+    before = rt_api.api_requests
+    result = run_sync(rt_db, account, provider_for(ref, db=rt_db))
+    assert result.ok, result.error
+    calls = rt_api.api_requests - before
+    with rt_db.session() as s:
+        spent = sum(row.used for row in s.scalars(select(QuotaLedger)))
+        subjects = {row.subject for row in s.scalars(select(QuotaLedger))}
+    assert calls >= 1 and spent == calls
+    assert subjects == {f"account:{account}"}

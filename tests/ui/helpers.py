@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.db.engine import Database
 from core.db.models import Party, SourceAccount, SyncState
 from core.ingest.engine import ingest_contacts
-from core.ingest.parsed import ContactValue, Name, Organization, ParsedContact
+from core.ingest.parsed import ContactValue, DateValue, Name, Organization, ParsedContact
 
 PEOPLE = [
     # key, given, family, email, phone, org, source
@@ -30,6 +30,8 @@ def contact(key: str, given: str, family: str, email: str = "", phone: str = "",
         phones=[ContactValue(phone, "mobile")] if phone else [],
         organizations=[Organization(org)] if org else [],
         groups=["Friends"] if key in ("anna", "chloe") else [],
+        # Both Annas share a birthday, so a second Anna is a strong duplicate suggestion.
+        birthdays=[DateValue(3, 12, 1985)] if key.startswith("anna") else [],
     )
 
 
@@ -56,7 +58,7 @@ def seed(db: Database) -> dict[str, int]:
             session.commit()
         ids[f"acct:{name}"] = acct
     with db.session() as session:
-        for key, given, family, *_ in PEOPLE:
+        for key, given, *_ in PEOPLE:
             ids[key] = session.scalar(select(Party.id).where(Party.given_name == given))
         stranger = Party(display_name="unknown@spam.example", sort_name="unknown@spam.example",
                          needs_disambiguation=True,

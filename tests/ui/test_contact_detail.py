@@ -35,11 +35,9 @@ def test_inline_edit_is_local_and_can_be_taken_back(qtbot, window, people) -> No
     show(qtbot, window, people["anna"])
     detail = window.detail
     row = field_row(detail, "organization")
-    with qtbot.waitSignal(detail.loaded, timeout=5000):
-        detail.fields.item(row, 1).setText("Acme Berlin")  # what the inline editor commits
-    row = field_row(detail, "organization")
+    detail.fields.item(row, 1).setText("Acme Berlin")  # what the inline editor commits
+    qtbot.waitUntil(lambda: detail.fields.item(row, 2).text() == "✎ local edit", timeout=5000)
     assert detail.fields.item(row, 1).text() == "Acme Berlin"
-    assert detail.fields.item(row, 2).text() == "✎ local edit"
     button = detail.fields.cellWidget(row, 4)
     assert button is not None and button.text() == "Use source value"
     # The list follows the change notice too.
@@ -47,11 +45,9 @@ def test_inline_edit_is_local_and_can_be_taken_back(qtbot, window, people) -> No
     qtbot.waitUntil(lambda: (model.cached(people["anna"]) is not None
                              and model.cached(people["anna"]).organization == "Acme Berlin"),
                     timeout=5000)
-    with qtbot.waitSignal(detail.loaded, timeout=5000):
-        button.click()
-    row = field_row(detail, "organization")
+    button.click()
+    qtbot.waitUntil(lambda: detail.fields.item(row, 2).text() == "vcard:phone.vcf", timeout=5000)
     assert detail.fields.item(row, 1).text() == "Acme GmbH"
-    assert detail.fields.item(row, 2).text() == "vcard:phone.vcf"
 
 
 def test_double_click_on_handle_opens_links_view(qtbot, window, people) -> None:  # noqa: ANN001
@@ -60,3 +56,30 @@ def test_double_click_on_handle_opens_links_view(qtbot, window, people) -> None:
         window.detail.handles.cellDoubleClicked.emit(0, 1)
     assert window.pages.currentWidget() is window.handles
     assert window.handles.info.owner_id == people["anna"]
+
+
+def test_split_one_record_off(qtbot, window, people) -> None:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    from core.db.models import Party, SourceRecord
+    from core.ingest.engine import ingest_contacts
+    from tests.ui.helpers import contact
+
+    db = window.ctx.db
+    with db.session() as session:  # the same Anna from the mail source: attaches by email
+        ingest_contacts(session, people["acct:mail"],
+                        [contact("anna-mail", "Anna", "Müller", "anna@example.com")])
+        session.commit()
+    show(qtbot, window, people["anna"])
+    detail = window.detail
+    assert detail.records.rowCount() == 2
+    button = detail.records.cellWidget(1, 5)
+    assert button.isEnabled()
+    button.click()
+    qtbot.waitUntil(lambda: detail.records.rowCount() == 1, timeout=10_000)
+    with db.session() as session:
+        owner = session.scalar(select(SourceRecord.party_id)
+                               .where(SourceRecord.external_id == "uid-anna-mail"))
+        assert owner != people["anna"]
+        assert session.scalar(select(func.count()).select_from(Party)
+                              .where(Party.merged_into_id.is_(None))) == 7

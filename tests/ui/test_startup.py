@@ -105,7 +105,7 @@ def test_closing_during_a_sync_cancels_it(qtbot, ctx, people, tmp_path) -> None:
     panel.add_vcard_path(str(write_vcards(tmp_path / "many.vcf", 1900)), sync=True)
     qtbot.waitUntil(lambda: bool(panel.running), timeout=10_000)
     handle = next(iter(panel.running.values()))
-    qtbot.waitUntil(lambda: handle.state.fraction > 0 or handle.done, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(handle.state.text) or handle.done, timeout=30_000)
     win.close()
     assert handle.state.cancelled
     assert not ctx.runner._writes.activeThreadCount()

@@ -39,24 +39,27 @@ def records(db, account_id: int) -> int:  # noqa: ANN001
 def test_sync_now_shows_progress_and_counts(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
     panel = panel_for(qtbot, ctx)
     account_id = add_source(qtbot, panel, write_vcards(tmp_path / "phone.vcf", 1500))
-    fractions: list[float] = []
-    ctx.runner.progressed.connect(lambda _h, f, _t: fractions.append(f))
+    texts: list[str] = []
+    ctx.runner.progressed.connect(lambda _h, _f, text: texts.append(text))
     with qtbot.waitSignal(panel.syncFinished, timeout=60_000) as blocker:
         panel.sync_button.click()
         assert panel.progress.isVisible()
         assert not panel.sync_button.isEnabled() and panel.cancel_button.isEnabled()
     assert blocker.args[0] == account_id
     assert blocker.args[1]["added"] == 1500
-    assert any(0 < f < 1 for f in fractions)
+    assert texts and all(t for t in texts)  # progress arrived while it ran
     assert "1500 added" in panel.status.text()
     qtbot.waitUntil(lambda: panel.table.item(0, 2).text() == "✔ ok", timeout=5000)
     qtbot.waitUntil(lambda: "1500 / 0 / 0 / 0 / 0" in panel.table.item(0, 7).text(),
                     timeout=5000)
     assert panel.activity.count() >= 1
-    # A second run converges: nothing new.
-    with qtbot.waitSignal(panel.syncFinished, timeout=60_000) as blocker:
-        panel.sync_button.click()
-    assert blocker.args[1]["unchanged"] == 1500 and blocker.args[1]["added"] == 0
+    # Second runs converge: nothing new, incremental or full.
+    for button in (panel.sync_button, panel.full_button):
+        qtbot.waitUntil(button.isEnabled, timeout=5000)
+        with qtbot.waitSignal(panel.syncFinished, timeout=60_000) as blocker:
+            button.click()
+        assert blocker.args[1]["added"] == 0 and blocker.args[1]["updated"] == 0
+    assert records(ctx.db, account_id) == 1500
 
 
 def test_cancel_stops_a_run(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
@@ -64,7 +67,8 @@ def test_cancel_stops_a_run(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
     account_id = add_source(qtbot, panel, write_vcards(tmp_path / "big.vcf", 3000))
     with qtbot.waitSignal(panel.syncFinished, timeout=60_000) as blocker:
         panel.sync(account_id)
-        qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=30_000)
+        handle = panel.running[account_id]
+        qtbot.waitUntil(lambda: bool(handle.state.text) or handle.done, timeout=30_000)
         panel.cancel_button.click()
     assert blocker.args[1] is None
     assert "cancelled" in panel.status.text()
@@ -92,6 +96,23 @@ def test_error_shows_in_panel_and_app_stays_usable(qtbot, window, tmp_path) -> N
     assert blocker.args[1]["added"] == 2
 
 
-def test_schedule_runs_every_fifteen_minutes(qtbot, ctx) -> None:  # noqa: ANN001
+def test_schedule_runs_due_sources(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from core.db.base import utcnow
+    from core.db.models import SyncState
+
     panel = panel_for(qtbot, ctx)
-    assert panel.schedule.isActive() and panel.schedule.interval() == 15 * 60_000
+    assert panel.schedule.isActive() and panel.schedule.interval() == 60_000
+    account_id = add_source(qtbot, panel, write_vcards(tmp_path / "due.vcf", 3))
+    with qtbot.waitSignal(panel.syncFinished, timeout=30_000):
+        panel.run_due()  # never synced: due
+    panel.run_due()  # just synced: next run in 15 minutes, nothing due
+    qtbot.wait(500)
+    assert not panel.running
+    with ctx.db.session() as session:  # 15 minutes later
+        session.get(SyncState, account_id).next_run_at = utcnow() - timedelta(seconds=1)
+        session.commit()
+    with qtbot.waitSignal(panel.syncFinished, timeout=30_000) as blocker:
+        panel.schedule.timeout.emit()
+    assert blocker.args[0] == account_id

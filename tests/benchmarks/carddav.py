@@ -1,0 +1,171 @@
+"""``carddav``: sync N cards from a local Radicale into an empty Kith database, then again with
+nothing changed, against vdirsyncer mirroring the same collection into a folder in the same run.
+
+Goals (issue 4): initial sync no slower than vdirsyncer (``ratio`` = initial_s /
+vdirsyncer_initial_s <= 1) and a no-change sync under 1 second.
+
+Radicale's first listing of a freshly written folder parses every card and writes its caches;
+that is the server's cost, not either client's, so it is paid once before any timing
+(``radicale_warmup_s`` reports it). Both clients then read the same warm collection: Kith
+first, vdirsyncer second (the order only matters if Radicale's caches were cold, which they
+are not). vdirsyncer's times include its interpreter start-up (``vdirsyncer_startup_s``);
+Kith's include opening nothing but the sync itself (database created beforehand).
+
+The machine running this is often shared, and wall-clock times then swing by 2x between runs,
+so each phase also reports CPU seconds split between the client and Radicale (``*_cpu_s``)
+and the load average. ``radicale_nochange_floor_s`` times one bare sync-collection REPORT
+from Kith's stored token: what Radicale alone needs to say "nothing changed".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from core.db.engine import Database, open_database
+from core.db.models import SyncState
+from core.sync.providers.carddav import CardDAVProvider
+from core.sync.registry import stored_etags
+from core.sync.runtime import SyncResult, run_sync
+from core.sync.vcard_import import ensure_account
+from tests.benchmarks.carddav_support import (
+    CpuMeter,
+    CpuSplit,
+    VdirsyncerSetup,
+    radicale_token_report_s,
+    vdirsyncer_startup_s,
+)
+from tests.benchmarks.memory import peak_rss_mb
+from tests.servers.radicale import (
+    RadicaleServer,
+    bulk_load_cards,
+    ensure_addressbook_dir,
+    run_radicale,
+)
+
+DEFAULT_SIZE = 10_000
+BOOK = "contacts"
+NOCHANGE_GOAL_S = 1.0
+
+
+def _load_radicale(server: RadicaleServer, size: int) -> float:
+    """Write ``size`` cards into the book's folder and let Radicale build its caches."""
+    folder = ensure_addressbook_dir(server.storage_dir, server.user, BOOK, "Contacts")
+    bulk_load_cards(folder, size)
+    return server.warm_up(BOOK)
+
+
+def _kith_source(folder: Path, server: RadicaleServer) -> tuple[Database, int]:
+    """A fresh SQLite database with one CardDAV source pointing at the book."""
+    db = open_database(f"sqlite:///{folder / 'kith.sqlite'}")
+    with db.session() as s:
+        account_id = ensure_account(
+            s, "carddav", f"{server.user}@bench", "Radicale bench",
+            settings={"url": server.book_url(BOOK), "username": server.user})
+        s.commit()
+    return db, account_id
+
+
+def _provider(db: Database, server: RadicaleServer) -> CardDAVProvider:
+    """The provider as the app builds it (``registry``: a new one per run, knowing the stored
+    ETags), with the password given directly instead of from the OS keyring."""
+    return CardDAVProvider(password_lookup=lambda _account: server.password,
+                           known_etags=lambda account: stored_etags(db, account.id))
+
+
+def _timed_sync(db: Database, account_id: int, server: RadicaleServer
+                ) -> tuple[float, CpuSplit, SyncResult]:
+    """One run_sync: (wall seconds, CPU split Kith/Radicale, result)."""
+    provider = _provider(db, server)
+    with CpuMeter(server.process.pid) as cpu:
+        started = time.perf_counter()
+        try:
+            result = run_sync(db, account_id, provider)
+        finally:
+            close = getattr(provider, "close", None)  # as run_source does, if it has one
+            if callable(close):
+                close()
+        elapsed = time.perf_counter() - started
+    if not result.ok:
+        raise RuntimeError(f"Kith {result.mode} sync failed: {result.error}")
+    return elapsed, cpu, result
+
+
+def _kith(folder: Path, server: RadicaleServer, size: int) -> dict:
+    db, account_id = _kith_source(folder, server)
+    try:
+        initial_s, initial_cpu, first = _timed_sync(db, account_id, server)
+        nochange_s, nochange_cpu, second = _timed_sync(db, account_id, server)
+        with db.session() as s:
+            state = s.get(SyncState, account_id)
+            cursor = state.cursor if state is not None else None
+    finally:
+        db.dispose()
+    if first.counts.get("added", 0) != size:
+        raise RuntimeError(f"Kith initial sync added {first.counts} of {size} cards")
+    if not cursor:
+        raise RuntimeError("Kith stored no sync cursor after two syncs")
+    floor_s = radicale_token_report_s(server.session, server.book_url(BOOK), cursor)
+    return {"initial_s": initial_s, "nochange_s": nochange_s, "radicale_nochange_floor_s": floor_s,
+            "initial_mode": first.mode, "nochange_mode": second.mode,
+            "initial_cpu": initial_cpu, "nochange_cpu": nochange_cpu,
+            "nochange_counts": second.counts}
+
+
+def _vdirsyncer(folder: Path, server: RadicaleServer, size: int) -> dict:
+    setup = VdirsyncerSetup.write(folder, server.book_url(BOOK), server.user, server.password)
+    discover_s = setup.run("discover")
+    with CpuMeter(server.process.pid) as initial_cpu:
+        initial_s = setup.run("sync")
+    written = setup.local_card_count()
+    with CpuMeter(server.process.pid) as nochange_cpu:
+        nochange_s = setup.run("sync")
+    if written != size:
+        raise RuntimeError(f"vdirsyncer wrote {written} of {size} cards")
+    return {"discover_s": discover_s, "initial_s": initial_s, "nochange_s": nochange_s,
+            "initial_cpu": initial_cpu, "nochange_cpu": nochange_cpu}
+
+
+def _cpu_fields(prefix: str, phase: str, split: CpuSplit) -> dict[str, float]:
+    return {f"{prefix}{phase}_client_cpu_s": round(split.client_s, 3),
+            f"{prefix}{phase}_radicale_cpu_s": round(split.server_s, 3)}
+
+
+def run(size: int | None = None) -> dict:
+    size = size or DEFAULT_SIZE
+    with tempfile.TemporaryDirectory(prefix="kith-bench-carddav-") as tmp:
+        folder = Path(tmp)
+        with run_radicale(folder / "radicale") as server:
+            warmup_s = _load_radicale(server, size)
+            kith = _kith(folder, server, size)
+            vdir = _vdirsyncer(folder / "vdirsyncer", server, size)
+        startup_s = vdirsyncer_startup_s()
+    initial_s, vdir_initial_s = kith["initial_s"], vdir["initial_s"]
+    return {
+        "name": "carddav", "size": size,
+        "initial_s": round(initial_s, 3), "nochange_s": round(kith["nochange_s"], 3),
+        "vdirsyncer_initial_s": round(vdir_initial_s, 3),
+        "vdirsyncer_nochange_s": round(vdir["nochange_s"], 3),
+        "ratio": round(initial_s / vdir_initial_s, 3), "goal_ratio": 1.0,
+        "nochange_goal_s": NOCHANGE_GOAL_S,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "radicale_warmup_s": round(warmup_s, 3),
+        "radicale_warmup_note": "Radicale's own first listing (parse + cache build), paid "
+                                "before timing; not counted for either client",
+        "radicale_nochange_floor_s": round(kith["radicale_nochange_floor_s"], 3),
+        "radicale_nochange_floor_note": "one raw sync-collection REPORT from Kith's stored "
+                                        "token, timed alone: Radicale's share of nochange_s",
+        **_cpu_fields("", "initial", kith["initial_cpu"]),
+        **_cpu_fields("", "nochange", kith["nochange_cpu"]),
+        **_cpu_fields("vdirsyncer_", "initial", vdir["initial_cpu"]),
+        **_cpu_fields("vdirsyncer_", "nochange", vdir["nochange_cpu"]),
+        "cpu_note": "CPU seconds per phase (client = Kith in-process or the vdirsyncer child; "
+                    "radicale = the server process); steadier than wall time under load",
+        "vdirsyncer_discover_s": round(vdir["discover_s"], 3),
+        "vdirsyncer_startup_s": round(startup_s, 3),
+        "initial_mode": kith["initial_mode"], "nochange_mode": kith["nochange_mode"],
+        "nochange_counts": kith["nochange_counts"],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }

@@ -1,0 +1,219 @@
+"""GUI benchmark (offscreen): ``python -m tests.benchmarks gui [--size N]``.
+
+With ``size`` contacts in the database (default 100,000) it measures:
+
+- ``start_to_paint_s``: a fresh ``kith`` process, from before it is spawned to the contact list
+  painted with rows (the app prints the moment when ``KITH_BENCH_PAINT`` is set);
+- ``search_p95_ms``: keystroke to updated list, over realistic queries typed letter by letter;
+- ``scroll_page_ms``: p95 of scrolling one page down and painting it with its rows;
+- ``max_stall_ms``: the longest gap of a 5 ms GUI-thread timer while a ``size``-card vCard
+  file is imported in the background through the real sync path;
+- ``peak_rss_mb``: the GUI process's peak resident memory (the database is built in a
+  separate process so the build does not count).
+
+The database is built once per size through the real ingest engine and cached under the
+user cache directory (``KITH_BENCH_CACHE`` overrides it), then copied for each run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DEFAULT_SIZE = 100_000
+BATCH = 1000
+QUERIES = ["müller", "anna", "example.com", "+1202", "rossi", "zoë n"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    override = os.environ.get("KITH_BENCH_CACHE")
+    return Path(override) if override else user_cache_path("kith-bench", appauthor=False)
+
+
+def build_database(path: Path, size: int) -> None:
+    """``size`` contacts through the real ingest engine (runs in its own process)."""
+    from core.db.engine import open_database
+    from core.ingest.engine import ingest_contacts
+    from tests.benchmarks.corpus import contacts
+    from tests.ui.helpers import add_account
+
+    db = open_database(f"sqlite:///{path}")
+    account = add_account(db, "vcard", "bench-base.vcf")
+    batch = []
+    for contact in contacts(size):
+        batch.append(contact)
+        if len(batch) == BATCH:
+            with db.session() as session:
+                ingest_contacts(session, account, batch)
+                session.commit()
+            batch = []
+    if batch:
+        with db.session() as session:
+            ingest_contacts(session, account, batch)
+            session.commit()
+    db.dispose()
+
+
+def _database(size: int, workdir: Path) -> Path:
+    cached = _cache_dir() / f"gui-{size}.sqlite"
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        subprocess.run([sys.executable, "-m", "tests.benchmarks.gui", "--build", str(partial),
+                        str(size)], cwd=ROOT, check=True)
+        partial.rename(cached)
+    target = workdir / "kith.sqlite"
+    shutil.copyfile(cached, target)
+    return target
+
+
+def start_to_paint(db_path: Path, workdir: Path) -> float:
+    env = dict(os.environ, KITH_BENCH_PAINT="1", QT_QPA_PLATFORM="offscreen",
+               XDG_CONFIG_HOME=str(workdir / "config"), XDG_STATE_HOME=str(workdir / "state"))
+    started = time.time()
+    out = subprocess.run([sys.executable, "-m", "app.gui", "--database", str(db_path),
+                          "--no-sync"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    for line in out.stdout.splitlines():
+        if line.startswith("KITH_PAINTED "):
+            return float(line.split()[1]) - started
+    raise RuntimeError(f"the app never painted its list: {out.stderr[-2000:]}")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def _measure_in_process(db_path: Path, workdir: Path, size: int) -> dict[str, float]:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.appcontext import AppContext
+    from app.settings import DictBackend, Settings
+    from app.tasks import TaskRunner
+    from core.db.engine import open_database
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    db = open_database(f"sqlite:///{db_path}")
+    ctx = AppContext(TaskRunner(), Settings(DictBackend()), db)
+    window = MainWindow(ctx)
+    window.resize(1280, 800)
+    window.show()
+    panel = window.contact_list
+
+    def spin_until(condition, timeout_s: float = 60.0) -> None:  # noqa: ANN001
+        deadline = time.perf_counter() + timeout_s
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("benchmark step timed out")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    window.start(db, sync_on_start=False)
+    spin_until(lambda: panel.model.rowCount() >= size)
+
+    # Search: keystroke -> list shows that query's result.
+    search_ms: list[float] = []
+    for query in QUERIES:
+        for end in range(1, len(query) + 1):
+            text = query[:end]
+            started = time.perf_counter()
+            panel.search.setText(text)
+            spin_until(lambda t=text: panel._last_shown is not None  # noqa: SLF001
+                       and panel._last_shown.search == t.strip() and not panel._searching)
+            search_ms.append((time.perf_counter() - started) * 1000)
+        panel.search.clear()
+    spin_until(lambda: panel._last_shown is not None and panel._last_shown.search == ""
+               and panel.model.rowCount() >= size)
+
+    # Scroll: one page down, painted with its rows.
+    table, model = panel.table, panel.model
+    bar = table.verticalScrollBar()
+    spin_until(lambda: model.cached(model.party_id(0)) is not None)
+    scroll_ms: list[float] = []
+    for _ in range(60):
+        started = time.perf_counter()
+        bar.setValue(bar.value() + bar.pageStep())
+        table.viewport().repaint()
+        first = table.rowAt(0)
+        last = table.rowAt(table.viewport().height() - 1)
+        last = last if last >= 0 else model.rowCount() - 1
+        spin_until(lambda f=first, la=last: all(
+            model.cached(model.party_id(r)) is not None for r in range(f, la + 1)))
+        table.viewport().repaint()
+        scroll_ms.append((time.perf_counter() - started) * 1000)
+
+    # Stall: a size-card vCard import through the real sync path, GUI timer measuring gaps.
+    from app.services import sources as source_services
+    from app.services import syncing
+    from core.sync.providers.vcard.synthetic import write_synthetic_file
+    from core.tasks import TaskState
+
+    cards = write_synthetic_file(workdir / "import.vcf", size, seed=2)
+    account_id = source_services.add_vcard_source(db, str(cards), state=TaskState())
+    gaps = {"max": 0.0, "last": time.perf_counter()}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps["max"] = max(gaps["max"], (now - gaps["last"]) * 1000)
+        gaps["last"] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    handle = ctx.write(syncing.sync_source, account_id, True, name="bench import",
+                       changes={"parties", "sources"})
+    gaps["last"] = time.perf_counter()
+    timer.start()
+    spin_until(lambda: handle.done, timeout_s=3600)
+    spin_until(lambda: not ctx.runner.busy(), timeout_s=120)
+    timer.stop()
+    if handle.error is not None:
+        raise RuntimeError(f"the benchmark import failed: {handle.error}")
+    ctx.runner.shutdown()
+    window.close()
+    db.dispose()
+    return {
+        "search_p95_ms": round(_p95(search_ms), 2),
+        "search_p50_ms": round(statistics.median(search_ms), 2),
+        "scroll_page_ms": round(_p95(scroll_ms), 2),
+        "scroll_page_p50_ms": round(statistics.median(scroll_ms), 2),
+        "max_stall_ms": round(gaps["max"], 2),
+        "imported_cards": size,
+    }
+
+
+def run(size: int | None = None) -> dict[str, object]:
+    size = size or DEFAULT_SIZE
+    workdir = Path(tempfile.mkdtemp(prefix="kith-gui-bench-"))
+    try:
+        db_path = _database(size, workdir)
+        paint = start_to_paint(db_path, workdir)
+        measured = _measure_in_process(db_path, workdir, size)
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return {"name": "gui", "size": size, "start_to_paint_s": round(paint, 3),
+                **measured, "peak_rss_mb": round(peak_kb / 1024, 1)}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--build":
+        build_database(Path(sys.argv[2]), int(sys.argv[3]))
+    else:
+        print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else None)))

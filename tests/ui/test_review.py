@@ -1,0 +1,100 @@
+"""Review queue and history: a suggestion shows side by side with its evidence; Merge (by the
+M key) then Undo in the history restores both parties; N remembers "not the same person";
+an unknown sender can be promoted."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from core.db.models import Party, SourceRecord
+from core.ingest.engine import ingest_contacts
+from core.match.suggest import refresh_suggestions
+from tests.ui.helpers import contact
+from ui.history_view import HistoryView
+from ui.review_queue import ReviewQueue
+
+
+def add_duplicate(db, people) -> int:  # noqa: ANN001
+    """Anna Müller again, from the mail source with another address: a name-only match."""
+    with db.session() as session:
+        ingest_contacts(session, people["acct:mail"],
+                        [contact("anna2", "Anna", "Müller", "a.mueller@work.example", "",
+                                 "Acme GmbH")])
+        session.flush()
+        refresh_suggestions(session)
+        session.commit()
+        return session.scalar(select(Party.id).where(Party.primary_email
+                                                     == "a.mueller@work.example"))
+
+
+def queue(qtbot, ctx) -> ReviewQueue:  # noqa: ANN001
+    view = ReviewQueue(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    return view
+
+
+def test_merge_then_undo_restores_both(qtbot, ctx, people) -> None:  # noqa: ANN001
+    twin = add_duplicate(ctx.db, people)
+    view = queue(qtbot, ctx)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.start()
+    assert len(view.suggestions) == 1
+    s = view.current.suggestion
+    assert {s.party_a_id, s.party_b_id} == {people["anna"], twin}
+    assert s.evidence and view.dups.evidence.items
+    assert "anna@example.com" in view.dups.left.text() + view.dups.right.text()
+    assert "Anna Müller" in view.dups.list.item(0).text()
+
+    view.dups.list.setFocus()
+    qtbot.keyClick(view.dups.list, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: not view.suggestions, timeout=10_000)
+    with ctx.db.session() as session:
+        merged = [session.get(Party, pid).merged_into_id for pid in (people["anna"], twin)]
+    assert merged.count(None) == 1
+
+    history = HistoryView(ctx)
+    qtbot.addWidget(history)
+    history.show()
+    history.start()
+    qtbot.waitUntil(lambda: any(d.kind == "merge" for d in history.rows), timeout=5000)
+    row = next(r for r, d in enumerate(history.rows) if d.kind == "merge")
+    history.table.selectRow(row)
+    assert history.undo_button.isEnabled()
+    history.undo_button.click()
+    qtbot.waitUntil(lambda: any(d.kind == "merge" and d.revoked_at for d in history.rows),
+                    timeout=10_000)
+    with ctx.db.session() as session:
+        for pid in (people["anna"], twin):
+            assert session.get(Party, pid).merged_into_id is None
+        owners = dict(session.execute(
+            select(SourceRecord.external_id, SourceRecord.party_id)).all())
+    assert owners["uid-anna"] == people["anna"] and owners["uid-anna2"] == twin
+
+
+def test_not_the_same_person_is_remembered(qtbot, ctx, people) -> None:  # noqa: ANN001
+    add_duplicate(ctx.db, people)
+    view = queue(qtbot, ctx)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.start()
+    counts: list[int] = []
+    view.countChanged.connect(counts.append)
+    view.not_same_current()
+    qtbot.waitUntil(lambda: not view.suggestions, timeout=10_000)
+    assert counts and counts[-1] == 1  # only the unknown sender is left
+    history = HistoryView(ctx)
+    qtbot.addWidget(history)
+    history.start()
+    qtbot.waitUntil(lambda: any(d.kind == "not_duplicate" for d in history.rows), timeout=5000)
+
+
+def test_unknown_sender_can_be_promoted(qtbot, ctx, people) -> None:  # noqa: ANN001
+    view = queue(qtbot, ctx)
+    view.start()
+    qtbot.waitUntil(lambda: view.senders_pane.list.count() == 1, timeout=5000)
+    view.senders_pane.list.setCurrentRow(0)
+    view.promote_current()
+    qtbot.waitUntil(lambda: view.senders_pane.list.count() == 0, timeout=10_000)
+    with ctx.db.session() as session:
+        assert not session.get(Party, people["stranger"]).needs_disambiguation
