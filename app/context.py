@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from sqlalchemy.orm import Session
 
@@ -16,15 +15,9 @@ def database(args: argparse.Namespace) -> Database:
     return open_database(getattr(args, "database", None))
 
 
-@contextmanager
-def session_scope(db: Database) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    session = db.session()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+def session_scope(db: Database) -> AbstractContextManager[Session]:
+    """A session that commits on success and rolls back on error (shared with the GUI's
+    services, so both front ends write the same way)."""
+    from app.services import write_session
+
+    return write_session(db)

@@ -222,30 +222,27 @@ def _link(session: Session, handle_id: int, party_id: int) -> PartyHandleLink:
     return link
 
 
-def confirm_link(session: Session, handle_id: int, party_id: int) -> int | None:
-    """The owner says: this handle belongs to this party. Returns the new resolved owner."""
+def _record_verdict(
+    session: Session, handle_id: int, party_id: int, *, confirmed: bool, kind: str
+) -> int | None:
     link = _link(session, handle_id, party_id)
-    link.is_confirmed = True
-    link.is_dismissed = False
+    link.is_confirmed = confirmed
+    link.is_dismissed = not confirmed
     link.updated_at = utcnow()
-    session.add(ActivityEvent(kind="link_confirmed", party_id=party_id,
-                              payload={"handle_id": handle_id}))
+    session.add(ActivityEvent(kind=kind, party_id=party_id, payload={"handle_id": handle_id}))
     session.flush()
     resolve_handles(session, [handle_id])
     return session.scalar(select(Handle.party_id).where(Handle.id == handle_id))
+
+
+def confirm_link(session: Session, handle_id: int, party_id: int) -> int | None:
+    """The owner says: this handle belongs to this party. Returns the new resolved owner."""
+    return _record_verdict(session, handle_id, party_id, confirmed=True, kind="link_confirmed")
 
 
 def dismiss_link(session: Session, handle_id: int, party_id: int) -> int | None:
     """The owner says: this handle is NOT this party's. Remembered across re-syncs."""
-    link = _link(session, handle_id, party_id)
-    link.is_dismissed = True
-    link.is_confirmed = False
-    link.updated_at = utcnow()
-    session.add(ActivityEvent(kind="link_dismissed", party_id=party_id,
-                              payload={"handle_id": handle_id}))
-    session.flush()
-    resolve_handles(session, [handle_id])
-    return session.scalar(select(Handle.party_id).where(Handle.id == handle_id))
+    return _record_verdict(session, handle_id, party_id, confirmed=False, kind="link_dismissed")
 
 
 def set_link_state(

@@ -98,18 +98,22 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[in
     local_counts: dict[int, int] = {}
     for chunk in _chunks(ids):
         stmt = (
-            select(PartyHandleLink.party_id, Handle.id, Handle.platform, Handle.value,
-                   PartyHandleLink.label, Handle.is_shared)
+            select(PartyHandleLink.id, PartyHandleLink.party_id, Handle.id, Handle.platform,
+                   Handle.value, PartyHandleLink.label, Handle.is_shared, Handle.is_secured)
             .join(Handle, Handle.id == PartyHandleLink.handle_id)
-            .where(PartyHandleLink.is_dismissed.is_(False), Handle.is_secured.is_(False),
-                   Handle.platform.in_(("email", "phone")))
-            .order_by(PartyHandleLink.id)  # the first spelling of an address is shown
+            .where(PartyHandleLink.is_dismissed.is_(False))
         )
+        # Platform and secured are filtered below, not in SQL: without table statistics
+        # SQLite would otherwise drive the query from every email/phone handle instead of
+        # from the few parties asked for.
         if chunk is not None:
             stmt = stmt.where(PartyHandleLink.party_id.in_(chunk))
-        for pid, hid, platform, value, label, shared in session.execute(stmt):
+        # Oldest link first, so the first spelling of an address is the one shown. Sorted
+        # here: an ORDER BY makes SQLite walk the whole table instead of the party index.
+        rows = sorted(session.execute(stmt).all())
+        for _, pid, hid, platform, value, label, shared, secured in rows:
             f = feats.get(pid)
-            if f is None:
+            if f is None or secured or platform not in ("email", "phone"):
                 continue
             if platform == "email":
                 canonical = canonical_email(value)

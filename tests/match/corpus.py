@@ -84,9 +84,14 @@ MOBILE_PREFIXES = ("151", "152", "157", "160", "162", "163", "170", "171", "172"
 
 
 def family_names(rng: random.Random, count: int) -> list[str]:
+    """Distinct family names: one syllable and a suffix, or two syllables and a suffix
+    (about 9,000 and 2.6 million possible), so any corpus size gets enough of them."""
     names: set[str] = set()
     while len(names) < count:
-        names.add(rng.choice(_ONSET) + rng.choice(_MID) + rng.choice(_CODA))
+        name = rng.choice(_ONSET) + rng.choice(_MID)
+        if rng.random() < 0.5:
+            name += rng.choice(_ONSET).lower() + rng.choice(_MID)
+        names.add(name + rng.choice(_CODA))
     return sorted(names)
 
 

@@ -11,10 +11,10 @@ from tests.match.corpus_load import load, quality, truth_pairs
 
 
 def test_precision_and_recall_on_synthetic_corpus(session: Session) -> None:
-    corpus = generate(900, seed=11, dup_rate=0.08)
+    corpus = generate(1500, seed=11, dup_rate=0.08)
     accounts = load(session, corpus)
     truth = truth_pairs(session, corpus, accounts)
-    assert len(truth) >= 50
+    assert len(truth) >= 80
     refresh_suggestions(session)
     session.commit()
     result = quality(session, truth)
