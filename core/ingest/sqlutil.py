@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -23,18 +22,13 @@ def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 def insert_ignore(
     session: Session, model: type, rows: list[dict[str, Any]], conflict_cols: list[str]
 ) -> None:
-    """INSERT ... ON CONFLICT (cols) DO NOTHING.
+    """INSERT ... ON CONFLICT (cols) DO NOTHING (the same syntax on SQLite and PostgreSQL).
 
     Race-safe on both engines: a concurrent writer that inserted the same key first wins and
     this call simply skips the row.
     """
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for chunk in chunked(rows, BATCH_ROWS):
-        stmt = builder(model.__table__).on_conflict_do_nothing(index_elements=conflict_cols)
-        session.execute(stmt, list(chunk))
+    _execute_rows(session, model, rows, tuple(rows[0]) if rows else (),
+                  suffix=f" ON CONFLICT ({', '.join(conflict_cols)}) DO NOTHING")
 
 
 def allocate_ids(session: Session, model: type, count: int) -> list[int]:
@@ -76,15 +70,21 @@ def insert_many(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     pre-converted parameters is several times faster than SQLAlchemy's per-row machinery while
     storing exactly what it would store (same SQL, same type conversion).
     """
+    _execute_rows(session, model, rows, tuple(rows[0]) if rows else ())
+
+
+def _execute_rows(
+    session: Session, model: type, rows: list[dict[str, Any]], columns: tuple[str, ...],
+    *, suffix: str = "", update_key: str | None = None,
+) -> None:
     if not rows:
         return
     connection = session.connection()
-    columns = tuple(rows[0].keys())
-    sql, processors = _compiled_insert(model.__table__, columns, connection.dialect)
+    table = model.__table__
+    sql, processors = _compiled(table, columns, connection.dialect, suffix, update_key)
     converters = [_memoized(p) if p is not None else None for p in processors]
-    plain_cols = all(c is None for c in converters)
     for chunk in chunked(rows, BATCH_ROWS * 4):
-        if plain_cols:
+        if all(c is None for c in converters):
             params = [tuple(row[c] for c in columns) for row in chunk]
         else:
             params = [
@@ -113,36 +113,41 @@ def _memoized(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
-_INSERT_CACHE: dict[tuple[str, tuple[str, ...], str], tuple[str, list[Any]]] = {}
+_SQL_CACHE: dict[tuple[str, tuple[str, ...], str, str, str | None], tuple[str, list[Any]]] = {}
 
 
-def _compiled_insert(table: Any, columns: tuple[str, ...], dialect: Any) -> tuple[str, list[Any]]:
-    key = (table.name, columns, dialect.name)
-    cached = _INSERT_CACHE.get(key)
+def _compiled(
+    table: Any, columns: tuple[str, ...], dialect: Any, suffix: str, update_key: str | None
+) -> tuple[str, list[Any]]:
+    """The driver-level SQL for an INSERT (or UPDATE by ``update_key``) of ``columns``, and
+    each column's bind processor, cached per table, columns and dialect."""
+    key = (table.name, columns, dialect.name, suffix, update_key)
+    cached = _SQL_CACHE.get(key)
     if cached is None:
-        placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
-        quoted = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
-        sql = (f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({quoted}) "
-               f"VALUES ({', '.join(placeholder for _ in columns)})")
-        processors = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
-        cached = _INSERT_CACHE[key] = (sql, processors)
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer.quote
+        if update_key is None:
+            names = ", ".join(quote(c) for c in columns)
+            sql = (f"INSERT INTO {quote(table.name)} ({names}) "
+                   f"VALUES ({', '.join(mark for _ in columns)}){suffix}")
+        else:
+            sets = ", ".join(f"{quote(c)} = {mark}" for c in columns if c != "_key")
+            sql = f"UPDATE {quote(table.name)} SET {sets} WHERE {quote(update_key)} = {mark}"
+        processors = [
+            table.c[c if c != "_key" else update_key].type._cached_bind_processor(dialect)
+            for c in columns
+        ]
+        cached = _SQL_CACHE[key] = (sql, processors)
     return cached
 
 
 def update_many(session: Session, model: type, key: str, rows: list[dict[str, Any]]) -> None:
-    """One executemany UPDATE ... WHERE key = :_key for per-row values.
+    """One executemany UPDATE ... SET cols WHERE key = ? for per-row values.
 
     Each row holds ``_key`` (the key value) plus the columns to set; all rows must set the same
     columns.
     """
     if not rows:
         return
-    table = model.__table__
-    columns = [c for c in rows[0] if c != "_key"]
-    stmt = (
-        table.update()
-        .where(table.c[key] == bindparam("_key"))
-        .values({c: bindparam(c) for c in columns})
-    )
-    for chunk in chunked(rows, BATCH_ROWS):
-        session.connection().execute(stmt, list(chunk))
+    columns = tuple(c for c in rows[0] if c != "_key") + ("_key",)
+    _execute_rows(session, model, rows, columns, update_key=key)
