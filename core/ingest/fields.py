@@ -18,6 +18,7 @@ from core.db.base import utcnow
 from core.db.models import ActivityEvent, FieldProvenance, Party, SourceRecord
 from core.ingest.normalize import sort_key
 from core.ingest.prepare import SOURCE_FIELDS, party_columns
+from core.ingest.search_index import refresh_search_text
 
 #: Fields the owner may edit locally (the source fields minus derived ones).
 EDITABLE_FIELDS = tuple(f for f in SOURCE_FIELDS if f not in ("primary_email", "primary_phone"))
@@ -120,6 +121,8 @@ def edit_field(session: Session, party_id: int, name: str, value: Any) -> None:
     party.sort_name = sort_key(party.family_name, party.given_name, party.display_name)
     party.updated_at = utcnow()
     session.add(ActivityEvent(kind="local_edit", party_id=party_id, payload={"field": name}))
+    session.flush()
+    refresh_search_text(session, [party_id])
 
 
 def take_source_value(session: Session, party_id: int, name: str) -> Any:
@@ -150,6 +153,8 @@ def take_source_value(session: Session, party_id: int, name: str) -> Any:
                 if key != "sort_name":
                     setattr(party, key, val)
             party.sort_name = sort_key(party.family_name, party.given_name, party.display_name)
+            session.flush()
+            refresh_search_text(session, [party_id])
             return value
     if row is not None:
         row.is_local = False

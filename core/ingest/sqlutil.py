@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 T = TypeVar("T")
 
@@ -29,6 +30,13 @@ def insert_ignore(
     """
     _execute_rows(session, model, rows, tuple(rows[0]) if rows else (),
                   suffix=f" ON CONFLICT ({', '.join(conflict_cols)}) DO NOTHING")
+
+
+def optimize(session: Session) -> None:
+    """Let SQLite refresh its planner statistics after a large import (no-op elsewhere):
+    without them some IN queries pick very slow plans on a freshly filled database."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA optimize"))
 
 
 def allocate_ids(session: Session, model: type, count: int) -> list[int]:
@@ -145,9 +153,15 @@ def update_many(session: Session, model: type, key: str, rows: list[dict[str, An
     """One executemany UPDATE ... SET cols WHERE key = ? for per-row values.
 
     Each row holds ``_key`` (the key value) plus the columns to set; all rows must set the same
-    columns.
+    columns. ORM objects of those rows already loaded in the session are expired, so callers
+    holding them read the new values instead of stale ones.
     """
     if not rows:
         return
     columns = tuple(c for c in rows[0] if c != "_key") + ("_key",)
     _execute_rows(session, model, rows, columns, update_key=key)
+    attrs = [c for c in columns if c != "_key"]
+    for row in rows:
+        obj = session.identity_map.get(identity_key(model, row["_key"]))
+        if obj is not None:
+            session.expire(obj, attrs)

@@ -84,9 +84,10 @@ def pairs_from_blocks(
         by_rule.setdefault(rule_of(key), []).append(key)
     ordered = sorted(by_rule, key=lambda code: _RULE_ORDER.get(code, 99))
     for key in (k for code in ordered for k in by_rule[code]):
-        ids = sorted(set(blocks[key]))
-        if len(ids) < 2 or len(ids) > MAX_BLOCK_SIZE:
-            continue
+        members = blocks[key]
+        if len(members) < 2 or len(members) > MAX_BLOCK_SIZE:
+            continue  # most keys are unique to one party: skip them before any work
+        ids = sorted(set(members))
         code = rule_of(key)
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.db.models import Address, Handle, ImportantDate, Party, PartyHandleLink
 from core.ingest.sqlutil import chunked
 from core.match.names import CompareName, clean, compare_name
-from core.match.values import address_key, canonical_email, is_role_email, parse_birthday
+from core.match.values import address_key, canonical_email, is_role_local, parse_birthday
 
 #: A handle linked to this many live parties is a household/office handle: it weighs little.
 HOUSEHOLD_LINKS = 3
@@ -110,7 +110,8 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[in
             stmt = stmt.where(PartyHandleLink.party_id.in_(chunk))
         # Oldest link first, so the first spelling of an address is the one shown. Sorted
         # here: an ORDER BY makes SQLite walk the whole table instead of the party index.
-        rows = sorted(session.execute(stmt).all())
+        rows = session.execute(stmt).all()
+        rows.sort(key=_first_column)
         for _, pid, hid, platform, value, label, shared, secured in rows:
             f = feats.get(pid)
             if f is None or secured or platform not in ("email", "phone"):
@@ -119,7 +120,7 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[in
                 canonical = canonical_email(value)
                 f.emails.setdefault(canonical, value)
                 local = canonical.rpartition("@")[0]
-                if len(local) >= 5 and not is_role_email(canonical):
+                if len(local) >= 5 and not is_role_local(local):
                     f.email_locals.setdefault(local, value)
             else:
                 f.phones[value] = PhoneUse(value, label or "", hid, bool(shared))
@@ -131,6 +132,10 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[in
         for use in f.phones.values():
             if counts.get(use.handle_id, 0) >= HOUSEHOLD_LINKS:
                 use.shared = True
+
+
+def _first_column(row) -> int:  # noqa: ANN001 - a result row
+    return row[0]
 
 
 def live_link_counts(session: Session, handle_ids: Iterable[int]) -> dict[int, int]:

@@ -93,6 +93,10 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
     return _store(session, scored, scope)
 
 
+#: The match_key indexes (as the migration names them), rebuilt after a full refresh.
+_KEY_INDEXES = {"ix_match_key_key": "key", "ix_match_key_party_id": "party_id"}
+
+
 def _stale_model(session: Session) -> bool:
     return session.scalar(select(MergeSuggestion.id).where(
         MergeSuggestion.model_version != MODEL_VERSION,
@@ -109,11 +113,13 @@ def _insert_keys(session: Session, keys: dict[int, set[str]], *, rebuild: bool =
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO match_key (party_id, key) VALUES ({mark}, {mark})"
     if rebuild:
-        connection.exec_driver_sql("DROP INDEX IF EXISTS ix_match_key_key")
+        for name in _KEY_INDEXES:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
     for chunk in chunked(rows, 20000):
         connection.exec_driver_sql(sql, list(chunk))
     if rebuild:
-        connection.exec_driver_sql("CREATE INDEX ix_match_key_key ON match_key (key)")
+        for name, column in _KEY_INDEXES.items():
+            connection.exec_driver_sql(f"CREATE INDEX {name} ON match_key ({column})")
 
 
 def _blocks_for(session: Session, keys: set[str]) -> dict[str, list[int]]:

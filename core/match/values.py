@@ -56,9 +56,13 @@ def email_local(value: str) -> str:
     return canonical_email(value).rpartition("@")[0]
 
 
-def is_role_email(value: str) -> bool:
-    local = email_local(value)
+def is_role_local(local: str) -> bool:
+    """A mailbox name that stands for a role (info, office, kontakt...), not a person."""
     return local in ROLE_LOCAL_PARTS or local.split(".")[0] in ROLE_LOCAL_PARTS
+
+
+def is_role_email(value: str) -> bool:
+    return is_role_local(email_local(value))
 
 
 @lru_cache(maxsize=262144)

@@ -30,6 +30,7 @@ from core.db.engine import Database
 from core.db.models import ActivityEvent, SourceAccount, SyncState
 from core.ingest.deletes import SuspectEmptyListingError, apply_complete_listing
 from core.ingest.engine import ingest_contacts
+from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
 from core.sync.contract import (
     AccountRef,
@@ -208,6 +209,8 @@ def _event(db: Database, account_id: int, kind: str, message: str,
     with db.session() as s:
         s.add(ActivityEvent(kind=kind, account_id=account_id, message=message[:1000],
                             payload=payload or {}))
+        if kind == "sync_finished" and (payload or {}).get("added", 0) >= 1000:
+            optimize(s)  # a big import: refresh SQLite's planner statistics
         s.commit()
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.db.engine import Database
 from core.db.models import SourceAccount
 from core.ingest.engine import ingest_contacts
+from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
 from core.sync.providers.vcard.reader import expand_paths, parse_paths
 from core.tasks import TaskState
@@ -88,4 +89,6 @@ def import_vcards(
             report.stats.merge(stats)
         done = batch.file_index + (1 if batch.file_done else 0.5)
         state.progress(done / len(files), f"{report.cards_read} cards read")
+    with db.session() as s:
+        optimize(s)
     return report

@@ -99,3 +99,33 @@ def test_export_round_trip_of_the_demo_data(tmp_path, capsys, version):
         return sorted(result)
 
     assert people(first) == people(second)
+
+
+def test_secured_handles_are_hidden_from_show_list_search_and_export(tmp_path, dbarg, capsys):
+    from sqlalchemy import select
+
+    from core.db.models import Handle
+    from core.identity.handles import mark_handle_secured
+
+    path = tmp_path / "bot.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:bot\r\nFN:Deploy Bot\r\n"
+        "EMAIL:bot@example.com\r\nIMPP:xmpp:tok3n-s3cret@example.org\r\nEND:VCARD\r\n",
+        encoding="utf-8")
+    run(capsys, *dbarg, "import", str(path))
+    db = open_database(dbarg[1])
+    with db.session() as s:
+        secret = s.scalar(select(Handle).where(Handle.platform != "email"))
+        assert secret is not None
+        mark_handle_secured(s, secret.id)
+        s.commit()
+        pid = secret.party_id
+    db.dispose()
+    _, out, _ = run(capsys, *dbarg, "show", str(pid), "--json")
+    assert "tok3n" not in out and "bot@example.com" in out
+    _, out, _ = run(capsys, *dbarg, "list", "--search", "tok3n", "--json")
+    assert json.loads(out) == []
+    export = tmp_path / "out.vcf"
+    run(capsys, *dbarg, "export", str(export))
+    text = export.read_text(encoding="utf-8")
+    assert "Deploy Bot" in text and "tok3n" not in text

@@ -98,3 +98,20 @@ def test_unknown_sender_can_be_promoted(qtbot, ctx, people) -> None:  # noqa: AN
     qtbot.waitUntil(lambda: view.senders_pane.list.count() == 0, timeout=10_000)
     with ctx.db.session() as session:
         assert not session.get(Party, people["stranger"]).needs_disambiguation
+
+
+def test_review_keys_only_act_on_the_review_page(qtbot, window, people) -> None:  # noqa: ANN001
+    """M on the contact list must not merge the (hidden) current suggestion."""
+    add_duplicate(window.ctx.db, people)
+    review = window.review
+    with qtbot.waitSignal(review.loaded, timeout=5000):
+        review.reload()
+    window.show_page("contacts")
+    window.contact_list.table.setFocus()
+    qtbot.keyClick(window.contact_list.table, Qt.Key.Key_M)
+    qtbot.wait(300)
+    assert not window.ctx.runner.busy() and len(review.suggestions) == 1
+    window.show_page("review")
+    review.dups.list.setFocus()
+    qtbot.keyClick(review.dups.list, Qt.Key.Key_J)  # J/K move, nothing else happens
+    assert len(review.suggestions) == 1
