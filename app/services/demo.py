@@ -10,6 +10,9 @@ from core.tasks import TaskState
 from core.views.party import list_party_ids
 from core.views.sources import list_sources
 
+#: The demo owner lives in Germany: numbers like "0151 2345678" are German mobiles.
+DEMO_REGION = "DE"
+
 
 def demo_files() -> list[str]:
     return sorted(str(p) for p in resource_path("demo").glob("*.vcf"))
@@ -24,7 +27,7 @@ def load_demo(db: Database, *, state: TaskState) -> dict[str, int]:
     for index, path in enumerate(files):
         state.check()
         state.progress(index / len(files), f"Loading {path.rsplit('/', 1)[-1]}…")
-        account_id = add_vcard_source(db, path, state=state)
+        account_id = add_vcard_source(db, path, state=state, region=DEMO_REGION)
         counts = syncing.sync_source(db, account_id, state=TaskState())
         for key, value in counts.items():
             total[key] = total.get(key, 0) + value

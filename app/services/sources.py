@@ -29,20 +29,22 @@ def activity(db: Database, limit: int = 50, *, state: TaskState) -> list[Activit
 
 
 def _add(db: Database, provider: str, account_id: str, display_name: str,
-         settings: dict) -> int:
+         settings: dict, region: str = "") -> int:
     """Create (or revive) a source through core.sync.sources; same provider+account = same."""
     from core.sync.sources import add_source
 
     with write_session(db) as session:
-        return add_source(session, provider, account_id, settings, display_name)
+        return add_source(session, provider, account_id, settings, display_name,
+                          default_region=region)
 
 
-def add_vcard_source(db: Database, path: str, *, state: TaskState) -> int:
-    """A vCard file or folder as a source; the same path twice is the same source."""
+def add_vcard_source(db: Database, path: str, *, state: TaskState, region: str = "") -> int:
+    """A vCard file or folder as a source; the same path twice is the same source.
+    ``region`` is the country for phone numbers written without +CC."""
     target = Path(path).expanduser().resolve()
     if not target.exists():
         raise FileNotFoundError(2, "No such file or folder", str(target))
-    return _add(db, "vcard", str(target), target.name, {"path": str(target)})
+    return _add(db, "vcard", str(target), target.name, {"path": str(target)}, region)
 
 
 def add_carddav_source(db: Database, url: str, username: str, password: str,

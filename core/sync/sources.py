@@ -47,7 +47,8 @@ def is_removed(account: SourceAccount) -> bool:
 
 
 def add_source(session: Session, provider: str, account_id: str, settings: dict[str, Any],
-               display_name: str = "", delete_policy: str = "archive") -> int:
+               display_name: str = "", delete_policy: str = "archive",
+               default_region: str = "") -> int:
     """Create (or revive) the source; the same provider + account twice is one source.
 
     ``settings`` must not hold credentials (they belong in the keyring). The caller commits.
@@ -71,6 +72,8 @@ def add_source(session: Session, provider: str, account_id: str, settings: dict[
         account.delete_policy = delete_policy
         if display_name:
             account.display_name = display_name
+    if default_region:  # phones written without +CC are read in this country
+        account.default_region = default_region.upper()
     if session.get(SyncState, account.id) is None:
         session.add(SyncState(account_id=account.id, health="never", last_counts={}))
     elif revived:
