@@ -19,10 +19,8 @@ class EmptyState(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         title.setFont(font)
-        text = QLabel("Kith gathers your contacts from every place they live into one list "
-                      "you can trust. Start with a source:")
-        text.setWordWrap(True)
-        text.setFixedWidth(460)
+        text = QLabel("Kith gathers your contacts from every place they live\n"
+                      "into one list you can trust. Start with a source:")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status = QLabel("")
         self.status.setObjectName("emptyStatus")
