@@ -3,7 +3,7 @@ status bar that shows background tasks. Geometry, splitter and columns persist i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
@@ -24,7 +24,6 @@ from app import tasks
 from app.appcontext import AppContext
 from app.paths import resource_path
 from app.services import demo
-from core.db.engine import Database
 from ui.contact_detail import ContactDetail
 from ui.contact_list import ContactListPanel
 from ui.empty_state import EmptyState
@@ -32,6 +31,9 @@ from ui.handles_view import HandlesView
 from ui.history_view import HistoryView
 from ui.review_queue import ReviewQueue
 from ui.sync_panel import SyncPanel
+
+if TYPE_CHECKING:  # the database handle is opaque to ui/: only app/ services use it
+    from app.appcontext import Database
 
 PAGES = ("contacts", "handles", "review", "history", "sources")
 TITLES = {"contacts": "Contacts", "handles": "Handles", "review": "Review",
