@@ -230,7 +230,7 @@ class ContactDetail(QScrollArea):
         _fit(self.handles)
 
     def _fill_records(self, d: Any) -> None:
-        can_split = review.capabilities().split and len(d.records) > 1
+        can_split = len(d.records) > 1
         self.records.setRowCount(len(d.records))
         for row, r in enumerate(d.records):
             self.records.setItem(row, 0, item(f"{r.provider}: {r.account}", r.id))

@@ -34,9 +34,6 @@ class HistoryView(QWidget):
         layout.addWidget(self.status)
         ctx.runner.changed.connect(lambda topics: self.reload()
                                    if topics & {tasks.REVIEW, tasks.HANDLES} else None)
-        if not review.capabilities().undo:
-            self.status.setText("Undo needs the review engine's revoke_decision, not in this "
-                                "build yet.")
         self._update()
 
     def start(self) -> None:
@@ -67,8 +64,7 @@ class HistoryView(QWidget):
 
     def _update(self) -> None:
         d = self._selected()
-        self.undo_button.setEnabled(d is not None and d.revoked_at is None
-                                    and review.capabilities().undo)
+        self.undo_button.setEnabled(d is not None and d.revoked_at is None)
 
     def undo_selected(self) -> None:
         d = self._selected()

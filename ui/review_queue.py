@@ -152,15 +152,6 @@ class ReviewQueue(QWidget):
                           ("L", self.later_current), ("J", self.next_item),
                           ("K", self.previous_item)):
             QShortcut(QKeySequence(key), self.dups, slot)
-        caps = review.capabilities()
-        self.dups.merge_button.setEnabled(caps.merge)
-        self.dups.not_same_button.setEnabled(caps.not_same)
-        self.senders_pane.attach_button.setEnabled(caps.merge)
-        missing = [n for n, ok in (("merge", caps.merge), ("not the same", caps.not_same),
-                                   ("undo", caps.undo)) if not ok]
-        if missing:
-            self.note.setText("The review engine in this build does not offer "
-                              + ", ".join(missing) + " yet; those buttons are disabled.")
         ctx.runner.changed.connect(self._on_changed)
 
     def start(self) -> None:
@@ -248,7 +239,7 @@ class ReviewQueue(QWidget):
                                                               f"{tasks.readable_error(exc)}"))
 
     def merge_current(self) -> None:
-        if self.current is None or not review.capabilities().merge:
+        if self.current is None:
             return
         s = self.current.suggestion
         choices = {f: (s.party_a_id if g.checkedId() == 0 else s.party_b_id)
@@ -256,7 +247,7 @@ class ReviewQueue(QWidget):
         self._act(review.merge, s.party_a_id, s.party_b_id, choices, name="Merge")
 
     def not_same_current(self) -> None:
-        if self.current is not None and review.capabilities().not_same:
+        if self.current is not None:
             s = self.current.suggestion
             self._act(review.not_same, s.party_a_id, s.party_b_id, name="Not the same person")
 

@@ -1,18 +1,12 @@
-"""The review queue's adapter over the review engine (core.match / core.identity).
+"""The review queue's services over the review engine (core.match / core.identity).
 
-The engine lands piece by piece, so this module looks its functions up by name and reports
-what exists through :func:`capabilities`; the UI enables only the actions that work. Reads
-(suggestions, decisions, unknown senders) use the engine's read models when present and the
-review tables directly otherwise.
+Each function is a task (database first, ``state`` keyword) returning plain dataclasses for
+the review queue, the history view and the detail view's "split off".
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,46 +15,13 @@ from app.services import read_session, write_session
 from core.db.base import utcnow
 from core.db.engine import Database
 from core.db.models import MergeSuggestion, Party
+from core.identity.disambiguate import attach_temp_contact, promote_temp_contact
+from core.match.decisions import mark_not_duplicate, revoke_decision
+from core.match.merge import merge_parties
+from core.match.split import split_record as split_record_off
+from core.match.views import list_decisions, list_suggestions
 from core.tasks import TaskState
 from core.views.party import PartyDetail, party_detail
-
-#: Where engine functions may live, searched in order.
-_ENGINE_MODULES = ("core.match.merge", "core.match.decisions", "core.match.split",
-                   "core.match.unmerge", "core.match.review",
-                   "core.match.suggest", "core.match.views", "core.match",
-                   "core.identity.temp", "core.identity.disambiguate", "core.identity")
-
-
-@cache
-def _find(name: str) -> Callable[..., Any] | None:
-    for module_name in _ENGINE_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    merge: bool
-    not_same: bool
-    undo: bool
-    split: bool
-    suggestions: bool
-
-
-def capabilities() -> Capabilities:
-    return Capabilities(
-        merge=_find("merge_parties") is not None,
-        not_same=_find("mark_not_duplicate") is not None,
-        undo=_find("revoke_decision") is not None,
-        split=_find("split_record") is not None or _find("split_off_record") is not None,
-        suggestions=_find("list_suggestions") is not None,
-    )
 
 
 @dataclass(slots=True)
@@ -117,37 +78,16 @@ CONFLICT_FIELDS = ("display_name", "given_name", "family_name", "nickname", "org
 
 
 def _evidence(items: Any) -> list[Evidence]:
-    out = []
-    for it in items or []:
-        data = it if isinstance(it, dict) else {k: getattr(it, k, "") for k in
-                                                 ("field", "level", "left", "right", "weight",
-                                                  "sentence")}
-        out.append(Evidence(str(data.get("field", "")), str(data.get("level", "")),
-                            str(data.get("left", "")), str(data.get("right", "")),
-                            float(data.get("weight", 0.0) or 0.0), str(data.get("sentence", ""))))
-    return out
+    return [Evidence(it.field, it.level, str(it.left), str(it.right), float(it.weight),
+                     it.sentence) for it in items]
 
 
 def suggestions(db: Database, *, state: TaskState) -> list[Suggestion]:
     """Open suggestions, best score first."""
-    lister = _find("list_suggestions")
     with read_session(db) as session:
-        if lister is not None:
-            rows = lister(session)
-            return [Suggestion(s.id, s.party_a_id, s.party_b_id, s.name_a, s.name_b, s.score,
-                               s.probability, s.blocking_rule, s.status,
-                               _evidence(s.explanation)) for s in rows]
-        out = []
-        for s in session.scalars(select(MergeSuggestion).where(MergeSuggestion.status == "open")
-                                 .order_by(MergeSuggestion.score.desc())):
-            a, b = session.get(Party, s.party_a_id), session.get(Party, s.party_b_id)
-            if a is None or b is None or a.merged_into_id or b.merged_into_id:
-                continue
-            out.append(Suggestion(s.id, s.party_a_id, s.party_b_id, a.display_name,
-                                  b.display_name, s.score, s.probability,
-                                  (s.blocking_rule or "").split(",")[0], s.status,
-                                  _evidence(s.explanation)))
-        return out
+        return [Suggestion(s.id, s.party_a_id, s.party_b_id, s.name_a, s.name_b, s.score,
+                           s.probability, s.blocking_rule, s.status, _evidence(s.explanation))
+                for s in list_suggestions(session)]
 
 
 def suggestion_detail(db: Database, suggestion: Suggestion,
@@ -183,38 +123,23 @@ def pending_count(db: Database, *, state: TaskState) -> int:
 
 
 def decisions(db: Database, *, state: TaskState) -> list[DecisionRow]:
-    lister = _find("list_decisions")
     with read_session(db) as session:
-        if lister is not None:
-            return [DecisionRow(d.id, d.kind, d.summary, d.created_at, d.revoked_at)
-                    for d in lister(session)]
-        from core.db.models import Decision
-
         return [DecisionRow(d.id, d.kind, d.summary, d.created_at, d.revoked_at)
-                for d in session.scalars(select(Decision).order_by(Decision.created_at.desc()))]
-
-
-def _call(name: str, session: Any, *args: Any, **optional: Any) -> Any:
-    fn = _find(name)
-    if fn is None:
-        raise RuntimeError(f"This build's review engine has no '{name}' yet.")
-    params = inspect.signature(fn).parameters
-    accepted = {k: v for k, v in optional.items() if k in params}
-    return fn(session, *args, **accepted)
+                for d in list_decisions(session)]
 
 
 def merge(db: Database, keep_id: int, other_id: int, choices: dict[str, int] | None = None,
-          *, state: TaskState) -> Any:
+          *, state: TaskState) -> int:
     """Merge ``other_id`` into ``keep_id``; ``choices`` picks, per conflicting field, whose
-    value wins (a party id)."""
+    value wins (a party id). Returns the decision id."""
     with write_session(db) as session:
-        return _call("merge_parties", session, [keep_id, other_id], keep_id=keep_id,
-                     field_choices=choices or {})
+        return merge_parties(session, [keep_id, other_id], keep_id=keep_id,
+                             field_choices=choices or {})
 
 
-def not_same(db: Database, a: int, b: int, *, state: TaskState) -> Any:
+def not_same(db: Database, a: int, b: int, *, state: TaskState) -> int:
     with write_session(db) as session:
-        return _call("mark_not_duplicate", session, a, b)
+        return mark_not_duplicate(session, a, b)
 
 
 def later(db: Database, a: int, b: int, *, state: TaskState) -> None:
@@ -225,32 +150,26 @@ def later(db: Database, a: int, b: int, *, state: TaskState) -> None:
                         .values(status="later", updated_at=utcnow()))
 
 
-def undo(db: Database, decision_id: int, *, state: TaskState) -> Any:
+def undo(db: Database, decision_id: int, *, state: TaskState) -> int | None:
     with write_session(db) as session:
-        return _call("revoke_decision", session, decision_id)
+        return revoke_decision(session, decision_id)
 
 
-def attach_sender(db: Database, sender_id: int, target_id: int, *, state: TaskState) -> Any:
+def attach_sender(db: Database, sender_id: int, target_id: int, *, state: TaskState) -> int:
     """An unknown sender is this existing person: merge the temporary party into them."""
-    if _find("attach_temp_contact") is None:
-        return merge(db, target_id, sender_id, state=state)
     with write_session(db) as session:
-        return _call("attach_temp_contact", session, sender_id, target_id)
+        return attach_temp_contact(session, sender_id, target_id)
 
 
-def promote_sender(db: Database, sender_id: int, name: str = "", *, state: TaskState) -> None:
+def promote_sender(db: Database, sender_id: int, name: str = "", *, state: TaskState) -> int:
     """An unknown sender becomes a contact of their own (named ``name``, default: as shown)."""
     with write_session(db) as session:
-        fn = _find("promote_temp_contact")
-        if fn is not None:
-            party = session.get(Party, sender_id)
-            fn(session, sender_id, name.strip() or (party.display_name if party else ""))
-            return
-        session.execute(update(Party).where(Party.id == sender_id)
-                        .values(needs_disambiguation=False, updated_at=utcnow()))
+        party = session.get(Party, sender_id)
+        return promote_temp_contact(session, sender_id,
+                                    name.strip() or (party.display_name if party else ""))
 
 
-def split_record(db: Database, record_id: int, *, state: TaskState) -> Any:
+def split_record(db: Database, record_id: int, *, state: TaskState) -> int:
+    """Split one source record off its party into a party of its own."""
     with write_session(db) as session:
-        name = "split_record" if _find("split_record") else "split_off_record"
-        return _call(name, session, record_id)
+        return split_record_off(session, record_id)

@@ -10,6 +10,7 @@ merged, and "later" keeps its status while its score follows the data.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,6 +53,20 @@ def rejected_pairs(session: Session) -> set[Pair]:
 def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None) -> int:
     """Re-score (all, or only the given parties' pairs); return how many open or "later"
     suggestions were written."""
+    if party_ids is None:
+        # A full rebuild allocates millions of short-lived, acyclic objects (features, keys,
+        # pairs); the cyclic collector would re-scan them over and over for nothing.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return _refresh(session, None)
+        finally:
+            if enabled:
+                gc.enable()
+    return _refresh(session, party_ids)
+
+
+def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
     if party_ids is None:
         feats = load_features(session)
         keys = {pid: party_keys(f) for pid, f in feats.items()}
