@@ -44,7 +44,6 @@ from core.ingest.children import (
 )
 from core.ingest.fields import apply_record_fields, provenance_rows_for_new_party
 from core.ingest.names import given_names_compatible, given_token
-from core.ingest.normalize import sort_key
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import PreparedContact, party_columns, prepare, search_text
 from core.ingest.resolve import (
@@ -390,8 +389,6 @@ def _supported_handles(session: Session, party_id: int) -> set[int]:
 def _new_party_row(prepared: PreparedContact, now) -> dict:  # noqa: ANN001 - datetime
     fields = dict(prepared.fields)
     row = party_columns(fields, prepared.photo)
-    row.setdefault("sort_name", sort_key(fields["family_name"], fields["given_name"],
-                                         fields["display_name"]))
     kind = "organization" if not (fields["given_name"] or fields["family_name"]) and fields[
         "organization"] and fields["display_name"] == fields["organization"] else "person"
     row.update(

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import ActivityEvent, FieldProvenance, Party, SourceRecord
 from core.ingest.normalize import sort_key
-from core.ingest.prepare import SOURCE_FIELDS, party_columns
+from core.ingest.prepare import SOURCE_FIELDS, party_columns, prepare
 from core.ingest.search_index import refresh_search_text
+from core.ingest.serialize import contact_from_data
 
 #: Fields the owner may edit locally (the source fields minus derived ones).
 EDITABLE_FIELDS = tuple(f for f in SOURCE_FIELDS if f not in ("primary_email", "primary_phone"))
@@ -135,9 +136,6 @@ def take_source_value(session: Session, party_id: int, name: str) -> Any:
         .where(SourceRecord.party_id == party_id, SourceRecord.deleted_at.is_(None))
         .order_by(SourceRecord.updated_at.desc(), SourceRecord.id.desc())
     ).all()
-    from core.ingest.prepare import prepare  # local: avoid a cycle at import time
-    from core.ingest.serialize import contact_from_data
-
     row = _provenance(session, party_id).get(name)
     for record_id, data in records:
         prepared = prepare(contact_from_data(data))
