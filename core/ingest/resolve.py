@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
 from core.db.models import ActivityEvent, Handle, Party, PartyHandleLink
+from core.db.models.parties import joined_party_is_live
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.sqlutil import chunked, insert_ignore, update_many
 
@@ -147,7 +148,7 @@ def resolve_handles(session: Session, handle_ids: Iterable[int]) -> set[int]:
             .where(
                 PartyHandleLink.handle_id.in_(chunk),
                 PartyHandleLink.is_dismissed.is_(False),
-                Party.merged_into_id.is_(None),
+                joined_party_is_live(),
             )
             .order_by(
                 PartyHandleLink.handle_id,

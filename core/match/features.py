@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.models import Address, Handle, ImportantDate, Party, PartyHandleLink
+from core.db.models.parties import joined_party_is_live
 from core.ingest.sqlutil import chunked
 from core.match.names import CompareName, clean, compare_name
 from core.match.values import address_key, canonical_email, is_role_local, parse_birthday
@@ -146,7 +147,7 @@ def live_link_counts(session: Session, handle_ids: Iterable[int]) -> dict[int, i
             select(PartyHandleLink.handle_id, func.count())
             .join(Party, Party.id == PartyHandleLink.party_id)
             .where(PartyHandleLink.handle_id.in_(chunk), PartyHandleLink.is_dismissed.is_(False),
-                   Party.merged_into_id.is_(None))
+                   joined_party_is_live())
             .group_by(PartyHandleLink.handle_id)
         )
         found.update({hid: count for hid, count in rows})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -14,9 +15,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from core.db.base import Base, UTCDateTime, utcnow
 
@@ -143,3 +146,14 @@ class RecordHandle(Base):
     label: Mapped[str] = mapped_column(String(64), default="")
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def joined_party_is_live(party: type[Party] | Any = Party) -> ColumnElement[bool]:
+    """``party`` has not been merged into another, phrased for joins driven from links.
+
+    Written as ``coalesce(merged_into_id, 0) = 0`` rather than ``IS NULL`` so that SQLite's
+    planner (before ANALYZE has run) does not scan the contact-list index on
+    ``merged_into_id`` and probe the links for every live party: that plan made
+    handle resolution 30x slower on a fresh 10,000-contact database.
+    """
+    return func.coalesce(party.merged_into_id, 0) == 0
