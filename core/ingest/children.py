@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import Address, ImportantDate, Label, LabelMembership, PartyUrl, RecordHandle
 from core.ingest.prepare import PreparedContact
-from core.ingest.sqlutil import chunked, insert_ignore, insert_many
+from core.ingest.sqlutil import chunked, in_values, insert_ignore, insert_many
 
 
 @dataclass(slots=True)
@@ -35,7 +35,7 @@ def label_ids(session: Session, names: set[str]) -> dict[str, int]:
     for chunk in chunked(sorted(names), 500):
         found.update(
             {name: lid for lid, name in session.execute(
-                select(Label.id, Label.name).where(Label.name.in_(chunk)))}
+                select(Label.id, Label.name).where(in_values(session, Label.name, chunk)))}
         )
     return found
 
@@ -91,7 +91,7 @@ def write_record_children(
 def drop_record_children(session: Session, record_ids: Sequence[int]) -> None:
     for model in (RecordHandle, Address, ImportantDate, PartyUrl, LabelMembership):
         for chunk in chunked(list(record_ids), 500):
-            session.execute(delete(model).where(model.source_record_id.in_(chunk)))
+            session.execute(delete(model).where(in_values(session, model.source_record_id, chunk)))
 
 
 def record_handle_ids(session: Session, record_ids: Sequence[int]) -> set[int]:
@@ -99,7 +99,8 @@ def record_handle_ids(session: Session, record_ids: Sequence[int]) -> set[int]:
     for chunk in chunked(list(record_ids), 500):
         found.update(
             session.scalars(
-                select(RecordHandle.handle_id).where(RecordHandle.source_record_id.in_(chunk))
+                select(RecordHandle.handle_id).where(
+                    in_values(session, RecordHandle.source_record_id, chunk))
             )
         )
     return found

@@ -29,7 +29,7 @@ from core.db.models import (
 from core.ingest.children import record_handle_ids
 from core.ingest.resolve import drop_unsupported_links, resolve_handles
 from core.ingest.search_index import refresh_search_text
-from core.ingest.sqlutil import chunked
+from core.ingest.sqlutil import chunked, in_values
 from core.ingest.stats import IngestStats
 
 
@@ -50,7 +50,7 @@ def remove_records(
             session.execute(
                 select(SourceRecord.id, SourceRecord.party_id).where(
                     SourceRecord.account_id == account.id,
-                    SourceRecord.external_id.in_(chunk),
+                    in_values(session, SourceRecord.external_id, chunk),
                     SourceRecord.deleted_at.is_(None),
                 )
             ).all()
@@ -69,11 +69,13 @@ def remove_records(
     session.flush()
     if account.delete_policy == "mirror":
         for chunk in chunked(record_ids, 500):
-            session.execute(delete(SourceRecord).where(SourceRecord.id.in_(chunk)))
+            session.execute(delete(SourceRecord).where(in_values(session, SourceRecord.id, chunk)))
     else:
         for chunk in chunked(record_ids, 500):
             session.execute(
-                update(SourceRecord).where(SourceRecord.id.in_(chunk)).values(deleted_at=now)
+                update(SourceRecord)
+                .where(in_values(session, SourceRecord.id, chunk))
+                .values(deleted_at=now)
             )
     changed_handles: set[int] = set()
     for pid in party_ids:

@@ -44,6 +44,7 @@ from core.ingest.children import (
 )
 from core.ingest.fields import apply_record_fields, provenance_rows_for_new_party
 from core.ingest.names import given_names_compatible, given_token
+from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import PreparedContact, party_columns, prepare, search_text
 from core.ingest.resolve import (
@@ -51,16 +52,21 @@ from core.ingest.resolve import (
     contested_handle_ids,
     drop_unsupported_links,
     ensure_links,
+    insert_handles,
+    lookup_handle_ids,
+    recount_handles,
     resolve_handles,
     source_confidence,
-    upsert_handles,
 )
 from core.ingest.search_index import refresh_search_text
-from core.ingest.serialize import contact_from_data, contact_to_data
-from core.ingest.sqlutil import chunked, insert_many, insert_returning_ids
+from core.ingest.serialize import contact_from_data, contact_to_data, content_hash_of_data
+from core.ingest.sqlutil import chunked, in_values, insert_many, insert_returning_ids
 from core.ingest.stats import IngestStats
 
 log = logging.getLogger("kith.ingest")
+
+#: A handle's identity before it has a row id: (platform, normalised value).
+HandleKey = tuple[str, str]
 
 
 @dataclass(slots=True)
@@ -107,11 +113,12 @@ def ingest_contacts(
         if row is not None and row.deleted_at is None and contact.etag and contact.etag == row.etag:
             stats.unchanged += 1
             continue
-        content_hash = contact.content_hash()
+        data = contact_to_data(contact)
+        content_hash = content_hash_of_data(data)
         if row is not None and row.deleted_at is None and content_hash == row.content_hash:
             stats.unchanged += 1
             continue
-        prepared = prepare(contact, region, content_hash=content_hash)
+        prepared = prepare(contact, region, content_hash=content_hash, data=data)
         if row is None:
             fresh.append(prepared)
         else:
@@ -164,7 +171,8 @@ def _load_existing(
             select(
                 SourceRecord.external_id, SourceRecord.id, SourceRecord.party_id,
                 SourceRecord.etag, SourceRecord.content_hash, SourceRecord.deleted_at,
-            ).where(SourceRecord.account_id == account_id, SourceRecord.external_id.in_(chunk))
+            ).where(SourceRecord.account_id == account_id,
+                    in_values(session, SourceRecord.external_id, chunk))
         )
         for ext, rid, pid, etag, chash, deleted_at in rows:
             found[ext] = _Existing(rid, pid, etag, chash, deleted_at, {})
@@ -204,20 +212,22 @@ def _write(
     now = utcnow()
     source = f"source:{account.provider}"
     all_items = fresh + [p for p, _ in changed]
-    handle_ids = upsert_handles(session, (u.handle for p in all_items for u in p.handles))
+    wanted: dict[HandleKey, NormalizedHandle] = {}
+    for p in all_items:
+        for u in p.handles:
+            wanted.setdefault((u.handle.platform, u.handle.value), u.handle)
+    handle_ids = lookup_handle_ids(session, wanted.keys())  # existing handles only
 
     # --- attach new records: email -> phone -> new party --------------------------------
-    owners, blocked = _handle_owners(
-        session, {handle_ids[(h.platform, h.value)] for p in fresh for h in p.match_handles}
-    )
+    owners, blocked = _handle_owners(session, handle_ids, [p.match_handles for p in fresh])
     new_party_rows: list[dict] = []
     assignment: list[int] = []  # >= 0: existing party id; < 0: -(index into new_party_rows)-1
-    owner_names = _given_names(session, set(owners.values()))
+    owner_names = _given_names(session, {o for o in owners.values() if o >= 0})
     for prepared in fresh:
         target = None
         given = given_token(prepared.fields)
         for h in prepared.match_handles:
-            owner = owners.get(handle_ids[(h.platform, h.value)])
+            owner = owners.get((h.platform, h.value))
             if owner is None:
                 continue
             # A phone never joins two people whose given names clearly differ: a family
@@ -233,19 +243,31 @@ def _write(
             owner_names[-len(new_party_rows)] = given
             target = -len(new_party_rows)
             for h in prepared.match_handles:
-                hid = handle_ids[(h.platform, h.value)]
-                if hid not in owners and hid not in blocked:
-                    owners[hid] = target
+                key = (h.platform, h.value)
+                if key not in owners and key not in blocked:
+                    owners[key] = target
         assignment.append(target)
+
+    # --- brand-new handles: owned from the start when exactly one new party lists them ----
+    sole = _sole_new_claimants(fresh, assignment, changed, handle_ids)
+    for placeholder in sole.values():
+        new_party_rows[-placeholder - 1]["handle_count"] += 1
     new_ids = insert_returning_ids(session, Party, new_party_rows)
     party_of = [new_ids[-t - 1] if t < 0 else t for t in assignment]
     created = set(new_ids)
+    missing = [h for key, h in wanted.items() if key not in handle_ids]
+    inserted, ours = insert_handles(
+        session, missing, {key: new_ids[-t - 1] for key, t in sole.items()}
+    )
+    handle_ids.update(inserted)
+    owned_at_insert = {handle_ids[key] for key in sole if key in ours}
+    miscounted = {new_ids[-t - 1] for key, t in sole.items() if key not in ours}
 
     record_ids = insert_returning_ids(session, SourceRecord, [
         {
             "account_id": account.id, "external_id": p.contact.external_id,
             "party_id": pid, "etag": p.contact.etag or "", "content_hash": p.content_hash,
-            "data": contact_to_data(p.contact), "raw": _raw_text(p.contact),
+            "data": _data(p), "raw": _raw_text(p.contact),
             "first_seen": now, "last_seen": now, "updated_at": now,
         }
         for p, pid in zip(fresh, party_of, strict=True)
@@ -271,7 +293,7 @@ def _write(
         record.party_id = party_id
         record.etag = prepared.contact.etag or ""
         record.content_hash = prepared.content_hash
-        record.data = contact_to_data(prepared.contact)
+        record.data = _data(prepared)
         record.raw = _raw_text(prepared.contact)
         record.last_seen = record.updated_at = now
         revived = record.deleted_at is not None
@@ -322,13 +344,16 @@ def _write(
                  source_confidence(u.handle), source, u.label[:64], u.is_primary)
         for ref in refs for u in ref.prepared.handles
     ]
-    changed_handles = ensure_links(session, links)
+    changed_handles = ensure_links(session, links) - owned_at_insert
     for party_id, old_handles in stale_handles.items():
         changed_handles |= drop_unsupported_links(
             session, party_id, old_handles, _supported_handles(session, party_id)
         )
     session.flush()
     touched = resolve_handles(session, changed_handles)
+    if miscounted:  # another writer created some of "our" new handles (PostgreSQL only)
+        recount_handles(session, miscounted)
+        touched |= miscounted
 
     insert_many(session, ActivityEvent, [
         {"kind": "contact_synced", "party_id": ref.party_id, "source_record_id": ref.record_id,
@@ -346,31 +371,64 @@ def _write(
 
 
 def _handle_owners(
-    session: Session, handle_ids: set[int]
-) -> tuple[dict[int, int], set[int]]:
-    """Owners usable for attaching, and the handles that must never attach (shared or
-    contested)."""
-    blocked: set[int] = set()
-    owners: dict[int, int] = {}
-    ids = sorted(handle_ids)
+    session: Session, handle_ids: dict[HandleKey, int], match_lists: list[list[NormalizedHandle]]
+) -> tuple[dict[HandleKey, int], set[HandleKey]]:
+    """Owners of existing match handles usable for attaching, and the handles that must never
+    attach (shared or contested). Keyed by (platform, value): new handles join in as the
+    batch assigns them."""
+    wanted = {
+        handle_ids[key]: key
+        for handles in match_lists for h in handles
+        if (key := (h.platform, h.value)) in handle_ids
+    }
+    blocked: set[HandleKey] = set()
+    owners: dict[HandleKey, int] = {}
+    ids = sorted(wanted)
     contested = contested_handle_ids(session, ids)
     for chunk in chunked(ids, 500):
         rows = session.execute(
-            select(Handle.id, Handle.party_id, Handle.is_shared).where(Handle.id.in_(chunk))
+            select(Handle.id, Handle.party_id, Handle.is_shared)
+            .where(in_values(session, Handle.id, chunk))
         )
         for hid, pid, shared in rows:
             if shared or hid in contested:
-                blocked.add(hid)
+                blocked.add(wanted[hid])
             elif pid is not None:
-                owners[hid] = pid
+                owners[wanted[hid]] = pid
     return owners, blocked
+
+
+def _sole_new_claimants(
+    fresh: list[PreparedContact],
+    assignment: list[int],
+    changed: list[tuple[PreparedContact, _Existing]],
+    handle_ids: dict[HandleKey, int],
+) -> dict[HandleKey, int]:
+    """Handles not in the database yet that exactly one *new* party lists (and no changed
+    record): key -> that party's placeholder. Such a handle's only links will be that
+    party's, so resolution is known in advance."""
+    claimants: dict[HandleKey, set[int]] = {}
+    for prepared, target in zip(fresh, assignment, strict=True):
+        for u in prepared.handles:
+            key = (u.handle.platform, u.handle.value)
+            if key not in handle_ids:
+                claimants.setdefault(key, set()).add(target)
+    for prepared, _row in changed:
+        for u in prepared.handles:
+            claimants.pop((u.handle.platform, u.handle.value), None)
+    return {
+        key: target
+        for key, parties in claimants.items()
+        if len(parties) == 1 and (target := next(iter(parties))) < 0
+    }
 
 
 def _given_names(session: Session, party_ids: set[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for chunk in chunked(sorted(party_ids), 500):
         for pid, given, display in session.execute(
-            select(Party.id, Party.given_name, Party.display_name).where(Party.id.in_(chunk))
+            select(Party.id, Party.given_name, Party.display_name)
+            .where(in_values(session, Party.id, chunk))
         ):
             found[pid] = given_token({"given_name": given, "display_name": display})
     return found
@@ -397,6 +455,10 @@ def _new_party_row(prepared: PreparedContact, now) -> dict:  # noqa: ANN001 - da
         search_text=search_text(fields, [u.handle.value for u in prepared.handles]),
     )
     return row
+
+
+def _data(prepared: PreparedContact) -> dict:
+    return prepared.data if prepared.data is not None else contact_to_data(prepared.contact)
 
 
 def _raw_text(contact: ParsedContact) -> str | None:

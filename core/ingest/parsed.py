@@ -172,3 +172,8 @@ _FLAT = {Name, ContactValue, Address, Organization, DateValue, Photo}
 _CANONICAL_FIELDS = tuple(
     f.name for f in fields(ParsedContact) if f.name not in ("raw", "etag", "previous_external_ids")
 )
+
+
+def canonical_field_names() -> tuple[str, ...]:
+    """The fields :meth:`ParsedContact.canonical` covers (all but raw, etag and renames)."""
+    return _CANONICAL_FIELDS

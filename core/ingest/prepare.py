@@ -56,6 +56,8 @@ class PreparedContact:
     fields: dict[str, Any] = field(default_factory=dict)
     #: Photo bytes travel beside ``fields`` (which holds only a digest, for comparisons).
     photo: tuple[bytes | None, str, str] | None = None
+    #: ``source_record.data`` for this contact when the caller already built it.
+    data: dict[str, Any] | None = None
 
     @property
     def match_handles(self) -> list[NormalizedHandle]:
@@ -100,7 +102,8 @@ def _primary(uses: list[HandleUse], platform: str) -> str:
 
 
 def prepare(
-    contact: ParsedContact, region: str = "", *, content_hash: str | None = None
+    contact: ParsedContact, region: str = "", *, content_hash: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> PreparedContact:
     """Normalise once; the engine only ever looks at the result."""
     uses = _handles(contact, region)
@@ -135,6 +138,7 @@ def prepare(
         handles=uses,
         fields=fields,
         photo=(photo.data, photo.mime_type, photo.uri) if photo else None,
+        data=data,
     )
 
 

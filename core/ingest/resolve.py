@@ -18,7 +18,13 @@ from core.db.base import utcnow
 from core.db.models import ActivityEvent, Handle, Party, PartyHandleLink
 from core.db.models.parties import joined_party_is_live
 from core.ingest.normalize import NormalizedHandle
-from core.ingest.sqlutil import chunked, insert_ignore, update_many
+from core.ingest.sqlutil import (
+    allocate_ids,
+    chunked,
+    in_values,
+    insert_ignore,
+    update_many,
+)
 
 #: Confidence a source's own listing gives a link, by platform: phones are shared more often.
 SOURCE_CONFIDENCE = {"email": 0.9, "phone": 0.8}
@@ -41,27 +47,43 @@ def upsert_handles(
         wanted.setdefault((h.platform, h.value), h)
     ids = lookup_handle_ids(session, wanted.keys())
     missing = [h for key, h in wanted.items() if key not in ids]
-    if missing:
-        now = utcnow()
-        insert_ignore(
-            session,
-            Handle,
-            [
-                {
-                    "platform": h.platform,
-                    "value": h.value,
-                    "display_value": h.display_value,
-                    "is_valid": h.is_valid,
-                    "is_shared": False,
-                    "is_secured": False,
-                    "created_at": now,
-                }
-                for h in missing
-            ],
-            ["platform", "value"],
-        )
-        ids.update(lookup_handle_ids(session, [(h.platform, h.value) for h in missing]))
+    inserted, _ours = insert_handles(session, missing, {})
+    ids.update(inserted)
     return ids
+
+
+def insert_handles(
+    session: Session,
+    handles: Sequence[NormalizedHandle],
+    owners: dict[tuple[str, str], int],
+) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
+    """Insert handles believed missing, each owned by ``owners.get(key)`` from the start.
+
+    Returns every handle's id and the keys this call actually inserted. A key another writer
+    inserted first (PostgreSQL, concurrently) is looked up instead and is *not* in the second
+    set: the caller must resolve its owner the normal way. ``owners`` lets the bulk path give a
+    brand-new handle listed by exactly one new party that party as owner without a resolution
+    round trip (its only link is that party's, so resolution would pick it anyway).
+    """
+    if not handles:
+        return {}, set()
+    now = utcnow()
+    keys = [(h.platform, h.value) for h in handles]
+    allocated = allocate_ids(session, Handle, len(handles))
+    rows = [
+        {
+            "id": hid, "platform": h.platform, "value": h.value,
+            "display_value": h.display_value, "is_valid": h.is_valid, "is_shared": False,
+            "is_secured": False, "created_at": now, "party_id": owners.get(key),
+        }
+        for hid, h, key in zip(allocated, handles, keys, strict=True)
+    ]
+    inserted = insert_ignore(session, Handle, rows, ["platform", "value"])
+    ids = dict(zip(keys, allocated, strict=True))
+    if inserted == len(rows):
+        return ids, set(keys)
+    actual = lookup_handle_ids(session, keys)
+    return actual, {key for key in keys if actual[key] == ids[key]}
 
 
 def lookup_handle_ids(
@@ -75,7 +97,7 @@ def lookup_handle_ids(
         for chunk in chunked(values, 500):
             rows = session.execute(
                 select(Handle.id, Handle.value).where(
-                    Handle.platform == platform, Handle.value.in_(chunk)
+                    Handle.platform == platform, in_values(session, Handle.value, chunk)
                 )
             )
             for hid, value in rows:
@@ -105,7 +127,7 @@ def ensure_links(session: Session, links: Sequence[LinkSpec]) -> set[int]:
         existing.update(
             session.execute(
                 select(PartyHandleLink.party_id, PartyHandleLink.handle_id).where(
-                    PartyHandleLink.party_id.in_(chunk)
+                    in_values(session, PartyHandleLink.party_id, chunk)
                 )
             ).all()
         )
@@ -139,14 +161,16 @@ def resolve_handles(session: Session, handle_ids: Iterable[int]) -> set[int]:
     touched_parties: set[int] = set()
     for chunk in chunked(ids, 500):
         current = dict(
-            session.execute(select(Handle.id, Handle.party_id).where(Handle.id.in_(chunk))).all()
+            session.execute(
+                select(Handle.id, Handle.party_id).where(in_values(session, Handle.id, chunk))
+            ).all()
         )
         best: dict[int, int | None] = {hid: None for hid in chunk}
         links = session.execute(
             select(PartyHandleLink.handle_id, PartyHandleLink.party_id)
             .join(Party, Party.id == PartyHandleLink.party_id)
             .where(
-                PartyHandleLink.handle_id.in_(chunk),
+                in_values(session, PartyHandleLink.handle_id, chunk),
                 PartyHandleLink.is_dismissed.is_(False),
                 joined_party_is_live(),
             )
@@ -184,7 +208,7 @@ def recount_handles(session: Session, party_ids: Iterable[int]) -> None:
         counts = dict(
             session.execute(
                 select(Handle.party_id, func.count())
-                .where(Handle.party_id.in_(chunk))
+                .where(in_values(session, Handle.party_id, chunk))
                 .group_by(Handle.party_id)
             ).all()
         )
@@ -199,7 +223,8 @@ def contested_handle_ids(session: Session, handle_ids: Iterable[int]) -> set[int
     for chunk in chunked(ids, 500):
         rows = session.execute(
             select(PartyHandleLink.handle_id)
-            .where(PartyHandleLink.handle_id.in_(chunk), PartyHandleLink.is_dismissed.is_(False))
+            .where(in_values(session, PartyHandleLink.handle_id, chunk),
+                   PartyHandleLink.is_dismissed.is_(False))
             .group_by(PartyHandleLink.handle_id)
             .having(func.count() > 1)
         )
@@ -271,7 +296,7 @@ def drop_unsupported_links(
     result = session.execute(
         delete(PartyHandleLink).where(
             PartyHandleLink.party_id == party_id,
-            PartyHandleLink.handle_id.in_(stale),
+            in_values(session, PartyHandleLink.handle_id, stale),
             PartyHandleLink.is_confirmed.is_(False),
             PartyHandleLink.is_dismissed.is_(False),
             PartyHandleLink.source.like("source:%"),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.models import Handle, Party, PartyHandleLink
 from core.ingest.normalize import fold
 from core.ingest.prepare import search_text
-from core.ingest.sqlutil import chunked, update_many
+from core.ingest.sqlutil import chunked, in_values, update_many
 
 _FIELDS = ("display_name", "given_name", "family_name", "nickname", "organization")
 
@@ -29,7 +29,7 @@ def refresh_search_text(session: Session, party_ids: Iterable[int]) -> None:
             select(PartyHandleLink.party_id, Handle.value)
             .join(Handle, Handle.id == PartyHandleLink.handle_id)
             .where(
-                PartyHandleLink.party_id.in_(chunk),
+                in_values(session, PartyHandleLink.party_id, chunk),
                 PartyHandleLink.is_dismissed.is_(False),
                 Handle.is_secured.is_(False),
             )
@@ -38,7 +38,7 @@ def refresh_search_text(session: Session, party_ids: Iterable[int]) -> None:
             handles[pid].append(value)
         parties = session.execute(
             select(Party.id, Party.search_text, *(getattr(Party, f) for f in _FIELDS)).where(
-                Party.id.in_(chunk)
+                in_values(session, Party.id, chunk)
             )
         )
         changes = []

@@ -8,6 +8,8 @@ value back or a merge is undone.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 from dataclasses import fields
 from typing import Any
 
@@ -19,6 +21,7 @@ from core.ingest.parsed import (
     Organization,
     ParsedContact,
     Photo,
+    canonical_field_names,
     plain,
 )
 
@@ -33,13 +36,31 @@ def contact_to_data(contact: ParsedContact) -> dict[str, Any]:
     return data
 
 
+def content_hash_of_data(data: dict[str, Any]) -> str:
+    """``ParsedContact.content_hash()`` computed from :func:`contact_to_data`'s result.
+
+    The bulk path needs both the stored data and the hash of every changed contact; deriving
+    the hash from the data builds the plain dicts once instead of twice. The result is
+    byte-for-byte the same hash (same canonical dict, same JSON settings).
+    """
+    canonical = {name: data[name] for name in canonical_field_names()}
+    if canonical["photos"]:
+        canonical["photos"] = [
+            {**p, "data": None if p["data"] is None
+             else hashlib.sha256(base64.b64decode(p["data"])).hexdigest()}
+            for p in canonical["photos"]
+        ]
+    payload = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def contact_from_data(data: dict[str, Any]) -> ParsedContact:
     photos = []
     for p in data.get("photos", []):
         raw = p.get("data")
         photos.append(
             Photo(
-                data=base64.b64decode(raw) if isinstance(raw, str) and raw else None,
+                data=base64.b64decode(raw) if isinstance(raw, str) else None,
                 mime_type=p.get("mime_type", ""),
                 uri=p.get("uri", ""),
             )

@@ -78,3 +78,49 @@ def test_resolution_runs_only_for_changed_links(db):
         assert s.get(Handle, info).party_id == sam
         resolve_handles(s, [info])
         assert s.get(Handle, info).party_id == pat
+
+
+def _counts_match_ownership(s) -> None:
+    owned = {pid: 0 for pid in s.scalars(select(Party.id))}
+    for pid in s.scalars(select(Handle.party_id).where(Handle.party_id.is_not(None))):
+        owned[pid] += 1
+    assert dict(s.execute(select(Party.id, Party.handle_count)).all()) == owned
+
+
+def test_new_handles_in_one_batch_get_owners_and_counts_like_resolution(db):
+    """Brand-new handles listed by one new party are owned at insert; one listed by two new
+    parties in the same batch still goes through resolution (first listed wins)."""
+    with db.session() as s:
+        acc = add_account(s)
+        stats = ingest_contacts(s, acc, [
+            contact("a", "Ann Lee", emails=("ann@x.com",), phones=("+1 202 555 0100",)),
+            contact("b", "Bob Ray", emails=("bob@x.com",), phones=("+1 202 555 0199",)),
+            contact("c", "Cy Young", emails=("cy@x.com", "desk@acme.com")),
+            contact("d", "Di Moss", emails=("di@x.com", "desk@acme.com")),
+        ])
+        s.commit()
+        assert stats.added == 4 and not stats.errors
+        assert owner_name(s, "email", "ann@x.com") == "Ann Lee"
+        assert owner_name(s, "phone", "+12025550199") == "Bob Ray"
+        assert owner_name(s, "email", "desk@acme.com") == "Cy Young"
+        _counts_match_ownership(s)
+
+
+def test_handle_inserted_by_another_writer_is_resolved_not_assumed(db):
+    """insert_handles: a key that exists by the time it inserts (another writer won the race)
+    is looked up and reported as not ours, so the caller resolves it normally."""
+    from core.ingest.normalize import normalize_email
+    from core.ingest.resolve import insert_handles
+
+    with db.session() as s:
+        acc = add_account(s)
+        ingest_contacts(s, acc, [contact("a", "Ann Lee", emails=("ann@x.com",))])
+        s.commit()
+        ann = party_id_of(s, acc, "a")
+        existing = handle_id(s, "email", "ann@x.com")
+        taken, fresh = normalize_email("ann@x.com"), normalize_email("new@x.com")
+        ids, ours = insert_handles(s, [taken, fresh], {("email", "new@x.com"): ann})
+        assert ids[("email", "ann@x.com")] == existing
+        assert ours == {("email", "new@x.com")}
+        assert s.scalar(select(Handle.party_id).where(Handle.id == ids[("email", "new@x.com")])) \
+            == ann
