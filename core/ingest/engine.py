@@ -46,7 +46,13 @@ from core.ingest.fields import apply_record_fields, provenance_rows_for_new_part
 from core.ingest.names import given_names_compatible, given_token
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import ParsedContact
-from core.ingest.prepare import PreparedContact, party_columns, prepare, search_text
+from core.ingest.prepare import (
+    PreparedContact,
+    party_columns,
+    prepare,
+    prepare_for_write,
+    search_text,
+)
 from core.ingest.resolve import (
     LinkSpec,
     contested_handle_ids,
@@ -59,7 +65,7 @@ from core.ingest.resolve import (
     source_confidence,
 )
 from core.ingest.search_index import refresh_search_text
-from core.ingest.serialize import contact_from_data, contact_to_data, content_hash_of_data
+from core.ingest.serialize import contact_from_data, contact_to_data
 from core.ingest.sqlutil import chunked, in_values, insert_many, insert_returning_ids
 from core.ingest.stats import IngestStats
 
@@ -82,43 +88,49 @@ class _Existing:
 def ingest_contacts(
     session: Session,
     account_id: int,
-    contacts: Iterable[ParsedContact],
+    contacts: Iterable[ParsedContact | PreparedContact],
     *,
     region: str = "",
 ) -> IngestStats:
-    """Write one batch from one account. The caller commits (one transaction per batch)."""
+    """Write one batch from one account. The caller commits (one transaction per batch).
+
+    Items may come already prepared (``prepare_for_write`` with the same region, e.g. in the
+    vCard parser's worker processes) so that CPU work leaves the writing thread.
+    """
     account = session.get(SourceAccount, account_id)
     if account is None:
         raise LookupError(f"No source account with id {account_id}")
     region = region or account.default_region or ""
     stats = IngestStats()
-    by_id: dict[str, ParsedContact] = {}
-    for contact in contacts:
+    by_id: dict[str, ParsedContact | PreparedContact] = {}
+    for item in contacts:
+        contact = item.contact if isinstance(item, PreparedContact) else item
         if not contact.external_id:
             stats.skipped += 1
             continue
-        by_id[contact.external_id] = contact  # last one wins within a batch
-    stats.seen_external_ids = {k for k, c in by_id.items() if not c.deleted}
-    _map_renamed(session, account_id, by_id.values())
+        by_id[contact.external_id] = item  # last one wins within a batch
+    plain = {k: (i.contact if isinstance(i, PreparedContact) else i) for k, i in by_id.items()}
+    stats.seen_external_ids = {k for k, c in plain.items() if not c.deleted}
+    _map_renamed(session, account_id, plain.values())
     existing = _load_existing(session, account_id, list(by_id))
     fresh: list[PreparedContact] = []
     changed: list[tuple[PreparedContact, _Existing]] = []
     gone: list[str] = []
-    for ext_id, contact in by_id.items():
+    for ext_id, item in by_id.items():
+        contact = plain[ext_id]
         row = existing.get(ext_id)
+        live = row is not None and row.deleted_at is None
         if contact.deleted:
-            if row is not None and row.deleted_at is None:
+            if live:
                 gone.append(ext_id)
             continue
-        if row is not None and row.deleted_at is None and contact.etag and contact.etag == row.etag:
+        if live and contact.etag and contact.etag == row.etag:
             stats.unchanged += 1
             continue
-        data = contact_to_data(contact)
-        content_hash = content_hash_of_data(data)
-        if row is not None and row.deleted_at is None and content_hash == row.content_hash:
+        prepared = item if isinstance(item, PreparedContact) else prepare_for_write(item, region)
+        if live and prepared.content_hash == row.content_hash:
             stats.unchanged += 1
             continue
-        prepared = prepare(contact, region, content_hash=content_hash, data=data)
         if row is None:
             fresh.append(prepared)
         else:
@@ -344,7 +356,7 @@ def _write(
                  source_confidence(u.handle), source, u.label[:64], u.is_primary)
         for ref in refs for u in ref.prepared.handles
     ]
-    changed_handles = ensure_links(session, links) - owned_at_insert
+    changed_handles = ensure_links(session, links, new_parties=created) - owned_at_insert
     for party_id, old_handles in stale_handles.items():
         changed_handles |= drop_unsupported_links(
             session, party_id, old_handles, _supported_handles(session, party_id)
@@ -355,9 +367,10 @@ def _write(
         recount_handles(session, miscounted)
         touched |= miscounted
 
+    no_payload: dict = {}  # one object for every row: serialised once
     insert_many(session, ActivityEvent, [
         {"kind": "contact_synced", "party_id": ref.party_id, "source_record_id": ref.record_id,
-         "account_id": account.id, "message": "", "payload": {}, "created_at": now}
+         "account_id": account.id, "message": "", "payload": no_payload, "created_at": now}
         for ref in refs[: len(fresh)]
     ])
     stats.added += len(fresh)

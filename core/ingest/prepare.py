@@ -19,6 +19,7 @@ from core.ingest.normalize import (
     sort_key,
 )
 from core.ingest.parsed import ParsedContact
+from core.ingest.serialize import contact_to_data, content_hash_of_data
 
 #: Single-valued party fields a source can supply (each has provenance).
 SOURCE_FIELDS = (
@@ -58,20 +59,19 @@ class PreparedContact:
     photo: tuple[bytes | None, str, str] | None = None
     #: ``source_record.data`` for this contact when the caller already built it.
     data: dict[str, Any] | None = None
+    #: Handles that may attach this record to an existing party, in priority order: the
+    #: primary email, then valid phones (E.164). Computed once by :func:`prepare`.
+    match_handles: list[NormalizedHandle] = field(default_factory=list)
 
-    @property
-    def match_handles(self) -> list[NormalizedHandle]:
-        """Handles that may attach this record to an existing party, in priority order:
-        the primary email, then valid phones (E.164)."""
-        emails = [u for u in self.handles if u.handle.platform == "email" and u.handle.is_valid]
-        ordered: list[NormalizedHandle] = []
-        if emails:
-            primary = next((u for u in emails if u.is_primary), emails[0])
-            ordered.append(primary.handle)
-        ordered.extend(
-            u.handle for u in self.handles if u.handle.platform == "phone" and u.handle.is_valid
-        )
-        return ordered
+
+def _match_handles(uses: list[HandleUse]) -> list[NormalizedHandle]:
+    emails = [u for u in uses if u.handle.platform == "email" and u.handle.is_valid]
+    ordered: list[NormalizedHandle] = []
+    if emails:
+        primary = next((u for u in emails if u.is_primary), emails[0])
+        ordered.append(primary.handle)
+    ordered.extend(u.handle for u in uses if u.handle.platform == "phone" and u.handle.is_valid)
+    return ordered
 
 
 def _handles(contact: ParsedContact, region: str) -> list[HandleUse]:
@@ -139,7 +139,15 @@ def prepare(
         fields=fields,
         photo=(photo.data, photo.mime_type, photo.uri) if photo else None,
         data=data,
+        match_handles=_match_handles(uses),
     )
+
+
+def prepare_for_write(contact: ParsedContact, region: str = "") -> PreparedContact:
+    """Everything the write path derives from a contact, including the stored data and its
+    content hash. Pure, so bulk importers run it in their worker processes."""
+    data = contact_to_data(contact)
+    return prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
 
 
 def party_columns(fields: dict[str, Any], photo: tuple[bytes | None, str, str] | None) -> dict:

@@ -8,7 +8,7 @@ new owner. All functions work set-wise so the bulk ingest path uses them unchang
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, func, select, update
@@ -115,14 +115,18 @@ class LinkSpec:
     is_primary: bool = False
 
 
-def ensure_links(session: Session, links: Sequence[LinkSpec]) -> set[int]:
+def ensure_links(
+    session: Session, links: Sequence[LinkSpec], *, new_parties: Set[int] = frozenset()
+) -> set[int]:
     """Create links that do not exist yet; an existing (party, handle) pair keeps its
-    confidence, source and dismissed state. Returns handle ids that gained a link."""
+    confidence, source and dismissed state. Returns handle ids that gained a link.
+
+    ``new_parties`` were created in this transaction, so they have no links to look up."""
     if not links:
         return set()
     wanted = {(spec.party_id, spec.handle_id): spec for spec in links}
     existing: set[tuple[int, int]] = set()
-    party_ids = sorted({pid for pid, _ in wanted})
+    party_ids = sorted({pid for pid, _ in wanted if pid not in new_parties})
     for chunk in chunked(party_ids, 500):
         existing.update(
             session.execute(

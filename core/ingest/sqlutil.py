@@ -170,8 +170,12 @@ def _convert_column(column: Sequence[Any], processor: Callable[[Any], Any]) -> l
         return [processor(value) for value in column]
     try:
         converted = {value: processor(value) for value in set(column)}
-    except TypeError:  # unhashable values (JSON dicts and lists): convert each
-        return [processor(value) for value in column]
+    except TypeError:  # unhashable (JSON dicts and lists): once per distinct object
+        by_object: dict[int, Any] = {}
+        for value in column:
+            if id(value) not in by_object:
+                by_object[id(value)] = processor(value)
+        return [by_object[id(value)] for value in column]
     return list(map(converted.__getitem__, column))
 
 

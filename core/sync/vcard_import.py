@@ -73,14 +73,17 @@ def import_vcards(
     with db.session() as s:
         account_id = ensure_account(s, "vcard", name, Path(name).name or name, region=region,
                                     settings={"import": True})
+        region = region or s.get(SourceAccount, account_id).default_region or ""
         s.commit()
     report = ImportReport(account_id, len(files), IngestStats())
-    for batch in parse_paths(files, workers):
+    # The parser processes also prepare each contact (normalise, serialise, hash), so this
+    # process only writes: the import is as fast as the two halves running side by side.
+    for batch in parse_paths(files, workers, prepare_region=region):
         state.check()
         report.problems.extend(str(p) for p in batch.problems)
-        if batch.contacts:
+        if batch.prepared:
             with db.session() as s:
-                stats = ingest_contacts(s, account_id, batch.contacts, region=region)
+                stats = ingest_contacts(s, account_id, batch.prepared, region=region)
                 if after_ingest is not None and stats.touched_party_ids:
                     after_ingest(s, stats.touched_party_ids)
                 s.commit()

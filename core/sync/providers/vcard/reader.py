@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.ingest.parsed import ParsedContact
+from core.ingest.prepare import PreparedContact, prepare_for_write
 from core.sync.providers.vcard.parse import DERIVED_ID_PREFIX, CardParseError, parse_card
 from core.sync.providers.vcard.textio import (
     CardProblem,
@@ -26,7 +27,13 @@ from core.sync.providers.vcard.textio import (
     read_vcard_file,
     split_cards,
 )
-from core.sync.providers.vcard.transport import Packed, pack, unpack
+from core.sync.providers.vcard.transport import (
+    Packed,
+    pack,
+    pack_prepared,
+    unpack,
+    unpack_prepared,
+)
 
 #: Files with more cards than this are parsed by a process pool (when there is more than 1 CPU).
 PARALLEL_THRESHOLD = 2000
@@ -52,6 +59,8 @@ class ParsedBatch:
     problems: list[CardProblem] = field(default_factory=list)
     next_card: int = 0
     file_done: bool = False
+    #: With ``prepare_region``: the same contacts, prepared for the write path (in order).
+    prepared: list[PreparedContact] = field(default_factory=list)
 
 
 def parse_card_texts(cards: list[CardText], path: str) -> list[tuple[int, Item]]:
@@ -80,12 +89,24 @@ def parse_card_texts(cards: list[CardText], path: str) -> list[tuple[int, Item]]
 
 
 def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],
-                       path: str) -> list[tuple[int, Packed | CardProblem]]:
+                       path: str, region: str | None = None
+                       ) -> list[tuple[int, Packed | CardProblem]]:
     """Worker entry point: like :func:`parse_card_texts` but contacts come back packed
-    (see :mod:`transport`) and without ``raw``, which is what makes the pool pay off."""
+    (see :mod:`transport`) and without ``raw``, which is what makes the pool pay off.
+
+    With a ``region`` each contact is also prepared for the write path here (normalised
+    handles, stored data, content hash), which takes that CPU work off the writing process.
+    """
     cards = [CardText(n, ln, t) for t, n, ln in zip(texts, numbers, lines, strict=True)]
-    return [(pos, item if isinstance(item, CardProblem) else pack(item))
-            for pos, item in parse_card_texts(cards, path)]
+    out: list[tuple[int, Packed | CardProblem]] = []
+    for pos, item in parse_card_texts(cards, path):
+        if isinstance(item, CardProblem):
+            out.append((pos, item))
+        elif region is None:
+            out.append((pos, pack(item)))
+        else:
+            out.append((pos, pack_prepared(prepare_for_write(item, region))))
+    return out
 
 
 class _DerivedIdDeduper:
@@ -94,30 +115,41 @@ class _DerivedIdDeduper:
     def __init__(self) -> None:
         self._seen: dict[str, int] = {}
 
-    def apply(self, contact: ParsedContact) -> None:
+    def apply(self, contact: ParsedContact) -> bool:
+        """Rename a repeated derived id; True when the contact's id changed."""
         ext = contact.external_id or ""
         if not ext.startswith(DERIVED_ID_PREFIX):
-            return
+            return False
         count = self._seen.get(ext, 0) + 1
         self._seen[ext] = count
         if count > 1:
             contact.external_id = f"{ext}#{count}"
+            return True
+        return False
 
 
 def _results(cards: list[CardText], path: str, pool: ProcessPoolExecutor | None,
-             in_flight: int) -> Iterator[tuple[int, list[tuple[int, Item]]]]:
-    """(offset of the chunk, its results) per chunk, in order; parallel when a pool is given."""
+             in_flight: int, region: str | None
+             ) -> Iterator[tuple[int, list[tuple[int, Item | PreparedContact]]]]:
+    """(offset of the chunk, its results) per chunk, in order; parallel when a pool is given.
+    With a ``region`` contacts come back as :class:`PreparedContact`."""
     if pool is None:
         for offset in range(0, len(cards), CHUNK_SIZE):
-            yield offset, parse_card_texts(cards[offset:offset + CHUNK_SIZE], path)
+            results = parse_card_texts(cards[offset:offset + CHUNK_SIZE], path)
+            yield offset, [
+                (pos, item if region is None or isinstance(item, CardProblem)
+                 else prepare_for_write(item, region))
+                for pos, item in results
+            ]
         return
     pending: deque[tuple[int, Future[list[tuple[int, Packed | CardProblem]]]]] = deque()
+    unpacker = unpack if region is None else unpack_prepared
 
-    def collect() -> tuple[int, list[tuple[int, Item]]]:
+    def collect() -> tuple[int, list[tuple[int, Item | PreparedContact]]]:
         offset, future = pending.popleft()
         return offset, [
             (pos, item if isinstance(item, CardProblem)
-             else unpack(item, cards[offset + pos].text))
+             else unpacker(item, cards[offset + pos].text))
             for pos, item in future.result()
         ]
 
@@ -126,7 +158,7 @@ def _results(cards: list[CardText], path: str, pool: ProcessPoolExecutor | None,
             chunk = cards[offset:offset + CHUNK_SIZE]
             pending.append((offset, pool.submit(
                 parse_chunk_packed, [c.text for c in chunk], [c.number for c in chunk],
-                [c.line for c in chunk], path)))
+                [c.line for c in chunk], path, region)))
             if len(pending) >= in_flight:
                 yield collect()
         while pending:
@@ -168,6 +200,7 @@ def parse_paths(
     batch_size: int = BATCH_SIZE,
     parallel_threshold: int = PARALLEL_THRESHOLD,
     start: tuple[int, int] = (0, 0),
+    prepare_region: str | None = None,
 ) -> Iterator[ParsedBatch]:
     """Parse vCard files (a folder expands to its *.vcf / *.vcard files, recursively, sorted).
 
@@ -177,6 +210,7 @@ def parse_paths(
     :func:`default_workers`; ``workers=1`` forces a serial parse). ``start`` =
     (file index, cards to skip in that file) resumes an interrupted listing. Unreadable files
     raise ``OSError``: silently skipping one would make its contacts look deleted.
+    ``prepare_region`` (the region the ingest will use) also fills ``ParsedBatch.prepared``.
     """
     files = expand_paths([paths] if isinstance(paths, str | Path) else paths)
     holder = _PoolHolder(workers if workers is not None else default_workers())
@@ -186,7 +220,7 @@ def parse_paths(
                 continue
             skip = start[1] if index == start[0] else 0
             yield from _parse_one_file(path, index, skip, holder, batch_size,
-                                       parallel_threshold)
+                                       parallel_threshold, prepare_region)
     finally:
         holder.close()
 
@@ -200,7 +234,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _parse_one_file(path: Path, index: int, skip: int, holder: _PoolHolder, batch_size: int,
-                    threshold: int) -> Iterator[ParsedBatch]:
+                    threshold: int, region: str | None) -> Iterator[ParsedBatch]:
     name = str(path)
     cards, split_problems = split_cards(read_vcard_file(path), name)
     remaining = cards[skip:]
@@ -209,14 +243,20 @@ def _parse_one_file(path: Path, index: int, skip: int, holder: _PoolHolder, batc
     dedupe = _DerivedIdDeduper()
     batch = ParsedBatch(name, index, problems=list(split_problems) if skip == 0 else [],
                         next_card=skip)
-    for offset, results in _results(remaining, name, pool, in_flight=2 * holder.workers):
+    for offset, results in _results(remaining, name, pool, 2 * holder.workers, region):
         for pos, item in results:
             batch.next_card = skip + offset + pos + 1
             if isinstance(item, CardProblem):
                 batch.problems.append(item)
                 continue
-            dedupe.apply(item)
-            batch.contacts.append(item)
+            if isinstance(item, PreparedContact):
+                if dedupe.apply(item.contact):  # the id changed: so did the data and hash
+                    item = prepare_for_write(item.contact, region or "")
+                batch.prepared.append(item)
+                batch.contacts.append(item.contact)
+            else:
+                dedupe.apply(item)
+                batch.contacts.append(item)
             if len(batch.contacts) >= batch_size:
                 yield batch
                 batch = ParsedBatch(name, index, next_card=batch.next_card)

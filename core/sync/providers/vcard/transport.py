@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import (
     Address,
     ContactValue,
@@ -19,6 +20,7 @@ from core.ingest.parsed import (
     ParsedContact,
     Photo,
 )
+from core.ingest.prepare import HandleUse, PreparedContact
 
 Packed = tuple[Any, ...]
 
@@ -56,4 +58,28 @@ def unpack(t: Packed, raw: Any = None) -> ParsedContact:
         urls=[ContactValue(*v) for v in t[10]], usernames=[ContactValue(*v) for v in t[11]],
         photos=[Photo(*p) for p in t[12]], groups=t[13], notes=t[14], country=t[15],
         deleted=t[16], raw=raw, previous_external_ids=t[17],
+    )
+
+
+def pack_prepared(p: PreparedContact) -> Packed:
+    """A :class:`PreparedContact` as plain tuples: the contact, its hash, stored data,
+    handles, derived fields and which handles may attach it (indices)."""
+    position = {id(u.handle): i for i, u in enumerate(p.handles)}
+    return (
+        pack(p.contact), p.content_hash, p.data,
+        [(u.handle.platform, u.handle.value, u.handle.display_value, u.handle.is_valid,
+          u.label, u.is_primary) for u in p.handles],
+        p.fields, [position[id(h)] for h in p.match_handles],
+    )
+
+
+def unpack_prepared(t: Packed, raw: Any = None) -> PreparedContact:
+    """Inverse of :func:`pack_prepared`."""
+    contact = unpack(t[0], raw)
+    handles = [HandleUse(NormalizedHandle(*h[:4]), h[4], h[5]) for h in t[3]]
+    photo = contact.photos[0] if contact.photos else None
+    return PreparedContact(
+        contact=contact, content_hash=t[1], handles=handles, fields=t[4],
+        photo=(photo.data, photo.mime_type, photo.uri) if photo else None, data=t[2],
+        match_handles=[handles[i].handle for i in t[5]],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.ingest.prepare import PreparedContact, prepare_for_write
 from core.sync.contract import AccountRef
 from core.sync.providers.vcard.provider import VCardProvider
 from core.sync.providers.vcard.reader import parse_paths, parse_text
@@ -42,6 +43,33 @@ def test_parallel_parse_equals_serial(tmp_path: Path) -> None:
     assert max(parallel[3]) <= 250
     assert any("card 601" in p for p in serial[2])
     derived = [c["external_id"] for c in serial[0] if c["external_id"].startswith("vcard-")]
+    assert len(derived) == 2 and derived[1] == derived[0] + "#2"
+
+
+def _prepared_view(p: PreparedContact) -> tuple:
+    return (p.contact.canonical(), p.content_hash, p.data, p.fields, p.photo,
+            [(u.handle, u.label, u.is_primary) for u in p.handles], p.match_handles)
+
+
+def test_contacts_prepared_in_workers_equal_preparing_in_the_writer(tmp_path: Path) -> None:
+    """``prepare_region``: what the parser processes prepare is exactly what the write path
+    would prepare itself, including renamed UID-less duplicates (whose data and hash change)."""
+    text = synthetic_vcards(600, seed=11) + _NO_UID + _NO_UID
+    path = tmp_path / "prep.vcf"
+    path.write_text(text, encoding="utf-8")
+    for workers in (1, 2):
+        seen = 0
+        for batch in parse_paths([path], workers=workers, batch_size=200,
+                                 parallel_threshold=100, prepare_region="DE"):
+            assert [p.contact for p in batch.prepared] == batch.contacts
+            for prepared in batch.prepared:
+                expected = prepare_for_write(prepared.contact, "DE")
+                assert _prepared_view(prepared) == _prepared_view(expected)
+                seen += 1
+        assert seen == 602
+    derived = [p.contact.external_id for b in parse_paths([path], prepare_region="DE",
+                                                           parallel_threshold=100)
+               for p in b.prepared if p.contact.external_id.startswith("vcard-")]
     assert len(derived) == 2 and derived[1] == derived[0] + "#2"
 
 
