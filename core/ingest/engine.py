@@ -35,6 +35,7 @@ from core.db.models import (
     SourceAccount,
     SourceRecord,
 )
+from core.gcpause import cyclic_gc_paused
 from core.ingest import deletes
 from core.ingest.children import (
     RecordRef,
@@ -97,6 +98,16 @@ def ingest_contacts(
     Items may come already prepared (``prepare_for_write`` with the same region, e.g. in the
     vCard parser's worker processes) so that CPU work leaves the writing thread.
     """
+    with cyclic_gc_paused():
+        return _ingest(session, account_id, contacts, region)
+
+
+def _ingest(
+    session: Session,
+    account_id: int,
+    contacts: Iterable[ParsedContact | PreparedContact],
+    region: str,
+) -> IngestStats:
     account = session.get(SourceAccount, account_id)
     if account is None:
         raise LookupError(f"No source account with id {account_id}")
