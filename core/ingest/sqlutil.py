@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -135,7 +136,7 @@ def _execute_rows(
     count = 0
     for chunk in chunked(params, per_statement):
         sql = _statement(table, columns, dialect, suffix, update_key, len(chunk))
-        result = connection.exec_driver_sql(sql, tuple(value for row in chunk for value in row))
+        result = connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
         count += result.rowcount
     return count
 
