@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import Party
 from core.ingest.normalize import sort_key
+from core.ingest.prepare import search_text
 
 DEFAULT_OWNER_NAME = "Me"
 
@@ -33,7 +34,10 @@ def ensure_owner(session: Session, display_name: str = DEFAULT_OWNER_NAME) -> in
     now = utcnow()
     stmt = builder(Party).values(
         kind="person", role="owner", display_name=display_name,
-        sort_name=sort_key("", "", display_name), search_text=display_name.casefold(),
+        sort_name=sort_key("", "", display_name),
+        # The same text refresh_search_text computes (folded, diacritics stripped), so "zoe"
+        # finds "Zoë" on PostgreSQL too and a later refresh changes nothing.
+        search_text=search_text({"display_name": display_name}, []),
         created_at=now, updated_at=now,
     ).on_conflict_do_nothing(index_elements=["role"], index_where=text("role = 'owner'"))
     session.execute(stmt)

@@ -476,7 +476,7 @@ def _new_party_row(prepared: PreparedContact, now) -> dict:  # noqa: ANN001 - da
     row.update(
         kind=kind, role="contact", created_at=now, updated_at=now, handle_count=0,
         needs_disambiguation=False, needs_archival_review=False,
-        search_text=search_text(fields, [u.handle.value for u in prepared.handles]),
+        search_text=search_text(fields, sorted(u.handle.value for u in prepared.handles)),
     )
     return row
 

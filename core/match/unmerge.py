@@ -82,8 +82,10 @@ def unmerge(session: Session, decision_id: int, *, actor: str = "owner") -> int:
         select(PartyHandleLink.handle_id).where(PartyHandleLink.party_id.in_(party_ids)))}
     resolve_handles(session, handles_before | handles_after)
     recount_handles(session, party_ids)
-    # Untouched parties got their exact search text back with their columns.
-    refresh_search_text(session, changed)
+    # Untouched parties got their exact search text back with their columns; a party whose
+    # record a later sync deleted (or revived) had its text refreshed by that sync, had the
+    # merge never happened, so it is refreshed here too.
+    refresh_search_text(session, changed | _liveness_changed(session, snap["records"]))
     mark_revoked(session, decision, actor)
     undo_id = log_decision(
         session, "unmerge", f"Undid merge {decision_id}: {decision.summary}"[:1024],
@@ -249,6 +251,17 @@ def _refold_changed_records(session: Session, records: dict[str, Any], owner_of:
                             info["fields"] if info else None, prepared.photo)
     session.flush()
     return refolded
+
+
+def _liveness_changed(session: Session, records: dict[str, Any]) -> set[int]:
+    """Parties (as of the snapshot) with a record that a later sync deleted, removed for
+    good or brought back: the sync refreshed such a record's party (then the merged one)."""
+    ids = [int(k) for k in records]
+    live_now = {rid: live for rid, live in session.execute(
+        select(SourceRecord.id, SourceRecord.deleted_at.is_(None))
+        .where(SourceRecord.id.in_(ids or [-1])))}
+    return {int(info["party_id"]) for rid, info in records.items()
+            if live_now.get(int(rid)) != info.get("live", True)}
 
 
 def _flag_orphans(session: Session, records: dict[str, Any], party_ids: list[int]) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.db.engine import Database
 from core.db.models import Party
 from core.identity.owner import ensure_owner, get_owner_id
+from core.ingest.search_index import refresh_search_text
 
 
 def test_bootstrap_is_idempotent(session: Session) -> None:
@@ -21,6 +22,19 @@ def test_bootstrap_is_idempotent(session: Session) -> None:
     session.commit()
     owner = session.get(Party, first)
     assert (owner.role, owner.display_name) == ("owner", "Ada")
+
+
+def test_owner_search_text_is_the_canonical_folded_text(session: Session) -> None:
+    """Created text equals what a refresh computes: searchable without diacritics, and a
+    later refresh (or a merge round trip comparing columns) sees no difference."""
+    owner_id = ensure_owner(session, "Zoë Ørsted")
+    session.flush()
+    created = session.get(Party, owner_id).search_text
+    assert created == "zoe ørsted"
+    refresh_search_text(session, [owner_id])
+    session.flush()
+    session.expire_all()
+    assert session.get(Party, owner_id).search_text == created
 
 
 def test_database_refuses_a_second_owner(session: Session) -> None:

@@ -4,7 +4,7 @@ equals what the sync alone would have produced (later changes stay with their re
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from core.match.merge import merge_parties
@@ -87,6 +87,21 @@ def test_unmerge_restores_exact_prior_state(templates: TemplateDatabases,
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(scenario=scenarios(with_sync=True))
+# A party whose only record a sync deleted while merged: the sync refreshed the merged
+# party's search text, so unmerge must refresh the restored party's text too.
+@example(scenario=Scenario(
+    parties=[
+        PartySpec("Eva", "Berg", emails=2, phone=False, birthday=(1980, 2, 3), org="ACME",
+                  second_record=True, local_edit="Nicky"),
+        PartySpec("Dieter", "Lind", emails=1, phone=False, birthday=(1975, 5, 6), org="ACME",
+                  street="Hauptstr. 1"),
+        PartySpec("Eva", "Lind", emails=2, phone=True, org="Globex", street="Hauptstr. 1",
+                  second_record=True, local_edit="Nicky"),
+        PartySpec("Anna", "Berg", emails=1, phone=True, birthday=(1980, 2, 3)),
+    ],
+    merge=[1, 3, 2], keep=2, choices={"name": 3},
+    sync=[SyncChange(3, "delete"), SyncChange(0, "rename")],
+))
 def test_unmerge_after_sync_equals_sync_alone(templates: TemplateDatabases,
                                              scenario: Scenario) -> None:
     merged_db, control_db = templates.new(), templates.new()
