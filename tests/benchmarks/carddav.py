@@ -13,8 +13,14 @@ Kith's include opening nothing but the sync itself (database created beforehand)
 
 The machine running this is often shared, and wall-clock times then swing by 2x between runs,
 so each phase also reports CPU seconds split between the client and Radicale (``*_cpu_s``)
-and the load average. ``radicale_nochange_floor_s`` times one bare sync-collection REPORT
-from Kith's stored token: what Radicale alone needs to say "nothing changed".
+and the load average. ``*_provider_wait_s`` is how long the runtime waited inside the
+provider (the fetch time the read-ahead did not hide); the rest of a Kith phase is ingest.
+``radicale_ctag_floor_s`` times one bare getctag PROPFIND: what Radicale alone needs to say
+"nothing changed" (Kith's quiet sync asks exactly that); ``radicale_nochange_floor_s`` times
+one sync-collection REPORT from Kith's token, what the quiet sync would cost without it.
+
+Radicale runs with its default storage settings (item cache on, fsync on); only its storage
+folder lives on tmpfs when available, the same for both clients.
 """
 
 from __future__ import annotations
@@ -33,7 +39,9 @@ from core.sync.vcard_import import ensure_account
 from tests.benchmarks.carddav_support import (
     CpuMeter,
     CpuSplit,
+    ProviderWaitMeter,
     VdirsyncerSetup,
+    radicale_ctag_s,
     radicale_token_report_s,
     vdirsyncer_startup_s,
 )
@@ -76,28 +84,27 @@ def _provider(db: Database, server: RadicaleServer) -> CardDAVProvider:
 
 
 def _timed_sync(db: Database, account_id: int, server: RadicaleServer
-                ) -> tuple[float, CpuSplit, SyncResult]:
-    """One run_sync: (wall seconds, CPU split Kith/Radicale, result)."""
+                ) -> tuple[float, CpuSplit, SyncResult, float]:
+    """One run_sync: (wall seconds, CPU split Kith/Radicale, result, provider wait)."""
     provider = _provider(db, server)
+    meter = ProviderWaitMeter(provider)
     with CpuMeter(server.process.pid) as cpu:
         started = time.perf_counter()
         try:
-            result = run_sync(db, account_id, provider)
+            result = run_sync(db, account_id, meter)  # type: ignore[arg-type]
         finally:
-            close = getattr(provider, "close", None)  # as run_source does, if it has one
-            if callable(close):
-                close()
+            provider.close()  # as run_source does
         elapsed = time.perf_counter() - started
     if not result.ok:
         raise RuntimeError(f"Kith {result.mode} sync failed: {result.error}")
-    return elapsed, cpu, result
+    return elapsed, cpu, result, meter.wait_s
 
 
 def _kith(folder: Path, server: RadicaleServer, size: int) -> dict:
     db, account_id = _kith_source(folder, server)
     try:
-        initial_s, initial_cpu, first = _timed_sync(db, account_id, server)
-        nochange_s, nochange_cpu, second = _timed_sync(db, account_id, server)
+        initial_s, initial_cpu, first, initial_wait = _timed_sync(db, account_id, server)
+        nochange_s, nochange_cpu, second, nochange_wait = _timed_sync(db, account_id, server)
         with db.session() as s:
             state = s.get(SyncState, account_id)
             cursor = state.cursor if state is not None else None
@@ -108,7 +115,10 @@ def _kith(folder: Path, server: RadicaleServer, size: int) -> dict:
     if not cursor:
         raise RuntimeError("Kith stored no sync cursor after two syncs")
     floor_s = radicale_token_report_s(server.session, server.book_url(BOOK), cursor)
+    ctag_s = radicale_ctag_s(server.session, server.book_url(BOOK))
     return {"initial_s": initial_s, "nochange_s": nochange_s, "radicale_nochange_floor_s": floor_s,
+            "radicale_ctag_floor_s": ctag_s,
+            "initial_provider_wait_s": initial_wait, "nochange_provider_wait_s": nochange_wait,
             "initial_mode": first.mode, "nochange_mode": second.mode,
             "initial_cpu": initial_cpu, "nochange_cpu": nochange_cpu,
             "nochange_counts": second.counts}
@@ -137,7 +147,7 @@ def run(size: int | None = None) -> dict:
     size = size or DEFAULT_SIZE
     with tempfile.TemporaryDirectory(prefix="kith-bench-carddav-") as tmp:
         folder = Path(tmp)
-        with run_radicale(folder / "radicale") as server:
+        with run_radicale(folder / "radicale", fsync=True) as server:
             warmup_s = _load_radicale(server, size)
             kith = _kith(folder, server, size)
             vdir = _vdirsyncer(folder / "vdirsyncer", server, size)
@@ -154,9 +164,14 @@ def run(size: int | None = None) -> dict:
         "radicale_warmup_s": round(warmup_s, 3),
         "radicale_warmup_note": "Radicale's own first listing (parse + cache build), paid "
                                 "before timing; not counted for either client",
+        "radicale_ctag_floor_s": round(kith["radicale_ctag_floor_s"], 3),
+        "radicale_ctag_floor_note": "one raw getctag PROPFIND, timed alone: Radicale's share "
+                                    "of nochange_s (Kith stops there when the ctag is equal)",
         "radicale_nochange_floor_s": round(kith["radicale_nochange_floor_s"], 3),
         "radicale_nochange_floor_note": "one raw sync-collection REPORT from Kith's stored "
-                                        "token, timed alone: Radicale's share of nochange_s",
+                                        "token: the quiet sync's cost without the ctag check",
+        "initial_provider_wait_s": round(kith["initial_provider_wait_s"], 3),
+        "nochange_provider_wait_s": round(kith["nochange_provider_wait_s"], 3),
         **_cpu_fields("", "initial", kith["initial_cpu"]),
         **_cpu_fields("", "nochange", kith["nochange_cpu"]),
         **_cpu_fields("vdirsyncer_", "initial", vdir["initial_cpu"]),

@@ -1,12 +1,24 @@
-"""Page chains over one listing: page tokens, sync cursors and the in-memory listing cache.
+"""Page chains: page tokens, sync cursors and the in-memory cache of running chains.
 
-A sync lists the address book once (hrefs + ETags) and then walks the hrefs in sorted order,
-one page of card fetches at a time. The page token records the chain id, the last href done
-and the sync token the listing produced, so it stays small even for 10,000 cards. The
-listing itself is kept in memory; if it is gone (another process, a restart) the provider
-lists again and resumes after the last href. Resuming is safe because the chain always
-reports the token of its *first* listing: anything that changed after it is reported again
-by the next incremental sync.
+A chain is one read of the address book, handed out page by page. Two kinds exist
+(``PageState.mode``):
+
+- ``"stream"``: one sync-collection answer with card data, consumed in server order;
+- ``"listing"``: hrefs + ETags listed once, walked in sorted order, cards fetched per page.
+
+The page token stays small (chain id, mode, last href, tokens), the chain itself lives in
+memory. If it is gone (a restart, another provider instance) the provider lists again with
+the ETags the database already holds, so pages already ingested are not fetched twice, and
+resumes (after the last href for a listing). Resuming is safe because the chain reports the
+token of its *first* listing when it had one: anything changed after it is reported again by
+the next incremental sync.
+
+The stored cursor carries the server's sync token and, when the server offers one, the
+book's ctag for the token's state: a later equal ctag proves nothing changed since the token,
+so a quiet sync can skip the sync-collection REPORT entirely. The ctag must never be newer
+than the token (it would hide a change the token has not seen), so it is either fetched
+*before* the listing, or fetched after it and confirmed by a sync-collection from the new
+token that reports no change (``listing.confirmed_ctag``).
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from core.sync.contract import CursorExpiredError, ProviderError
 
@@ -32,23 +45,43 @@ class PageState:
     after: str
     token: str | None
     book: str
+    #: "stream" or "listing" (see the module docstring).
+    mode: str = "listing"
+    #: The book's ctag fetched before this chain's listing (None: not offered).
+    ctag: str | None = None
 
     def encode(self) -> str:
-        return json.dumps({"c": self.chain, "a": self.after, "t": self.token, "b": self.book})
+        return json.dumps({"c": self.chain, "a": self.after, "t": self.token, "b": self.book,
+                           "m": self.mode, "g": self.ctag})
 
     @classmethod
     def decode(cls, page_token: str) -> PageState:
         try:
             data = json.loads(page_token)
-            return cls(chain=str(data["c"]), after=str(data["a"]),
-                       token=data["t"], book=str(data["b"]))
-        except (ValueError, KeyError, TypeError) as exc:
+            return cls(chain=str(data["c"]), after=str(data["a"]), token=data["t"],
+                       book=str(data["b"]), mode=str(data.get("m") or "listing"),
+                       ctag=data.get("g"))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ProviderError("Not a CardDAV page token; restart the sync chain.") from exc
 
 
-def encode_cursor(book_href: str, token: str) -> str:
-    """The stored sync cursor: the server's sync token plus the book it belongs to."""
-    return json.dumps({"book": book_href, "token": token})
+def encode_cursor(book_href: str, token: str, ctag: str | None = None) -> str:
+    """The stored sync cursor: the server's sync token, the book it belongs to and the
+    book's ctag seen just before that token's listing (when the server offers one)."""
+    data = {"book": book_href, "token": token}
+    if ctag:
+        data["ctag"] = ctag
+    return json.dumps(data)
+
+
+def cursor_ctag(cursor: str) -> str | None:
+    """The ctag stored in ``cursor``; None for bare or older cursors (no short-cut then)."""
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        return None
+    ctag = data.get("ctag") if isinstance(data, dict) else None
+    return str(ctag) if ctag else None
 
 
 def decode_cursor(cursor: str, book_href: str) -> str:
@@ -102,30 +135,50 @@ class Chain:
         return unchanged, to_fetch, last, index >= len(self.hrefs)
 
 
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
 class ChainCache:
-    """A few recent chains by id (thread-safe; providers may run in worker threads)."""
+    """A few recent running chains by id (thread-safe; providers may run in worker threads).
+
+    A chain holds a prefetch thread and maybe an open HTTP answer, so one that is evicted,
+    dropped or left behind at :meth:`close` is closed, never just forgotten.
+    """
 
     def __init__(self, capacity: int = 4) -> None:
         self._capacity = capacity
-        self._chains: OrderedDict[str, Chain] = OrderedDict()
+        self._chains: OrderedDict[str, Closeable] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, chain: Chain) -> str:
+    def add(self, chain: Closeable) -> str:
         chain_id = secrets.token_hex(8)
+        evicted: list[Closeable] = []
         with self._lock:
             self._chains[chain_id] = chain
             while len(self._chains) > self._capacity:
-                self._chains.popitem(last=False)
+                evicted.append(self._chains.popitem(last=False)[1])
+        for old in evicted:
+            old.close()
         return chain_id
 
-    def put(self, chain_id: str, chain: Chain) -> None:
+    def put(self, chain_id: str, chain: Closeable) -> None:
         with self._lock:
             self._chains[chain_id] = chain
 
-    def get(self, chain_id: str) -> Chain | None:
+    def get(self, chain_id: str) -> Closeable | None:
         with self._lock:
             return self._chains.get(chain_id)
 
     def drop(self, chain_id: str) -> None:
         with self._lock:
-            self._chains.pop(chain_id, None)
+            chain = self._chains.pop(chain_id, None)
+        if chain is not None:
+            chain.close()
+
+    def close(self) -> None:
+        with self._lock:
+            chains = list(self._chains.values())
+            self._chains.clear()
+        for chain in chains:
+            chain.close()

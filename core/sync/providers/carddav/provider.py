@@ -4,6 +4,21 @@ Account settings: ``url`` (server root, principal or address book URL), ``userna
 optionally ``addressbook`` (href or display name; default the first book found). The password
 comes from ``password_lookup`` (default: the OS keyring), only when the server asks for it.
 
+What one sync asks the server (cheapest question first):
+
+- an incremental sync starts with a PROPFIND for the book's ``getctag``; when it equals the
+  one stored in the cursor the sync ends there (no REPORT at all);
+- a first sync (Kith holds none of the book's cards) and an incremental sync get the cards
+  *inside* the sync-collection answer, parsed while it arrives; the first sync confirms the
+  ctag to store only after that answer, on the read-ahead thread while the first pages
+  are ingested (see ``listing.confirmed_ctag``), so it costs the owner no waiting;
+- a full resync of a book Kith mostly holds (expired token) lists ETags and multigets only
+  the cards whose ETag changed.
+
+Pages are produced on a read-ahead thread (``prefetch``): while the runtime ingests page k on
+its own thread and database session, page k+1 is already being fetched and parsed. The
+runtime must call :meth:`CardDAVProvider.close` when a run ends (``run_source`` does).
+
 Checkpoint conventions (every page's ``ContactBatch.checkpoint``):
 
 - ``"unchanged"``: hrefs that exist and whose ETag equals what ``known_etags`` says the
@@ -18,15 +33,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import requests
 
-from core.ingest.parsed import ParsedContact
 from core.sync.contract import (
     AccountRef,
-    AuthError,
     ContactBatch,
     CursorExpiredError,
     GroupBatch,
@@ -34,51 +47,50 @@ from core.sync.contract import (
     TransientError,
 )
 from core.sync.providers.carddav.card_parser import CardParser, default_card_parser
+from core.sync.providers.carddav.credentials import (  # noqa: F401 - re-exported
+    KEYRING_SERVICE,
+    keyring_password_lookup,
+    keyring_username,
+)
 from core.sync.providers.carddav.discovery import (
     AddressBook,
     choose_addressbook,
     discover_addressbooks,
 )
 from core.sync.providers.carddav.listing import (
+    ChangeStream,
     FetchedCard,
     Listing,
     SyncCollectionUnsupported,
+    confirmed_ctag,
+    fetch_ctag,
     list_by_propfind,
     list_changes,
     multiget,
 )
+from core.sync.providers.carddav.pages import Page, PageBuilder, listing_pages, stream_pages
 from core.sync.providers.carddav.paging import (
     Chain,
     ChainCache,
     PageState,
+    cursor_ctag,
     decode_cursor,
     encode_cursor,
 )
+from core.sync.providers.carddav.prefetch import Prefetcher
 from core.sync.providers.carddav.transport import DavTransport
 
-KEYRING_SERVICE = "kith"
 _T = TypeVar("_T")
+#: Pages a first-sync stream may run ahead of the ingest: enough that the answer is read and
+#: the ctag confirmed (two server requests) well before the last page is asked for.
+STREAM_READ_AHEAD = 4
 
 PasswordLookup = Callable[[AccountRef], "str | None"]
 KnownEtags = Callable[[AccountRef], dict[str, str]]
 
 
-def keyring_username(account: AccountRef) -> str:
-    """The keyring entry name for an account: ``carddav:{username}@{url}``."""
-    settings = account.settings
-    return f"carddav:{settings.get('username', '')}@{settings.get('url', '')}"
-
-
-def keyring_password_lookup(account: AccountRef) -> str | None:
-    """Default password source: keyring service "kith", user ``carddav:{username}@{url}``."""
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, keyring_username(account))
-    except KeyringError as exc:
-        raise AuthError("The system keyring could not be read; unlock it or re-enter the "
-                        "CardDAV password.") from exc
+#: A running page chain: the read-ahead thread producing its pages.
+_Run = Prefetcher[Page]
 
 
 class _Connection:
@@ -87,6 +99,8 @@ class _Connection:
     def __init__(self, transport: DavTransport, book: AddressBook) -> None:
         self.transport = transport
         self.book = book
+        #: The chain currently reading through this transport (at most one).
+        self.active: _Run | None = None
 
 
 class CardDAVProvider:
@@ -99,7 +113,8 @@ class CardDAVProvider:
         card_parser: CardParser | None = None,
         known_etags: KnownEtags | None = None,
         page_size: int = 500,
-        multiget_batch: int = 100,
+        multiget_batch: int = 250,
+        read_ahead: int = 1,
         max_attempts: int = 4,
         base_delay: float = 1.0,
         timeout: float = 30.0,
@@ -111,6 +126,7 @@ class CardDAVProvider:
         self._known_etags = known_etags
         self._page_size = max(1, page_size)
         self._multiget_batch = max(1, multiget_batch)
+        self._read_ahead = max(1, read_ahead)
         self._transport_options = {"max_attempts": max_attempts, "base_delay": base_delay,
                                    "timeout": timeout, "sleep": sleep}
         self._session_factory = session_factory
@@ -143,91 +159,169 @@ class CardDAVProvider:
         """
         return GroupBatch()
 
+    def close(self) -> None:
+        """Stop every read-ahead thread and close every connection (the runtime calls this
+        when a run ends, also when it was cancelled or failed)."""
+        self._chains.close()
+        with self._lock:
+            connections = list(self._connections.values())
+            self._connections.clear()
+        for conn in connections:
+            conn.transport.close()
+
     # -- chains ------------------------------------------------------------------------------
     def _full_sync(self, account: AccountRef, page_token: str | None) -> ContactBatch:
         conn = self._connection(account)
-        state = PageState.decode(page_token) if page_token else None
-        if state is None:
-            listing = self._full_listing(conn)
-            chain = Chain(sorted(listing.members), listing.members, self._known(account))
-            state = PageState(self._chains.add(chain), "", listing.token, conn.book.href)
+        if page_token is None:
+            self._stop_active(conn)
+            state, run = self._start_full(account, conn)
         else:
-            chain = self._chains.get(state.chain) or self._rebuild_full(account, conn, state)
-        return self._page(conn, chain, state, incremental=False, deleted=[])
+            state = self._state(conn, page_token)
+            run = self._chains.get(state.chain) or self._resume(account, conn, state, None)
+        return self._next_page(conn, state, run, incremental=False)
 
     def _incremental_sync(
         self, account: AccountRef, cursor: str, page_token: str | None
     ) -> ContactBatch:
         conn = self._connection(account)
         token = decode_cursor(cursor, conn.book.href)
-        state = PageState.decode(page_token) if page_token else None
-        deleted: list[str] = []
-        if state is None:
-            listing = self._changes(conn, token)
-            chain = Chain(sorted(listing.members), listing.members)
-            state = PageState(self._chains.add(chain), "", listing.token, conn.book.href)
-            deleted = sorted(listing.deleted)
-        else:
-            chain = self._chains.get(state.chain) or self._rebuild_incremental(
-                conn, state, token)
-        return self._page(conn, chain, state, incremental=True, deleted=deleted)
+        if page_token is not None:
+            state = self._state(conn, page_token)
+            run = self._chains.get(state.chain) or self._resume(account, conn, state, token)
+            return self._next_page(conn, state, run, incremental=True)
+        self._stop_active(conn)
+        stored_ctag = cursor_ctag(cursor)
+        ctag = fetch_ctag(conn.transport, conn.book)
+        if stored_ctag is not None and ctag == stored_ctag:
+            # Nothing changed since the token was issued: no REPORT, and the cursor stays.
+            batch = self._builder(conn, incremental=True).new_batch()
+            batch.next_sync_cursor = cursor
+            return batch
+        try:
+            stream = ChangeStream(conn.transport, conn.book, token)
+        except SyncCollectionUnsupported as exc:
+            raise CursorExpiredError("The CardDAV server no longer offers incremental sync; "
+                                     "a full sync is needed.") from exc
+        run = self._start_run(conn, stream_pages(
+            stream, self._builder(conn, incremental=True), self._fetcher(conn),
+            page_size=self._page_size, multiget_batch=self._multiget_batch))
+        state = PageState(self._chains.add(run), "", None, conn.book.href, "stream", ctag)
+        return self._next_page(conn, state, run, incremental=True)
 
-    # -- pages ---------------------------------------------------------------------------------
-    def _page(self, conn: _Connection, chain: Chain, state: PageState, *, incremental: bool,
-              deleted: list[str]) -> ContactBatch:
-        unchanged, to_fetch, last, finished = chain.take(state.after, self._page_size)
-        if state.book != conn.book.href:
-            raise ProviderError("The CardDAV address book changed during the sync; "
-                                "the sync will start over.")
-        batch = ContactBatch(checkpoint={
-            "unchanged": unchanged, "unreadable": [], "addressbook": conn.book.href})
-        batch.contacts.extend(ParsedContact(external_id=h, deleted=True) for h in deleted)
-        for start in range(0, len(to_fetch), self._multiget_batch):
-            hrefs = to_fetch[start:start + self._multiget_batch]
-            for card in multiget(conn.transport, conn.book, hrefs):
-                self._add_card(batch, card, chain.members.get(card.href, ""), incremental)
-        if finished:
+    def _start_full(self, account: AccountRef, conn: _Connection) -> tuple[PageState, _Run]:
+        """A new full chain: cards inline when Kith holds none of them yet (first sync),
+        else an ETag listing so that only changed cards are downloaded.
+
+        The ctag must describe a state no newer than the listing (see ``paging``): the ETag
+        listing reads it first; the first sync confirms it after the answer instead, so the
+        owner does not wait for it.
+        """
+        known = self._known(account)
+        builder = self._builder(conn, incremental=False)
+        if not known:
+            try:
+                stream = ChangeStream(conn.transport, conn.book, "")
+            except SyncCollectionUnsupported:
+                stream = None
+            if stream is not None:
+                run = self._start_run(conn, stream_pages(
+                    stream, builder, self._fetcher(conn),
+                    page_size=self._page_size, multiget_batch=self._multiget_batch,
+                    confirm_ctag=lambda token: confirmed_ctag(conn.transport, conn.book,
+                                                              token)),
+                    depth=max(self._read_ahead, STREAM_READ_AHEAD))
+                state = PageState(self._chains.add(run), "", None, conn.book.href, "stream")
+                return state, run
+        ctag = fetch_ctag(conn.transport, conn.book)
+        listing = self._full_listing(conn)
+        chain = Chain(sorted(listing.members), listing.members, known)
+        run = self._start_run(conn, self._listing_pages(conn, chain, "", builder, []))
+        state = PageState(self._chains.add(run), "", listing.token, conn.book.href, "listing",
+                          ctag)
+        return state, run
+
+    def _resume(self, account: AccountRef, conn: _Connection, state: PageState,
+                token: str | None) -> _Run:
+        """The running chain was lost (restart, other provider instance): list again with
+        the ETags the database holds, so pages already ingested are not fetched twice.
+
+        A listing chain resumes after its last href and keeps its first token; a stream
+        chain had no order to resume from, so it starts over (cheaply, thanks to the ETags)
+        with the new listing's token. ``token`` None means a full chain.
+        """
+        incremental = token is not None
+        self._stop_active(conn)
+        if state.token is None and not incremental:
+            state.ctag = fetch_ctag(conn.transport, conn.book)  # before the new listing
+        listing = self._changes(conn, token) if token is not None else self._full_listing(conn)
+        chain = Chain(sorted(listing.members), listing.members, self._known(account))
+        after = state.after if state.mode == "listing" else ""
+        deleted = sorted(listing.deleted) if state.mode == "stream" else []
+        state.mode, state.after = "listing", after
+        state.token = state.token or listing.token
+        run = self._start_run(conn, self._listing_pages(
+            conn, chain, after, self._builder(conn, incremental=incremental), deleted))
+        self._chains.put(state.chain, run)
+        return run
+
+    def _next_page(self, conn: _Connection, state: PageState, run: _Run, *,
+                   incremental: bool) -> ContactBatch:
+        try:
+            page = run.next()
+        except BaseException:
             self._chains.drop(state.chain)
+            raise
+        if page is None:
+            self._chains.drop(state.chain)
+            raise ProviderError("The CardDAV page chain ended early; the sync will start over.")
+        batch = page.batch
+        if page.finished:
+            self._chains.drop(state.chain)
+            token = page.token or state.token
             batch.complete_listing = not incremental
-            batch.next_sync_cursor = (encode_cursor(conn.book.href, state.token)
-                                      if state.token else None)
+            batch.next_sync_cursor = (encode_cursor(conn.book.href, token,
+                                                    page.ctag or state.ctag)
+                                      if token else None)
         else:
-            state.after = last
-            self._chains.put(state.chain, chain)
+            state.after = page.last
             batch.next_page_token = state.encode()
         return batch
 
-    def _add_card(self, batch: ContactBatch, card: FetchedCard, listed_etag: str,
-                  incremental: bool) -> None:
-        """Parse one fetched card into the batch, or record why it could not be.
+    # -- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _state(conn: _Connection, page_token: str) -> PageState:
+        state = PageState.decode(page_token)
+        if state.book != conn.book.href:
+            raise ProviderError("The CardDAV address book changed during the sync; "
+                                "the sync will start over.")
+        return state
 
-        Unreadable cards go to ``checkpoint["unreadable"]`` (they exist; keep what is stored)
-        so a complete listing never deletes a contact just because its card is malformed.
-        """
-        if card.gone:
-            # Deleted between listing and fetch: a deletion for incremental sync; for a full
-            # listing it simply is not part of the source any more.
-            if incremental:
-                batch.contacts.append(ParsedContact(external_id=card.href, deleted=True))
-            return
-        unreadable: list[str] = batch.checkpoint["unreadable"]  # type: ignore[index]
-        if card.text is None:
-            unreadable.append(card.href)
-            batch.problems.append(f"{card.href}: the server sent no card data")
-            return
-        try:
-            result = self._card_parser(card.text, card.href)
-        except Exception as exc:  # noqa: BLE001 - one bad card must not stop the sync
-            unreadable.append(card.href)
-            batch.problems.append(f"{card.href}: unreadable vCard ({type(exc).__name__}: {exc})")
-            return
-        contact, warnings = result if isinstance(result, tuple) else (result, [])
-        batch.problems.extend(f"{card.href}: {warning}" for warning in warnings)
-        contact.external_id = card.href
-        contact.etag = card.etag or listed_etag
-        if contact.raw is None:
-            contact.raw = card.text
-        batch.contacts.append(contact)
+    def _builder(self, conn: _Connection, *, incremental: bool) -> PageBuilder:
+        return PageBuilder(self._card_parser, conn.book.href, incremental)
+
+    @staticmethod
+    def _fetcher(conn: _Connection) -> Callable[[list[str]], list[FetchedCard]]:
+        return lambda hrefs: multiget(conn.transport, conn.book, hrefs)
+
+    def _listing_pages(self, conn: _Connection, chain: Chain, after: str,
+                       builder: PageBuilder, deleted: list[str]) -> Iterator[Page]:
+        return listing_pages(chain, after, builder, self._fetcher(conn),
+                             page_size=self._page_size, multiget_batch=self._multiget_batch,
+                             deleted=deleted)
+
+    @staticmethod
+    def _stop_active(conn: _Connection) -> None:
+        """Stop a chain still reading through this connection (abandoned by a failed or
+        cancelled run), so two threads never share one HTTP session."""
+        if conn.active is not None:
+            conn.active.close()
+            conn.active = None
+
+    def _start_run(self, conn: _Connection, pages: Iterator[Page], *, depth: int = 0) -> _Run:
+        self._stop_active(conn)
+        run = Prefetcher(pages, depth=depth or self._read_ahead)
+        conn.active = run
+        return run
 
     # -- listings ----------------------------------------------------------------------------
     def _full_listing(self, conn: _Connection) -> Listing:
@@ -245,19 +339,6 @@ class CardDAVProvider:
             raise CursorExpiredError("The CardDAV server no longer offers incremental sync; "
                                      "a full sync is needed.") from exc
 
-    def _rebuild_full(self, account: AccountRef, conn: _Connection, state: PageState) -> Chain:
-        """The listing was lost (restart/other process): list again, resume after the href."""
-        listing = self._full_listing(conn)
-        chain = Chain(sorted(listing.members), listing.members, self._known(account))
-        self._chains.put(state.chain, chain)
-        return chain
-
-    def _rebuild_incremental(self, conn: _Connection, state: PageState, token: str) -> Chain:
-        listing = self._changes(conn, token)
-        chain = Chain(sorted(listing.members), listing.members)
-        self._chains.put(state.chain, chain)
-        return chain
-
     def _known(self, account: AccountRef) -> dict[str, str]:
         return dict(self._known_etags(account)) if self._known_etags else {}
 
@@ -272,6 +353,8 @@ class CardDAVProvider:
         with self._lock:
             conn = self._connections.pop(self._key(account), None)
         if conn is not None:
+            if conn.active is not None:
+                conn.active.close()
             conn.transport.close()
 
     def _guard(self, account: AccountRef, call: Callable[[], _T]) -> _T:

@@ -67,19 +67,23 @@ class DavTransport:
 
     # -- public ------------------------------------------------------------------------------
     def request(
-        self, method: str, url: str, body: bytes | None = None, depth: str | None = None
+        self, method: str, url: str, body: bytes | None = None, depth: str | None = None,
+        *, stream: bool = False,
     ) -> requests.Response:
         """Send with auth, same-method redirects and retries; 401 becomes :class:`AuthError`.
 
         Other 4xx statuses are returned to the caller, which knows what they mean (a 403 on
-        sync-collection may be an expired token, not a permission problem).
+        sync-collection may be an expired token, not a permission problem). ``stream`` leaves
+        the body unread so a big answer can be parsed while it arrives; the caller must then
+        close the response.
         """
         headers = {"Content-Type": "application/xml; charset=utf-8"}
         if depth is not None:
             headers["Depth"] = depth
         for _hop in range(_MAX_REDIRECTS + 1):
-            response = self._send_with_auth(method, url, body, headers)
+            response = self._send_with_auth(method, url, body, headers, stream)
             if response.status_code in _REDIRECTS and "Location" in response.headers:
+                response.close()
                 target = urljoin(url, response.headers["Location"])
                 if urlsplit(url).scheme == "https" and urlsplit(target).scheme != "https":
                     raise ProviderError(f"{redact_url(url)} redirects to an unencrypted address; "
@@ -91,16 +95,19 @@ class DavTransport:
 
     # -- internals ---------------------------------------------------------------------------
     def _send_with_auth(
-        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str],
+        stream: bool = False,
     ) -> requests.Response:
-        response = self._send_retrying(method, url, body, headers)
+        response = self._send_retrying(method, url, body, headers, stream)
         if response.status_code != 401:
             return response
+        response.close()
         if self._auth is None and self._username:
             self._auth = self._choose_auth(response)
-            response = self._send_retrying(method, url, body, headers)
+            response = self._send_retrying(method, url, body, headers, stream)
             if response.status_code != 401:
                 return response
+            response.close()
         raise AuthError(
             f"The CardDAV server at {redact_url(url)} rejected the login for user "
             f"{self._username!r}. Re-enter the password for this account."
@@ -122,7 +129,8 @@ class DavTransport:
         return HTTPBasicAuth(self._username, password)
 
     def _send_retrying(
-        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str],
+        stream: bool = False,
     ) -> requests.Response:
         """Retry connection errors, 429 and 5xx with exponential backoff and full jitter."""
         reason = ""
@@ -134,7 +142,7 @@ class DavTransport:
             try:
                 response = self._session.request(
                     method, url, data=body, headers=headers, auth=self._auth,
-                    timeout=self._timeout, allow_redirects=False,
+                    timeout=self._timeout, allow_redirects=False, stream=stream,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"could not connect ({type(exc).__name__})"
@@ -145,6 +153,7 @@ class DavTransport:
             ):
                 reason = f"HTTP {response.status_code}"
                 retry_after = _retry_after_seconds(response)
+                response.close()
                 continue
             return response
         raise TransientError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -18,22 +19,45 @@ from tests.servers.radicale import (  # noqa: F401 - fixtures are used by name
 )
 
 
+def request_kind(method: str, body: bytes) -> str:
+    """What a CardDAV request asks for: ctag, sync-collection, multiget, propfind, ..."""
+    if method == "PROPFIND" and b"getctag" in body:
+        return "ctag"
+    if method == "REPORT" and b"sync-collection" in body:
+        return "sync-collection+data" if b"address-data" in body else "sync-collection"
+    if method == "REPORT" and b"addressbook-multiget" in body:
+        return "multiget"
+    return method.lower()
+
+
 class CountingSession(requests.Session):
-    """A real session that counts requests by kind, to assert how much was fetched."""
+    """A real session that records every request by kind, to assert what was asked for.
+
+    The provider reads ahead on a second thread, so the log is appended to under a lock.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.multigets = 0
         self.multiget_hrefs = 0
         self.requests = 0
+        self.kinds: list[str] = []
+        self._lock = threading.Lock()
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
-        self.requests += 1
         body = kwargs.get("data") or b""
-        if method == "REPORT" and b"addressbook-multiget" in body:
-            self.multigets += 1
-            self.multiget_hrefs += body.count(b"<D:href>")
+        with self._lock:
+            self.requests += 1
+            self.kinds.append(request_kind(method, body))
+            if method == "REPORT" and b"addressbook-multiget" in body:
+                self.multigets += 1
+                self.multiget_hrefs += body.count(b"<D:href>")
         return super().request(method, url, *args, **kwargs)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.kinds.clear()
+            self.multigets = self.multiget_hrefs = self.requests = 0
 
 
 def account_for(server: RadicaleServer, url: str | None = None, **settings: str) -> AccountRef:

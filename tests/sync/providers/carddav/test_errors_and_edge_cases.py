@@ -134,3 +134,31 @@ def test_server_without_sync_collection_falls_back_to_propfind() -> None:
 
     assert sorted(c.external_id for c in batch.contacts) == ["/book/a.vcf", "/book/b c.vcf"]
     assert batch.complete_listing and batch.next_sync_cursor is None
+
+
+def test_first_sync_completes_when_the_server_goes_away_after_answering(
+        tmp_path, make_provider) -> None:
+    """The ctag confirmation after the answer is only an optimisation: if the server is gone
+    by then, the sync still delivers every card and a cursor, just without a ctag."""
+    import json
+
+    from core.sync.providers.carddav.card_parser import _minimal_parse
+    from tests.servers.radicale import bulk_load_cards, ensure_addressbook_dir
+
+    with run_radicale(tmp_path / "r") as server:
+        bulk_load_cards(ensure_addressbook_dir(server.storage_dir, server.user, "contacts"), 30)
+        account = account_for(server)
+
+        def parser_that_stops_the_server(text: str, href: str):
+            server.stop()  # the whole answer is already in; nothing else will be served
+            return _minimal_parse(text, href)
+
+        provider = make_provider(page_size=10, card_parser=parser_that_stops_the_server)
+        pages = [provider.full_sync(account, None)]
+        while pages[-1].next_page_token:
+            pages.append(provider.full_sync(account, pages[-1].next_page_token))
+
+    assert len({c.external_id for p in pages for c in p.contacts}) == 30
+    cursor = json.loads(pages[-1].next_sync_cursor)
+    assert cursor["token"] and "ctag" not in cursor
+    assert pages[-1].complete_listing

@@ -1,4 +1,5 @@
-"""Full sync against a real Radicale: paging, multiget batching, ETag reuse, resumption."""
+"""Full sync against a real Radicale: cards inline on the first sync, paging, ETag reuse
+with multiget batches on a resync, resumption."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def _all_pages(provider: CardDAVProvider, account, page_token=None):
     return pages
 
 
-def test_full_sync_of_250_cards_across_pages(radicale_server, make_provider,
-                                             counting_session: CountingSession) -> None:
+def test_first_sync_of_250_cards_comes_inline_across_pages(
+        radicale_server, make_provider, counting_session: CountingSession) -> None:
     _load(radicale_server, 250)
     provider = make_provider(page_size=100, multiget_batch=40)
 
@@ -31,22 +32,24 @@ def test_full_sync_of_250_cards_across_pages(radicale_server, make_provider,
 
     assert [len(p.contacts) for p in pages] == [100, 100, 50]
     ids = [c.external_id for p in pages for c in p.contacts]
-    assert len(set(ids)) == 250
-    assert ids[0] == "/alice/contacts/card-000000.vcf"
+    assert sorted(ids) == [f"/alice/contacts/card-{i:06d}.vcf" for i in range(250)]
     assert all(c.etag.strip('"') and c.raw and not c.deleted for p in pages for c in p.contacts)
     # The cursor and the completeness flag belong to the last page only.
     assert [p.complete_listing for p in pages] == [False, False, True]
     assert [p.next_sync_cursor is None for p in pages] == [True, True, False]
-    assert json.loads(pages[-1].next_sync_cursor)["book"] == "/alice/contacts/"
-    # 100 per page in batches of 40 -> 3 + 3 + 2 multigets, each card fetched exactly once.
-    assert counting_session.multigets == 8
-    assert counting_session.multiget_hrefs == 250
+    cursor = json.loads(pages[-1].next_sync_cursor)
+    assert cursor["book"] == "/alice/contacts/" and cursor["token"] and cursor["ctag"]
+    # Kith held none of the cards: one sync-collection REPORT carried them all, no multiget
+    # round trips. The ctag was read afterwards and confirmed by an empty sync-collection
+    # from the new token (so it cannot be newer than the token).
+    assert counting_session.kinds[-3:] == ["sync-collection+data", "ctag", "sync-collection"]
+    assert counting_session.multigets == 0
 
 
 def test_parsed_fields_and_categories(radicale_server, make_provider) -> None:
     _load(radicale_server, 2)
     pages = _all_pages(make_provider(), account_for(radicale_server))
-    first = pages[0].contacts[0]
+    first = next(c for c in pages[0].contacts if c.external_id.endswith("card-000000.vcf"))
 
     assert first.name.full == "Person 0"
     assert (first.name.given, first.name.family) == ("Person", "0")
@@ -67,7 +70,7 @@ def test_full_resync_reuses_unchanged_etags(radicale_server, make_provider,
     radicale_server.put_card("contacts", "newcomer", "BEGIN:VCARD\r\nVERSION:3.0\r\n"
                              "UID:newcomer\r\nFN:New Comer\r\nEND:VCARD\r\n")
     radicale_server.delete_card("contacts", "card-000100")
-    counting_session.multiget_hrefs = 0
+    counting_session.reset()
 
     provider = make_provider(page_size=100, known_etags=lambda acc: known)
     pages = _all_pages(provider, account)
@@ -75,23 +78,35 @@ def test_full_resync_reuses_unchanged_etags(radicale_server, make_provider,
     fetched = {c.external_id for p in pages for c in p.contacts}
     unchanged = [h for p in pages for h in p.checkpoint["unchanged"]]
     assert fetched == {"/alice/contacts/card-000007.vcf", "/alice/contacts/newcomer.vcf"}
+    # Kith holds most cards: an ETag-only listing, then only the two changed cards fetched.
+    assert "sync-collection+data" not in counting_session.kinds
     assert counting_session.multiget_hrefs == 2
     assert len(unchanged) == 248 and len(set(unchanged)) == 248
     assert "/alice/contacts/card-000100.vcf" not in unchanged
     assert pages[-1].complete_listing and pages[-1].next_sync_cursor
 
 
-def test_chain_resumes_when_the_listing_cache_is_lost(radicale_server, make_provider) -> None:
-    """A page token handed to a fresh provider (e.g. after a restart) still completes."""
+def test_chain_resumes_when_the_running_chain_is_lost(radicale_server, make_provider,
+                                                      counting_session: CountingSession) -> None:
+    """A page token handed to a fresh provider (e.g. after a restart) still completes, and
+    the cards the first page delivered (now in the database) are not downloaded again."""
     _load(radicale_server, 120)
     account = account_for(radicale_server)
     first = make_provider(page_size=50).full_sync(account, None)
+    in_database = {c.external_id: c.etag for c in first.contacts}
+    counting_session.reset()
 
-    rest = _all_pages(make_provider(page_size=50), account, first.next_page_token)
+    fresh = make_provider(page_size=50, known_etags=lambda acc: in_database)
+    rest = _all_pages(fresh, account, first.next_page_token)
 
-    ids = [c.external_id for c in first.contacts] + [
-        c.external_id for p in rest for c in p.contacts]
-    assert len(ids) == 120 == len(set(ids))
+    again = [c.external_id for p in rest for c in p.contacts]
+    unchanged = {h for p in rest for h in p.checkpoint["unchanged"]}
+    assert len(again) == 70 == len(set(again))
+    assert set(again) | set(in_database) == {
+        f"/alice/contacts/card-{i:06d}.vcf" for i in range(120)}
+    assert unchanged == set(in_database)
+    assert counting_session.multiget_hrefs == 70
+    assert rest[-1].complete_listing
     assert rest[-1].next_sync_cursor == _all_pages(make_provider(), account)[-1].next_sync_cursor
 
 
@@ -117,7 +132,7 @@ def test_unreadable_card_is_a_problem_not_a_failure(radicale_server, make_provid
     pages = _all_pages(make_provider(card_parser=picky_parser), account_for(radicale_server))
 
     assert len(seen) == 5
-    assert [c.external_id for c in pages[0].contacts] == [
+    assert sorted(c.external_id for c in pages[0].contacts) == [
         f"/alice/contacts/card-{i:06d}.vcf" for i in (0, 1, 3, 4)]
     assert len(pages[0].problems) == 1 and "card-000002.vcf" in pages[0].problems[0]
     # Present but unreadable: listed so a complete listing does not delete it.

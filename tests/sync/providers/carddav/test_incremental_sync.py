@@ -1,4 +1,5 @@
-"""Incremental sync (RFC 6578) against a real Radicale: changes, deletions, stale tokens."""
+"""Incremental sync (RFC 6578) against a real Radicale: changes, deletions, stale tokens, and
+the ctag short-cut that lets a quiet sync skip the sync-collection REPORT."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import json
 import pytest
 
 from core.sync.contract import CursorExpiredError
+from core.sync.providers.carddav.card_parser import _minimal_parse
 from tests.servers.radicale import (
     RadicaleServer,
     bulk_load_cards,
     ensure_addressbook_dir,
     make_vcard,
 )
-from tests.sync.providers.carddav.conftest import account_for
+from tests.sync.providers.carddav.conftest import CountingSession, account_for
 
 
 def _drain(call):
@@ -96,3 +98,75 @@ def test_cursor_of_another_addressbook_is_expired(radicale_server, make_provider
     other = account_for(radicale_server, addressbook="Other")
     with pytest.raises(CursorExpiredError):
         provider.incremental_sync(other, cursor, None)
+
+
+# -- the ctag short-cut --------------------------------------------------------------------
+
+
+def test_quiet_sync_asks_only_for_the_ctag(radicale_server, make_provider,
+                                           counting_session: CountingSession) -> None:
+    """Nothing changed: one cheap PROPFIND, no sync-collection and no multiget."""
+    provider = make_provider()
+    account = account_for(radicale_server)
+    cursor = _initial_cursor(radicale_server, provider, account)
+    counting_session.reset()
+
+    pages = _drain(lambda tok: provider.incremental_sync(account, cursor, tok))
+
+    assert counting_session.kinds == ["ctag"]
+    assert len(pages) == 1 and pages[0].contacts == [] and not pages[0].complete_listing
+    assert pages[0].next_sync_cursor == cursor
+
+
+def test_changes_after_a_quiet_check_are_still_seen(radicale_server, make_provider,
+                                                    counting_session: CountingSession) -> None:
+    provider = make_provider()
+    account = account_for(radicale_server)
+    cursor = _initial_cursor(radicale_server, provider, account)
+    assert _drain(lambda tok: provider.incremental_sync(account, cursor, tok))[0].contacts == []
+    radicale_server.put_card("contacts", "card-000001", make_vcard(1, version=5))
+    radicale_server.delete_card("contacts", "card-000002")
+    counting_session.reset()
+
+    pages = _drain(lambda tok: provider.incremental_sync(account, cursor, tok))
+
+    changes = sorted((c.external_id, c.deleted, c.name.full)
+                     for p in pages for c in p.contacts)
+    assert changes == [("/alice/contacts/card-000001.vcf", False, "Person 1 v5"),
+                       ("/alice/contacts/card-000002.vcf", True, "")]
+    # The changed card came inside the sync-collection answer: no multiget.
+    assert counting_session.kinds == ["ctag", "sync-collection+data"]
+    new_cursor = pages[-1].next_sync_cursor
+    assert json.loads(new_cursor)["ctag"] != json.loads(cursor)["ctag"]
+    counting_session.reset()
+    assert _drain(lambda tok: provider.incremental_sync(account, new_cursor, tok))[0].contacts == []
+    assert counting_session.kinds == ["ctag"]
+
+
+def test_change_during_a_full_sync_is_seen_by_the_next_sync(radicale_server,
+                                                            make_provider) -> None:
+    """A change made after the listing was answered but before the sync ended must not hide
+    behind a ctag read later: the stored ctag is one proven to match the token's state."""
+    folder = ensure_addressbook_dir(radicale_server.storage_dir, radicale_server.user,
+                                    "contacts")
+    bulk_load_cards(folder, 30)
+    changed = []
+
+    def parser_that_edits_the_book(text: str, href: str):
+        # Runs on the read-ahead thread after the listing answer arrived, before the ctag
+        # is read: the worst moment for a change.
+        if not changed:
+            changed.append(radicale_server.put_card("contacts", "late", make_vcard(500)))
+        return _minimal_parse(text, href)
+
+    provider = make_provider(page_size=10, card_parser=parser_that_edits_the_book)
+    account = account_for(radicale_server)
+    pages = _drain(lambda tok: provider.full_sync(account, tok))
+    cursor = pages[-1].next_sync_cursor
+    assert changed
+    assert "/alice/contacts/late.vcf" not in {c.external_id for p in pages for c in p.contacts}
+
+    changes = _drain(lambda tok: make_provider(card_parser=_minimal_parse).incremental_sync(
+        account, cursor, tok))
+
+    assert [c.external_id for p in changes for c in p.contacts] == ["/alice/contacts/late.vcf"]

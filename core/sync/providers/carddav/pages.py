@@ -1,0 +1,168 @@
+"""Turning what the server sent into pages of ``ParsedContact`` (runs on the read-ahead thread).
+
+Two page generators, one per chain mode (see ``paging``):
+
+- :func:`stream_pages` cuts a :class:`~listing.ChangeStream` (cards inline) into pages in
+  the order the server sends them;
+- :func:`listing_pages` walks a sorted :class:`~paging.Chain`, skips cards whose ETag the
+  database already holds and fetches the rest with addressbook-multiget.
+
+Both parse the vCards here, off the caller's thread, so parsing overlaps the ingest of the
+previous page. A card the server lists but does not send (or sends unreadable) is reported
+in ``checkpoint["unreadable"]``: it exists, so a complete listing must not delete it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from core.ingest.parsed import ParsedContact
+from core.sync.contract import ContactBatch
+from core.sync.providers.carddav import dav_xml as dx
+from core.sync.providers.carddav.card_parser import CardParser
+from core.sync.providers.carddav.listing import ChangeStream, FetchedCard
+from core.sync.providers.carddav.paging import Chain
+
+#: hrefs -> the cards (one addressbook-multiget per call).
+Fetch = Callable[[list[str]], list[FetchedCard]]
+
+
+@dataclass(slots=True)
+class Page:
+    """One page as the provider hands it out: the batch plus where the chain stands."""
+
+    batch: ContactBatch
+    finished: bool
+    #: Last href of a listing page (where to resume); "" for stream pages.
+    last: str = ""
+    #: The chain's sync token, known on the last page of a stream.
+    token: str | None = None
+    #: The book's ctag for ``token``, when the stream confirmed one (see ``confirm_ctag``).
+    ctag: str | None = None
+
+
+@dataclass(slots=True)
+class PageBuilder:
+    """Parses fetched cards into one page's :class:`ContactBatch`."""
+
+    parser: CardParser
+    book_href: str
+    incremental: bool
+
+    def new_batch(self, unchanged: list[str] | None = None) -> ContactBatch:
+        return ContactBatch(checkpoint={"unchanged": unchanged or [], "unreadable": [],
+                                        "addressbook": self.book_href})
+
+    def add_card(self, batch: ContactBatch, card: FetchedCard, listed_etag: str = "") -> None:
+        """Parse one fetched card into the batch, or record why it could not be."""
+        if card.gone:
+            # Deleted between listing and fetch: a deletion for incremental sync; for a full
+            # listing it simply is not part of the source any more.
+            if self.incremental:
+                batch.contacts.append(ParsedContact(external_id=card.href, deleted=True))
+            return
+        unreadable: list[str] = batch.checkpoint["unreadable"]  # type: ignore[index]
+        if card.text is None:
+            unreadable.append(card.href)
+            batch.problems.append(f"{card.href}: the server sent no card data")
+            return
+        try:
+            result = self.parser(card.text, card.href)
+        except Exception as exc:  # noqa: BLE001 - one bad card must not stop the sync
+            unreadable.append(card.href)
+            batch.problems.append(f"{card.href}: unreadable vCard ({type(exc).__name__}: {exc})")
+            return
+        contact, warnings = result if isinstance(result, tuple) else (result, [])
+        batch.problems.extend(f"{card.href}: {warning}" for warning in warnings)
+        contact.external_id = card.href
+        contact.etag = card.etag or listed_etag
+        if contact.raw is None:
+            contact.raw = card.text
+        batch.contacts.append(contact)
+
+
+def _fetch_all(fetch: Fetch, hrefs: list[str], batch_size: int) -> Iterator[FetchedCard]:
+    for start in range(0, len(hrefs), batch_size):
+        yield from fetch(hrefs[start:start + batch_size])
+
+
+def listing_pages(chain: Chain, after: str, builder: PageBuilder, fetch: Fetch, *,
+                  page_size: int, multiget_batch: int, deleted: list[str]) -> Iterator[Page]:
+    """Pages of a sorted listing from ``after`` on; ``deleted`` go into the first page."""
+    first = True
+    while True:
+        unchanged, to_fetch, last, finished = chain.take(after, page_size)
+        batch = builder.new_batch(unchanged)
+        if first:
+            batch.contacts.extend(ParsedContact(external_id=h, deleted=True) for h in deleted)
+            first = False
+        for card in _fetch_all(fetch, to_fetch, multiget_batch):
+            builder.add_card(batch, card, chain.members.get(card.href, ""))
+        yield Page(batch, finished, last=last)
+        if finished:
+            return
+        after = last
+
+
+def stream_pages(stream: ChangeStream, builder: PageBuilder, fetch: Fetch, *,
+                 page_size: int, multiget_batch: int,
+                 confirm_ctag: Callable[[str], str | None] | None = None) -> Iterator[Page]:
+    """Pages of a sync-collection answer with inline cards, in the server's order.
+
+    A full page is held back until the next member arrives, so the last page is never an
+    empty one. Within a truncated (507) answer a member can show up twice: the later state
+    wins. In a full listing a member deleted before it was handed out is simply left out;
+    one deleted after it was handed out becomes a deletion. ``confirm_ctag(token)`` runs
+    once the answer is read, while the caller still ingests the pages handed out before;
+    its result goes on the last page.
+    """
+    emitted: set[str] = set()
+    held: dict[str, dx.DavResponse] = {}
+    pending: dict[str, dx.DavResponse] = {}
+    try:
+        for item in stream.members():
+            if item.status not in (None, 200, 404) and dx.GETETAG not in item.props:
+                continue  # neither a member nor a deletion (e.g. 403 for one card)
+            if item.status == 404 and not builder.incremental and item.href not in emitted:
+                pending.pop(item.href, None)
+                held.pop(item.href, None)
+                continue
+            if held and item.href not in held:
+                yield Page(_stream_batch(held, builder, fetch, multiget_batch), False)
+                emitted.update(held)
+                held = {}
+            if item.href in held:
+                held[item.href] = item
+                continue
+            pending[item.href] = item
+            if len(pending) >= page_size:
+                held, pending = pending, {}
+        ctag = confirm_ctag(stream.token) if confirm_ctag and stream.token else None
+        last = pending or held
+        if pending and held:
+            yield Page(_stream_batch(held, builder, fetch, multiget_batch), False)
+        yield Page(_stream_batch(last, builder, fetch, multiget_batch), True,
+                   token=stream.token, ctag=ctag)
+    finally:
+        stream.close()
+
+
+def _stream_batch(items: dict[str, dx.DavResponse], builder: PageBuilder, fetch: Fetch,
+                  multiget_batch: int) -> ContactBatch:
+    """One page from streamed responses; members sent without card data are multigot."""
+    batch = builder.new_batch()
+    missing: dict[str, str] = {}
+    for href, item in items.items():
+        if item.status == 404:
+            batch.contacts.append(ParsedContact(external_id=href, deleted=True))
+            continue
+        element = item.props.get(dx.ADDRESS_DATA)
+        etag = item.text(dx.GETETAG)
+        if element is not None and element.text:
+            builder.add_card(batch, FetchedCard(href, etag, element.text))
+        else:
+            missing[href] = etag
+    for card in _fetch_all(fetch, list(missing), multiget_batch):
+        builder.add_card(batch, card, missing.get(card.href, ""))
+    return batch
