@@ -49,10 +49,9 @@ from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import (
     PreparedContact,
-    party_columns,
+    new_party_columns,
     prepare,
     prepare_for_write,
-    search_text,
 )
 from core.ingest.resolve import (
     LinkSpec,
@@ -469,15 +468,8 @@ def _supported_handles(session: Session, party_id: int) -> set[int]:
 
 
 def _new_party_row(prepared: PreparedContact, now) -> dict:  # noqa: ANN001 - datetime
-    fields = dict(prepared.fields)
-    row = party_columns(fields, prepared.photo)
-    kind = "organization" if not (fields["given_name"] or fields["family_name"]) and fields[
-        "organization"] and fields["display_name"] == fields["organization"] else "person"
-    row.update(
-        kind=kind, role="contact", created_at=now, updated_at=now, handle_count=0,
-        needs_disambiguation=False, needs_archival_review=False,
-        search_text=search_text(fields, sorted(u.handle.value for u in prepared.handles)),
-    )
+    row = dict(prepared.party_row or new_party_columns(prepared))
+    row.update(created_at=now, updated_at=now)
     return row
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -21,9 +21,13 @@ _PHONE_KEEP_RE = re.compile(r"[^0-9+*#]")
 _EXTENSION_RE = re.compile(r"(?:;ext=|\s*(?:ext\.?|extension|x|#)\s*)(\d{1,7})\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class NormalizedHandle:
-    """A handle ready to store: ``(platform, value)`` is its identity."""
+class NormalizedHandle(NamedTuple):
+    """A handle ready to store: ``(platform, value)`` is its identity.
+
+    A named tuple (immutable, hashable) rather than a frozen dataclass: bulk imports build
+    hundreds of thousands of them, several times cheaper this way, and they cross process
+    boundaries as plain tuples.
+    """
 
     platform: str
     value: str
@@ -40,7 +44,10 @@ def fold(text: str) -> str:
     if text.isascii():
         return " ".join(text.casefold().split())
     stripped = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
-    if any(unicodedata.combining(ch) for ch in stripped if ord(ch) > 0x2FF):
+    # Marks outside the blocks above are rare: look for them only past U+02FF.
+    if max(stripped, default="") > "\u02ff" and any(
+        unicodedata.combining(ch) for ch in stripped if ord(ch) > 0x2FF
+    ):
         stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
 

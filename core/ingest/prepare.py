@@ -59,6 +59,9 @@ class PreparedContact:
     photo: tuple[bytes | None, str, str] | None = None
     #: ``source_record.data`` for this contact when the caller already built it.
     data: dict[str, Any] | None = None
+    #: The columns of a party this record would create (:func:`new_party_columns`), when
+    #: computed ahead (by :func:`prepare_for_write`, possibly in a worker process).
+    party_row: dict[str, Any] | None = None
     #: Handles that may attach this record to an existing party, in priority order: the
     #: primary email, then valid phones (E.164). Computed once by :func:`prepare`.
     match_handles: list[NormalizedHandle] = field(default_factory=list)
@@ -147,7 +150,24 @@ def prepare_for_write(contact: ParsedContact, region: str = "") -> PreparedConta
     """Everything the write path derives from a contact, including the stored data and its
     content hash. Pure, so bulk importers run it in their worker processes."""
     data = contact_to_data(contact)
-    return prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
+    prepared = prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
+    prepared.party_row = new_party_columns(prepared)
+    return prepared
+
+
+def new_party_columns(prepared: PreparedContact) -> dict[str, Any]:
+    """Columns of the party a new record starts (all but the timestamps): its fields, sort
+    and search text, kind, and empty counters and flags."""
+    fields = prepared.fields
+    row = party_columns(fields, prepared.photo)
+    organization_only = not (fields["given_name"] or fields["family_name"]) and fields[
+        "organization"] and fields["display_name"] == fields["organization"]
+    row.update(
+        kind="organization" if organization_only else "person", role="contact",
+        handle_count=0, needs_disambiguation=False, needs_archival_review=False,
+        search_text=search_text(fields, sorted(u.handle.value for u in prepared.handles)),
+    )
+    return row
 
 
 def party_columns(fields: dict[str, Any], photo: tuple[bytes | None, str, str] | None) -> dict:

@@ -67,19 +67,18 @@ def pack_prepared(p: PreparedContact) -> Packed:
     position = {id(u.handle): i for i, u in enumerate(p.handles)}
     return (
         pack(p.contact), p.content_hash, p.data,
-        [(u.handle.platform, u.handle.value, u.handle.display_value, u.handle.is_valid,
-          u.label, u.is_primary) for u in p.handles],
-        p.fields, [position[id(h)] for h in p.match_handles],
+        [(tuple(u.handle), u.label, u.is_primary) for u in p.handles],
+        p.fields, [position[id(h)] for h in p.match_handles], p.party_row,
     )
 
 
 def unpack_prepared(t: Packed, raw: Any = None) -> PreparedContact:
     """Inverse of :func:`pack_prepared`."""
     contact = unpack(t[0], raw)
-    handles = [HandleUse(NormalizedHandle(*h[:4]), h[4], h[5]) for h in t[3]]
+    handles = [HandleUse(NormalizedHandle._make(h), label, primary) for h, label, primary in t[3]]
     photo = contact.photos[0] if contact.photos else None
     return PreparedContact(
         contact=contact, content_hash=t[1], handles=handles, fields=t[4],
         photo=(photo.data, photo.mime_type, photo.uri) if photo else None, data=t[2],
-        match_handles=[handles[i].handle for i in t[5]],
+        match_handles=[handles[i].handle for i in t[5]], party_row=t[6],
     )

@@ -47,7 +47,7 @@ def test_parallel_parse_equals_serial(tmp_path: Path) -> None:
 
 
 def _prepared_view(p: PreparedContact) -> tuple:
-    return (p.contact.canonical(), p.content_hash, p.data, p.fields, p.photo,
+    return (p.contact.canonical(), p.content_hash, p.data, p.fields, p.photo, p.party_row,
             [(u.handle, u.label, u.is_primary) for u in p.handles], p.match_handles)
 
 
