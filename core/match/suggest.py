@@ -10,7 +10,6 @@ merged, and "later" keeps its status while its score follows the data.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
 from core.db.models import Decision, MatchKey, MergeSuggestion
+from core.gcpause import cyclic_gc_paused
 from core.ingest.sqlutil import chunked, insert_many
 from core.match.blocking import pairs_from_blocks, party_keys, rule_label
 from core.match.compare import Level, PairScore, compare_all, explain, score_of, score_pair
@@ -56,13 +56,8 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
     if party_ids is None:
         # A full rebuild allocates millions of short-lived, acyclic objects (features, keys,
         # pairs); the cyclic collector would re-scan them over and over for nothing.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with cyclic_gc_paused():
             return _refresh(session, None)
-        finally:
-            if enabled:
-                gc.enable()
     return _refresh(session, party_ids)
 
 
