@@ -9,7 +9,6 @@ processes and lets the engine hash a contact's content deterministically.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -147,9 +146,13 @@ class ParsedContact:
         return data
 
     def content_hash(self) -> str:
-        """A stable SHA-256 of :meth:`canonical`; equal content gives an equal hash."""
-        payload = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        """A stable SHA-256 of :meth:`canonical`; equal content gives an equal hash.
+
+        Computed in one place (``serialize.content_hash_of_data``), which the write path
+        calls on the data it stores anyway."""
+        from core.ingest.serialize import contact_to_data, content_hash_of_data
+
+        return content_hash_of_data(contact_to_data(self))
 
     @property
     def display_name(self) -> str:

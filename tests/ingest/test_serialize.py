@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,8 +30,12 @@ contacts = st.builds(
 
 @settings(max_examples=60, deadline=None)
 @given(contacts)
-def test_hash_from_data_equals_model_hash(contact: ParsedContact) -> None:
-    assert content_hash_of_data(contact_to_data(contact)) == contact.content_hash()
+def test_hash_is_sha256_of_the_canonical_json(contact: ParsedContact) -> None:
+    """The hash (computed from the stored data) is exactly the digest of ``canonical()``,
+    so hashes stored by earlier versions still match unchanged contacts."""
+    payload = json.dumps(contact.canonical(), sort_keys=True, ensure_ascii=False)
+    expected = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    assert content_hash_of_data(contact_to_data(contact)) == expected == contact.content_hash()
 
 
 @settings(max_examples=60, deadline=None)
