@@ -8,6 +8,7 @@ traceback, and the exit status says why (3).
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import multiprocessing
 import os
@@ -21,9 +22,9 @@ EXIT_DATABASE = 3
 
 
 def open_database_task(url: str | None, *, state: object) -> object:
-    from core.db.engine import open_database
+    from app.db_open import open_for_gui
 
-    return open_database(url)
+    return open_for_gui(url)
 
 
 def database_error_text(exc: BaseException) -> str:
@@ -43,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()
+    # Start-up imports and builds thousands of long-lived objects: collecting them now is
+    # wasted time before the first paint. tasks.tune_for_gui() collects once, freezes them
+    # and turns the collector back on once the list is painted.
+    gc.disable()
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -94,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx.runner.shutdown()
     if ctx.db is not None:
         ctx.db.dispose()
+    gc.enable()  # if the window closed before tune_for_gui ran (an error at start-up)
     return exit_code[0] or code
 
 

@@ -30,6 +30,9 @@ log = logging.getLogger("kith.tasks")
 # Every view imports this module: refuse a PySide6 that would crash the session.
 qt_compat.check()
 
+#: Read threads: two, so what the owner is looking at (the list's next page, a search) never
+#: waits behind another view's slower read (the detail pane, the review queue).
+READ_THREADS = 2
 #: Progress signals are throttled to this interval so a tight loop cannot flood the GUI.
 PROGRESS_INTERVAL_S = 0.05
 
@@ -72,7 +75,7 @@ class _Relay(QObject):
     progress = Signal(int, float, str)
 
 
-#: Workers run at a lower OS priority (nice) than the GUI thread, so on a busy 2-core machine
+#: Read workers run at a lower OS priority (nice) than the GUI thread, so on a busy 2-core machine
 #: the scheduler wakes the event loop first instead of letting an import starve it.
 WORKER_NICENESS = 10
 
@@ -99,7 +102,11 @@ class _Job(QRunnable):
 
     def run(self) -> None:  # noqa: D401 - Qt entry point, on a worker thread
         handle = self._handle
-        _yield_cpu_to_gui()
+        if not handle.write:
+            # Not the writer: a big write (a sync) runs in a child process started from this
+            # thread, which would inherit this nice value and could never lower it again
+            # (app.child_tasks sets the child's own priority).
+            _yield_cpu_to_gui()
         if handle.state.cancelled:
             self._relay.failed.emit(handle.id, TaskCancelled(), "")
             return
@@ -125,7 +132,8 @@ class TaskRunner(QObject):
     #: Change notice: data under these topics changed.
     changed = Signal(frozenset)
 
-    def __init__(self, parent: QObject | None = None, read_threads: int = 1) -> None:
+    def __init__(self, parent: QObject | None = None,
+                 read_threads: int = READ_THREADS) -> None:
         super().__init__(parent)
         self._reads = QThreadPool(self)
         self._reads.setMaxThreadCount(read_threads)
@@ -176,7 +184,11 @@ class TaskRunner(QObject):
                             TaskState(sink), frozenset(changes), on_result, on_error,
                             on_progress)
         if self._closed:
+            # Shutting down (the window is closing): never run it, and never call back into
+            # widgets that may already be gone.
             handle.state.cancel()
+            handle.done = handle.cancelled_run = True
+            return handle
         job = _Job(handle, fn, args, kwargs, self._relay)
         job.setAutoDelete(False)
         self._live[task_id] = (handle, job)
@@ -226,10 +238,12 @@ class TaskRunner(QObject):
         if handle is None:
             return
         handle.done, handle.result = True, result
+        started = time.perf_counter()
         try:
             if handle.on_result is not None:
                 handle.on_result(result)
         finally:
+            _report_slow(handle, started)
             self.finished.emit(handle)
             if handle.changes:
                 self.changed.emit(handle.changes)
@@ -245,12 +259,14 @@ class TaskRunner(QObject):
             log.info("task %s cancelled", handle.name)
         else:
             log.error("task %s failed: %s\n%s", handle.name, exc, trace)
+        started = time.perf_counter()
         try:
             if handle.on_error is not None:
                 handle.on_error(exc)
             elif not handle.cancelled_run:
                 self.error.emit(handle, readable_error(exc))
         finally:
+            _report_slow(handle, started)
             self.finished.emit(handle)
             if handle.changes and handle.write:
                 # A failed or cancelled write may have committed earlier batches.
@@ -301,6 +317,17 @@ def tune_for_gui() -> None:
     # No automatic full collections at all: even rare ones took 60-130 ms in the middle of
     # imports. TaskRunner runs the full collection itself once it has been idle a moment.
     gc.set_threshold(threshold0, threshold1, FULL_GC_NEVER)
+    gc.enable()  # app.gui starts with the collector off (start-up allocates, frees little)
+
+
+#: A result callback (GUI thread) slower than this is logged: it is a visible stall.
+SLOW_CALLBACK_MS = 30.0
+
+
+def _report_slow(handle: TaskHandle, started: float) -> None:
+    elapsed = (time.perf_counter() - started) * 1000
+    if elapsed > SLOW_CALLBACK_MS:
+        log.warning("slow GUI-thread callback of task %r: %.0f ms", handle.name, elapsed)
 
 
 def readable_error(exc: BaseException) -> str:

@@ -1,15 +1,20 @@
 """The contact list panel: search-as-you-type, filters, and the lazily-filled table.
 
-Search runs in SQL on a worker thread. Keystrokes are coalesced, not debounced: the first
-keystroke searches at once, and while a search runs only the newest text waits, so typing fast
-never queues stale queries and the list follows the keyboard closely.
+Search runs on a worker thread, in two steps. Step 1 fetches the result's first page with its
+rows (when a letter was typed onto the last search, from the rows on screen, see
+core.views.refine; otherwise SQL that stops after a page), so the list repaints within a few
+milliseconds even when 100,000 contacts match. Step 2 fetches every id and appends them behind
+that page; a newer keystroke interrupts it. Keystrokes are coalesced, not debounced: the first
+searches at once, and while step 1 runs only the newest text waits. After a search the detail
+pane follows the selection: the selected contact stays if it still matches, else the first
+match is shown once typing pauses (SELECT_SETTLE_MS), and nothing when nothing matches.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,11 +32,16 @@ from app import tasks
 from app.appcontext import AppContext
 from app.services import contacts
 from app.services.contacts import ListQuery
+from app.tasks import TaskHandle
 from ui.badges import SourceBadgeDelegate
 from ui.contact_model import COLUMNS, NAME, SOURCES, ContactListModel
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
 VISIBLE_PRIORITY = 10
+#: Rows of the current list offered to the next keystroke to narrow (refinement).
+REFINE_ROWS = 200
+#: After a search moved the selection, the detail pane follows once typing rests this long.
+SELECT_SETTLE_MS = 150
 
 BASE_FILTERS = [("All contacts", ListQuery()),
                 ("Needs review", ListQuery(filter_name="needs_review")),
@@ -92,9 +102,16 @@ class ContactListPanel(QWidget):
         self._filters: list[ListQuery] = [q for _, q in BASE_FILTERS]
         for text, _ in BASE_FILTERS:
             self.filter.addItem(text)
-        self._searching = False
-        self._pending: ListQuery | None = None
-        self._last_shown: ListQuery | None = None
+        self._first_busy = False  # a first page is being fetched
+        self._pending: ListQuery | None = None  # the newest query, waiting for that
+        self._full: TaskHandle | None = None  # the running "all ids" step
+        self._first_shown: ListQuery | None = None  # its first page is on screen
+        self._last_shown: ListQuery | None = None  # its whole result is on screen
+        self._search_selects = False  # the next current-row change comes from a search
+        self._announced: int | None = None  # the party the detail pane was told about
+        self._announce_pid: int | None = None
+        self._announce_timer = QTimer(self, singleShot=True, interval=SELECT_SETTLE_MS)
+        self._announce_timer.timeout.connect(lambda: self._announce(self._announce_pid))
         self.search.textChanged.connect(self._on_text)
         self.search.returnPressed.connect(self.table.setFocus)
         self.filter.currentIndexChanged.connect(self._on_filter)
@@ -122,6 +139,11 @@ class ContactListPanel(QWidget):
         return ListQuery(self.search.text().strip(), base.filter_name, base.label,
                          base.account_id)
 
+    @property
+    def _searching(self) -> bool:
+        """A search is under way (its first page or its full result is not shown yet)."""
+        return self._first_busy or self._pending is not None or self._full is not None
+
     def refresh(self) -> None:
         self._run(self.current_query())
 
@@ -132,42 +154,120 @@ class ContactListPanel(QWidget):
         self.refresh()
 
     def _run(self, query: ListQuery) -> None:
-        if self._searching:
-            self._pending = query
+        """Step 1 of a search: the first page (ids and rows), shown as soon as it arrives."""
+        if self._first_busy:
+            self._pending = query  # coalesce: only the newest text waits
             return
-        self._searching = True
-        self.ctx.read(contacts.search_ids, query, name="search", priority=VISIBLE_PRIORITY,
-                      on_result=lambda ids: self._show(query, ids),
-                      on_error=self._search_failed)
+        self._cancel_full()
+        self._first_busy = True
+        self.ctx.read(contacts.first_page, query, contacts.FIRST_PAGE, self._shown_now(),
+                      name="search", priority=VISIBLE_PRIORITY,
+                      on_result=self._show_first, on_error=self._search_failed)
+
+    def _shown_now(self) -> contacts.Shown | None:
+        """The top of what the list shows, so one more letter narrows it without a full
+        search (see core.views.refine)."""
+        query = self._first_shown
+        if query is None:
+            return None
+        count = self.model.rowCount()
+        return contacts.Shown(query, tuple(self.model.head(REFINE_ROWS)),
+                              self._last_shown == query and count <= REFINE_ROWS)
 
     def _search_failed(self, exc: BaseException) -> None:
-        self._searching = False
+        self._first_busy = False
         self.count_label.setText(f"Search failed: {tasks.readable_error(exc)}")
         self._next()
 
-    def _next(self) -> None:
+    def _next(self) -> bool:
         pending, self._pending = self._pending, None
         if pending is not None:
             self._run(pending)
+        return pending is not None
 
-    def _show(self, query: ListQuery, ids: list[int]) -> None:
-        self._searching = False
-        if self._pending is not None and self._pending != query:
+    def _show_first(self, page: contacts.FirstPage) -> None:
+        self._first_busy = False
+        if self._pending is not None and self._pending != page.query:
             self._next()  # a newer query is waiting; skip painting this stale result
             return
         self._pending = None
         selected = self.selected_party()
-        self.model.set_ids(ids)
+        self.model.set_ids(page.ids, page.rows)
+        self._first_shown = page.query
+        self._last_shown = None
+        if page.complete:
+            self._shown(page.query, selected)
+            return
+        count = len(page.ids)
+        self.count_label.setText(f"{count:,}+ contacts…")
+        self._restore_selection(selected, fallback=False)  # it may be further down
+        self._fetch_full(page.query, selected)
+
+    def _fetch_full(self, query: ListQuery, selected: int | None) -> None:
+        """Step 2: every id of the result, appended behind the page already on screen."""
+        box: list[TaskHandle] = []
+
+        def done(ids: Any) -> None:
+            if self._full is box[0]:
+                self._full = None
+                self._show_full(query, ids, selected)
+
+        def failed(exc: BaseException) -> None:
+            if self._full is box[0]:
+                self._full = None
+                if not isinstance(exc, tasks.TaskCancelled):
+                    self.count_label.setText(f"Search failed: {tasks.readable_error(exc)}")
+
+        box.append(self.ctx.read(contacts.search_ids, query, name="search (all)",
+                                 on_result=done, on_error=failed))
+        self._full = box[0]
+
+    def _cancel_full(self) -> None:
+        if self._full is not None:
+            self._full.cancel()  # interrupts the SQL; its late reply is ignored
+            self._full = None
+
+    def _show_full(self, query: ListQuery, ids: Any, selected: int | None) -> None:
+        if self.model.starts_with(ids):
+            self.model.extend_ids(ids[self.model.rowCount():])
+        else:  # the data changed between the two steps
+            scroll = self.table.verticalScrollBar().value()
+            self.model.set_ids(ids)
+            self.table.verticalScrollBar().setValue(scroll)
+        self._shown(query, self.selected_party() or selected)
+
+    def _shown(self, query: ListQuery, selected: int | None) -> None:
+        """The whole result is on screen: count, selection, listeners."""
         self._last_shown = query
-        noun = "contact" if len(ids) == 1 else "contacts"
-        self.count_label.setText(f"{len(ids):,} {noun}")
-        row = self.model.row_of(selected) if selected is not None else None
-        if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, NAME),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-        self.listUpdated.emit(len(ids))
+        count = self.model.rowCount()
+        noun = "contact" if count == 1 else "contacts"
+        self.count_label.setText(f"{count:,} {noun}")
+        self._restore_selection(selected)
+        self.listUpdated.emit(count)
+
+    def _restore_selection(self, selected: int | None, fallback: bool = True) -> None:
+        """Keep the selected contact selected when it is still in the list; otherwise (after
+        a search) the first match becomes current, so the detail pane always shows what the
+        list selects, and shows nothing when nothing is selected."""
+        model = self.model
+        current = self.table.selectionModel().currentIndex()
+        if current.isValid() and model.party_id(current.row()) == selected:
+            return
+        row = model.row_of(selected) if selected is not None else None
+        if row is None and not fallback:
+            return
+        if row is None and model.rowCount() and self.search.text().strip():
+            row = 0
+        self._search_selects = True
+        if row is None:
+            self.table.selectionModel().clearCurrentIndex()
+            self._announce(None)
+            return
+        self.table.selectionModel().setCurrentIndex(
+            model.index(row, NAME),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self._search_selects = False
 
     def reload_filters(self) -> None:
         self.ctx.read(contacts.filter_options, name="filters", on_result=self._set_filters)
@@ -193,8 +293,13 @@ class ContactListPanel(QWidget):
 
     def _on_changed(self, topics: frozenset[str]) -> None:
         if tasks.PARTIES in topics or tasks.HANDLES in topics:
-            self.model.invalidate()
-            self.refresh()
+            self.model.invalidate()  # rows on screen refetch; they stay visible meanwhile
+            query = self.current_query()
+            if self._last_shown == query and not self._searching:
+                # Same list, new data: fetch the ids quietly and keep scroll and selection.
+                self._fetch_full(query, self.selected_party())
+            else:
+                self.refresh()
         if tasks.SOURCES in topics or tasks.PARTIES in topics:
             self.reload_filters()
 
@@ -216,7 +321,22 @@ class ContactListPanel(QWidget):
 
     def _on_current(self, current: Any, _previous: Any) -> None:
         pid = self.model.party_id(current.row()) if current.isValid() else None
-        self.partySelected.emit(pid if pid is not None else -1)
+        if self._search_selects:
+            # Chosen by a search, not the owner: wait until typing pauses before the detail
+            # pane loads, so each keystroke does not load (and lay out) a contact.
+            self._announce_timer.start()
+            self._announce_pid = pid
+            self._search_selects = False
+            return
+        self._announce(pid)
+
+    def _announce(self, pid: int | None) -> None:
+        """Tell the detail pane, once per change of the selected party."""
+        self._announce_timer.stop()
+        self._announce_pid = pid
+        if pid != self._announced:
+            self._announced = pid
+            self.partySelected.emit(pid if pid is not None else -1)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Down and self.search.hasFocus():

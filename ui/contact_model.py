@@ -3,12 +3,20 @@
 The model never touches the database. When the view asks for a row that is not cached, the
 model asks its *fetcher* (a function that runs a read task) for a window of rows around it and
 shows a placeholder until they arrive; the reply fills the cache and emits ``dataChanged``.
-So scrolling 100,000 contacts only ever loads what is on screen (plus a margin).
+So scrolling 100,000 contacts only ever loads what is on screen (plus a margin), and it loads
+the next windows *before* the owner scrolls into them.
+
+Speed matters here: Qt calls :meth:`ContactListModel.data` about eight times per cell on
+every paint (display, decoration, font, alignment, colours...), so rows are turned into
+ready-made per-column tuples once, when they arrive, and ``data`` is a few lookups. The ids
+live in a compact ``array`` (100,000 ids = 800 KB), and a search result can arrive in two
+steps: its first page (what the owner sees at once), then the rest appended behind it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -16,8 +24,11 @@ from PySide6.QtGui import QColor
 
 from ui.avatars import initials_pixmap
 
-#: Rows fetched around a missing one (before, after): a page up and a few pages down.
-WINDOW_BEFORE, WINDOW_AFTER = 60, 180
+#: Rows fetched around a missing one (before, after): a page up and many pages down.
+WINDOW_BEFORE, WINDOW_AFTER = 40, 460
+#: While scrolling through cached rows, fetch the next window this many rows ahead (checked
+#: every READ_AHEAD_STEP rows).
+READ_AHEAD, READ_AHEAD_STEP = 300, 30
 #: Rows cached at most; beyond this the cache is dropped and refilled from what is visible.
 CACHE_LIMIT = 20_000
 
@@ -28,9 +39,55 @@ SOURCES_ROLE = Qt.ItemDataRole.UserRole + 3
 COLUMNS = ("Name", "Email", "Phone", "Organisation", "Sources", "Review")
 NAME, EMAIL, PHONE, ORG, SOURCES, REVIEW = range(len(COLUMNS))
 
+# Plain ints: data() compares roles millions of times, and enum comparisons are slower.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_DECORATION = Qt.ItemDataRole.DecorationRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_PARTY_ID = int(PARTY_ID_ROLE)
+_NEEDS_REVIEW = int(NEEDS_REVIEW_ROLE)
+_SOURCES = int(SOURCES_ROLE)
+#: Every role data() answers; all others return None at once.
+_SERVED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, _PARTY_ID, _NEEDS_REVIEW,
+                     _SOURCES})
+
+#: Built once: combining enum flags in Python costs microseconds, and Qt asks for every cell.
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_REVIEW_COLOUR = QColor("#C0602A")
+_ARCHIVED_COLOUR = QColor("#8A8F98")
+_PLACEHOLDER = ("…", "", "", "", "", "")
+AVATAR_SIZE = 22
+
 Index = QModelIndex | QPersistentModelIndex
 #: fetcher(ids, deliver): load rows for ids off the GUI thread, then call deliver(rows).
 Fetcher = Callable[[list[int], Callable[[list[Any]], None]], None]
+
+
+class _Entry:
+    """One cached row, ready for data(): per-column texts, tooltips and colours."""
+
+    __slots__ = ("avatar", "display", "foreground", "needs_review", "row", "sources",
+                 "tooltips")
+
+    def __init__(self, row: Any) -> None:
+        self.row = row
+        name = row.display_name or "(no name)"
+        sources = " · ".join(row.sources)
+        if row.needs_review:
+            review, review_tip = "⚑ review", "Needs review: unknown sender or no live source"
+        else:
+            review = review_tip = "archived" if row.archived else ""
+        self.display = (name, row.primary_email, row.primary_phone, row.organization, sources,
+                        review)
+        self.tooltips = (name, row.primary_email, row.primary_phone, row.organization, sources,
+                         review_tip)
+        colour = _ARCHIVED_COLOUR if row.archived else None
+        self.foreground = (colour, colour, colour, colour, colour,
+                           _REVIEW_COLOUR if row.needs_review else colour)
+        self.needs_review = row.needs_review
+        self.sources = list(row.sources)
+        self.avatar: Any = None  # the initials pixmap, made on first paint
 
 
 class ContactListModel(QAbstractTableModel):
@@ -42,82 +99,134 @@ class ContactListModel(QAbstractTableModel):
     def __init__(self, fetcher: Fetcher | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._fetcher = fetcher
-        self._ids: list[int] = []
-        self._pos: dict[int, int] = {}
-        self._cache: dict[int, Any] = {}
+        self._ids: array = array("q")
+        self._cache: dict[int, _Entry] = {}
         self._pending: set[int] = set()
+        #: The cache before the last invalidate(): shown until fresh rows replace it.
+        self._stale: dict[int, _Entry] = {}
         self._generation = 0
 
     # -- feeding --------------------------------------------------------------------------
     def set_fetcher(self, fetcher: Fetcher) -> None:
         self._fetcher = fetcher
 
-    def set_ids(self, ids: Sequence[int]) -> None:
-        """Show these parties in this order (a new search or filter result)."""
+    def set_ids(self, ids: Sequence[int] | array, rows: Iterable[Any] = ()) -> None:
+        """Show these parties in this order (a new search or filter result).
+
+        ``rows`` may carry already-loaded rows (a search's first page), so they paint at once.
+        """
         self.beginResetModel()
-        self._ids = list(ids)
-        self._pos = {pid: row for row, pid in enumerate(self._ids)}
+        self._ids = ids if isinstance(ids, array) else array("q", ids)
         if len(self._cache) > CACHE_LIMIT:
             self._cache.clear()
+        loaded = self._store(rows)
         self.endResetModel()
+        if loaded:
+            self.rowsLoaded.emit()
+
+    def extend_ids(self, more: Sequence[int] | array) -> None:
+        """Append the rest of a result behind the first page already shown (no reset: the
+        selection, scroll position and painted rows stay)."""
+        if not len(more):
+            return
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._ids.extend(more if isinstance(more, array) else array("q", more))
+        self.endInsertRows()
+
+    def starts_with(self, ids: Sequence[int] | array) -> bool:
+        """True when the ids shown now are the first ``len(ids shown)`` of ``ids``."""
+        count = len(self._ids)
+        return count <= len(ids) and self._ids == array("q", ids[:count])
 
     def invalidate(self) -> None:
-        """Data changed in the database: forget cached rows; visible ones refetch on paint."""
+        """Data changed in the database: forget cached rows; visible ones refetch on paint.
+
+        The rows stay on screen until their fresh copies arrive (no flash of placeholders)."""
         self._generation += 1
-        self._cache.clear()
+        if self._stale and len(self._stale) + len(self._cache) <= CACHE_LIMIT:
+            self._stale.update(self._cache)  # two notices in a row: keep showing both
+        else:
+            self._stale = self._cache
+        self._cache = {}
         self._pending.clear()
-        if self._ids:
+        if len(self._ids):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1,
                                                                 len(COLUMNS) - 1))
 
     def ids(self) -> list[int]:
         return list(self._ids)
 
+    def head(self, count: int) -> list[int]:
+        """The first ``count`` ids in list order."""
+        return list(self._ids[:count])
+
     def party_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, party_id: int) -> int | None:
-        return self._pos.get(party_id)
+        try:
+            return self._ids.index(party_id)
+        except ValueError:
+            return None
 
     def cached(self, party_id: int) -> Any | None:
-        return self._cache.get(party_id)
+        entry = self._cache.get(party_id)
+        return entry.row if entry is not None else None
+
+    def _store(self, rows: Iterable[Any]) -> list[int]:
+        cache = self._cache
+        stored = []
+        for row in rows:
+            cache[row.id] = _Entry(row)
+            stored.append(row.id)
+        return stored
 
     def _request(self, row: int) -> None:
         if self._fetcher is None:
             return
         start, end = max(0, row - WINDOW_BEFORE), min(len(self._ids), row + WINDOW_AFTER)
-        wanted = [pid for pid in self._ids[start:end]
-                  if pid not in self._cache and pid not in self._pending]
+        cache, pending = self._cache, self._pending
+        wanted = [pid for pid in self._ids[start:end] if pid not in cache and pid not in pending]
         if not wanted:
             return
-        self._pending.update(wanted)
+        pending.update(wanted)
         generation = self._generation
 
         def deliver(rows: list[Any]) -> None:
-            self._deliver(generation, wanted, rows)
+            self._deliver(generation, wanted, start, end, rows)
 
         self._fetcher(wanted, deliver)
 
     def _read_ahead(self, row: int) -> None:
         """While the owner scrolls through cached rows, fetch the next window before they
-        reach it, so a page down paints real rows, not placeholders."""
-        ahead = row + WINDOW_AFTER // 2
-        if ahead < len(self._ids):
-            pid = self._ids[ahead]
-            if pid not in self._cache and pid not in self._pending:
-                self._request(ahead)
+        reach it, so a page down paints real rows, not placeholders. A few rows between here
+        and READ_AHEAD are looked at, so a gap (say behind a search's first page) is found
+        too, not only the row READ_AHEAD down."""
+        ids, cache, pending = self._ids, self._cache, self._pending
+        for ahead in range(row + READ_AHEAD_STEP, min(len(ids), row + READ_AHEAD + 1),
+                           READ_AHEAD_STEP):
+            pid = ids[ahead]
+            if pid not in cache and pid not in pending:
+                self._request(ahead + WINDOW_BEFORE)  # the window starts at this gap
+                return
 
-    def _deliver(self, generation: int, wanted: list[int], rows: list[Any]) -> None:
+    def _deliver(self, generation: int, wanted: list[int], start: int, end: int,
+                 rows: list[Any]) -> None:
         if generation != self._generation:
             return
         self._pending.difference_update(wanted)
-        for row in rows:
-            self._cache[row.id] = row
-        positions = [self._pos[r.id] for r in rows if r.id in self._pos]
-        if positions:
-            self.dataChanged.emit(self.index(min(positions), 0),
-                                  self.index(max(positions), len(COLUMNS) - 1))
-            self.rowsLoaded.emit()
+        if len(self._cache) > CACHE_LIMIT:
+            self._cache.clear()
+        if not self._store(rows):
+            return
+        if self._stale:
+            for pid in wanted:
+                self._stale.pop(pid, None)
+        last = min(end, len(self._ids)) - 1
+        if start <= last:
+            self.dataChanged.emit(self.index(start, 0), self.index(last, len(COLUMNS) - 1))
+        self.rowsLoaded.emit()
 
     # -- Qt model API -----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -128,60 +237,48 @@ class ContactListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+        if (orientation == Qt.Orientation.Horizontal and role == _DISPLAY
                 and 0 <= section < len(COLUMNS)):
             return COLUMNS[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in _SERVED:
             return None
-        pid = self._ids[index.row()]
-        if role == PARTY_ID_ROLE:
+        row = index.row()
+        ids = self._ids
+        if not 0 <= row < len(ids):
+            return None
+        pid = ids[row]
+        if role == _PARTY_ID:
             return pid
-        row = self._cache.get(pid)
-        if row is None:
-            if role == Qt.ItemDataRole.DisplayRole:
-                if pid not in self._pending:
-                    self._request(index.row())
-                return "…" if index.column() == NAME else ""
-            return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole and col == NAME:
-            self._read_ahead(index.row())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(row, col, role == Qt.ItemDataRole.ToolTipRole)
-        if role == Qt.ItemDataRole.DecorationRole and col == NAME:
-            return initials_pixmap(row.initials, row.display_name or str(row.id), 22)
-        if role == Qt.ItemDataRole.ForegroundRole and col == REVIEW and row.needs_review:
-            return QColor("#C0602A")
-        if role == Qt.ItemDataRole.ForegroundRole and row.archived:
-            return QColor("#8A8F98")
-        if role == NEEDS_REVIEW_ROLE:
-            return row.needs_review
-        if role == SOURCES_ROLE:
-            return list(row.sources)
-        return None
-
-    @staticmethod
-    def _text(row: Any, col: int, tooltip: bool) -> str:
-        if col == NAME:
-            return row.display_name or "(no name)"
-        if col == EMAIL:
-            return row.primary_email
-        if col == PHONE:
-            return row.primary_phone
-        if col == ORG:
-            return row.organization
-        if col == SOURCES:
-            return " · ".join(row.sources)
-        if col == REVIEW:
-            if row.needs_review:
-                return "Needs review: unknown sender or no live source" if tooltip else "⚑ review"
-            return "archived" if row.archived else ""
-        return ""
+        entry = self._cache.get(pid)
+        if entry is None:
+            entry = self._stale.get(pid) if self._stale else None
+            if role == _DISPLAY and pid not in self._pending:
+                self._request(row)
+            if entry is None:
+                return _PLACEHOLDER[index.column()] if role == _DISPLAY else None
+        if role == _DISPLAY:
+            col = index.column()
+            if col == NAME:
+                self._read_ahead(row)
+            return entry.display[col]
+        if role == _FOREGROUND:
+            return entry.foreground[index.column()]
+        if role == _DECORATION:
+            if index.column() != NAME:
+                return None
+            if entry.avatar is None:
+                r = entry.row
+                entry.avatar = initials_pixmap(r.initials, r.display_name or str(r.id),
+                                               AVATAR_SIZE)
+            return entry.avatar
+        if role == _TOOLTIP:
+            return entry.tooltips[index.column()]
+        if role == _NEEDS_REVIEW:
+            return entry.needs_review
+        return entry.sources  # _SOURCES

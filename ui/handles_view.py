@@ -22,6 +22,9 @@ from app.appcontext import AppContext
 from app.services import handles
 from ui.widgets import confidence_bar, item, plain_table
 
+#: Handles listed per tab (the first ones; the tab says "300+" when there are more).
+SHOWN_HANDLES = 300
+
 
 class HandlesView(QWidget):
     #: Open this party in the contact view.
@@ -93,12 +96,14 @@ class HandlesView(QWidget):
         self.reload_lists()
 
     def reload_lists(self) -> None:
-        self.ctx.read(handles.contested, name="contested handles",
+        self.ctx.read(handles.contested, SHOWN_HANDLES + 1, name="contested handles",
                       on_result=lambda rows: self._fill_list(self.contested, rows))
-        self.ctx.read(handles.shared, name="shared handles",
+        self.ctx.read(handles.shared, SHOWN_HANDLES + 1, name="shared handles",
                       on_result=lambda rows: self._fill_list(self.shared, rows))
 
     def _fill_list(self, table: Any, rows: list[Any]) -> None:
+        more = len(rows) > SHOWN_HANDLES  # refilled after every import: keep it short
+        rows = rows[:SHOWN_HANDLES]
         table.setRowCount(len(rows))
         for r, h in enumerate(rows):
             table.setItem(r, 0, item(h.platform, h.id))
@@ -108,7 +113,7 @@ class HandlesView(QWidget):
         table.resizeColumnsToContents()
         index = self.tabs.indexOf(table)
         self.tabs.setTabText(index, f"{'Contested' if table is self.contested else 'Shared'}"
-                                    f" ({len(rows)})")
+                                    f" ({len(rows)}{'+' if more else ''})")
 
     def _pick(self, table: Any) -> None:
         rows = table.selectionModel().selectedRows()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +34,9 @@ from ui.sync_panel import SyncPanel
 
 if TYPE_CHECKING:  # the database handle is opaque to ui/: only app/ services use it
     from app.appcontext import Database
+
+#: Tune the GC after the first painted list, or after this long if the list stays empty.
+TUNE_AFTER_MS = 2000
 
 PAGES = ("contacts", "handles", "review", "history", "sources")
 TITLES = {"contacts": "Contacts", "handles": "Handles", "review": "Review",
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{number}"), self,
                       lambda k=key: self.show_page(k))
         self._painted = False
+        self._tuned = False
         self._restore()
 
     # -- start-up -----------------------------------------------------------------------------
@@ -122,7 +126,13 @@ class MainWindow(QMainWindow):
         self.history.start()
         self.sync_panel.start(sync_on_start)
         self._check_empty()
-        tasks.tune_for_gui()
+        # The GC tuning runs a full collection: not before the list is painted (start-up).
+        QTimer.singleShot(TUNE_AFTER_MS, self._tune)
+
+    def _tune(self) -> None:
+        if not self._tuned:
+            self._tuned = True
+            tasks.tune_for_gui()
 
     def _check_empty(self) -> None:
         self.ctx.read(demo.is_empty, name="first run?",
@@ -133,6 +143,7 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.listPainted.emit()
+            QTimer.singleShot(0, self._tune)
 
     def load_demo(self) -> None:
         self.empty.status.setText("Loading the demo data…")

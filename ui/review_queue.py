@@ -30,6 +30,11 @@ from app.appcontext import AppContext
 from app.services import contacts, review
 from ui.evidence import EvidenceBars
 
+#: People offered when attaching an unknown sender to an existing contact.
+PEOPLE_MATCHES = 50
+#: Suggestions listed at once (best first); the tab shows how many are open in all.
+SHOWN_SUGGESTIONS = 300
+
 
 def _summary(d: Any) -> str:
     lines = [f"<b>{d.display_name or '(no name)'}</b>"]
@@ -133,7 +138,8 @@ class ReviewQueue(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.suggestions: list[review.Suggestion] = []
+        self.suggestions: list[review.Suggestion] = []  # the best SHOWN_SUGGESTIONS
+        self.suggestion_total = 0  # open suggestions in all
         self.senders: list[review.UnknownSender] = []
         self.current: review.SuggestionDetail | None = None
         self.choice_groups: dict[str, QButtonGroup] = {}
@@ -158,7 +164,8 @@ class ReviewQueue(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.ctx.read(review.suggestions, name="suggestions", on_result=self._fill)
+        self.ctx.read(review.suggestion_queue, SHOWN_SUGGESTIONS, name="suggestions",
+                      on_result=self._fill)
         self.ctx.read(review.unknown_senders, name="unknown senders", on_result=self._fill_senders)
 
     def _on_changed(self, topics: frozenset[str]) -> None:
@@ -166,14 +173,15 @@ class ReviewQueue(QWidget):
             self.reload()
 
     def _emit_count(self) -> None:
-        self.tabs.setTabText(0, f"Duplicates ({len(self.suggestions)})")
+        self.tabs.setTabText(0, f"Duplicates ({self.suggestion_total:,})")
         self.tabs.setTabText(1, f"Unknown senders ({len(self.senders)})")
-        self.countChanged.emit(len(self.suggestions) + len(self.senders))
+        self.countChanged.emit(self.suggestion_total + len(self.senders))
 
-    def _fill(self, rows: list[review.Suggestion]) -> None:
+    def _fill(self, queue: review.SuggestionQueue) -> None:
         current_id = self.current.suggestion.id if self.current else None
         row_now = max(0, self.dups.list.currentRow())
-        self.suggestions = rows
+        rows = queue.items
+        self.suggestions, self.suggestion_total = rows, queue.total
         self.dups.list.blockSignals(True)
         self.dups.list.clear()
         for s in rows:
@@ -276,18 +284,16 @@ class ReviewQueue(QWidget):
     def _search_people(self, text: str) -> None:
         query = contacts.ListQuery(search=text)
 
-        def got_ids(ids: list[int]) -> None:
-            self.ctx.read(contacts.rows, ids[:50], name="people", on_result=show)
-
-        def show(rows: list[Any]) -> None:
+        def show(page: contacts.FirstPage) -> None:
             self.senders_pane.matches.clear()
-            for r in rows:
+            for r in page.rows:
                 item = QListWidgetItem(f"{r.display_name}   {r.primary_email}")
                 item.setData(Qt.ItemDataRole.UserRole, r.id)
                 self.senders_pane.matches.addItem(item)
 
         if text.strip():
-            self.ctx.read(contacts.search_ids, query, name="people search", on_result=got_ids)
+            self.ctx.read(contacts.first_page, query, PEOPLE_MATCHES, name="people search",
+                          on_result=show)
 
     def _current_sender(self) -> int | None:
         item = self.senders_pane.list.currentItem()

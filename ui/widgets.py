@@ -60,6 +60,10 @@ def item(text: str, data: object = None) -> QTableWidgetItem:
     return cell
 
 
+#: Rows sampled when a plain table sizes its columns to their contents.
+RESIZE_PRECISION = 100
+
+
 def plain_table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -71,4 +75,7 @@ def plain_table(headers: list[str]) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setShowGrid(False)
     table.setWordWrap(False)
+    # resizeColumnsToContents() measures this many rows, not all (Qt's default is 1000): a list
+    # of 1000 contested handles refilled after an import must not stall the GUI thread.
+    table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
     return table

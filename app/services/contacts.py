@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from app.services import read_session, write_session
 from core.db.engine import Database
 from core.db.models import Party
 from core.ingest import fields as field_ops
-from core.tasks import TaskState
+from core.tasks import TaskCancelled, TaskState
 from core.views import party as party_views
+from core.views import refine
 from core.views.party import PartyDetail, PartyRow
 from core.views.sources import label_names, list_sources
 
@@ -42,13 +46,78 @@ class ContactBundle:
     photo: bytes | None
 
 
-def search_ids(db: Database, query: ListQuery, *, state: TaskState) -> list[int]:
-    """Ids in list order, narrowed in SQL (FTS5 on SQLite)."""
+#: Rows in a search's first page: a tall window's worth, so the first paint needs nothing more.
+FIRST_PAGE = 80
+
+
+@dataclass(slots=True)
+class FirstPage:
+    """The top of a result: ids and their rows, and whether that is the whole result."""
+
+    query: ListQuery
+    ids: list[int]
+    rows: list[PartyRow]
+    complete: bool
+    #: True when the page came from refining the shown rows (core.views.refine), not SQL.
+    refined: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What the list shows now, offered to the next keystroke's search (refinement)."""
+
+    query: ListQuery
+    ids: tuple[int, ...]  # the top of its result, in list order
+    complete: bool  # ids are the whole result
+
+
+def first_page(db: Database, query: ListQuery, limit: int = FIRST_PAGE,
+               shown: Shown | None = None, *, state: TaskState) -> FirstPage:
+    """The first ``limit`` matches with their rows: what a keystroke must show at once.
+
+    When ``query`` only narrows what the list shows (one more letter typed), the page comes
+    from those rows (:mod:`core.views.refine`, a few ms); otherwise from SQL, which stops after
+    ``limit`` rows of the list order. The full id list follows (:func:`search_ids`)."""
     with read_session(db) as session:
-        return party_views.list_party_ids(
+        page = _refined(session, query, limit, shown)
+        if page is not None:
+            return page
+        ids = party_views.list_party_ids(
             session, query.search, filter_name=query.filter_name, label=query.label,
-            account_id=query.account_id,
-        )
+            account_id=query.account_id, limit=limit + 1)
+        complete = len(ids) <= limit
+        ids = ids[:limit]
+        return FirstPage(query, ids, party_views.party_rows(session, ids), complete)
+
+
+def _refined(session: Session, query: ListQuery, limit: int,
+             shown: Shown | None) -> FirstPage | None:
+    if shown is None or not shown.ids:
+        return None
+    before = shown.query
+    if ((before.filter_name, before.label, before.account_id)
+            != (query.filter_name, query.label, query.account_id)
+            or not refine.refines(before.search, query.search)):
+        return None
+    matched = refine.matching_among(session, query.search, shown.ids)
+    if matched is None or (len(matched) < limit and not shown.complete):
+        return None  # too few left among the shown rows to know the page: ask SQL
+    ids = matched[:limit]
+    return FirstPage(query, ids, party_views.party_rows(session, ids),
+                     shown.complete and len(matched) <= limit, refined=True)
+
+
+def search_ids(db: Database, query: ListQuery, *, state: TaskState) -> array:
+    """All ids in list order, narrowed in SQL (FTS5 on SQLite), as a compact array.
+
+    Cancelling the task interrupts the query (``TaskCancelled``): the owner typed on."""
+    with read_session(db) as session:
+        try:
+            return party_views.list_party_id_array(
+                session, query.search, filter_name=query.filter_name, label=query.label,
+                account_id=query.account_id, cancelled=lambda: state.cancelled)
+        except party_views.QueryCancelled:
+            raise TaskCancelled() from None
 
 
 def rows(db: Database, ids: Sequence[int], *, state: TaskState) -> list[PartyRow]:

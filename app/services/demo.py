@@ -28,7 +28,7 @@ def load_demo(db: Database, *, state: TaskState) -> dict[str, int]:
         state.check()
         state.progress(index / len(files), f"Loading {path.rsplit('/', 1)[-1]}…")
         account_id = add_vcard_source(db, path, state=state, region=DEMO_REGION)
-        counts = syncing.sync_source(db, account_id, state=TaskState())
+        counts = syncing.sync_source_here(db, account_id, state=TaskState())
         for key, value in counts.items():
             total[key] = total.get(key, 0) + value
     state.progress(1.0, "Demo data loaded")

@@ -25,14 +25,14 @@ def info(db: Database, handle_id: int, *, state: TaskState) -> HandleInfo:
         return handle_views.handle_info(session, handle_id)
 
 
-def contested(db: Database, *, state: TaskState) -> list[HandleSummary]:
+def contested(db: Database, limit: int = 1000, *, state: TaskState) -> list[HandleSummary]:
     with read_session(db) as session:
-        return handle_views.contested_handles(session)
+        return handle_views.contested_handles(session, limit)
 
 
-def shared(db: Database, *, state: TaskState) -> list[HandleSummary]:
+def shared(db: Database, limit: int = 1000, *, state: TaskState) -> list[HandleSummary]:
     with read_session(db) as session:
-        return handle_views.shared_handles(session)
+        return handle_views.shared_handles(session, limit)
 
 
 def _owner(session: Session, handle_id: int) -> int | None:

@@ -1,7 +1,8 @@
 """The review queue's services over the review engine (core.match / core.identity).
 
 Each function is a task (database first, ``state`` keyword) returning plain dataclasses for
-the review queue, the history view and the detail view's "split off".
+the review queue, the history view and the detail view's "split off". The engines behind the
+write actions are imported when first used: they are not needed to paint the window.
 """
 
 from __future__ import annotations
@@ -15,10 +16,6 @@ from app.services import read_session, write_session
 from core.db.base import utcnow
 from core.db.engine import Database
 from core.db.models import MergeSuggestion, Party
-from core.identity.disambiguate import attach_temp_contact, promote_temp_contact
-from core.match.decisions import mark_not_duplicate, revoke_decision
-from core.match.merge import merge_parties
-from core.match.split import split_record as split_record_off
 from core.match.views import list_decisions, list_suggestions
 from core.tasks import TaskState
 from core.views.party import PartyDetail, party_detail
@@ -82,12 +79,46 @@ def _evidence(items: Any) -> list[Evidence]:
                      it.sentence) for it in items]
 
 
-def suggestions(db: Database, *, state: TaskState) -> list[Suggestion]:
-    """Open suggestions, best score first."""
+def suggestions(db: Database, limit: int | None = None, *,
+                state: TaskState) -> list[Suggestion]:
+    """Open suggestions, best score first (the best ``limit`` of them if given)."""
     with read_session(db) as session:
         return [Suggestion(s.id, s.party_a_id, s.party_b_id, s.name_a, s.name_b, s.score,
                            s.probability, s.blocking_rule, s.status, _evidence(s.explanation))
-                for s in list_suggestions(session)]
+                for s in list_suggestions(session, limit=limit)]
+
+
+@dataclass(slots=True)
+class SuggestionQueue:
+    """The head of the queue the review page lists, and how many are open in all."""
+
+    items: list[Suggestion]
+    total: int
+
+
+def suggestion_queue(db: Database, limit: int, *, state: TaskState) -> SuggestionQueue:
+    """The best ``limit`` open suggestions and the open total.
+
+    After a big import there can be 100,000 suggestions; listing them all would fill a
+    widget with 100,000 items on the GUI thread (seconds), and nobody reviews past the top.
+    """
+    from sqlalchemy import func
+    from sqlalchemy.orm import aliased
+
+    from core.match.weights import DEFAULT_MIN_SCORE
+
+    items = suggestions(db, limit, state=state)
+    if len(items) < limit:
+        return SuggestionQueue(items, len(items))
+    pa, pb = aliased(Party), aliased(Party)
+    with read_session(db) as session:  # the same criteria as core.match.views.list_suggestions
+        total = session.scalar(
+            select(func.count()).select_from(MergeSuggestion)
+            .join(pa, pa.id == MergeSuggestion.party_a_id)
+            .join(pb, pb.id == MergeSuggestion.party_b_id)
+            .where(MergeSuggestion.score >= DEFAULT_MIN_SCORE, MergeSuggestion.status == "open",
+                   pa.merged_into_id.is_(None), pb.merged_into_id.is_(None))) or 0
+    return SuggestionQueue(items, total)
 
 
 def suggestion_detail(db: Database, suggestion: Suggestion,
@@ -119,7 +150,8 @@ def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
 
 def pending_count(db: Database, *, state: TaskState) -> int:
     """Open suggestions plus unknown senders: the counter in the navigation."""
-    return len(suggestions(db, state=state)) + len(unknown_senders(db, state=state))
+    return (suggestion_queue(db, 1, state=state).total
+            + len(unknown_senders(db, state=state)))
 
 
 def decisions(db: Database, *, state: TaskState) -> list[DecisionRow]:
@@ -132,12 +164,16 @@ def merge(db: Database, keep_id: int, other_id: int, choices: dict[str, int] | N
           *, state: TaskState) -> int:
     """Merge ``other_id`` into ``keep_id``; ``choices`` picks, per conflicting field, whose
     value wins (a party id). Returns the decision id."""
+    from core.match.merge import merge_parties
+
     with write_session(db) as session:
         return merge_parties(session, [keep_id, other_id], keep_id=keep_id,
                              field_choices=choices or {})
 
 
 def not_same(db: Database, a: int, b: int, *, state: TaskState) -> int:
+    from core.match.decisions import mark_not_duplicate
+
     with write_session(db) as session:
         return mark_not_duplicate(session, a, b)
 
@@ -151,18 +187,24 @@ def later(db: Database, a: int, b: int, *, state: TaskState) -> None:
 
 
 def undo(db: Database, decision_id: int, *, state: TaskState) -> int | None:
+    from core.match.decisions import revoke_decision
+
     with write_session(db) as session:
         return revoke_decision(session, decision_id)
 
 
 def attach_sender(db: Database, sender_id: int, target_id: int, *, state: TaskState) -> int:
     """An unknown sender is this existing person: merge the temporary party into them."""
+    from core.identity.disambiguate import attach_temp_contact
+
     with write_session(db) as session:
         return attach_temp_contact(session, sender_id, target_id)
 
 
 def promote_sender(db: Database, sender_id: int, name: str = "", *, state: TaskState) -> int:
     """An unknown sender becomes a contact of their own (named ``name``, default: as shown)."""
+    from core.identity.disambiguate import promote_temp_contact
+
     with write_session(db) as session:
         party = session.get(Party, sender_id)
         return promote_temp_contact(session, sender_id,
@@ -171,5 +213,7 @@ def promote_sender(db: Database, sender_id: int, name: str = "", *, state: TaskS
 
 def split_record(db: Database, record_id: int, *, state: TaskState) -> int:
     """Split one source record off its party into a party of its own."""
+    from core.match.split import split_record as split_record_off
+
     with write_session(db) as session:
         return split_record_off(session, record_id)

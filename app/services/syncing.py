@@ -17,8 +17,6 @@ from app.services import write_session
 from core.db.base import utcnow
 from core.db.engine import Database
 from core.db.models import ActivityEvent, SourceAccount, SyncState
-from core.ingest.engine import ingest_contacts
-from core.ingest.stats import IngestStats
 from core.tasks import TaskCancelled, TaskState
 
 log = logging.getLogger("kith.sync")
@@ -39,7 +37,19 @@ def _runtime() -> Any | None:
 
 def sync_source(db: Database, account_id: int, full: bool = False,
                 *, state: TaskState) -> dict[str, int]:
-    """Sync one source now; returns the run's counts (added, updated, unchanged...)."""
+    """Sync one source now, in a child process (what the GUI runs); returns the run's counts.
+
+    The child runs :func:`sync_source_here`, so it is the same sync path; only the GIL is not
+    shared with the GUI thread (see :mod:`app.child_tasks`).
+    """
+    from app.child_tasks import run_in_child
+
+    return run_in_child(sync_source_here, db, account_id, full, state=state)
+
+
+def sync_source_here(db: Database, account_id: int, full: bool = False,
+                     *, state: TaskState) -> dict[str, int]:
+    """Sync one source now in this process; returns the run's counts (added, updated...)."""
     run_source = _runtime()
     if run_source is None:
         return _interim_sync(db, account_id, full, state)
@@ -79,6 +89,8 @@ def _mark(db: Database, account_id: int, **values: Any) -> None:
 
 
 def _interim_sync(db: Database, account_id: int, full: bool, state: TaskState) -> dict[str, int]:
+    from core.ingest.stats import IngestStats
+
     with write_session(db) as session:
         account = session.get(SourceAccount, account_id)
         if account is None:
@@ -135,10 +147,11 @@ def _count_cards(paths: list[str]) -> int:
     return max(total, 1)
 
 
-def _sync_vcard(db: Database, account_id: int, settings: dict, stats: IngestStats,
+def _sync_vcard(db: Database, account_id: int, settings: dict, stats: Any,
                 state: TaskState) -> None:
     """Parse the file/folder in batches, ingest each batch in its own transaction."""
     from core.ingest.deletes import apply_complete_listing
+    from core.ingest.engine import ingest_contacts
     from core.sync.providers.vcard.reader import parse_paths
 
     paths = [settings.get("path", "")]

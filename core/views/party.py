@@ -6,7 +6,9 @@ left out unless ``include_secured`` is asked for explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +34,12 @@ from core.ingest.sqlutil import chunked
 
 #: List filters the GUI and CLI offer.
 FILTERS = ("all", "needs_review", "archived")
+#: SQLite virtual-machine steps between two looks at a query's cancel flag.
+PROGRESS_STEPS = 20_000
+
+
+class QueryCancelled(Exception):
+    """A list query was interrupted because its caller no longer wants the result."""
 
 
 @dataclass(slots=True)
@@ -168,6 +176,13 @@ def _filtered(stmt: Select, filter_name: str, label: str | None, account_id: int
     return stmt
 
 
+def _list_statement(session: Session, search: str, filter_name: str, label: str | None,
+                    account_id: int | None) -> Select:
+    stmt = select(Party.id).where(Party.merged_into_id.is_(None))
+    stmt = _filtered(stmt, filter_name, label, account_id)
+    return search_filter(session, stmt, search).order_by(Party.sort_name, Party.id)
+
+
 def list_party_ids(
     session: Session,
     search: str = "",
@@ -178,16 +193,55 @@ def list_party_ids(
     limit: int | None = None,
 ) -> list[int]:
     """Ids of visible parties in list order (sort name), narrowed in SQL."""
-    stmt = select(Party.id).where(Party.merged_into_id.is_(None))
-    stmt = _filtered(stmt, filter_name, label, account_id)
-    stmt = search_filter(session, stmt, search).order_by(Party.sort_name, Party.id)
+    stmt = _list_statement(session, search, filter_name, label, account_id)
     if limit:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
 
 
+def list_party_id_array(
+    session: Session,
+    search: str = "",
+    *,
+    filter_name: str = "all",
+    label: str | None = None,
+    account_id: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> array:
+    """Like :func:`list_party_ids`, as a compact ``array('q')``, fast enough for 100,000 ids.
+
+    On SQLite the statement runs on the raw DB-API cursor (the ORM's per-row work was most of
+    the time), and ``cancelled`` is polled while SQLite works, so a search the owner has
+    already typed past stops at once (``QueryCancelled``) instead of running to the end.
+    """
+    stmt = _list_statement(session, search, filter_name, label, account_id)
+    if session.get_bind().dialect.name != "sqlite":
+        return array("q", session.scalars(stmt))
+    compiled = stmt.compile(bind=session.get_bind())
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    raw = session.connection().connection.driver_connection
+    if cancelled is not None:
+        raw.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)
+    try:
+        rows = raw.execute(str(compiled), params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if cancelled is not None and cancelled():
+            raise QueryCancelled() from exc
+        raise
+    finally:
+        if cancelled is not None:
+            raw.set_progress_handler(None, 0)
+    return array("q", [row[0] for row in rows])
+
+
 def party_rows(session: Session, ids: Sequence[int]) -> list[PartyRow]:
     """Rows for these ids, in the given order (the list model asks for a window at a time)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return _party_rows_sqlite(session, ids)
+    return _party_rows_orm(session, ids)
+
+
+def _party_rows_orm(session: Session, ids: Sequence[int]) -> list[PartyRow]:
     rows: dict[int, PartyRow] = {}
     for chunk in chunked(list(ids), 500):
         for p in session.execute(
@@ -205,6 +259,32 @@ def party_rows(session: Session, ids: Sequence[int]) -> list[PartyRow]:
             .where(SourceRecord.party_id.in_(chunk), SourceRecord.deleted_at.is_(None))
             .distinct()
         ):
+            if pid in rows:
+                rows[pid].sources.append(provider)
+    for row in rows.values():
+        row.sources.sort()
+    return [rows[i] for i in ids if i in rows]
+
+
+_ROWS_SQL = ("SELECT id, display_name, primary_email, primary_phone, organization, "
+             "needs_disambiguation, needs_archival_review, archived_at "
+             "FROM party WHERE id IN ({marks})")
+_SOURCES_SQL = ("SELECT DISTINCT r.party_id, a.provider FROM source_record r "
+                "JOIN source_account a ON a.id = r.account_id "
+                "WHERE r.party_id IN ({marks}) AND r.deleted_at IS NULL")
+
+
+def _party_rows_sqlite(session: Session, ids: Sequence[int]) -> list[PartyRow]:
+    """The same rows as the ORM path, on the DB-API cursor: the list fetches a window of 300
+    rows per scroll step, and the ORM's per-statement work was 10x the SQL's 0.5 ms."""
+    raw = session.connection().connection.driver_connection
+    rows: dict[int, PartyRow] = {}
+    for chunk in chunked(list(ids), 500):
+        marks = ",".join("?" * len(chunk))
+        for p in raw.execute(_ROWS_SQL.format(marks=marks), chunk):
+            rows[p[0]] = PartyRow(p[0], p[1] or "", p[2] or "", p[3] or "", p[4] or "", [],
+                                  bool(p[5] or p[6]), p[7] is not None)
+        for pid, provider in raw.execute(_SOURCES_SQL.format(marks=marks), chunk):
             if pid in rows:
                 rows[pid].sources.append(provider)
     for row in rows.values():

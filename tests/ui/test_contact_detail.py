@@ -83,3 +83,22 @@ def test_split_one_record_off(qtbot, window, people) -> None:  # noqa: ANN001
         assert owner != people["anna"]
         assert session.scalar(select(func.count()).select_from(Party)
                               .where(Party.merged_into_id.is_(None))) == 7
+
+
+def test_detail_follows_the_list_selection_after_a_search(qtbot, window, people) -> None:  # noqa: ANN001
+    """A search keeps the selected contact when it still matches; otherwise the first match
+    becomes current and the detail pane shows it; no match clears the pane."""
+    show(qtbot, window, people["anna"])
+    panel, detail = window.contact_list, window.detail
+    panel.search.setText("example.com")  # Anna and Liam: Anna stays selected
+    qtbot.waitUntil(lambda: panel._last_shown is not None  # noqa: SLF001
+                    and panel._last_shown.search == "example.com", timeout=5000)
+    assert panel.model.rowCount() == 2 and panel.selected_party() == people["anna"]
+    assert detail.party_id == people["anna"]
+    with qtbot.waitSignal(detail.loaded, timeout=5000) as blocker:
+        panel.search.setText("globex")  # only Chloé
+    assert blocker.args == [people["chloe"]]
+    assert panel.selected_party() == people["chloe"] and detail.title.text() == "Chloé Dubois"
+    panel.search.setText("nobody-like-this")
+    qtbot.waitUntil(lambda: detail.party_id is None, timeout=5000)
+    assert panel.selected_party() is None

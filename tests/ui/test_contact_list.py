@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from app.services import contacts
 from core.tasks import TaskState
-from ui.contact_model import EMAIL, NAME, ContactListModel
+from ui.contact_model import EMAIL, NAME, WINDOW_AFTER, WINDOW_BEFORE, ContactListModel
 
 
 def names(window) -> list[str]:  # noqa: ANN001
@@ -96,7 +96,7 @@ def test_model_builds_rows_lazily(qtbot) -> None:  # noqa: ANN001
     model.set_ids(list(range(1, 100_001)))
     assert model.rowCount() == 100_000
     assert model.index(50_000, NAME).data() == "…"
-    assert len(requested) == 1 and 0 < len(requested[0]) <= 240
+    assert len(requested) == 1 and 0 < len(requested[0]) <= WINDOW_BEFORE + WINDOW_AFTER
     assert 50_001 in requested[0]
     model.index(50_001, NAME).data()  # already pending: no second request
     assert len(requested) == 1

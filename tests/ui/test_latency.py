@@ -1,11 +1,12 @@
 """The GUI thread stays responsive while a 20,000-contact import runs in the task runner.
 
-A 5 ms QTimer measures the gaps between its ticks on the GUI thread. The issue's goal is no
-gap over 100 ms. On a 2-core machine CPython's GIL alone produces 100-160 ms gaps while ANY
-CPU-bound Python thread runs (measured with a bare ``while`` loop in place of the import, no
-Kith code at all), so the assertion is 250 ms: it still catches real blocking (a query or a
-model rebuild on the GUI thread costs seconds at this size) without failing on scheduler
-noise. The measured maximum is printed so the figure is visible in every run.
+A 5 ms QTimer measures the gaps between its ticks on the GUI thread; the issue's goal, and
+the assertion, is no gap over 100 ms. The import is a 20,000-card vCard file synced through
+the sources panel, the way the owner runs it: the task runner runs the sync in a child
+process (app.child_tasks), so the import's Python never holds this process's GIL, and the
+GUI thread only relays progress. (With the import on a worker *thread*, CPython's GIL alone
+produced 100-160 ms gaps on a 2-core machine.) The owner keeps searching meanwhile, and the
+change notice at the end refreshes the list.
 """
 
 from __future__ import annotations
@@ -15,40 +16,10 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from app.services import write_session
-from core.db.engine import Database
-from core.ingest.engine import ingest_contacts
-from core.ingest.parsed import ContactValue, Name, Organization, ParsedContact
-from core.tasks import TaskState
-from tests.ui.helpers import add_account
+from tests.ui.helpers import write_vcards
 
 IMPORT_SIZE = 20_000
-BATCH = 500
-GOAL_GAP_MS = 100.0
-MAX_GAP_MS = 250.0
-
-
-def synthetic(i: int) -> ParsedContact:
-    return ParsedContact(
-        external_id=f"lat-{i}",
-        name=Name(full=f"Person {i}", given="Person", family=f"N{i:05d}"),
-        emails=[ContactValue(f"person{i}@example.net", "work", True)],
-        phones=[ContactValue(f"+4930{i:07d}", "mobile")],
-        organizations=[Organization(f"Org {i % 50}")],
-    )
-
-
-def import_contacts(db: Database, account_id: int, count: int, *, state: TaskState) -> int:
-    """The import as the sync runtime runs it: batches, one transaction each, cancellable."""
-    done = 0
-    for start in range(0, count, BATCH):
-        state.check()
-        with write_session(db) as session:
-            ingest_contacts(session, account_id,
-                            [synthetic(i) for i in range(start, min(count, start + BATCH))])
-        done = min(count, start + BATCH)
-        state.progress(done / count, f"{done} imported")
-    return done
+MAX_GAP_MS = 100.0
 
 
 class GapMeter:
@@ -79,26 +50,35 @@ class GapMeter:
 
 
 @pytest.mark.slow
-def test_gui_thread_never_blocks_during_a_big_import(qtbot, window, people) -> None:  # noqa: ANN001
+def test_gui_thread_never_blocks_during_a_big_import(qtbot, window, people,  # noqa: ANN001
+                                                     tmp_path) -> None:  # noqa: ANN001
     """The whole window is live (list, detail, sync panel reacting to progress) meanwhile."""
-    db = window.ctx.db
-    account_id = add_account(db, "vcard", "big-import.vcf")
-    meter = GapMeter()
+    panel = window.sync_panel
+    cards = write_vcards(tmp_path / "big-import.vcf", IMPORT_SIZE, prefix="big")
+    panel.add_vcard_path(str(cards), sync=False)
+    qtbot.waitUntil(lambda: any(s.settings.get("path") == str(cards.resolve())
+                                for s in panel.rows), timeout=10_000)
+    account_id = next(s.id for s in panel.rows if s.settings.get("path") == str(cards.resolve()))
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy(), timeout=10_000)
     window.contact_list.select_party(people["anna"])
+    progress: list[str] = []
+    window.ctx.runner.progressed.connect(lambda _h, _f, text: progress.append(text))
+    meter = GapMeter()
     meter.start()
-    handle = window.ctx.write(import_contacts, account_id, IMPORT_SIZE, name="big import",
-                              changes={"parties"})
+    handle = panel.sync(account_id)
+    assert handle is not None
     # Keep the GUI busy the way an owner would: searching while the import runs.
     for text in ("a", "an", "ann", "anna", ""):
         window.contact_list.search.setText(text)
         qtbot.wait(200)
     qtbot.waitUntil(lambda: handle.done, timeout=240_000)
-    qtbot.wait(300)  # the change notice refreshes the list and detail
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 6 + IMPORT_SIZE,
+                    timeout=30_000)  # the change notice refreshed the list
+    qtbot.wait(300)
     meter.stop()
-    assert handle.error is None and handle.result == IMPORT_SIZE
+    assert handle.error is None and handle.result["added"] == IMPORT_SIZE
+    assert progress, "progress from the child process reached the GUI"
     assert meter.ticks > 100
-    print(f"max GUI gap {meter.max_gap_ms:.0f} ms (goal {GOAL_GAP_MS:.0f} ms)")
+    print(f"max GUI gap {meter.max_gap_ms:.0f} ms (goal and limit {MAX_GAP_MS:.0f} ms)")
     assert meter.max_gap_ms <= MAX_GAP_MS, (
         f"GUI thread blocked for {meter.max_gap_ms:.0f} ms; gaps over 50 ms: {meter.slow}")
-    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 6 + IMPORT_SIZE,
-                    timeout=10_000)

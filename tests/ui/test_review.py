@@ -7,9 +7,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from app.services import review as review_services
 from core.db.models import Party, SourceRecord
 from core.ingest.engine import ingest_contacts
 from core.match.suggest import refresh_suggestions
+from core.tasks import TaskState
 from tests.ui.helpers import contact
 from ui.history_view import HistoryView
 from ui.review_queue import ReviewQueue
@@ -109,9 +111,35 @@ def test_review_keys_only_act_on_the_review_page(qtbot, window, people) -> None:
     window.show_page("contacts")
     window.contact_list.table.setFocus()
     qtbot.keyClick(window.contact_list.table, Qt.Key.Key_M)
-    qtbot.wait(300)
-    assert not window.ctx.runner.busy() and len(review.suggestions) == 1
+    # Whatever M started (a merge would be a write, then a reload) has finished by now.
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy(), timeout=10_000)
+    assert len(review.suggestions) == 1
     window.show_page("review")
     review.dups.list.setFocus()
     qtbot.keyClick(review.dups.list, Qt.Key.Key_J)  # J/K move, nothing else happens
     assert len(review.suggestions) == 1
+
+
+def test_queue_lists_the_best_and_counts_all(qtbot, ctx, people, monkeypatch) -> None:  # noqa: ANN001
+    """After a big import there may be 100,000 suggestions: the page lists only the best
+    (SHOWN_SUGGESTIONS), the tab and the navigation counter still count every one."""
+    add_duplicate(ctx.db, people)
+    with ctx.db.session() as session:  # a third Anna: more pairs
+        ingest_contacts(session, people["acct:mail"],
+                        [contact("anna3", "Anna", "Müller", "anna.m@other.example", "",
+                                 "Acme GmbH")])
+        session.flush()
+        refresh_suggestions(session)
+        session.commit()
+    total = len(review_services.suggestions(ctx.db, state=TaskState()))
+    assert total >= 2
+    monkeypatch.setattr("ui.review_queue.SHOWN_SUGGESTIONS", 1)
+    view = queue(qtbot, ctx)
+    counts: list[int] = []
+    view.countChanged.connect(counts.append)
+    view.start()
+    qtbot.waitUntil(lambda: view.suggestion_total == total and view.senders_pane.list.count()
+                    == len(view.senders) == 1, timeout=5000)
+    assert len(view.suggestions) == 1 and view.dups.list.count() == 1
+    assert counts[-1] == total + 1  # the navigation counter: every suggestion + the sender
+    assert view.tabs.tabText(0) == f"Duplicates ({total})"

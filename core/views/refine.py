@@ -1,0 +1,82 @@
+"""Search-as-you-type refinement: the next keystroke's first page from the current one.
+
+Typing one more letter can only narrow a search: every match of ``"exam"`` is a match of
+``"exa"`` (each query token is a prefix of a word, and a longer prefix or one more token
+matches fewer rows). So when the list already shows the top of ``"exa"``'s result in list
+order, the top of ``"exam"``'s result is the rows among those that still match, in the same
+order, as long as at least a page of them do.
+
+Which of those few hundred rows still match is decided by SQLite's own FTS5, with the same
+tokenizer and the same MATCH expression as the real search, in a small temporary FTS table
+holding only their search text. On 100,000 contacts that costs a few milliseconds, where the
+full-text query over every contact costs 30-60 ms for words most contacts share
+("example.com"). The full result (:func:`core.views.party.list_party_id_array`) still comes
+from the real query afterwards and is authoritative: the list replaces the page if they differ
+(a concurrent import, say).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db.models import Party
+from core.ingest.search_index import search_filter
+
+_TOKENIZE = re.compile(r"tokenize\s*=\s*(\"[^\"]*\"|'[^']*')")
+_TEMP_TABLE = "temp.kith_refine"
+#: MATCH expressions by search text (the text decides the expression).
+_expressions: dict[str, str] = {}
+
+
+def refines(previous: str, new: str) -> bool:
+    """True when ``new`` can only match a subset of what ``previous`` matches."""
+    return new.startswith(previous)
+
+
+def match_expression(session: Session, search: str) -> str | None:
+    """The FTS5 MATCH expression the real search uses for ``search`` ("" for no filter);
+    None when the database has no FTS5 search (PostgreSQL)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    expression = _expressions.get(search)
+    if expression is None:  # compiling the statement costs ~2 ms: once per text
+        compiled = search_filter(session, select(Party.id), search).compile()
+        expression = str(compiled.params.get("match", ""))
+        if len(_expressions) > 1000:
+            _expressions.clear()
+        _expressions[search] = expression
+    return expression
+
+
+def _ensure_table(raw: object) -> None:
+    sql = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'party_fts'").fetchone()
+    tokenize = _TOKENIZE.search(sql[0] if sql else "")
+    options = f", tokenize={tokenize.group(1)}" if tokenize else ""
+    raw.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TEMP_TABLE} USING fts5(search_text"
+                f"{options})")
+
+
+def matching_among(session: Session, search: str, ids: Sequence[int]) -> list[int] | None:
+    """The ids (in the given order) whose party matches ``search``, decided by FTS5 over only
+    these rows; None when that cannot be done here (not SQLite)."""
+    expression = match_expression(session, search)
+    if expression is None:
+        return None
+    wanted = list(ids)
+    if not expression or not wanted:
+        return wanted
+    raw = session.connection().connection.driver_connection
+    _ensure_table(raw)
+    raw.execute(f"DELETE FROM {_TEMP_TABLE}")
+    marks = ",".join("?" * len(wanted))
+    raw.execute(f"INSERT INTO {_TEMP_TABLE}(rowid, search_text) "
+                f"SELECT id, search_text FROM party WHERE id IN ({marks})", wanted)
+    hits = {row[0] for row in raw.execute(
+        f"SELECT rowid FROM {_TEMP_TABLE} WHERE {_TEMP_TABLE.split('.')[1]} MATCH ?",
+        (expression,))}
+    raw.execute(f"DELETE FROM {_TEMP_TABLE}")
+    return [pid for pid in wanted if pid in hits]

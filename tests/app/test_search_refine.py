@@ -1,0 +1,85 @@
+"""Search-as-you-type refinement gives exactly the page the full SQL search gives.
+
+For each keystroke of several queries, the first page computed from the rows shown for the
+previous keystroke (core.views.refine, FTS5 over only those rows) must equal the first page
+the real FTS5 query returns, with small pages so the "not enough rows left" fallback and the
+"complete" flag are exercised too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.services import contacts
+from app.services.contacts import ListQuery, Shown
+from core.db.engine import Database, open_database
+from core.tasks import TaskState
+from core.views.refine import refines
+from tests.ui.helpers import seed
+
+QUERIES = ["müller", "anna", "example.com", "+4930", "chloé d", "jo", "globex", "li sm",
+           "exa mple"]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(f"sqlite:///{tmp_path / 'kith.sqlite'}")
+    seed(database)
+    yield database
+    database.dispose()
+
+
+def sql_page(db: Database, text: str, limit: int) -> contacts.FirstPage:
+    return contacts.first_page(db, ListQuery(text), limit, state=TaskState())
+
+
+@pytest.mark.parametrize("limit", [1, 2, 80])
+def test_refined_pages_equal_sql_pages(db: Database, limit: int) -> None:
+    refined_count = 0
+    for query in QUERIES:
+        previous = ""
+        for end in range(1, len(query) + 1):
+            text = query[:end].strip()
+            full = contacts.search_ids(db, ListQuery(previous), state=TaskState())
+            for shown_count in (len(full), max(1, len(full) // 2)):
+                shown = Shown(ListQuery(previous), tuple(full[:shown_count]),
+                              shown_count == len(full))
+                page = contacts.first_page(db, ListQuery(text), limit, shown,
+                                           state=TaskState())
+                expected = sql_page(db, text, limit)
+                assert page.ids == expected.ids, (previous, text, shown_count)
+                assert [r.id for r in page.rows] == expected.ids
+                if page.refined:
+                    refined_count += 1
+                    # Never "complete" wrongly; from a partial view it may not know (then the
+                    # full search runs and confirms).
+                    assert expected.complete or not page.complete, (previous, text)
+                    if shown.complete:
+                        assert page.complete == expected.complete, (previous, text)
+            previous = text
+    assert refined_count > 0
+
+
+def test_only_narrowing_queries_refine() -> None:
+    assert refines("ann", "anna") and refines("", "a") and refines("zoë", "zoë n")
+    assert not refines("anna", "ann") and not refines("anna", "bob")
+
+
+def test_other_filters_do_not_refine(db: Database) -> None:
+    full = contacts.search_ids(db, ListQuery(""), state=TaskState())
+    shown = Shown(ListQuery("", "needs_review"), tuple(full), True)
+    page = contacts.first_page(db, ListQuery("a"), 80, shown, state=TaskState())
+    assert not page.refined
+
+
+def test_list_rows_on_sqlite_equal_the_orm_rows(db: Database) -> None:
+    """The list's raw-SQL row fetch (SQLite) returns what the portable ORM query returns."""
+    from core.views.party import _party_rows_orm, party_rows
+
+    ids = list(contacts.search_ids(db, ListQuery(""), state=TaskState()))[::-1] + [999_999]
+    with db.session() as session:
+        assert party_rows(session, ids) == _party_rows_orm(session, ids)
+        assert [r.id for r in party_rows(session, ids)] == ids[:-1]
