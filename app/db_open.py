@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from core.db.engine import Database, make_engine, open_database, resolve_database_url
+from core.db.engine import Database, open_database, resolve_database_url
 
 #: Where the migration scripts live (also inside the PyInstaller bundle, see packaging/).
 VERSIONS_DIR = Path(__file__).resolve().parents[1] / "core" / "db" / "migrations" / "versions"
@@ -78,10 +78,4 @@ def is_current(url: str) -> bool:
 def open_for_gui(url: str | None = None) -> Database:
     """Open (and if needed migrate) the database; skips Alembic when the schema is current."""
     resolved = resolve_database_url(url)
-    if is_current(resolved):
-        # Not open_database(migrate=False): that still imports core.db.migrate (Alembic).
-        from sqlalchemy.orm import sessionmaker
-
-        engine = make_engine(resolved)
-        return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))
-    return open_database(resolved)
+    return open_database(resolved, migrate=not is_current(resolved))

@@ -89,10 +89,10 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
 
     Raises :class:`core.db.migrate.DatabaseTooNewError` for a database written by a newer Kith.
     """
-    from core.db.migrate import upgrade_to_head
-
     resolved = resolve_database_url(url)
     engine = make_engine(resolved)
     if migrate:
+        from core.db.migrate import upgrade_to_head  # Alembic: only when migrating
+
         upgrade_to_head(engine)
     return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))
