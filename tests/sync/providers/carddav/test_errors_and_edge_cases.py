@@ -142,7 +142,7 @@ def test_first_sync_completes_when_the_server_goes_away_after_answering(
     by then, the sync still delivers every card and a cursor, just without a ctag."""
     import json
 
-    from core.sync.providers.carddav.card_parser import _minimal_parse
+    from core.sync.providers.carddav.card_parser import parse_vcard
     from tests.servers.radicale import bulk_load_cards, ensure_addressbook_dir
 
     with run_radicale(tmp_path / "r") as server:
@@ -151,7 +151,7 @@ def test_first_sync_completes_when_the_server_goes_away_after_answering(
 
         def parser_that_stops_the_server(text: str, href: str):
             server.stop()  # the whole answer is already in; nothing else will be served
-            return _minimal_parse(text, href)
+            return parse_vcard(text, href)
 
         provider = make_provider(page_size=10, card_parser=parser_that_stops_the_server)
         pages = [provider.full_sync(account, None)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from core.sync.providers.carddav import CardDAVProvider
-from core.sync.providers.carddav.card_parser import _minimal_parse
+from core.sync.providers.carddav.card_parser import parse_vcard
 from tests.servers.radicale import RadicaleServer, bulk_load_cards, ensure_addressbook_dir
 from tests.sync.providers.carddav.conftest import CountingSession, account_for
 
@@ -127,7 +127,7 @@ def test_unreadable_card_is_a_problem_not_a_failure(radicale_server, make_provid
         seen.append(href)
         if href.endswith("card-000002.vcf"):
             raise ValueError("bad card")
-        return _minimal_parse(text, href)
+        return parse_vcard(text, href)
 
     pages = _all_pages(make_provider(card_parser=picky_parser), account_for(radicale_server))
 

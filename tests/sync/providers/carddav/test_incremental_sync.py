@@ -8,7 +8,7 @@ import json
 import pytest
 
 from core.sync.contract import CursorExpiredError
-from core.sync.providers.carddav.card_parser import _minimal_parse
+from core.sync.providers.carddav.card_parser import parse_vcard
 from tests.servers.radicale import (
     RadicaleServer,
     bulk_load_cards,
@@ -157,7 +157,7 @@ def test_change_during_a_full_sync_is_seen_by_the_next_sync(radicale_server,
         # is read: the worst moment for a change.
         if not changed:
             changed.append(radicale_server.put_card("contacts", "late", make_vcard(500)))
-        return _minimal_parse(text, href)
+        return parse_vcard(text, href)
 
     provider = make_provider(page_size=10, card_parser=parser_that_edits_the_book)
     account = account_for(radicale_server)
@@ -166,7 +166,7 @@ def test_change_during_a_full_sync_is_seen_by_the_next_sync(radicale_server,
     assert changed
     assert "/alice/contacts/late.vcf" not in {c.external_id for p in pages for c in p.contacts}
 
-    changes = _drain(lambda tok: make_provider(card_parser=_minimal_parse).incremental_sync(
+    changes = _drain(lambda tok: make_provider(card_parser=parse_vcard).incremental_sync(
         account, cursor, tok))
 
     assert [c.external_id for p in changes for c in p.contacts] == ["/alice/contacts/late.vcf"]

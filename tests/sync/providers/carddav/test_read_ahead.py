@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from core.sync.contract import CursorExpiredError, ProviderError, TransientError
-from core.sync.providers.carddav.card_parser import _minimal_parse
+from core.sync.providers.carddav.card_parser import parse_vcard
 from core.sync.providers.carddav.prefetch import Prefetcher
 from tests.servers.radicale import RadicaleServer, bulk_load_cards, ensure_addressbook_dir
 from tests.sync.providers.carddav.conftest import CountingSession, account_for
@@ -38,14 +38,14 @@ def _prefetch_threads() -> list[threading.Thread]:
 
 
 class CountingParser:
-    """The real minimal parser, counting the cards it parsed (from any thread)."""
+    """The real card parser, counting the cards it parsed (from any thread)."""
 
     def __init__(self) -> None:
         self.parsed = 0
 
     def __call__(self, text: str, href: str):
         self.parsed += 1
-        return _minimal_parse(text, href)
+        return parse_vcard(text, href)
 
 
 def test_stream_pages_are_parsed_before_they_are_asked_for(radicale_server, make_provider
