@@ -119,15 +119,17 @@ def _ingest(
             stats.skipped += 1
             continue
         by_id[contact.external_id] = item  # last one wins within a batch
-    plain = {k: (i.contact if isinstance(i, PreparedContact) else i) for k, i in by_id.items()}
-    stats.seen_external_ids = {k for k, c in plain.items() if not c.deleted}
-    _map_renamed(session, account_id, plain.values())
+    contact_of = {
+        k: (i.contact if isinstance(i, PreparedContact) else i) for k, i in by_id.items()
+    }
+    stats.seen_external_ids = {k for k, c in contact_of.items() if not c.deleted}
+    _map_renamed(session, account_id, contact_of.values())
     existing = _load_existing(session, account_id, list(by_id))
     fresh: list[PreparedContact] = []
     changed: list[tuple[PreparedContact, _Existing]] = []
     gone: list[str] = []
     for ext_id, item in by_id.items():
-        contact = plain[ext_id]
+        contact = contact_of[ext_id]
         row = existing.get(ext_id)
         live = row is not None and row.deleted_at is None
         if contact.deleted:
