@@ -22,6 +22,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +53,7 @@ from core.ingest.prepare import (
     new_party_columns,
     prepare,
     prepare_for_write,
+    search_text,
 )
 from core.ingest.resolve import (
     LinkSpec,
@@ -241,6 +243,7 @@ def _write(
         for u in p.handles:
             wanted.setdefault((u.handle.platform, u.handle.value), u.handle)
     handle_ids = lookup_handle_ids(session, wanted.keys())  # existing handles only
+    secured = _secured_keys(session, handle_ids)
 
     # --- attach new records: email -> phone -> new party --------------------------------
     owners, blocked = _handle_owners(session, handle_ids, [p.match_handles for p in fresh])
@@ -263,7 +266,7 @@ def _write(
             target = owner
             break
         if target is None:
-            new_party_rows.append(_new_party_row(prepared, now))
+            new_party_rows.append(_new_party_row(prepared, now, secured))
             owner_names[-len(new_party_rows)] = given
             target = -len(new_party_rows)
             for h in prepared.match_handles:
@@ -307,7 +310,7 @@ def _write(
         old_fields = prepare(contact_from_data(old_data)).fields if old_data else None
         party_id = record.party_id
         if party_id is None:  # its party was removed: start a new one
-            party = Party(**_new_party_row(prepared, now))
+            party = Party(**_new_party_row(prepared, now, secured))
             session.add(party)
             session.flush()
             party_id = party.id
@@ -469,10 +472,29 @@ def _supported_handles(session: Session, party_id: int) -> set[int]:
     return record_handle_ids(session, record_ids)
 
 
-def _new_party_row(prepared: PreparedContact, now) -> dict:  # noqa: ANN001 - datetime
+def _new_party_row(
+    prepared: PreparedContact, now: datetime, secured: set[HandleKey]
+) -> dict:
     row = dict(prepared.party_row or new_party_columns(prepared))
     row.update(created_at=now, updated_at=now)
+    listed = [u.handle for u in prepared.handles]
+    if secured and any((h.platform, h.value) in secured for h in listed):
+        # Search never finds a party by a secured handle (as refresh_search_text does).
+        row["search_text"] = search_text(prepared.fields, sorted(
+            h.value for h in listed if (h.platform, h.value) not in secured))
     return row
+
+
+def _secured_keys(session: Session, handle_ids: dict[HandleKey, int]) -> set[HandleKey]:
+    """Existing handles among ``handle_ids`` that the owner marked secured."""
+    found: set[HandleKey] = set()
+    for chunk in chunked(sorted(handle_ids.values()), 500):
+        rows = session.execute(
+            select(Handle.platform, Handle.value)
+            .where(in_values(session, Handle.id, chunk), Handle.is_secured.is_(True))
+        )
+        found.update((platform, value) for platform, value in rows)
+    return found
 
 
 def _data(prepared: PreparedContact) -> dict:

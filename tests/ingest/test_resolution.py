@@ -124,3 +124,26 @@ def test_handle_inserted_by_another_writer_is_resolved_not_assumed(db):
         assert ours == {("email", "new@x.com")}
         assert s.scalar(select(Handle.party_id).where(Handle.id == ids[("email", "new@x.com")])) \
             == ann
+
+
+def test_new_party_search_text_leaves_out_secured_handles(db):
+    """A new party listing an existing secured handle is not findable by it, exactly as a
+    later refresh would have it."""
+    from core.identity.handles import mark_handle_secured
+    from core.ingest.search_index import refresh_search_text
+
+    with db.session() as s:
+        acc = add_account(s)
+        ingest_contacts(s, acc, [contact("a", "Ann Lee", emails=("ann@x.com", "desk@x.com"))])
+        s.commit()
+        mark_handle_secured(s, handle_id(s, "email", "desk@x.com"))
+        s.commit()
+        ingest_contacts(s, acc, [contact("b", "Bob Ray", emails=("bob@x.com", "desk@x.com"))])
+        s.commit()
+        bob = party_id_of(s, acc, "b")
+        inserted = s.get(Party, bob).search_text
+        assert "desk@x.com" not in inserted and "bob@x.com" in inserted
+        refresh_search_text(s, [bob])
+        s.commit()
+        s.expire_all()
+        assert s.get(Party, bob).search_text == inserted
