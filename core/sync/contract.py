@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from core.ingest.parsed import ParsedContact
+from core.ingest.prepare import PreparedContact
 
 
 class ProviderError(Exception):
@@ -52,7 +53,9 @@ class ContactBatch:
     ``checkpoint`` is provider-private state carried between pages (e.g. which stream is active).
     """
 
-    contacts: list[ParsedContact] = field(default_factory=list)
+    #: A provider may hand over contacts it already prepared for the write path (in worker
+    #: processes, for the account's ``AccountRef.region``) so the writer only writes.
+    contacts: list[ParsedContact | PreparedContact] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     next_page_token: str | None = None
     next_sync_cursor: str | None = None
@@ -76,6 +79,8 @@ class AccountRef:
     provider: str
     account_id: str
     settings: dict[str, Any] = field(default_factory=dict)
+    #: The account's default phone region (what the ingest normalises with).
+    region: str = ""
 
 
 class ContactProvider(Protocol):

@@ -79,7 +79,8 @@ class SyncResult:
 
 
 def account_ref(account: SourceAccount) -> AccountRef:
-    return AccountRef(account.id, account.provider, account.account_id, dict(account.settings))
+    return AccountRef(account.id, account.provider, account.account_id, dict(account.settings),
+                      account.default_region or "")
 
 
 def choose_mode(state: SyncState | None, requested: str, now: datetime) -> str:

@@ -108,3 +108,46 @@ def test_cancel_mid_chain_keeps_pages_and_no_cursor(rt_db: Database,
     resumed = run_sync(rt_db, account_id, _provider(rt_db, CountingSession(), page_size=50))
     assert resumed.ok and _live(rt_db, account_id) == 120
     assert resumed.counts["unchanged"] == 50 and resumed.counts["added"] == 70
+
+
+def _synced_state(db: Database, account_id: int) -> tuple[list, list]:
+    """What a sync wrote, keyed by stable values (record ids may differ between databases)."""
+    from core.db.models import Party
+
+    with db.session() as s:
+        records = sorted(s.query(SourceRecord.external_id, SourceRecord.etag,
+                                 SourceRecord.content_hash, SourceRecord.data, SourceRecord.raw)
+                         .filter(SourceRecord.account_id == account_id).all())
+        parties = sorted(s.query(Party.display_name, Party.sort_name, Party.search_text,
+                                 Party.primary_phone, Party.handle_count).all())
+    return records, parties
+
+
+def test_big_pages_prepared_in_worker_processes_write_what_the_thread_would(
+        rt_db: Database, radicale: RadicaleServer, tmp_path: Path) -> None:
+    """A first sync whose pages go to the parser processes (``parse_workers``) stores exactly
+    what parsing on the read-ahead thread stores: same records, hashes, data and parties."""
+    from core.db.engine import open_database
+
+    bulk_load_cards(ensure_addressbook_dir(radicale.storage_dir, radicale.user, "contacts"),
+                    330, start=120)
+    serial_db = open_database(f"sqlite:///{tmp_path / 'serial.sqlite'}")
+    try:
+        results = []
+        for db, workers in ((rt_db, 2), (serial_db, 0)):
+            account_id = _source(db, radicale)
+            with db.session() as s:  # a region, so phone normalisation depends on it
+                from core.db.models import SourceAccount
+
+                s.get(SourceAccount, account_id).default_region = "DE"
+                s.commit()
+            provider = _provider(db, CountingSession(), page_size=500, parse_workers=workers)
+            result = run_sync(db, account_id, provider)
+            used_pool = provider._card_pool is not None and provider._card_pool._pool is not None
+            provider.close()
+            assert result.ok and result.counts["added"] == 450, result.error
+            assert used_pool == (workers > 0)
+            results.append((_synced_state(db, account_id), sorted(result.problems)))
+        assert results[0] == results[1]
+    finally:
+        serial_db.dispose()

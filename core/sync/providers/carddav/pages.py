@@ -8,8 +8,10 @@ Two page generators, one per chain mode (see ``paging``):
   database already holds and fetches the rest with addressbook-multiget.
 
 Both parse the vCards here, off the caller's thread, so parsing overlaps the ingest of the
-previous page. A card the server lists but does not send (or sends unreadable) is reported
-in ``checkpoint["unreadable"]``: it exists, so a complete listing must not delete it.
+previous page; big pages go to worker processes (``parallel_parse``), which also prepare the
+contacts for the write path. A card the server lists but does not send (or sends unreadable)
+is reported in ``checkpoint["unreadable"]``: it exists, so a complete listing must not
+delete it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from core.sync.providers.carddav import dav_xml as dx
 from core.sync.providers.carddav.card_parser import CardParser
 from core.sync.providers.carddav.listing import ChangeStream, FetchedCard
 from core.sync.providers.carddav.paging import Chain
+from core.sync.providers.carddav.parallel_parse import MIN_CARDS, CardPool
 
 #: hrefs -> the cards (one addressbook-multiget per call).
 Fetch = Callable[[list[str]], list[FetchedCard]]
@@ -49,6 +52,9 @@ class PageBuilder:
     parser: CardParser
     book_href: str
     incremental: bool
+    #: Worker processes for big pages (with the region the ingest normalises with).
+    pool: CardPool | None = None
+    region: str = ""
 
     def new_batch(self, unchanged: list[str] | None = None) -> ContactBatch:
         return ContactBatch(checkpoint={"unchanged": unchanged or [], "unreadable": [],
@@ -81,6 +87,28 @@ class PageBuilder:
             contact.raw = card.text
         batch.contacts.append(contact)
 
+    def add_cards(self, batch: ContactBatch, cards: list[tuple[FetchedCard, str]]) -> None:
+        """:meth:`add_card` for many (card, listed ETag) pairs; a big page is parsed and
+        prepared in the worker processes, with the same outcome card by card."""
+        readable = [(c, etag) for c, etag in cards if not c.gone and c.text is not None]
+        if self.pool is None or len(readable) < MIN_CARDS:
+            for card, etag in cards:
+                self.add_card(batch, card, etag)
+            return
+        for card, etag in cards:
+            if card.gone or card.text is None:
+                self.add_card(batch, card, etag)
+        unreadable: list[str] = batch.checkpoint["unreadable"]  # type: ignore[index]
+        outcomes = self.pool.prepare(
+            [(c.text or "", c.href, c.etag or etag) for c, etag in readable], self.region)
+        for (card, _etag), (prepared, error, warnings) in zip(readable, outcomes, strict=True):
+            batch.problems.extend(f"{card.href}: {warning}" for warning in warnings)
+            if prepared is None:
+                unreadable.append(card.href)
+                batch.problems.append(f"{card.href}: unreadable vCard ({error})")
+            else:
+                batch.contacts.append(prepared)
+
 
 def _fetch_all(fetch: Fetch, hrefs: list[str], batch_size: int) -> Iterator[FetchedCard]:
     for start in range(0, len(hrefs), batch_size):
@@ -97,8 +125,8 @@ def listing_pages(chain: Chain, after: str, builder: PageBuilder, fetch: Fetch, 
         if first:
             batch.contacts.extend(ParsedContact(external_id=h, deleted=True) for h in deleted)
             first = False
-        for card in _fetch_all(fetch, to_fetch, multiget_batch):
-            builder.add_card(batch, card, chain.members.get(card.href, ""))
+        builder.add_cards(batch, [(card, chain.members.get(card.href, ""))
+                                  for card in _fetch_all(fetch, to_fetch, multiget_batch)])
         yield Page(batch, finished, last=last)
         if finished:
             return
@@ -153,6 +181,7 @@ def _stream_batch(items: dict[str, dx.DavResponse], builder: PageBuilder, fetch:
     """One page from streamed responses; members sent without card data are multigot."""
     batch = builder.new_batch()
     missing: dict[str, str] = {}
+    inline: list[tuple[FetchedCard, str]] = []
     for href, item in items.items():
         if item.status == 404:
             batch.contacts.append(ParsedContact(external_id=href, deleted=True))
@@ -160,9 +189,10 @@ def _stream_batch(items: dict[str, dx.DavResponse], builder: PageBuilder, fetch:
         element = item.props.get(dx.ADDRESS_DATA)
         etag = item.text(dx.GETETAG)
         if element is not None and element.text:
-            builder.add_card(batch, FetchedCard(href, etag, element.text))
+            inline.append((FetchedCard(href, etag, element.text), ""))
         else:
             missing[href] = etag
-    for card in _fetch_all(fetch, list(missing), multiget_batch):
-        builder.add_card(batch, card, missing.get(card.href, ""))
+    builder.add_cards(batch, inline)
+    builder.add_cards(batch, [(card, missing.get(card.href, ""))
+                              for card in _fetch_all(fetch, list(missing), multiget_batch)])
     return batch

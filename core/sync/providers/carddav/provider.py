@@ -77,6 +77,7 @@ from core.sync.providers.carddav.paging import (
     decode_cursor,
     encode_cursor,
 )
+from core.sync.providers.carddav.parallel_parse import CardPool
 from core.sync.providers.carddav.prefetch import Prefetcher
 from core.sync.providers.carddav.transport import DavTransport
 
@@ -96,9 +97,11 @@ _Run = Prefetcher[Page]
 class _Connection:
     """A transport plus the address book it resolved to, reused across pages."""
 
-    def __init__(self, transport: DavTransport, book: AddressBook) -> None:
+    def __init__(self, transport: DavTransport, book: AddressBook, region: str = "") -> None:
         self.transport = transport
         self.book = book
+        #: The account's phone region, for contacts prepared in worker processes.
+        self.region = region
         #: The chain currently reading through this transport (at most one).
         self.active: _Run | None = None
 
@@ -115,6 +118,7 @@ class CardDAVProvider:
         page_size: int = 500,
         multiget_batch: int = 250,
         read_ahead: int = 1,
+        parse_workers: int | None = None,
         max_attempts: int = 4,
         base_delay: float = 1.0,
         timeout: float = 30.0,
@@ -123,6 +127,10 @@ class CardDAVProvider:
     ) -> None:
         self._password_lookup = password_lookup
         self._card_parser = card_parser or default_card_parser()
+        # Worker processes parse big pages with the vCard parser, so not with an injected one.
+        if parse_workers is None:
+            parse_workers = CardPool.default_workers() if card_parser is None else 0
+        self._card_pool = CardPool(parse_workers) if parse_workers > 0 else None
         self._known_etags = known_etags
         self._page_size = max(1, page_size)
         self._multiget_batch = max(1, multiget_batch)
@@ -168,6 +176,8 @@ class CardDAVProvider:
             self._connections.clear()
         for conn in connections:
             conn.transport.close()
+        if self._card_pool is not None:
+            self._card_pool.close()
 
     # -- chains ------------------------------------------------------------------------------
     def _full_sync(self, account: AccountRef, page_token: str | None) -> ContactBatch:
@@ -297,7 +307,8 @@ class CardDAVProvider:
         return state
 
     def _builder(self, conn: _Connection, *, incremental: bool) -> PageBuilder:
-        return PageBuilder(self._card_parser, conn.book.href, incremental)
+        return PageBuilder(self._card_parser, conn.book.href, incremental, self._card_pool,
+                           conn.region)
 
     @staticmethod
     def _fetcher(conn: _Connection) -> Callable[[list[str]], list[FetchedCard]]:
@@ -393,7 +404,7 @@ class CardDAVProvider:
         except BaseException:
             transport.close()
             raise
-        conn = _Connection(transport, book)
+        conn = _Connection(transport, book, account.region)
         with self._lock:
             self._connections[key] = conn
         return conn

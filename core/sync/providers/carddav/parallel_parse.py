@@ -1,0 +1,88 @@
+"""Parsing and preparing big pages of cards in worker processes.
+
+A first sync of a large address book hands Kith thousands of cards at once. Parsing them
+(vobject) and preparing them for the write path (normalised handles, stored data, hash) is
+pure Python; on the read-ahead *thread* it shares the GIL with the ingest, so the two never
+overlap. In worker processes they do: the writer only writes. The workers are the same
+``spawn`` pool the vCard import uses, and they return plain tuples (see
+``vcard.transport``), because pickling dataclasses costs as much as parsing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from core.ingest.prepare import PreparedContact, prepare_for_write
+from core.sync.providers.vcard.parse import parse_card
+from core.sync.providers.vcard.transport import Packed, pack_prepared, unpack_prepared
+
+#: Cards per unit of work sent to a worker.
+CHUNK = 250
+#: Pages with fewer cards are parsed on the calling thread (a round trip would not pay).
+MIN_CARDS = 200
+
+#: Per card: ("ok", packed prepared contact, warnings) or ("error", reason, []).
+Outcome = tuple[str, Packed | str, list[str]]
+
+
+def prepare_cards(texts: list[str], hrefs: list[str], etags: list[str],
+                  region: str) -> list[Outcome]:
+    """Worker entry point: parse each card, give it its href and ETag, and prepare it."""
+    out: list[Outcome] = []
+    for text, href, etag in zip(texts, hrefs, etags, strict=True):
+        try:
+            contact, warnings = parse_card(text)
+        except Exception as exc:  # noqa: BLE001 - one bad card must not stop the page
+            out.append(("error", f"{type(exc).__name__}: {exc}", []))
+            continue
+        contact.external_id, contact.etag = href, etag
+        out.append(("ok", pack_prepared(prepare_for_write(contact, region)), warnings))
+    return out
+
+
+class CardPool:
+    """A lazily started process pool for :func:`prepare_cards`; ``close()`` ends it."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    @staticmethod
+    def default_workers() -> int:
+        """One per CPU, at most 4; none on a single CPU (the round trip would only cost)."""
+        count = os.cpu_count() or 1
+        return 0 if count < 2 else min(4, count)
+
+    def prepare(self, cards: list[tuple[str, str, str]], region: str
+                ) -> list[tuple[PreparedContact | None, str, list[str]]]:
+        """(text, href, etag) per card -> (prepared contact or None, error, warnings)."""
+        pool = self._get()
+        futures: list[Future[list[Outcome]]] = []
+        for start in range(0, len(cards), CHUNK):
+            chunk = cards[start:start + CHUNK]
+            futures.append(pool.submit(prepare_cards, [c[0] for c in chunk],
+                                       [c[1] for c in chunk], [c[2] for c in chunk], region))
+        results: list[tuple[PreparedContact | None, str, list[str]]] = []
+        texts = iter(c[0] for c in cards)
+        for future in futures:
+            for status, value, warnings in future.result():
+                text = next(texts)
+                if status == "ok":
+                    results.append((unpack_prepared(value, text), "", warnings))  # type: ignore[arg-type]
+                else:
+                    results.append((None, str(value), warnings))
+        return results
+
+    def _get(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: safe beside the read-ahead and GUI threads, the same on every platform.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
