@@ -13,8 +13,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from core.ingest.prepare import PreparedContact, prepare_for_write
+from core.sync.contract import TransientError
 from core.sync.providers.vcard.parse import parse_card
 from core.sync.providers.vcard.transport import Packed, pack_prepared, unpack_prepared
 
@@ -58,22 +60,27 @@ class CardPool:
     def prepare(self, cards: list[tuple[str, str, str]], region: str
                 ) -> list[tuple[PreparedContact | None, str, list[str]]]:
         """(text, href, etag) per card -> (prepared contact or None, error, warnings)."""
+        try:
+            outcomes = self._run(cards, region)
+        except BrokenProcessPool as exc:  # a worker died (out of memory...): retry later
+            self.close()
+            raise TransientError("a card parsing worker process stopped unexpectedly") from exc
+        results: list[tuple[PreparedContact | None, str, list[str]]] = []
+        for (text, _href, _etag), (status, value, warnings) in zip(cards, outcomes, strict=True):
+            if status == "ok":
+                results.append((unpack_prepared(value, text), "", warnings))  # type: ignore[arg-type]
+            else:
+                results.append((None, str(value), warnings))
+        return results
+
+    def _run(self, cards: list[tuple[str, str, str]], region: str) -> list[Outcome]:
         pool = self._get()
         futures: list[Future[list[Outcome]]] = []
         for start in range(0, len(cards), CHUNK):
             chunk = cards[start:start + CHUNK]
             futures.append(pool.submit(prepare_cards, [c[0] for c in chunk],
                                        [c[1] for c in chunk], [c[2] for c in chunk], region))
-        results: list[tuple[PreparedContact | None, str, list[str]]] = []
-        texts = iter(c[0] for c in cards)
-        for future in futures:
-            for status, value, warnings in future.result():
-                text = next(texts)
-                if status == "ok":
-                    results.append((unpack_prepared(value, text), "", warnings))  # type: ignore[arg-type]
-                else:
-                    results.append((None, str(value), warnings))
-        return results
+        return [outcome for future in futures for outcome in future.result()]
 
     def _get(self) -> ProcessPoolExecutor:
         if self._pool is None:
