@@ -53,9 +53,7 @@ class ContactBatch:
     ``checkpoint`` is provider-private state carried between pages (e.g. which stream is active).
     """
 
-    #: A provider may hand over contacts it already prepared for the write path (in worker
-    #: processes, for the account's ``AccountRef.region``) so the writer only writes.
-    contacts: list[ParsedContact | PreparedContact] = field(default_factory=list)
+    contacts: list[ParsedContact] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     next_page_token: str | None = None
     next_sync_cursor: str | None = None
@@ -63,6 +61,17 @@ class ContactBatch:
     complete_listing: bool = False
     #: Non-fatal problems (a malformed card...) with where they happened.
     problems: list[str] = field(default_factory=list)
+    #: Some of ``contacts`` already prepared for the write path (each ``.contact`` is the same
+    #: object as in ``contacts``), e.g. in worker processes for the account's
+    #: ``AccountRef.region``: the writer then only writes.
+    prepared: list[PreparedContact] = field(default_factory=list)
+
+    def for_ingest(self) -> list[ParsedContact | PreparedContact]:
+        """``contacts`` in order, each replaced by its prepared form where there is one."""
+        if not self.prepared:
+            return list(self.contacts)
+        ready = {id(p.contact): p for p in self.prepared}
+        return [ready.get(id(c), c) for c in self.contacts]
 
 
 @dataclass(slots=True)

@@ -267,7 +267,7 @@ class _Chain:
                 continue
             self.result.pages += 1
             self.result.problems.extend(batch.problems)
-            self._ingest(batch.contacts, after_ingest)
+            self._ingest(batch.for_ingest(), after_ingest)
             seen |= self._present(batch.checkpoint)
             self.state.progress(None, self._progress_text())
             if batch.next_page_token:

@@ -107,7 +107,8 @@ class PageBuilder:
                 unreadable.append(card.href)
                 batch.problems.append(f"{card.href}: unreadable vCard ({error})")
             else:
-                batch.contacts.append(prepared)
+                batch.contacts.append(prepared.contact)
+                batch.prepared.append(prepared)
 
 
 def _fetch_all(fetch: Fetch, hrefs: list[str], batch_size: int) -> Iterator[FetchedCard]:

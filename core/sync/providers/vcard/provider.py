@@ -88,7 +88,7 @@ class VCardProvider:
             start = (0, 0)
             if page_token is not None:  # live stream lost: resume by position, ids unknown
                 start = _token_position(page_token)
-            chain = self._start("full", snapshot, paths, start)
+            chain = self._start("full", snapshot, paths, start, region=account.region)
             chain.unknown.update(list(paths)[: start[0] + (1 if start[1] else 0)])
         return self._page(chain_id, chain)
 
@@ -107,7 +107,8 @@ class VCardProvider:
             changed = {k: p for k, p in paths.items()
                        if k not in base.files or not base.files[k].same_stat(current.files[k])}
             snapshot = Snapshot(current.root, {k: current.files[k] for k in changed})
-            chain = self._start("incremental", snapshot, changed, (0, 0), base=base)
+            chain = self._start("incremental", snapshot, changed, (0, 0), base=base,
+                                region=account.region)
             removed = set(base.files) - set(current.files)
             chain.ids.update({k: [] for k in removed})  # placeholders: removed files hold none
         return self._page(chain_id, chain)
@@ -141,8 +142,11 @@ class VCardProvider:
         return chain_id, chain
 
     def _start(self, kind: str, snapshot: Snapshot, paths: dict[str, Path],
-               start: tuple[int, int], base: Snapshot | None = None) -> _Chain:
-        stream = parse_paths(list(paths.values()), self._workers, start=start)
+               start: tuple[int, int], base: Snapshot | None = None, *,
+               region: str = "") -> _Chain:
+        # The parser processes also prepare the contacts for the ingest (in its region).
+        stream = parse_paths(list(paths.values()), self._workers, start=start,
+                             prepare_region=region)
         return _Chain(kind, snapshot, list(paths), stream, base=base, position=start)
 
     def _page(self, chain_id: str, chain: _Chain) -> ContactBatch:
@@ -155,6 +159,7 @@ class VCardProvider:
                 for contact in batch.contacts:
                     chain.groups.update(contact.groups)
                 page.contacts.extend(batch.contacts)
+                page.prepared.extend(batch.prepared)
                 page.problems.extend(str(p) for p in batch.problems)
                 chain.position = (batch.file_index + (1 if batch.file_done else 0),
                                   0 if batch.file_done else batch.next_card)
