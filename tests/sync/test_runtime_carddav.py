@@ -143,7 +143,8 @@ def test_big_pages_prepared_in_worker_processes_write_what_the_thread_would(
                 s.commit()
             provider = _provider(db, CountingSession(), page_size=500, parse_workers=workers)
             result = run_sync(db, account_id, provider)
-            used_pool = provider._card_pool is not None and provider._card_pool._pool is not None
+            pool = provider._card_pool
+            used_pool = pool is not None and pool._pool.pool is not None
             provider.close()
             assert result.ok and result.counts["added"] == 450, result.error
             assert used_pool == (workers > 0)

@@ -10,14 +10,14 @@ overlap. In worker processes they do: the writer only writes. The workers are th
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
 from core.ingest.prepare import PreparedContact, prepare_for_write
 from core.sync.contract import TransientError
 from core.sync.providers.vcard.parse import parse_card
+from core.sync.providers.vcard.reader import SpawnPool
 from core.sync.providers.vcard.transport import Packed, pack_prepared, unpack_prepared
 
 #: Cards per unit of work sent to a worker.
@@ -45,11 +45,11 @@ def prepare_cards(texts: list[str], hrefs: list[str], etags: list[str],
 
 
 class CardPool:
-    """A lazily started process pool for :func:`prepare_cards`; ``close()`` ends it."""
+    """Runs :func:`prepare_cards` on the vCard reader's lazily started ``spawn`` pool."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool = SpawnPool(workers)
 
     @staticmethod
     def default_workers() -> int:
@@ -74,7 +74,7 @@ class CardPool:
         return results
 
     def _run(self, cards: list[tuple[str, str, str]], region: str) -> list[Outcome]:
-        pool = self._get()
+        pool = self._pool.get()
         futures: list[Future[list[Outcome]]] = []
         for start in range(0, len(cards), CHUNK):
             chunk = cards[start:start + CHUNK]
@@ -82,14 +82,5 @@ class CardPool:
                                        [c[1] for c in chunk], [c[2] for c in chunk], region))
         return [outcome for future in futures for outcome in future.result()]
 
-    def _get(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # spawn: safe beside the read-ahead and GUI threads, the same on every platform.
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return self._pool
-
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._pool.close()

@@ -168,7 +168,7 @@ def _results(cards: list[CardText], path: str, pool: ProcessPoolExecutor | None,
             future.cancel()
 
 
-class _PoolHolder:
+class SpawnPool:
     """Creates the process pool on first need and shuts it down when parsing ends."""
 
     def __init__(self, workers: int) -> None:
@@ -213,7 +213,7 @@ def parse_paths(
     ``prepare_region`` (the region the ingest will use) also fills ``ParsedBatch.prepared``.
     """
     files = expand_paths([paths] if isinstance(paths, str | Path) else paths)
-    holder = _PoolHolder(workers if workers is not None else default_workers())
+    holder = SpawnPool(workers if workers is not None else default_workers())
     try:
         for index, path in enumerate(files):
             if index < start[0]:
@@ -233,7 +233,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _parse_one_file(path: Path, index: int, skip: int, holder: _PoolHolder, batch_size: int,
+def _parse_one_file(path: Path, index: int, skip: int, holder: SpawnPool, batch_size: int,
                     threshold: int, region: str | None) -> Iterator[ParsedBatch]:
     name = str(path)
     cards, split_problems = split_cards(read_vcard_file(path), name)

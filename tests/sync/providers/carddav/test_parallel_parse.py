@@ -37,7 +37,7 @@ def test_a_dead_worker_is_a_transient_error() -> None:
     pool = CardPool(1)
     try:
         pool.prepare([(make_vcard(1), "/book/1.vcf", "")], "")  # starts the worker
-        for process in list(pool._get()._processes.values()):  # noqa: SLF001 - the test's aim
+        for process in list(pool._pool.get()._processes.values()):  # noqa: SLF001 - the test's aim
             os.kill(process.pid, signal.SIGKILL)
         with pytest.raises(TransientError):
             pool.prepare([(make_vcard(2), "/book/2.vcf", "")] * 3, "")
