@@ -44,3 +44,16 @@ def add_account(session, name: str = "a.vcf", provider: str = "vcard",
     session.add(account)
     session.commit()
     return account.id
+
+
+def future_database(path) -> None:  # noqa: ANN001 - Path
+    """A migrated SQLite file stamped with a revision this code does not know (a newer Kith)."""
+    from sqlalchemy import create_engine, text
+
+    from core.db.engine import open_database
+
+    open_database(f"sqlite:///{path}").dispose()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    engine.dispose()

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from app.db_open import head_revisions, is_current, open_for_gui
 from core.db.engine import open_database
 from core.db.migrate import DatabaseOpenError, DatabaseTooNewError
+from tests.factories import future_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,11 +53,7 @@ def test_new_and_old_databases_are_migrated(tmp_path: Path) -> None:
 
 def test_too_new_and_garbage_still_raise(tmp_path: Path) -> None:
     future = tmp_path / "future.sqlite"
-    open_database(f"sqlite:///{future}").dispose()
-    engine = create_engine(f"sqlite:///{future}")
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    engine.dispose()
+    future_database(future)
     with pytest.raises(DatabaseTooNewError):
         open_for_gui(str(future))
     garbage = tmp_path / "garbage.sqlite"

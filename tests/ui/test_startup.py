@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app import gui
 from app.appcontext import AppContext
 from app.settings import DictBackend, Settings
 from app.tasks import TaskRunner
-from core.db.engine import open_database
+from tests.factories import future_database
 from tests.ui.helpers import write_vcards
 from ui.main_window import MainWindow
 
@@ -34,11 +34,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_database_too_new_shows_a_dialog(qtbot, tmp_path, isolated) -> None:  # noqa: ANN001
     path = tmp_path / "future.sqlite"
-    open_database(f"sqlite:///{path}").dispose()
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
-    engine.dispose()
+    future_database(path)
     assert gui.main(["--database", str(path), "--no-sync"]) == gui.EXIT_DATABASE
     assert len(isolated) == 1
     assert "newer version of Kith" in isolated[0]
