@@ -38,6 +38,8 @@ from ui.contact_model import COLUMNS, NAME, SOURCES, ContactListModel
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
 VISIBLE_PRIORITY = 10
+#: Rows read ahead of the scrolling wait behind searches and rows on screen.
+AHEAD_PRIORITY = 5
 #: Rows of the current list offered to the next keystroke to narrow (refinement).
 REFINE_ROWS = 200
 #: After a search moved the selection, the detail pane follows once typing rests this long.
@@ -130,9 +132,9 @@ class ContactListPanel(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _fetch_rows(self, ids: list[int], deliver: Any) -> None:
+    def _fetch_rows(self, ids: list[int], deliver: Any, ahead: bool) -> None:
         self.ctx.read(contacts.rows, ids, name="contact rows", on_result=deliver,
-                      priority=VISIBLE_PRIORITY)
+                      priority=AHEAD_PRIORITY if ahead else VISIBLE_PRIORITY)
 
     def current_query(self) -> ListQuery:
         base = self._filters[max(0, self.filter.currentIndex())]

@@ -9,13 +9,16 @@ the real FTS5 query returns, with small pages so the "not enough rows left" fall
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app.services import contacts
 from app.services.contacts import ListQuery, Shown
 from core.db.engine import Database, open_database
+from core.db.models import Party, SourceAccount, SourceRecord
 from core.tasks import TaskState
 from core.views.refine import refines
 from tests.ui.helpers import seed
@@ -81,5 +84,38 @@ def test_list_rows_on_sqlite_equal_the_orm_rows(db: Database) -> None:
 
     ids = list(contacts.search_ids(db, ListQuery(""), state=TaskState()))[::-1] + [999_999]
     with db.session() as session:
-        assert party_rows(session, ids) == _party_rows_orm(session, ids)
-        assert [r.id for r in party_rows(session, ids)] == ids[:-1]
+        # Rows of every kind: two sources on one party, an archived one, a review flag.
+        with_source = list(session.scalars(select(SourceRecord.party_id).distinct()))
+        two, archived = (session.get(Party, i) for i in with_source[:2])
+        held = set(session.scalars(select(SourceRecord.account_id)
+                                   .where(SourceRecord.party_id == two.id)))
+        other = next(a for a in session.scalars(select(SourceAccount)) if a.id not in held)
+        session.add(SourceRecord(account_id=other.id, external_id="second-source",
+                                 party_id=two.id, data={}, content_hash="x"))
+        archived.archived_at = datetime.now(UTC)
+        session.commit()
+        rows = party_rows(session, ids)
+        assert rows == _party_rows_orm(session, ids)
+        assert [r.id for r in rows] == ids[:-1]
+        assert any(len(r.sources) == 2 for r in rows)
+        assert any(r.archived for r in rows) and any(r.needs_review for r in rows)
+
+
+@pytest.mark.parametrize("search", ["", "a", "example", "zzz-none"])
+def test_id_array_on_sqlite_keeps_the_list_order(db: Database, search: str) -> None:
+    """The packed id list (one value from SQLite) is the list statement's rows in order."""
+    from core.ingest.engine import ingest_contacts
+    from core.views.party import list_party_id_array, list_party_ids
+    from tests.benchmarks.corpus import contacts as corpus
+    from tests.ui.helpers import add_account
+
+    account = add_account(db, "vcard", "more.vcf")
+    with db.session() as session:  # names in random order: list order is not id order
+        ingest_contacts(session, account, list(corpus(300)), region="US")
+        session.commit()
+    with db.session() as session:
+        expected = list_party_ids(session, search)
+        assert list(list_party_id_array(session, search)) == expected
+        assert (search == "zzz-none") == (not expected)
+        if search == "":
+            assert expected != sorted(expected)

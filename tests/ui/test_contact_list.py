@@ -3,11 +3,20 @@ lazy model passes qtmodeltester."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.services import contacts
 from core.tasks import TaskState
-from ui.contact_model import EMAIL, NAME, WINDOW_AFTER, WINDOW_BEFORE, ContactListModel
+from core.views.party import PartyRow
+from ui.contact_model import (
+    EMAIL,
+    NAME,
+    READ_AHEAD_WINDOW,
+    WINDOW_AFTER,
+    WINDOW_BEFORE,
+    ContactListModel,
+)
 
 
 def names(window) -> list[str]:  # noqa: ANN001
@@ -80,7 +89,7 @@ def test_keyboard_moves_from_search_into_the_list(qtbot, window, people) -> None
 def test_model_passes_qtmodeltester(qtmodeltester, db, people) -> None:  # noqa: ANN001
     ids = contacts.search_ids(db, contacts.ListQuery(), state=TaskState())
 
-    def fetch(wanted, deliver) -> None:  # noqa: ANN001 - synchronous fetcher for the tester
+    def fetch(wanted, deliver, _ahead) -> None:  # noqa: ANN001 - synchronous fetcher for the tester
         deliver(contacts.rows(db, wanted, state=TaskState()))
 
     model = ContactListModel(fetch)
@@ -92,7 +101,7 @@ def test_model_passes_qtmodeltester(qtmodeltester, db, people) -> None:  # noqa:
 
 def test_model_builds_rows_lazily(qtbot) -> None:  # noqa: ANN001
     requested: list[list[int]] = []
-    model = ContactListModel(lambda ids, deliver: requested.append(ids))
+    model = ContactListModel(lambda ids, deliver, _ahead: requested.append(ids))
     model.set_ids(list(range(1, 100_001)))
     assert model.rowCount() == 100_000
     assert model.index(50_000, NAME).data() == "…"
@@ -100,3 +109,22 @@ def test_model_builds_rows_lazily(qtbot) -> None:  # noqa: ANN001
     assert 50_001 in requested[0]
     model.index(50_001, NAME).data()  # already pending: no second request
     assert len(requested) == 1
+
+
+@pytest.mark.parametrize(("loaded", "window"), [(80, WINDOW_AFTER), (500, READ_AHEAD_WINDOW)])
+def test_model_reads_ahead_from_the_first_gap(qtbot, loaded: int, window: int) -> None:  # noqa: ANN001
+    """Painting cached rows asks for the rows behind them before the owner scrolls there:
+    from the first missing row, a small window when the gap is near, a big one when far."""
+    requested: list[tuple[list[int], bool]] = []
+    model = ContactListModel(lambda ids, deliver, ahead: requested.append((ids, ahead)))
+    ids = list(range(1, 100_001))
+    rows = [PartyRow(i, f"Person {i}", "", "", "", ["vcard"], False, False)
+            for i in ids[:loaded]]
+    model.set_ids(ids, rows)
+    assert model.index(0, NAME).data() == "Person 1"  # on screen at once, no placeholder
+    assert len(requested) == 1
+    wanted, ahead = requested[0]
+    assert ahead and wanted == ids[loaded:loaded + window]
+    model.index(1, NAME).data()  # later paints read further ahead, never a row twice
+    asked = [pid for wanted, _ in requested for pid in wanted]
+    assert len(asked) == len(set(asked)) and asked == ids[loaded:loaded + len(asked)]
