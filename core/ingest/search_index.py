@@ -54,13 +54,18 @@ def _tokens(query: str) -> list[str]:
     return [t for t in fold(query).replace('"', " ").split() if t]
 
 
+def fts_match(query: str) -> str:
+    """The FTS5 MATCH expression for ``query`` (every token as a word prefix); "" for none."""
+    return " AND ".join('"' + t.replace("+", "") + '"*' for t in _tokens(query) if t.strip("+"))
+
+
 def search_filter(session: Session, stmt: Select, query: str) -> Select:
     """Narrow a ``select(... Party ...)`` to parties matching every token of ``query``."""
     tokens = _tokens(query)
     if not tokens:
         return stmt
     if session.get_bind().dialect.name == "sqlite":
-        match = " AND ".join('"' + t.replace("+", "") + '"*' for t in tokens if t.strip("+"))
+        match = fts_match(query)
         if not match:
             return stmt
         return stmt.where(

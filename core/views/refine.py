@@ -20,16 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import Party
-from core.ingest.search_index import search_filter
+from core.ingest.search_index import fts_match
 
 _TOKENIZE = re.compile(r"tokenize\s*=\s*(\"[^\"]*\"|'[^']*')")
 _TEMP_TABLE = "temp.kith_refine"
-#: MATCH expressions by search text (the text decides the expression).
-_expressions: dict[str, str] = {}
 
 
 def refines(previous: str, new: str) -> bool:
@@ -42,14 +38,7 @@ def match_expression(session: Session, search: str) -> str | None:
     None when the database has no FTS5 search (PostgreSQL)."""
     if session.get_bind().dialect.name != "sqlite":
         return None
-    expression = _expressions.get(search)
-    if expression is None:  # compiling the statement costs ~2 ms: once per text
-        compiled = search_filter(session, select(Party.id), search).compile()
-        expression = str(compiled.params.get("match", ""))
-        if len(_expressions) > 1000:
-            _expressions.clear()
-        _expressions[search] = expression
-    return expression
+    return fts_match(search)
 
 
 def _ensure_table(raw: object) -> None:
