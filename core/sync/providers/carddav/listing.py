@@ -6,7 +6,8 @@ Three ways to read a book, cheapest question first:
   nothing changed, so a quiet sync needs no listing at all;
 - :class:`ChangeStream`: one sync-collection REPORT that also carries the cards
   (``address-data``), read and parsed while it arrives; used when Kith holds none of the
-  cards (first sync) and for incremental changes;
+  cards (first sync) and for incremental changes (on Radicale the listing below costs the
+  server nearly as much as this answer with every card, see ``provider``);
 - :func:`list_changes` / :func:`list_by_propfind` (hrefs and ETags only) plus
   :func:`multiget` batches: used when Kith already holds most cards (a full resync after an
   expired token), so only cards whose ETag changed are downloaded.

@@ -45,6 +45,12 @@ class Page:
     ctag: str | None = None
 
 
+def page_weight(page: Page) -> int:
+    """What a page read ahead holds in memory, roughly: the length of its cards' text."""
+    return sum(len(raw) for raw in (contact.raw for contact in page.batch.contacts)
+               if isinstance(raw, str | bytes))
+
+
 @dataclass(slots=True)
 class PageBuilder:
     """Parses fetched cards into one page's :class:`ContactBatch`."""

@@ -6,6 +6,13 @@ pure Python; on the read-ahead *thread* it shares the GIL with the ingest, so th
 overlap. In worker processes they do: the writer only writes. The workers are the same
 ``spawn`` pool the vCard import uses, and they return plain tuples (see
 ``vcard.transport``), because pickling dataclasses costs as much as parsing.
+
+The pool is not free, though: for 10,000 cards the same parse + prepare costs 1.8 CPU s
+in-process but 3.2 CPU s in two workers measured alone (start-up imports, pickling) and
+4.5-6.5 CPU s during a real sync, while the parent still unpacks every card (~0.5 CPU s).
+It can only pay with cores to spare beside the writer (and, often, a local server), so by
+default it is used from :data:`MIN_CPUS` CPUs on (that threshold is reasoned, not measured:
+only 2-core machines were at hand).
 """
 
 from __future__ import annotations
@@ -24,6 +31,12 @@ from core.sync.providers.vcard.transport import Packed, pack_prepared, unpack_pr
 CHUNK = 250
 #: Pages with fewer cards are parsed on the calling thread (a round trip would not pay).
 MIN_CARDS = 200
+#: Fewer CPUs than this: no worker processes by default. Measured on a 2-core VM (first sync
+#: of 10,000 cards from a local Radicale, medians of 3 alternating runs): with 2 workers the
+#: sync took 13.2-16.0 s and 9.0-9.8 CPU s in Kith, without 9.4-11.9 s and 4.2-5.2 CPU s. The
+#: workers spend ~5 CPU s (start-up imports, pickling both ways, parse + prepare) to save the
+#: parent only ~1 CPU s, and on two cores they take that from the writer and the server.
+MIN_CPUS = 4
 
 #: Per card: ("ok", packed prepared contact, warnings) or ("error", reason, []).
 Outcome = tuple[str, Packed | str, list[str]]
@@ -53,9 +66,9 @@ class CardPool:
 
     @staticmethod
     def default_workers() -> int:
-        """One per CPU, at most 4; none on a single CPU (the round trip would only cost)."""
+        """One per CPU, at most 4; none below :data:`MIN_CPUS` (see there)."""
         count = os.cpu_count() or 1
-        return 0 if count < 2 else min(4, count)
+        return 0 if count < MIN_CPUS else min(4, count)
 
     def prepare(self, cards: list[tuple[str, str, str]], region: str
                 ) -> list[tuple[PreparedContact | None, str, list[str]]]:

@@ -15,9 +15,19 @@ What one sync asks the server (cheapest question first):
 - a full resync of a book Kith mostly holds (expired token) lists ETags and multigets only
   the cards whose ETag changed.
 
+Why one REPORT for a first sync, although the server (Radicale at least) builds the whole
+answer before sending a byte, so Kith waits idle meanwhile: an ETag listing plus pipelined
+multigets would let server and ingest overlap, but the listing alone costs the server nearly
+as much as the answer with the cards (10,000 cards on Radicale: listing ~3.3 s, listing with
+cards ~3.5-4.4 s, all multigets another ~2.5-4 s, plus the ctag first). Measured as whole first
+syncs (2-core VM, alternating runs) the listing way was slower (median 13.7 s against 9.4 s,
+first page after 4.8-6.7 s against 3.3-4.3 s) and cost the server 7.5-9.7 CPU s, not 4.9-5.9.
+
 Pages are produced on a read-ahead thread (``prefetch``): while the runtime ingests page k on
-its own thread and database session, page k+1 is already being fetched and parsed. The
-runtime must call :meth:`CardDAVProvider.close` when a run ends (``run_source`` does).
+its own thread and database session, page k+1 is already being fetched and parsed. A stream
+reads far ahead (``STREAM_READ_AHEAD``), so the answer is read and the ctag confirmed while
+many pages are still to be ingested. The runtime must call :meth:`CardDAVProvider.close`
+when a run ends (``run_source`` does).
 
 Checkpoint conventions (every page's ``ContactBatch.checkpoint``):
 
@@ -68,7 +78,13 @@ from core.sync.providers.carddav.listing import (
     list_changes,
     multiget,
 )
-from core.sync.providers.carddav.pages import Page, PageBuilder, listing_pages, stream_pages
+from core.sync.providers.carddav.pages import (
+    Page,
+    PageBuilder,
+    listing_pages,
+    page_weight,
+    stream_pages,
+)
 from core.sync.providers.carddav.paging import (
     Chain,
     ChainCache,
@@ -82,9 +98,18 @@ from core.sync.providers.carddav.prefetch import Prefetcher
 from core.sync.providers.carddav.transport import DavTransport
 
 _T = TypeVar("_T")
-#: Pages a first-sync stream may run ahead of the ingest: enough that the answer is read and
-#: the ctag confirmed (two server requests) well before the last page is asked for.
-STREAM_READ_AHEAD = 4
+#: Pages a stream (cards inline) may run ahead of the ingest. The stream's sync token comes at
+#: the very end of the answer, and a first sync confirms the ctag for it with two more server
+#: requests (``listing.confirmed_ctag``) that must finish before the last page can go out.
+#: Those requests only overlap the ingest if the answer was read while enough pages remain to
+#: be ingested: measured on 10,000 cards (2-core VM, Radicale local), the confirmation takes
+#: Radicale ~1.75 s while Kith ingests ~2,200 cards/s; 4 pages left ~1 s of it in plain sight
+#: (median first sync 11.3 s), 12 pages hid it completely (9.6 s: after the first page the
+#: runtime never waited). 16 keeps it hidden for books up to ~20,000 cards.
+STREAM_READ_AHEAD = 16
+#: ...but never more than this much card text read ahead (besides one page), so a book full of
+#: photos does not hold thousands of parsed cards in memory.
+STREAM_READ_AHEAD_BYTES = 16 * 1024 * 1024
 
 PasswordLookup = Callable[[AccountRef], "str | None"]
 KnownEtags = Callable[[AccountRef], dict[str, str]]
@@ -214,7 +239,7 @@ class CardDAVProvider:
                                      "a full sync is needed.") from exc
         run = self._start_run(conn, stream_pages(
             stream, self._builder(conn, incremental=True), self._fetcher(conn),
-            page_size=self._page_size, multiget_batch=self._multiget_batch))
+            page_size=self._page_size, multiget_batch=self._multiget_batch), stream=True)
         state = PageState(self._chains.add(run), "", None, conn.book.href, "stream", ctag)
         return self._next_page(conn, state, run, incremental=True)
 
@@ -239,7 +264,7 @@ class CardDAVProvider:
                     page_size=self._page_size, multiget_batch=self._multiget_batch,
                     confirm_ctag=lambda token: confirmed_ctag(conn.transport, conn.book,
                                                               token)),
-                    depth=max(self._read_ahead, STREAM_READ_AHEAD))
+                    stream=True)
                 state = PageState(self._chains.add(run), "", None, conn.book.href, "stream")
                 return state, run
         ctag = fetch_ctag(conn.transport, conn.book)
@@ -328,9 +353,17 @@ class CardDAVProvider:
             conn.active.close()
             conn.active = None
 
-    def _start_run(self, conn: _Connection, pages: Iterator[Page], *, depth: int = 0) -> _Run:
+    def _start_run(self, conn: _Connection, pages: Iterator[Page], *,
+                   stream: bool = False) -> _Run:
+        """Start the read-ahead thread for a chain; a stream reads far ahead (see
+        ``STREAM_READ_AHEAD``), a listing ``read_ahead`` pages (each page is its own
+        multiget, so one page ahead already keeps the server busy)."""
         self._stop_active(conn)
-        run = Prefetcher(pages, depth=depth or self._read_ahead)
+        if stream:
+            run = Prefetcher(pages, depth=max(self._read_ahead, STREAM_READ_AHEAD),
+                             weigh=page_weight, budget=STREAM_READ_AHEAD_BYTES)
+        else:
+            run = Prefetcher(pages, depth=self._read_ahead)
         conn.active = run
         return run
 

@@ -44,3 +44,12 @@ def test_a_dead_worker_is_a_transient_error() -> None:
         assert pool.prepare([(make_vcard(3), "/book/3.vcf", "")], "")[0][0] is not None
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(None, 0), (1, 0), (2, 0), (3, 0), (4, 4),
+                                               (16, 4)])
+def test_no_worker_processes_by_default_below_four_cpus(monkeypatch, cpus, workers) -> None:
+    """On 2 cores the pool made a 10,000-card first sync slower (measured, see MIN_CPUS):
+    the provider must not start it there unless asked to."""
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert CardPool.default_workers() == workers

@@ -66,6 +66,55 @@ def test_stream_pages_are_parsed_before_they_are_asked_for(radicale_server, make
     provider.close()
 
 
+def test_first_sync_reads_the_whole_answer_and_confirms_the_ctag_during_page_one(
+        radicale_server, make_provider, counting_session: CountingSession) -> None:
+    """The stream reads far ahead: with 15 pages the answer is read to its end and the ctag
+    confirmed (ctag + sync-collection) while the caller still holds page 1, so those two
+    requests overlap the ingest instead of delaying the last page."""
+    _load(radicale_server, 150)
+    parser = CountingParser()
+    provider = make_provider(page_size=10, card_parser=parser)
+    account = account_for(radicale_server)
+
+    first = provider.full_sync(account, None)
+
+    assert _wait_until(lambda: counting_session.kinds[-3:] ==
+                       ["sync-collection+data", "ctag", "sync-collection"])
+    assert _wait_until(lambda: parser.parsed == 150)
+    pages = [first]
+    while pages[-1].next_page_token:
+        pages.append(provider.full_sync(account, pages[-1].next_page_token))
+    assert [len(p.contacts) for p in pages] == [10] * 15
+    assert '"ctag"' in (pages[-1].next_sync_cursor or "")
+    assert counting_session.kinds[-1] == "sync-collection"  # nothing more was asked
+    provider.close()
+
+
+def test_stream_read_ahead_stops_at_its_byte_budget(radicale_server, make_provider,
+                                                    monkeypatch) -> None:
+    """However many pages may be read ahead, no more card text than the budget is held
+    (a book of photos must not be parsed into memory whole); one page always goes."""
+    import core.sync.providers.carddav.provider as provider_module
+
+    _load(radicale_server, 100)
+    monkeypatch.setattr(provider_module, "STREAM_READ_AHEAD_BYTES", 1)
+    parser = CountingParser()
+    provider = make_provider(page_size=10, card_parser=parser)
+    account = account_for(radicale_server)
+
+    first = provider.full_sync(account, None)
+
+    # Page 1 handed out, page 2 queued (always admitted), page 3 parsed and waiting.
+    assert _wait_until(lambda: parser.parsed >= 30)
+    time.sleep(0.3)
+    assert parser.parsed == 30
+    pages = [first]
+    while pages[-1].next_page_token:
+        pages.append(provider.full_sync(account, pages[-1].next_page_token))
+    assert sum(len(p.contacts) for p in pages) == 100 and pages[-1].next_sync_cursor
+    provider.close()
+
+
 def test_listing_pages_fetch_the_next_multiget_ahead(radicale_server, make_provider,
                                                      counting_session: CountingSession) -> None:
     """A resync (Kith already holds cards, all changed since): page 2's multiget is sent
@@ -164,3 +213,45 @@ def test_prefetcher_gives_up_when_nobody_takes_pages() -> None:
     assert feed.next() == 0  # what was handed over is still delivered
     with pytest.raises(ProviderError, match="stopped early"):
         feed.next()
+
+
+def _counted(produced: list[int], count: int) -> Iterator[int]:
+    for value in range(count):
+        produced.append(value)
+        yield value
+
+
+def test_prefetcher_holds_no_more_weight_than_its_budget() -> None:
+    produced: list[int] = []
+    feed = Prefetcher(_counted(produced, 10), depth=8, weigh=lambda _page: 100, budget=250)
+
+    # Two pages (200) fit the budget, a third (300) would not: it waits on the thread.
+    assert _wait_until(lambda: len(produced) >= 3)
+    time.sleep(0.3)
+    assert len(produced) == 3
+    assert feed.next() == 0
+    assert _wait_until(lambda: len(produced) >= 4)
+    time.sleep(0.3)
+    assert len(produced) == 4
+    assert [feed.next() for _ in range(10)] == [1, 2, 3, 4, 5, 6, 7, 8, 9, None]
+    feed.close()
+
+
+def test_prefetcher_admits_one_page_heavier_than_the_budget() -> None:
+    produced: list[int] = []
+    feed = Prefetcher(_counted(produced, 3), depth=8, weigh=lambda _page: 1000, budget=10)
+
+    assert _wait_until(lambda: len(produced) >= 2)
+    time.sleep(0.3)
+    assert len(produced) == 2  # page 0 queued although too heavy, page 1 waits
+    assert [feed.next(), feed.next(), feed.next(), feed.next()] == [0, 1, 2, None]
+
+
+def test_prefetcher_depth_still_bounds_weightless_pages() -> None:
+    produced: list[int] = []
+    feed = Prefetcher(_counted(produced, 10), depth=2, weigh=lambda _page: 0, budget=10)
+
+    assert _wait_until(lambda: len(produced) >= 3)
+    time.sleep(0.3)
+    assert len(produced) == 3
+    feed.close()
