@@ -13,5 +13,7 @@ Public API (plain functions taking a Session; results are plain dataclasses):
   ``dismiss_handle_link``, ``mark_handle_shared``, ``revoke_decision``,
   ``reapply_decisions``; ``views.list_decisions(session) -> list[DecisionView]``.
 
-The model (levels and weights) lives in ``weights.py``; blocking rules in ``blocking.py``.
+The model (levels and weights) lives in ``weights.py``; blocking rules in ``blocking.py``;
+what an incremental refresh re-decides so that it agrees with a full rebuild in
+``incremental.py``.
 """

@@ -5,6 +5,13 @@ candidate pair that remembers the rule(s) that paired them. No all-pairs compari
 made: a pair that shares no key is never scored. Keys of oversized blocks (a common surname
 with a common initial, an office switchboard) are skipped, since a block of thousands says
 nothing about any one pair and would swamp the review list.
+
+The cap is one rule for both refresh paths: a key pairs its holders while at most
+``MAX_BLOCK_SIZE`` comparable parties hold it (the full rebuild counts the keys it computes;
+the incremental refresh counts the stored ``match_key`` rows, which are the same set), and
+a pair's rules are exactly its shared keys within the cap. The incremental refresh re-decides
+the pairs of unchanged parties whose blocks crossed the cap (``incremental``), so both
+paths store the same suggestions.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("ad", "street_address"),
 )
 RULE_NAMES = dict(RULES)
-_RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
+RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
 
 #: Largest block whose pairs are compared; bigger blocks are skipped for that rule only.
 MAX_BLOCK_SIZE = 50
@@ -82,22 +89,24 @@ def pairs_from_blocks(
     by_rule: dict[str, list[str]] = {}
     for key in blocks:
         by_rule.setdefault(rule_of(key), []).append(key)
-    ordered = sorted(by_rule, key=lambda code: _RULE_ORDER.get(code, 99))
+    ordered = sorted(by_rule, key=lambda code: RULE_ORDER.get(code, 99))
     for key in (k for code in ordered for k in by_rule[code]):
         members = blocks[key]
         if len(members) < 2 or len(members) > MAX_BLOCK_SIZE:
             continue  # most keys are unique to one party: skip them before any work
         ids = sorted(set(members))
         code = rule_of(key)
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                if only is not None and a not in only and b not in only:
-                    continue
-                codes = pairs.get((a, b))
-                if codes is None:
-                    pairs[(a, b)] = [code]
-                elif codes[-1] != code and code not in codes:
-                    codes.append(code)
+        if only is None:
+            found = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+        else:  # just the pairs of the given parties, not the whole block's
+            found = [(a, b) if a < b else (b, a)
+                     for a in ids if a in only for b in ids if b != a and (b not in only or a < b)]
+        for pair in found:
+            codes = pairs.get(pair)
+            if codes is None:
+                pairs[pair] = [code]
+            elif codes[-1] != code and code not in codes:
+                codes.append(code)
     return pairs
 
 

@@ -7,7 +7,7 @@ conflicting birthday counts strongly against, names and places add fuzzier evide
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -37,7 +37,10 @@ class ExplanationItem:
     sentence: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Spelled out rather than dataclasses.asdict, which deep-copies every value: the
+        # refresh stores tens of thousands of explanations per import batch.
+        return {"field": self.field, "level": self.level, "left": self.left,
+                "right": self.right, "weight": self.weight, "sentence": self.sentence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +284,14 @@ def explain(levels: list[Level]) -> tuple[ExplanationItem, ...]:
                         SENTENCES[(f, lvl)].format(l=left, r=right))
         for f, lvl, left, right in levels
     )
+
+
+def explanation_rows(levels: list[Level]) -> list[dict[str, Any]]:
+    """``[item.as_dict() for item in explain(levels)]`` without the intermediate items: what
+    a stored suggestion keeps, built for tens of thousands of pairs per import batch."""
+    return [{"field": f, "level": lvl, "left": left, "right": right,
+             "weight": WEIGHTS[(f, lvl)], "sentence": SENTENCES[(f, lvl)].format(l=left, r=right)}
+            for f, lvl, left, right in levels]
 
 
 def score_pair(a: PartyFeatures, b: PartyFeatures) -> PairScore:

@@ -3,6 +3,12 @@
 A few bulk queries (parties, their live email/phone links, addresses, birthdays) build one
 ``PartyFeatures`` per party, so scoring 100,000 parties never issues a query per party. Parties
 merged into another, system actors and secured handles are left out.
+
+Every query reads plain driver rows (``rawsql.Reader``, no ORM objects) and takes the whole id
+list as ONE bound parameter (``json_each`` on SQLite, ``= ANY`` on PostgreSQL):
+an incremental re-score after a sync batch loads the features of every partner of the batch,
+which on an address book full of common names is most of the database, so the per-row cost
+is what decides how the hook scales.
 """
 
 from __future__ import annotations
@@ -10,13 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import Address, Handle, ImportantDate, Party, PartyHandleLink
-from core.db.models.parties import joined_party_is_live
-from core.ingest.sqlutil import chunked
 from core.match.names import CompareName, clean, compare_name
+from core.match.rawsql import Reader
 from core.match.values import address_key, canonical_email, is_role_local, parse_birthday
 
 #: A handle linked to this many live parties is a household/office handle: it weighs little.
@@ -47,88 +50,89 @@ class PartyFeatures:
     addresses: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-_PARTY_COLUMNS = (
-    Party.id, Party.display_name, Party.given_name, Party.family_name, Party.middle_name,
-    Party.nickname, Party.organization, Party.birthday,
-)
-
-
-def _party_filter():  # noqa: ANN202 - SQLAlchemy clause
-    return (Party.merged_into_id.is_(None), Party.kind != "system")
-
-
 def load_features(session: Session, party_ids: Iterable[int] | None = None
                   ) -> dict[int, PartyFeatures]:
     """Features of the given parties (all comparable parties when ``None``)."""
-    feats: dict[int, PartyFeatures] = {}
-    if party_ids is None:
-        _add_parties(session, feats, select(*_PARTY_COLUMNS).where(*_party_filter()))
-        ids_filter = None
-    else:
-        ids = sorted(set(party_ids))
-        for chunk in chunked(ids, 500):
-            _add_parties(session, feats, select(*_PARTY_COLUMNS).where(
-                Party.id.in_(chunk), *_party_filter()))
-        ids_filter = sorted(feats)
-    _add_handles(session, feats, ids_filter)
-    _add_details(session, feats, ids_filter)
+    ids = None if party_ids is None else sorted(set(party_ids))
+    if ids is not None and not ids:
+        return {}
+    reader = _Reader(session, ids)
+    feats = _parties(reader.rows(_PARTY_SQL, "id"))
+    if ids is not None:
+        if not feats:
+            return feats
+        reader = _Reader(session, sorted(feats))
+    _add_handles(session, feats, reader)
+    _add_details(feats, reader)
     return feats
 
 
-def _add_parties(session: Session, feats: dict[int, PartyFeatures], stmt) -> None:  # noqa: ANN001
-    for pid, display, given, family, middle, nick, org, bday in session.execute(stmt):
-        f = PartyFeatures(pid, display or "", compare_name(given or "", family or "",
-                                                           middle or "", display or "", nick or ""),
-                          clean(org or ""), org or "")
-        parsed = parse_birthday(bday or "")
-        if parsed:
-            f.birthdays.add(parsed)
-        feats[pid] = f
+#: The statements, each completed by a condition on the party id column (see _Reader).
+_PARTY_SQL = ("SELECT id, display_name, given_name, family_name, middle_name, nickname, "
+              "organization, birthday FROM party "
+              "WHERE merged_into_id IS NULL AND kind != 'system'")
+# Platform and secured are filtered in Python, not in SQL: without table statistics SQLite
+# would otherwise drive the query from every email/phone handle instead of from the parties.
+_HANDLE_SQL = ("SELECT l.id, l.party_id, h.id, h.platform, h.value, l.label, h.is_shared, "
+               "h.is_secured FROM party_handle_link l JOIN handle h ON h.id = l.handle_id "
+               "WHERE NOT l.is_dismissed")
+_ADDRESS_SQL = "SELECT id, party_id, street, postal_code, locality FROM address WHERE 1 = 1"
+_BIRTHDAY_SQL = ("SELECT party_id, year, month, day FROM important_date "
+                 "WHERE kind = 'birthday'")
 
 
-def _chunks(ids: list[int] | None):  # noqa: ANN202 - generator of optional chunks
-    if ids is None:
-        yield None
-        return
-    yield from chunked(ids, 500)
+class _Reader:
+    """A statement for all rows (``ids`` None) or for the given party ids."""
+
+    def __init__(self, session: Session, ids: list[int] | None) -> None:
+        self.reader = Reader(session)
+        self.ids = ids
+
+    def rows(self, sql: str, column: str) -> list[tuple]:
+        if self.ids is None:
+            return self.reader.all(sql)
+        return self.reader.where_in(sql, column, self.ids)
 
 
-def _add_handles(session: Session, feats: dict[int, PartyFeatures], ids: list[int] | None
-                 ) -> None:
-    all_handles: set[int] = set()
+def _parties(rows: Iterable) -> dict[int, PartyFeatures]:  # noqa: ANN001 - result rows
+    feats: dict[int, PartyFeatures] = {}
+    for pid, display, given, family, middle, nick, org, bday in rows:
+        display = display or ""
+        org = org or ""
+        parsed = parse_birthday(bday) if bday else None
+        # Every field passed: a default_factory per field costs more than the values.
+        feats[pid] = PartyFeatures(
+            pid, display, compare_name(given or "", family or "", middle or "", display,
+                                       nick or ""),
+            clean(org), org, {parsed} if parsed else set(), {}, {}, {}, [])
+    return feats
+
+
+def _add_handles(session: Session, feats: dict[int, PartyFeatures], reader: _Reader) -> None:
+    # Oldest link first, so the first spelling of an address is the one shown. Sorted here:
+    # an ORDER BY makes SQLite walk the whole table instead of the party index.
+    rows = reader.rows(_HANDLE_SQL, "l.party_id")
+    rows.sort(key=_first_column)
+    phone_handles: set[int] = set()
     local_counts: dict[int, int] = {}
-    for chunk in _chunks(ids):
-        stmt = (
-            select(PartyHandleLink.id, PartyHandleLink.party_id, Handle.id, Handle.platform,
-                   Handle.value, PartyHandleLink.label, Handle.is_shared, Handle.is_secured)
-            .join(Handle, Handle.id == PartyHandleLink.handle_id)
-            .where(PartyHandleLink.is_dismissed.is_(False))
-        )
-        # Platform and secured are filtered below, not in SQL: without table statistics
-        # SQLite would otherwise drive the query from every email/phone handle instead of
-        # from the few parties asked for.
-        if chunk is not None:
-            stmt = stmt.where(PartyHandleLink.party_id.in_(chunk))
-        # Oldest link first, so the first spelling of an address is the one shown. Sorted
-        # here: an ORDER BY makes SQLite walk the whole table instead of the party index.
-        rows = session.execute(stmt).all()
-        rows.sort(key=_first_column)
-        for _, pid, hid, platform, value, label, shared, secured in rows:
-            f = feats.get(pid)
-            if f is None or secured or platform not in ("email", "phone"):
-                continue
-            if platform == "email":
-                canonical = canonical_email(value)
-                f.emails.setdefault(canonical, value)
-                local = canonical.rpartition("@")[0]
-                if len(local) >= 5 and not is_role_local(local):
-                    f.email_locals.setdefault(local, value)
-            else:
-                f.phones[value] = PhoneUse(value, label or "", hid, bool(shared))
-                all_handles.add(hid)
-                local_counts[hid] = local_counts.get(hid, 0) + 1
+    get = feats.get
+    for _, pid, hid, platform, value, label, shared, secured in rows:
+        f = get(pid)
+        if f is None or secured:
+            continue
+        if platform == "email":
+            canonical = canonical_email(value)
+            if canonical not in f.emails:
+                f.emails[canonical] = value
+            local = canonical.rpartition("@")[0]
+            if len(local) >= 5 and local not in f.email_locals and not is_role_local(local):
+                f.email_locals[local] = value
+        elif platform == "phone":
+            f.phones[value] = PhoneUse(value, label or "", hid, bool(shared))
+            phone_handles.add(hid)
+            local_counts[hid] = local_counts.get(hid, 0) + 1
     # Loading everything already saw every live link of every comparable party.
-    counts = local_counts if ids is None else live_link_counts(session, all_handles)
+    counts = local_counts if reader.ids is None else live_link_counts(session, phone_handles)
     for f in feats.values():
         for use in f.phones.values():
             if counts.get(use.handle_id, 0) >= HOUSEHOLD_LINKS:
@@ -140,37 +144,30 @@ def _first_column(row) -> int:  # noqa: ANN001 - a result row
 
 
 def live_link_counts(session: Session, handle_ids: Iterable[int]) -> dict[int, int]:
-    """Live (non-dismissed) links per handle, counting parties not merged away."""
-    found: dict[int, int] = {}
-    for chunk in chunked(sorted(set(handle_ids)), 500):
-        rows = session.execute(
-            select(PartyHandleLink.handle_id, func.count())
-            .join(Party, Party.id == PartyHandleLink.party_id)
-            .where(PartyHandleLink.handle_id.in_(chunk), PartyHandleLink.is_dismissed.is_(False),
-                   joined_party_is_live())
-            .group_by(PartyHandleLink.handle_id)
-        )
-        found.update({hid: count for hid, count in rows})
-    return found
+    """Live (non-dismissed) links per handle from comparable parties (not merged away, not
+    system actors): the very links a full load counts, so both refresh paths agree on which
+    numbers are household numbers. The merged test is written like
+    ``parties.joined_party_is_live``, for the same planner reason."""
+    ids = sorted(set(handle_ids))
+    if not ids:
+        return {}
+    return dict(Reader(session).where_in(
+        "SELECT l.handle_id, count(*) FROM party_handle_link l JOIN party p "
+        "ON p.id = l.party_id WHERE NOT l.is_dismissed AND coalesce(p.merged_into_id, 0) = 0 "
+        "AND p.kind != 'system'", "l.handle_id", ids, " GROUP BY l.handle_id"))
 
 
-def _add_details(session: Session, feats: dict[int, PartyFeatures], ids: list[int] | None
-                 ) -> None:
-    for chunk in _chunks(ids):
-        stmt = select(Address.party_id, Address.street, Address.postal_code, Address.locality)
-        if chunk is not None:
-            stmt = stmt.where(Address.party_id.in_(chunk))
-        for pid, street, postal, locality in session.execute(stmt):
-            f = feats.get(pid)
-            if f is not None:
-                key = address_key(street or "", postal or "", locality or "")
-                if any(key) and key not in f.addresses:
-                    f.addresses.append(key)
-        stmt = select(ImportantDate.party_id, ImportantDate.year, ImportantDate.month,
-                      ImportantDate.day).where(ImportantDate.kind == "birthday")
-        if chunk is not None:
-            stmt = stmt.where(ImportantDate.party_id.in_(chunk))
-        for pid, year, month, day in session.execute(stmt):
-            f = feats.get(pid)
-            if f is not None:
-                f.birthdays.add((year or None, month, day))
+def _add_details(feats: dict[int, PartyFeatures], reader: _Reader) -> None:
+    rows = reader.rows(_ADDRESS_SQL, "party_id")
+    rows.sort(key=_first_column)  # insertion order: a party's first address is shown first
+    get = feats.get
+    for _, pid, street, postal, locality in rows:
+        f = get(pid)
+        if f is not None:
+            key = address_key(street or "", postal or "", locality or "")
+            if any(key) and key not in f.addresses:
+                f.addresses.append(key)
+    for pid, year, month, day in reader.rows(_BIRTHDAY_SQL, "party_id"):
+        f = get(pid)
+        if f is not None:
+            f.birthdays.add((year or None, month, day))

@@ -3,28 +3,34 @@
 ``refresh_suggestions(session)`` rebuilds every party's blocking keys and scores every
 candidate pair; ``refresh_suggestions(session, party_ids)`` (after an import or a sync: pass
 ``IngestStats.touched_party_ids``) re-keys and re-scores only pairs involving those parties,
-finding their partners through the stored keys. A pair the owner rejected is never suggested
-again (also after a re-import: the decision names stable keys), pairs already merged stay
-merged, and "later" keeps its status while its score follows the data.
+finding their partners through the stored keys, plus the few pairs of unchanged parties whose
+blocks crossed the size cap or whose shared phone crossed the household line
+(``incremental``): after every batch the table holds the pairs, scores, rules and
+explanations a full rebuild would write (tests/match/test_incremental_equals_full.py). A pair
+the owner rejected is never suggested again (also after a re-import: the decision names
+stable keys), pairs already merged stay merged, and "later" keeps its status while its score
+follows the data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
 from core.db.models import Decision, MatchKey, MergeSuggestion
 from core.gcpause import cyclic_gc_paused
-from core.ingest.sqlutil import chunked, insert_many
-from core.match.blocking import pairs_from_blocks, party_keys, rule_label
-from core.match.compare import Level, PairScore, compare_all, explain, score_of, score_pair
+from core.ingest.sqlutil import chunked
+from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.compare import PairScore, compare_all, score_of, score_pair
 from core.match.features import PartyFeatures, load_features
+from core.match.incremental import plan_refresh
+from core.match.quick import quick_score
 from core.match.stable_keys import resolve_party_key
-from core.match.weights import MODEL_VERSION, STORE_MIN_SCORE, probability
+from core.match.store import Scored, existing_rows, store
+from core.match.weights import MODEL_VERSION, STORE_MIN_SCORE
 
 Pair = tuple[int, int]
 
@@ -53,12 +59,11 @@ def rejected_pairs(session: Session) -> set[Pair]:
 def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None) -> int:
     """Re-score (all, or only the given parties' pairs); return how many open or "later"
     suggestions were written."""
-    if party_ids is None:
-        # A full rebuild allocates millions of short-lived, acyclic objects (features, keys,
-        # pairs); the cyclic collector would re-scan them over and over for nothing.
-        with cyclic_gc_paused():
-            return _refresh(session, None)
-    return _refresh(session, party_ids)
+    # A refresh allocates many short-lived, acyclic objects (features, keys, pairs: millions
+    # for a full rebuild, a whole batch's partners after an import); the cyclic collector
+    # would re-scan them over and over for nothing.
+    with cyclic_gc_paused():
+        return _refresh(session, party_ids)
 
 
 def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
@@ -72,35 +77,38 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
             for k in ks:
                 blocks.setdefault(k, []).append(pid)
         candidates = pairs_from_blocks(blocks)
-        scope: set[int] | None = None
+        existing_scope: tuple[set[int] | None, set[Pair]] = (None, set())
     elif _stale_model(session):
         return refresh_suggestions(session)  # a new weight table re-scores everything
     else:
         scope = set(party_ids)
         if not scope:
             return 0
-        feats = load_features(session, scope)
-        keys = {pid: party_keys(f) for pid, f in feats.items()}
-        for chunk in chunked(sorted(scope), 500):
-            session.execute(delete(MatchKey).where(MatchKey.party_id.in_(chunk)))
-        _insert_keys(session, keys)
-        blocks = _blocks_for(session, {k for ks in keys.values() for k in ks})
-        candidates = pairs_from_blocks(blocks, only=set(feats))
-        partners = {p for pair in candidates for p in pair} - set(feats)
-        feats.update(load_features(session, partners))
-    rejected = rejected_pairs(session)
-    scored: dict[Pair, tuple[float, list[Level], list[str]]] = {}
+        plan = plan_refresh(session, scope, _insert_keys)
+        feats, candidates = plan.feats, plan.candidates
+        existing_scope = (plan.scope, plan.extra)
+    scored = _score(candidates, feats, rejected_pairs(session))
+    return store(session, scored, existing_rows(session, *existing_scope))
+
+
+def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
+           rejected: set[Pair]) -> Scored:
+    """Score every candidate pair worth storing. ``quick_score`` (the same levels, no display
+    values) throws away the many pairs below ``STORE_MIN_SCORE`` first; the pairs kept are
+    compared again in full for their explanation, and their score is taken from that."""
+    scored: Scored = {}
+    mobiles: dict[int, bool] = {}
     for pair, rules in candidates.items():
         if pair in rejected:
             continue
         a, b = feats.get(pair[0]), feats.get(pair[1])
-        if a is None or b is None:
+        if a is None or b is None or quick_score(a, b, mobiles) < STORE_MIN_SCORE:
             continue
         levels = compare_all(a, b)
         score = score_of(levels)
         if score >= STORE_MIN_SCORE:
             scored[pair] = (score, levels, rules)
-    return _store(session, scored, scope)
+    return scored
 
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.
@@ -130,67 +138,6 @@ def _insert_keys(session: Session, keys: dict[int, set[str]], *, rebuild: bool =
     if rebuild:
         for name, column in _KEY_INDEXES.items():
             connection.exec_driver_sql(f"CREATE INDEX {name} ON match_key ({column})")
-
-
-def _blocks_for(session: Session, keys: set[str]) -> dict[str, list[int]]:
-    blocks: dict[str, list[int]] = {}
-    for chunk in chunked(sorted(keys), 500):
-        for pid, key in session.execute(
-            select(MatchKey.party_id, MatchKey.key).where(MatchKey.key.in_(chunk))
-        ):
-            blocks.setdefault(key, []).append(pid)
-    return blocks
-
-
-def _existing(session: Session, scope: set[int] | None) -> dict[Pair, tuple[int, str]]:
-    stmt = select(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.id,
-                  MergeSuggestion.status)
-    found: dict[Pair, tuple[int, str]] = {}
-    if scope is None:
-        for a, b, sid, status in session.execute(stmt):
-            found[(a, b)] = (sid, status)
-        return found
-    for chunk in chunked(sorted(scope), 500):
-        rows = session.execute(stmt.where(or_(MergeSuggestion.party_a_id.in_(chunk),
-                                              MergeSuggestion.party_b_id.in_(chunk))))
-        for a, b, sid, status in rows:
-            found[(a, b)] = (sid, status)
-    return found
-
-
-def _values(score: float, levels: list[Level], rules: list[str]) -> dict[str, Any]:
-    return {
-        "score": score,
-        "probability": round(probability(score), 6),
-        "blocking_rule": rule_label(rules)[:128],
-        "explanation": [item.as_dict() for item in explain(levels)],
-        "model_version": MODEL_VERSION,
-    }
-
-
-def _store(session: Session, scored: dict[Pair, tuple[float, list[Level], list[str]]],
-           scope: set[int] | None) -> int:
-    now = utcnow()
-    existing = _existing(session, scope)
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    for pair, (score, levels, rules) in sorted(scored.items()):
-        row = existing.get(pair)
-        if row is None:
-            inserts.append({"party_a_id": pair[0], "party_b_id": pair[1], "status": "open",
-                            "created_at": now, "updated_at": now,
-                            **_values(score, levels, rules)})
-        elif row[1] in ("open", "later"):
-            updates.append({"id": row[0], "updated_at": now, **_values(score, levels, rules)})
-    stale = [sid for pair, (sid, status) in existing.items()
-             if status in ("open", "later") and pair not in scored]
-    for chunk in chunked(stale, 500):
-        session.execute(delete(MergeSuggestion).where(MergeSuggestion.id.in_(chunk)))
-    if updates:
-        session.execute(update(MergeSuggestion), updates)
-    insert_many(session, MergeSuggestion, inserts)
-    session.flush()
-    return len(inserts) + len(updates)
 
 
 def set_pair_status(session: Session, a: int, b: int, status: str) -> None:
