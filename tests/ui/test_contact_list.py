@@ -3,6 +3,8 @@ lazy model passes qtmodeltester."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -128,3 +130,31 @@ def test_model_reads_ahead_from_the_first_gap(qtbot, loaded: int, window: int) -
     model.index(1, NAME).data()  # later paints read further ahead, never a row twice
     asked = [pid for wanted, _ in requested for pid in wanted]
     assert len(asked) == len(set(asked)) and asked == ids[loaded:loaded + len(asked)]
+
+
+def test_model_repaints_only_rows_painted_while_missing(qtbot) -> None:  # noqa: ANN001
+    """Rows read ahead arrive silently (no repaint of the list); rows that were painted as
+    placeholders are repainted when theirs arrive."""
+    calls: list[tuple[list[int], Any, bool]] = []
+    model = ContactListModel(lambda ids, deliver, ahead: calls.append((ids, deliver, ahead)))
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: changed.append((top.row(), bottom.row())))
+    ids = list(range(1, 100_001))
+
+    def rows(wanted: list[int]) -> list[PartyRow]:
+        return [PartyRow(i, f"Person {i}", "", "", "", [], False, False) for i in wanted]
+
+    model.set_ids(ids, rows(ids[:500]))
+    model.index(0, NAME).data()  # painting the top reads ahead from row 500
+    (ahead_ids, deliver_ahead, ahead), = calls
+    assert ahead
+    deliver_ahead(rows(ahead_ids))
+    assert changed == []  # nothing painted was missing: no repaint
+    assert model.index(600, NAME).data() == "Person 601"
+
+    assert model.index(50_000, NAME).data() == "…"  # painted as a placeholder
+    visible_ids, deliver_visible, ahead = calls[-1]
+    assert not ahead and 50_001 in visible_ids
+    deliver_visible(rows(visible_ids))
+    assert changed == [(50_000, 50_000)]
+    assert model.index(50_000, NAME).data() == "Person 50001"
