@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from core.db.models import (
@@ -31,7 +31,7 @@ from core.db.models import (
     SourceAccount,
     SourceRecord,
 )
-from core.ingest.search_index import search_filter
+from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
 
 #: List filters the GUI and CLI offer.
@@ -195,10 +195,61 @@ def list_party_ids(
     limit: int | None = None,
 ) -> list[int]:
     """Ids of visible parties in list order (sort name), narrowed in SQL."""
+    if limit and session.get_bind().dialect.name == "sqlite":
+        first = _first_ids_matches_first(session, search, filter_name, label, account_id, limit)
+        if first is not None:
+            return first
     stmt = _list_statement(session, search, filter_name, label, account_id)
     if limit:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+#: SQLite virtual-machine steps the matches-first plan may take (see below): about 10,000
+#: matches' worth (12 steps per match, measured), 5-15 ms on 100,000 contacts.
+MATCHES_FIRST_STEPS = 120_000
+#: A search whose longest word is shorter than this matches too much for that plan to pay.
+MATCHES_FIRST_MIN_WORD = 2
+_PARTY_FTS = table("party_fts", column("rowid"))
+
+
+def _first_ids_matches_first(session: Session, search: str, filter_name: str,
+                             label: str | None, account_id: int | None,
+                             limit: int) -> list[int] | None:
+    """The top ``limit`` ids of a search from its matches (SQLite), or None to use the
+    list-order plan.
+
+    Two plans answer "the first page of a search", and each is slow where the other is fast.
+    The list-order plan walks the list index until it has a page of matches: quick for a
+    prefix most contacts share ("m": 3 ms on 100,000 contacts), but it walks most of the
+    list for a rare word or one that sorts late ("rossi": 28-32 ms, "zoë n": 17 ms). This
+    plan reads the matches from FTS5 and sorts only them (7-16 ms and 1-4 ms for those), but
+    costs about 1.5 µs per match (35 ms for a word in every contact). So it is tried when the
+    search has a word of two letters or more, under a step budget, and gives way to the
+    list-order plan when the matches turn out to be too many.
+    """
+    match = fts_match(search)
+    if not match or max(map(len, search.split())) < MATCHES_FIRST_MIN_WORD:
+        return None
+    stmt = (select(Party.id).select_from(_PARTY_FTS)
+            .join(Party, Party.id == _PARTY_FTS.c.rowid)
+            .where(Party.merged_into_id.is_(None),
+                   text("party_fts MATCH :match").bindparams(match=match)))
+    # "+": sort the matches, never walk the list index (that is the other plan).
+    stmt = _filtered(stmt, filter_name, label, account_id).order_by(
+        text("+party.sort_name"), Party.id).limit(limit)
+    compiled = stmt.compile(bind=session.get_bind())
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    raw = session.connection().connection.driver_connection
+    raw.set_progress_handler(lambda: 1, MATCHES_FIRST_STEPS)
+    try:
+        return [row[0] for row in raw.execute(str(compiled), params).fetchall()]
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc):
+            raise
+        return None  # too many matches: the list-order plan finds a page of them sooner
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def list_party_id_array(

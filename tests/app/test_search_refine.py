@@ -119,3 +119,29 @@ def test_id_array_on_sqlite_keeps_the_list_order(db: Database, search: str) -> N
         assert (search == "zzz-none") == (not expected)
         if search == "":
             assert expected != sorted(expected)
+
+
+@pytest.mark.parametrize("budget", [1, 10**9])  # matches-first gives way at once / never
+@pytest.mark.parametrize("query", [ListQuery("a"), ListQuery("anna"), ListQuery("example com"),
+                                   ListQuery("unk", "needs_review"), ListQuery("zz"),
+                                   ListQuery("an", "archived")])
+def test_first_page_is_the_top_of_the_full_result(db: Database, query: ListQuery, budget: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whichever plan answers a search's first page, it is the top of the full result."""
+    from core.ingest.engine import ingest_contacts
+    from core.views import party as party_views
+    from tests.benchmarks.corpus import contacts as corpus
+    from tests.ui.helpers import add_account
+
+    account = add_account(db, "vcard", "more.vcf")
+    with db.session() as session:
+        ingest_contacts(session, account, list(corpus(400)), region="US")
+        for party in session.scalars(select(Party).limit(40)):
+            party.archived_at = datetime.now(UTC)
+        session.commit()
+    monkeypatch.setattr(party_views, "MATCHES_FIRST_STEPS", budget)
+    full = list(contacts.search_ids(db, query, state=TaskState()))
+    for limit in (1, 5, 80):
+        page = contacts.first_page(db, query, limit, state=TaskState())
+        assert page.ids == full[:limit] and page.complete == (len(full) <= limit)
+    assert full or query.search == "zz"
