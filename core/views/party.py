@@ -205,6 +205,14 @@ def list_party_ids(
     return list(session.scalars(stmt))
 
 
+def _on_driver(session: Session, stmt: Select) -> tuple[sqlite3.Connection, str, list[Any]]:
+    """The session's DB-API connection, with ``stmt`` as SQL text and positional parameters:
+    for list queries run on the driver (SQLite), where the ORM's per-row work is too slow."""
+    compiled = stmt.compile(bind=session.get_bind())
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    return session.connection().connection.driver_connection, str(compiled), params
+
+
 #: SQLite virtual-machine steps the matches-first plan may take (see below): about 10,000
 #: matches' worth (12 steps per match, measured), 5-15 ms on 100,000 contacts.
 MATCHES_FIRST_STEPS = 120_000
@@ -238,12 +246,10 @@ def _first_ids_matches_first(session: Session, search: str, filter_name: str,
     # "+": sort the matches, never walk the list index (that is the other plan).
     stmt = _filtered(stmt, filter_name, label, account_id).order_by(
         text("+party.sort_name"), Party.id).limit(limit)
-    compiled = stmt.compile(bind=session.get_bind())
-    params = [compiled.params[name] for name in compiled.positiontup or ()]
-    raw = session.connection().connection.driver_connection
+    raw, sql, params = _on_driver(session, stmt)
     raw.set_progress_handler(lambda: 1, MATCHES_FIRST_STEPS)
     try:
-        return [row[0] for row in raw.execute(str(compiled), params).fetchall()]
+        return [row[0] for row in raw.execute(sql, params).fetchall()]
     except sqlite3.OperationalError as exc:
         if "interrupt" not in str(exc):
             raise
@@ -270,13 +276,11 @@ def list_party_id_array(
     stmt = _list_statement(session, search, filter_name, label, account_id)
     if session.get_bind().dialect.name != "sqlite":
         return array("q", session.scalars(stmt))
-    compiled = stmt.compile(bind=session.get_bind())
-    params = [compiled.params[name] for name in compiled.positiontup or ()]
-    raw = session.connection().connection.driver_connection
+    raw, sql, params = _on_driver(session, stmt)
     if cancelled is not None:
         raw.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)
     try:
-        (packed,) = raw.execute(_PACKED_IDS_SQL.format(statement=compiled), params).fetchone()
+        (packed,) = raw.execute(_PACKED_IDS_SQL.format(statement=sql), params).fetchone()
     except sqlite3.OperationalError as exc:
         if cancelled is not None and cancelled():
             raise QueryCancelled() from exc
