@@ -17,17 +17,16 @@ from ui.history_view import HistoryView
 from ui.review_queue import ReviewQueue
 
 
-def add_duplicate(db, people) -> int:  # noqa: ANN001
+def add_duplicate(db, people, key: str = "anna2",  # noqa: ANN001
+                  email: str = "a.mueller@work.example") -> int:
     """Anna Müller again, from the mail source with another address: a name-only match."""
     with db.session() as session:
         ingest_contacts(session, people["acct:mail"],
-                        [contact("anna2", "Anna", "Müller", "a.mueller@work.example", "",
-                                 "Acme GmbH")])
+                        [contact(key, "Anna", "Müller", email, "", "Acme GmbH")])
         session.flush()
         refresh_suggestions(session)
         session.commit()
-        return session.scalar(select(Party.id).where(Party.primary_email
-                                                     == "a.mueller@work.example"))
+        return session.scalar(select(Party.id).where(Party.primary_email == email))
 
 
 def queue(qtbot, ctx) -> ReviewQueue:  # noqa: ANN001
@@ -124,13 +123,7 @@ def test_queue_lists_the_best_and_counts_all(qtbot, ctx, people, monkeypatch) ->
     """After a big import there may be 100,000 suggestions: the page lists only the best
     (SHOWN_SUGGESTIONS), the tab and the navigation counter still count every one."""
     add_duplicate(ctx.db, people)
-    with ctx.db.session() as session:  # a third Anna: more pairs
-        ingest_contacts(session, people["acct:mail"],
-                        [contact("anna3", "Anna", "Müller", "anna.m@other.example", "",
-                                 "Acme GmbH")])
-        session.flush()
-        refresh_suggestions(session)
-        session.commit()
+    add_duplicate(ctx.db, people, "anna3", "anna.m@other.example")  # a third Anna: more pairs
     total = len(review_services.suggestions(ctx.db, state=TaskState()))
     assert total >= 2
     monkeypatch.setattr("ui.review_queue.SHOWN_SUGGESTIONS", 1)
