@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from app.services.contacts import ListQuery
 from app.tasks import TaskHandle
 from ui.badges import SourceBadgeDelegate
 from ui.contact_model import COLUMNS, NAME, SOURCES, ContactListModel
+from ui.contact_table import ContactTable
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
 VISIBLE_PRIORITY = 10
@@ -48,12 +48,6 @@ SELECT_SETTLE_MS = 150
 BASE_FILTERS = [("All contacts", ListQuery()),
                 ("Needs review", ListQuery(filter_name="needs_review")),
                 ("Archived", ListQuery(filter_name="archived"))]
-
-
-class ContactTable(QTableView):
-    """The table; Return opens the current contact, type-ahead goes to the search box."""
-
-    activatedParty = Signal(int)
 
 
 class ContactListPanel(QWidget):
