@@ -1,4 +1,4 @@
-"""A delegate that paints source names as small rounded badges ("google", "vcard"...).
+"""Source names as small rounded badges ("google", "vcard"...) for the contact list.
 
 A row's badges are drawn once into a pixmap per (sources, font, pixel ratio) and reused: most
 contacts share one of a handful of source combinations, so scrolling the list blits pixmaps
@@ -7,11 +7,10 @@ instead of laying out text and rounded rectangles on every paint.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from collections.abc import Sequence
 
-from ui.contact_model import SOURCES_ROLE
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 
 BADGE_COLOURS = {"google": "#4285F4", "carddav": "#2E9E6A", "vcard": "#8A6FD1"}
 #: Distinct badge pixmaps kept (source combinations are few; this is only a safety bound).
@@ -47,43 +46,45 @@ def _badges(sources: tuple[str, ...], font: QFont,
     return pix, ends
 
 
-class SourceBadgeDelegate(QStyledItemDelegate):
-    def __init__(self, parent: object = None) -> None:
-        super().__init__(parent)
+class SourceBadges:
+    """Draws a row's source badges into a cell, from cached pixmaps.
+
+    :meth:`use` is called once per paint with the view's font and pixel ratio, so drawing a
+    row costs a dict lookup and one pixmap blit."""
+
+    def __init__(self) -> None:
         self._cache: dict[tuple[tuple[str, ...], str, float],
                           tuple[QPixmap, list[float]]] = {}
+        self._base: QFont | None = None
+        self._small = QFont()
+        self._font_key = ""
+        self._ratio = 1.0
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        sources = index.data(SOURCES_ROLE)
+    def use(self, font: QFont, ratio: float) -> None:
+        """The font (badges use it 15% smaller) and device pixel ratio of the next draws."""
+        if self._base is None or font != self._base:
+            self._base = QFont(font)
+            self._small = QFont(font)
+            self._small.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+            self._font_key = self._small.key()
+        self._ratio = ratio
+
+    def draw(self, painter: QPainter, cell: QRect, sources: Sequence[str]) -> None:
+        """Badges left-aligned in ``cell``, as many as fit whole."""
         if not sources:
-            super().paint(painter, option, index)
             return
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:  # the cell's background: selection, alternate rows
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
-                                widget)
-        font = QFont(option.font)
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
-        key = (tuple(sources), font.key(), ratio)
+        ratio = self._ratio
+        key = (tuple(sources), self._font_key, ratio)
         cached = self._cache.get(key)
         if cached is None:
             if len(self._cache) > CACHE_LIMIT:
                 self._cache.clear()
-            cached = self._cache[key] = _badges(key[0], font, ratio)
+            cached = self._cache[key] = _badges(key[0], self._small, ratio)
         pix, ends = cached
-        rect = option.rect
         size = pix.deviceIndependentSize()
-        visible = max((end for end in ends if end <= rect.width() - 8), default=0.0)
+        visible = max((end for end in ends if end <= cell.width() - 8), default=0.0)
         if visible <= 0:
             return
-        y = rect.y() + (rect.height() - size.height()) / 2
-        painter.drawPixmap(QRectF(rect.x() + 4, y, visible, size.height()), pix,
+        y = cell.y() + (cell.height() - size.height()) / 2
+        painter.drawPixmap(QRectF(cell.x() + 4, y, visible, size.height()), pix,
                            QRectF(0, 0, visible * ratio, size.height() * ratio))
-
-    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
-        hint = super().sizeHint(option, index)
-        return QSize(max(hint.width(), 120), hint.height())

@@ -32,8 +32,7 @@ from app.appcontext import AppContext
 from app.services import contacts
 from app.services.contacts import ListQuery
 from app.tasks import TaskHandle
-from ui.badges import SourceBadgeDelegate
-from ui.contact_model import COLUMNS, NAME, SOURCES, ContactListModel
+from ui.contact_model import COLUMNS, NAME, ContactListModel
 from ui.contact_table import ContactTable
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
@@ -72,7 +71,6 @@ class ContactListPanel(QWidget):
         self.table.setObjectName("contactTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setItemDelegateForColumn(SOURCES, SourceBadgeDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

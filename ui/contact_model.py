@@ -73,8 +73,8 @@ Fetcher = Callable[[list[int], Callable[[list[Any]], None], bool], None]
 class _Entry:
     """One cached row, ready for data(): per-column texts, tooltips and colours."""
 
-    __slots__ = ("avatar", "display", "foreground", "needs_review", "row", "sources",
-                 "tooltips")
+    __slots__ = ("avatar", "display", "elided", "foreground", "needs_review", "row",
+                 "sources", "tooltips")
 
     def __init__(self, row: Any) -> None:
         self.row = row
@@ -92,8 +92,18 @@ class _Entry:
         self.foreground = (colour, colour, colour, colour, colour,
                            _REVIEW_COLOUR if row.needs_review else colour)
         self.needs_review = row.needs_review
-        self.sources = list(row.sources)
+        self.sources = tuple(row.sources)
         self.avatar: Any = None  # the initials pixmap, made on first paint
+        #: Per column: (width, font key, text elided to that width), kept by the painter
+        #: (ui.contact_rows) so repainting a row lays out no text again.
+        self.elided: list[Any] = [None] * len(COLUMNS)
+
+    def avatar_pixmap(self) -> Any:
+        if self.avatar is None:
+            row = self.row
+            self.avatar = initials_pixmap(row.initials, row.display_name or str(row.id),
+                                          AVATAR_SIZE)
+        return self.avatar
 
 
 class ContactListModel(QAbstractTableModel):
@@ -312,15 +322,24 @@ class ContactListModel(QAbstractTableModel):
         if role == _FOREGROUND:
             return entry.foreground[index.column()]
         if role == _DECORATION:
-            if index.column() != NAME:
-                return None
-            if entry.avatar is None:
-                r = entry.row
-                entry.avatar = initials_pixmap(r.initials, r.display_name or str(r.id),
-                                               AVATAR_SIZE)
-            return entry.avatar
+            return entry.avatar_pixmap() if index.column() == NAME else None
         if role == _TOOLTIP:
             return entry.tooltips[index.column()]
         if role == _NEEDS_REVIEW:
             return entry.needs_review
-        return entry.sources  # _SOURCES
+        return list(entry.sources)  # _SOURCES
+
+    def paint_entry(self, row: int) -> _Entry | None:
+        """The painted form of ``row`` for the table's own painter (ui.contact_rows), with
+        what a paint of the row through data() does: a missing row is fetched (and marked to
+        repaint when it comes), and rows further down are read ahead. None while missing."""
+        pid = self._ids[row]
+        entry = self._entry(pid)
+        if entry is None or pid not in self._cache:
+            self._painted_missing.add(pid)  # before the request: a fetch may deliver now
+            if pid not in self._pending:
+                self._request(row)
+            if entry is None:
+                return None
+        self._read_ahead(row)
+        return entry
