@@ -165,8 +165,10 @@ class ContactListPanel(QWidget):
         if query is None:
             return None
         count = self.model.rowCount()
+        whole = self._last_shown == query
         return contacts.Shown(query, tuple(self.model.head(REFINE_ROWS)),
-                              self._last_shown == query and count <= REFINE_ROWS)
+                              whole and count <= REFINE_ROWS,
+                              self.model.id_array() if whole else None)
 
     def _search_failed(self, exc: BaseException) -> None:
         self._first_busy = False

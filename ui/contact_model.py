@@ -180,6 +180,10 @@ class ContactListModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
+    def id_array(self) -> array:
+        """A copy of every id in list order (one memory copy: 0.8 MB at 100,000)."""
+        return self._ids[:]
+
     def head(self, count: int) -> list[int]:
         """The first ``count`` ids in list order."""
         return list(self._ids[:count])

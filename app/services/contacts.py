@@ -69,6 +69,9 @@ class Shown:
     query: ListQuery
     ids: tuple[int, ...]  # the top of its result, in list order
     complete: bool  # ids are the whole result
+    #: The whole result in list order, when the list has all of it (a copy: the worker reads
+    #: it while the GUI thread may change the list).
+    result: array | None = None
 
 
 def first_page(db: Database, query: ListQuery, limit: int = FIRST_PAGE,
@@ -100,11 +103,17 @@ def _refined(session: Session, query: ListQuery, limit: int,
             or not refine.refines(before.search, query.search)):
         return None
     matched = refine.matching_among(session, query.search, shown.ids)
-    if matched is None or (len(matched) < limit and not shown.complete):
-        return None  # too few left among the shown rows to know the page: ask SQL
+    complete = shown.complete and matched is not None and len(matched) <= limit
+    # Too few among the top: narrow the whole result. Not the whole list (no search before):
+    # there SQL's list walk finds the page as soon.
+    if (matched is not None and len(matched) < limit and not shown.complete
+            and shown.result is not None and before.search):
+        matched = refine.first_matching(session, query.search, shown.result, limit + 1)
+        complete = matched is not None and len(matched) <= limit
+    if matched is None or (len(matched) < limit and not complete):
+        return None  # the rows at hand cannot tell the page: ask SQL
     ids = matched[:limit]
-    return FirstPage(query, ids, party_views.party_rows(session, ids),
-                     shown.complete and len(matched) <= limit, refined=True)
+    return FirstPage(query, ids, party_views.party_rows(session, ids), complete, refined=True)
 
 
 def search_ids(db: Database, query: ListQuery, *, state: TaskState) -> array:

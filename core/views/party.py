@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -33,6 +32,8 @@ from core.db.models import (
 )
 from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
+from core.views import packed_ids
+from core.views.step_budget import OverBudget, step_budget
 
 #: List filters the GUI and CLI offer.
 FILTERS = ("all", "needs_review", "archived")
@@ -247,15 +248,11 @@ def _first_ids_matches_first(session: Session, search: str, filter_name: str,
     stmt = _filtered(stmt, filter_name, label, account_id).order_by(
         text("+party.sort_name"), Party.id).limit(limit)
     raw, sql, params = _on_driver(session, stmt)
-    raw.set_progress_handler(lambda: 1, MATCHES_FIRST_STEPS)
     try:
-        return [row[0] for row in raw.execute(sql, params).fetchall()]
-    except sqlite3.OperationalError as exc:
-        if "interrupt" not in str(exc):
-            raise
+        with step_budget(raw, MATCHES_FIRST_STEPS):
+            return [row[0] for row in raw.execute(sql, params).fetchall()]
+    except OverBudget:
         return None  # too many matches: the list-order plan finds a page of them sooner
-    finally:
-        raw.set_progress_handler(None, 0)
 
 
 def list_party_id_array(
@@ -288,19 +285,11 @@ def list_party_id_array(
     finally:
         if cancelled is not None:
             raw.set_progress_handler(None, 0)
-    ids = array("q", bytes.fromhex(packed or ""))
-    if sys.byteorder == "little":
-        ids.byteswap()  # the hex digits are big-endian
-    return ids
+    return packed_ids.unpack(packed)
 
 
-#: All ids of a list statement as one value: 16 hex digits per id, in the statement's order
-#: (SQLite feeds an ordered subquery to the aggregate in that order). Why: the sqlite3 module
-#: releases and re-takes the GIL around every row, so 100,000 rows meant 100,000 hand-offs
-#: with the GUI thread while it paints the first page of the same search; one value is one
-#: hand-off, and turning it into an array takes 2 ms (parsing decimal text took 24 ms, all
-#: of it holding the GIL).
-_PACKED_IDS_SQL = "SELECT group_concat(printf('%016x', id), '') FROM ({statement})"
+#: All ids of a list statement as one value, in the statement's order (see packed_ids).
+_PACKED_IDS_SQL = f"SELECT {packed_ids.packed('id')} FROM ({{statement}})"
 
 
 def party_rows(session: Session, ids: Sequence[int]) -> list[PartyRow]:

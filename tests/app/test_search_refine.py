@@ -40,16 +40,27 @@ def sql_page(db: Database, text: str, limit: int) -> contacts.FirstPage:
 
 
 @pytest.mark.parametrize("limit", [1, 2, 80])
-def test_refined_pages_equal_sql_pages(db: Database, limit: int) -> None:
+@pytest.mark.parametrize("budget", [1, 10**9])  # narrowing the whole result: never / always
+def test_refined_pages_equal_sql_pages(db: Database, limit: int, budget: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.views import refine
+
+    monkeypatch.setattr(refine, "MATCH_STEPS", budget)
+    whole_result_used = []
+    narrow = refine.first_matching
+    monkeypatch.setattr(refine, "first_matching", lambda *args: whole_result_used.append(
+        args[1]) or narrow(*args))
     refined_count = 0
     for query in QUERIES:
         previous = ""
         for end in range(1, len(query) + 1):
             text = query[:end].strip()
             full = contacts.search_ids(db, ListQuery(previous), state=TaskState())
-            for shown_count in (len(full), max(1, len(full) // 2)):
+            half = max(1, len(full) // 2)
+            # The list shows: all of the result; its top only; its top, having all of it.
+            for shown_count, result in ((len(full), None), (half, None), (half, full)):
                 shown = Shown(ListQuery(previous), tuple(full[:shown_count]),
-                              shown_count == len(full))
+                              shown_count == len(full), result)
                 page = contacts.first_page(db, ListQuery(text), limit, shown,
                                            state=TaskState())
                 expected = sql_page(db, text, limit)
@@ -64,6 +75,7 @@ def test_refined_pages_equal_sql_pages(db: Database, limit: int) -> None:
                         assert page.complete == expected.complete, (previous, text)
             previous = text
     assert refined_count > 0
+    assert whole_result_used  # the "too few among the top" case was met
 
 
 def test_only_narrowing_queries_refine() -> None:
@@ -145,3 +157,36 @@ def test_first_page_is_the_top_of_the_full_result(db: Database, query: ListQuery
         page = contacts.first_page(db, query, limit, state=TaskState())
         assert page.ids == full[:limit] and page.complete == (len(full) <= limit)
     assert full or query.search == "zz"
+
+
+def test_narrowing_the_whole_result_gives_the_sql_page(db: Database,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """With only the top 10 rows shown but the whole previous result at hand, each keystroke's
+    page (from that result and the FTS5 matches) equals the SQL page, on 400 contacts."""
+    from core.ingest.engine import ingest_contacts
+    from core.views import refine
+    from tests.benchmarks.corpus import contacts as corpus
+    from tests.ui.helpers import add_account
+
+    account = add_account(db, "vcard", "more.vcf")
+    with db.session() as session:
+        ingest_contacts(session, account, list(corpus(400)), region="US")
+        session.commit()
+    narrowed = []
+    narrow = refine.first_matching
+    monkeypatch.setattr(refine, "first_matching",
+                        lambda *args: narrowed.append(args[1]) or narrow(*args))
+    for query in ["rossi", "müller", "zoë n", "anna", "+1202"]:
+        previous = ""
+        for end in range(1, len(query) + 1):
+            text = query[:end].strip()
+            full = contacts.search_ids(db, ListQuery(previous), state=TaskState())
+            shown = Shown(ListQuery(previous), tuple(full[:10]), len(full) <= 10, full)
+            for limit in (5, 80):
+                page = contacts.first_page(db, ListQuery(text), limit, shown,
+                                           state=TaskState())
+                expected = sql_page(db, text, limit)
+                assert page.ids == expected.ids, (previous, text, limit)
+                assert page.complete == expected.complete or not page.complete
+            previous = text
+    assert len(narrowed) > 10
