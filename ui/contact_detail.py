@@ -7,6 +7,7 @@ state; double-clicking one opens it in the handle-links view.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -247,18 +248,24 @@ class ContactDetail(QScrollArea):
         _fit(self.records)
 
     def _fill_more(self, d: Any) -> None:
-        parts = []
-        if d.labels:
-            parts.append("<b>Labels:</b> " + ", ".join(d.labels))
+        """Labels, dates, addresses and web pages, each with where it came from. The same
+        value from several sources (a birthday in both the phone and the CardDAV copy) is one
+        line naming every source."""
+        entries: dict[tuple[str, str], list[str]] = {}
         for x in d.dates:
-            parts.append(f"<b>{x['kind'].title()}:</b> {x['date']} <i>({x['source']})</i>")
+            entries.setdefault((x["kind"].title(), x["date"]), []).append(x["source"])
         for a in d.addresses:
             text = ", ".join(v for v in (a["street"], a["postal_code"] + " " + a["locality"],
                                          a["region"], a["country"]) if v.strip())
-            label = a["label"] or "Address"
-            parts.append(f"<b>{label.title()}:</b> {text} <i>({a['source']})</i>")
+            entries.setdefault(((a["label"] or "Address").title(), text), []).append(
+                a["source"])
         for u in d.urls:
-            parts.append(f"<b>Web:</b> {u['url']} <i>({u['source']})</i>")
+            entries.setdefault(("Web", u["url"]), []).append(u["source"])
+        parts = ["<b>Labels:</b> " + html.escape(", ".join(d.labels))] if d.labels else []
+        for (label, value), sources in entries.items():
+            origin = ", ".join(dict.fromkeys(sources))
+            parts.append(f"<b>{html.escape(label)}:</b> {html.escape(value)} "
+                         f"<i>({html.escape(origin)})</i>")
         self.more.setText("<br>".join(parts) or "—")
 
     # -- actions -----------------------------------------------------------------------------

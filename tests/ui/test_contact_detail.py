@@ -102,3 +102,20 @@ def test_detail_follows_the_list_selection_after_a_search(qtbot, window, people)
     panel.search.setText("nobody-like-this")
     qtbot.waitUntil(lambda: detail.party_id is None, timeout=5000)
     assert panel.selected_party() is None
+
+
+def test_a_value_from_two_sources_is_one_line_naming_both(qtbot, window, people) -> None:  # noqa: ANN001
+    """Anna's second copy (another source, same email and birthday) joins her contact; the
+    birthday shows once, with both sources."""
+    from core.ingest.engine import ingest_contacts
+    from tests.ui.helpers import contact
+
+    with window.ctx.db.session() as session:
+        ingest_contacts(session, people["acct:mail"],
+                        [contact("anna-dav", "Anna", "Müller", "anna@example.com")], region="DE")
+        session.commit()
+    show(qtbot, window, people["anna"])
+    qtbot.waitUntil(lambda: window.detail.records.rowCount() == 2)
+    more = window.detail.more.text()
+    assert more.count("Birthday:") == 1
+    assert "vcard:phone.vcf, carddav:mail@dav.example" in more
