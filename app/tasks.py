@@ -57,6 +57,8 @@ class TaskHandle:
     on_result: ResultCallback | None = None
     on_error: ErrorCallback | None = None
     on_progress: ProgressCallback | None = None
+    #: The task left the queue and runs on a worker (set on the GUI thread).
+    began: bool = False
     done: bool = False
     cancelled_run: bool = False
     error: BaseException | None = None
@@ -70,6 +72,7 @@ class TaskHandle:
 class _Relay(QObject):
     """Lives on the GUI thread; worker threads emit these, Qt queues them across threads."""
 
+    began = Signal(int)
     done = Signal(int, object)
     failed = Signal(int, object, str)
     progress = Signal(int, float, str)
@@ -110,6 +113,7 @@ class _Job(QRunnable):
         if handle.state.cancelled:
             self._relay.failed.emit(handle.id, TaskCancelled(), "")
             return
+        self._relay.began.emit(handle.id)
         try:
             result = self._fn(*self._args, state=handle.state, **self._kwargs)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
@@ -123,6 +127,9 @@ class TaskRunner(QObject):
 
     #: A task was submitted (handle).
     started = Signal(object)
+    #: A submitted task left the queue and runs now (handle): a write waits while another
+    #: write runs, and views say "queued" until this.
+    began = Signal(object)
     #: A task reported progress (handle, fraction, text).
     progressed = Signal(object, float, str)
     #: A task ended, successfully, with an error or cancelled (handle).
@@ -140,6 +147,7 @@ class TaskRunner(QObject):
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)
         self._relay = _Relay(self)
+        self._relay.began.connect(self._on_began)
         self._relay.done.connect(self._on_done)
         self._relay.failed.connect(self._on_failed)
         self._relay.progress.connect(self._on_progress)
@@ -214,6 +222,12 @@ class TaskRunner(QObject):
         self._graveyard = [(t, j) for t, j in self._graveyard if now - t < 5.0]
         self._graveyard.append((now, entry[1]))
         return entry[0]
+
+    def _on_began(self, task_id: int) -> None:
+        entry = self._live.get(task_id)
+        if entry is not None:
+            entry[0].began = True
+            self.began.emit(entry[0])
 
     def _on_progress(self, task_id: int, fraction: float, text: str) -> None:
         entry = self._live.get(task_id)

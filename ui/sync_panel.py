@@ -107,6 +107,7 @@ class SyncPanel(QWidget):
         self.schedule.setInterval(SCHEDULE_CHECK_MS)
         self.schedule.timeout.connect(lambda: self.run_due(startup=False))
         ctx.runner.changed.connect(self._on_changed)
+        ctx.runner.began.connect(self._began)
         self._update_buttons()
 
     def start(self, sync_now: bool | None = None) -> None:
@@ -141,7 +142,11 @@ class SyncPanel(QWidget):
             c = s.last_counts or {}
             counts = " / ".join(str(c.get(k, 0)) for k in ("added", "updated", "unchanged",
                                                             "deleted", "conflicts"))
-            health = "⟳ syncing" if s.id in self.running else HEALTH_TEXT.get(s.health, s.health)
+            handle = self.running.get(s.id)
+            if handle is None:
+                health = HEALTH_TEXT.get(s.health, s.health)
+            else:  # writes run one at a time: the others wait their turn
+                health = "⟳ syncing" if handle.began else "… queued"
             cells = [s.provider, s.label, health, when(s.last_success_at), age(s.cursor_at),
                      when(s.next_full_at) if s.next_full_at else "next run",
                      when(s.next_run_at) if s.next_run_at else "in ≤ 15 min",
@@ -226,8 +231,13 @@ class SyncPanel(QWidget):
         if text:
             self.status.setText(text)
 
+    def _began(self, handle: TaskHandle) -> None:
+        if handle in self.running.values():
+            self._fill(self.rows)  # "queued" -> "syncing"
+
     def _done(self, account_id: int, label: str, counts: Any, exc: BaseException | None) -> None:
         self.running.pop(account_id, None)
+        self._fill(self.rows)  # not "syncing" any more; the reload brings the new figures
         if not self.running:
             self.progress.setVisible(False)
         if exc is None:

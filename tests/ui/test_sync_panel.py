@@ -116,3 +116,27 @@ def test_schedule_runs_due_sources(qtbot, ctx, tmp_path) -> None:  # noqa: ANN00
     with qtbot.waitSignal(panel.syncFinished, timeout=30_000) as blocker:
         panel.schedule.timeout.emit()
     assert blocker.args[0] == account_id
+
+
+def test_a_second_sync_waits_as_queued_then_syncs(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    """Writes run one at a time: while the first source syncs, the second says "queued",
+    then "syncing" once its turn comes, then its health."""
+    panel = panel_for(qtbot, ctx)
+    first = add_source(qtbot, panel, write_vcards(tmp_path / "one.vcf", 3000))
+    second = add_source(qtbot, panel, write_vcards(tmp_path / "two.vcf", 200, prefix="two"))
+
+    def health(account_id: int) -> str:
+        row = next(r for r, s in enumerate(panel.rows) if s.id == account_id)
+        return panel.table.item(row, 2).text()
+
+    seen: dict[int, list[str]] = {first: [], second: []}
+    ctx.runner.began.connect(lambda _h: [seen[a].append(health(a)) for a in seen])
+    finished: list[int] = []
+    panel.syncFinished.connect(lambda account_id, _counts: finished.append(account_id))
+    panel.sync(first)
+    panel.sync(second)
+    assert health(second) == "… queued"
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=60_000)
+    assert finished == [first, second]
+    assert "… queued" in seen[second] and "⟳ syncing" in seen[second]
+    qtbot.waitUntil(lambda: health(second) == "✔ ok" and health(first) == "✔ ok", timeout=5000)

@@ -113,3 +113,14 @@ def test_shutdown_cancels_and_waits(qtbot, runner: TaskRunner) -> None:
     assert runner.shutdown(5000)
     assert time.monotonic() - started < 2
     assert handle.state.cancelled
+
+
+def test_a_queued_write_begins_only_after_the_running_one(qtbot, runner: TaskRunner) -> None:  # noqa: ANN001
+    began: list[str] = []
+    runner.began.connect(lambda handle: began.append(handle.name))
+    first = runner.submit(slow_loop, 20, name="first", write=True)
+    second = runner.submit(slow_loop, 2, name="second", write=True)
+    qtbot.waitUntil(lambda: first.began, timeout=5000)
+    assert not second.began  # one writer: the second waits
+    qtbot.waitUntil(lambda: second.done, timeout=10_000)
+    assert first.done and second.began and began == ["first", "second"]
