@@ -313,9 +313,7 @@ class ContactListModel(QAbstractTableModel):
         entry = self._entry(pid)
         if entry is None or pid not in self._cache:
             if role == _DISPLAY:
-                self._painted_missing.add(pid)  # before the request: a fetch may deliver now
-                if pid not in self._pending:
-                    self._request(row)
+                self._painting_missing(row, pid)
             if entry is None:
                 return _PLACEHOLDER[index.column()] if role == _DISPLAY else None
         if role == _DISPLAY:
@@ -340,10 +338,14 @@ class ContactListModel(QAbstractTableModel):
         pid = self._ids[row]
         entry = self._entry(pid)
         if entry is None or pid not in self._cache:
-            self._painted_missing.add(pid)  # before the request: a fetch may deliver now
-            if pid not in self._pending:
-                self._request(row)
+            self._painting_missing(row, pid)
             if entry is None:
                 return None
         self._read_ahead(row)
         return entry
+
+    def _painting_missing(self, row: int, pid: int) -> None:
+        """``row`` is painted without its fresh data: fetch it, and repaint it on arrival."""
+        self._painted_missing.add(pid)  # before the request: a fetch may deliver now
+        if pid not in self._pending:
+            self._request(row)
