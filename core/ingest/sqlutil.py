@@ -134,11 +134,36 @@ def _execute_rows(
         return len(params)
     per_statement = max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // len(columns)))
     count = 0
-    for chunk in chunked(params, per_statement):
-        sql = _statement(table, columns, dialect, suffix, update_key, len(chunk))
+    start = 0
+    for size in statement_sizes(len(params), per_statement):
+        chunk = params[start:start + size]
+        start += size
+        sql = _statement(table, columns, dialect, suffix, update_key, size)
         result = connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
         count += result.rowcount
     return count
+
+
+#: Row counts a remainder (rows after the full statements) is cut into. Every multi-row
+#: statement then has one of a few texts per table, which the driver's statement cache
+#: (sqlite3: 128 per connection) keeps reusing. With one statement of the exact remainder,
+#: each batch prepared one-off statements of 1..499 rows (SQLite keeps ~130 bytes per bound
+#: value in a prepared statement) and the cache held 20-30 MB of them during an import.
+REMAINDER_ROWS = (100, 20, 4, 1)
+
+
+def statement_sizes(count: int, per_statement: int) -> list[int]:
+    """Rows per statement for ``count`` rows: full statements of ``per_statement`` rows, then
+    the remainder in pieces of ``REMAINDER_ROWS`` (at most 15 small statements)."""
+    full, rest = divmod(count, per_statement)
+    sizes = [per_statement] * full
+    for size in REMAINDER_ROWS:
+        if size < per_statement and rest:
+            pieces, rest = divmod(rest, size)
+            sizes += [size] * pieces
+    if rest:  # REMAINDER_ROWS ends with 1, so only a changed ladder gets here
+        sizes.append(rest)
+    return sizes
 
 
 def _parameters(

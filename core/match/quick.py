@@ -13,9 +13,7 @@ pair of the synthetic corpus. Change both together.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from core.match.compare import _date_level, _name_level, _phone_kind
+from core.match.compare import _date_level, _name_level, phone_kind
 from core.match.features import PartyFeatures, PhoneUse
 from core.match.names import within_one_edit
 from core.match.values import is_role_email
@@ -24,12 +22,6 @@ from core.match.weights import PRIOR, WEIGHTS
 _RANK = {"exact": 0, "day_month": 1, "year_differs": 2, "conflict": 3}
 _BY_RANK = ("exact", "day_month", "year_differs", "conflict")
 _W = WEIGHTS
-
-
-@lru_cache(maxsize=65536)
-def phone_kind(value: str, label: str) -> str:
-    """``compare._phone_kind`` cached by (value, label), the only inputs it reads."""
-    return _phone_kind(PhoneUse(value, label, 0))
 
 
 def quick_score(a: PartyFeatures, b: PartyFeatures, mobiles: dict[int, bool]) -> float:

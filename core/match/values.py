@@ -4,6 +4,12 @@ Stored handles are normalised for identity (one row per value); comparing two pe
 needs to know which differences a provider ignores (Gmail dots and +tags, googlemail.com),
 which addresses belong to a role rather than a person (info@, office@), and which phones are
 mobiles (a different mobile counts against a match; a shared landline weighs little).
+
+Memory: the refresh after every import batch re-reads the features of thousands of partner
+parties, so what is worth remembering across batches is kept compact: the numbering-plan type
+of each phone number (a phonenumbers parse costs ~50 µs) in one flat table, and label words
+per distinct label. Emails are canonicalised again on every read (well under a microsecond);
+a cache of every address in the book cost more memory than it saved time.
 """
 
 from __future__ import annotations
@@ -36,7 +42,6 @@ ROLE_LOCAL_PARTS = _words(
 )
 
 
-@lru_cache(maxsize=262144)
 def canonical_email(value: str) -> str:
     """The address a provider actually delivers to: "J.Doe+x@googlemail.com" ->
     "jdoe@gmail.com"."""
@@ -65,22 +70,52 @@ def is_role_email(value: str) -> bool:
     return is_role_local(email_local(value))
 
 
-@lru_cache(maxsize=262144)
+_MOBILE_WORDS = ("mobile", "cell", "handy", "iphone", "portable")
+_NOT_MOBILE_WORDS = ("home", "work", "fax", "office", "landline")
+
+
+@lru_cache(maxsize=4096)
+def label_says_mobile(label: str) -> bool | None:
+    """What a phone label says: True (a mobile), False (home, work...) or None (nothing)."""
+    low = label.casefold()
+    if any(word in low for word in _MOBILE_WORDS):
+        return True
+    if any(word in low for word in _NOT_MOBILE_WORDS):
+        return False
+    return None
+
+
 def is_mobile(e164: str, label: str = "") -> bool:
     """A mobile number: by the label the source gave, else by the numbering plan."""
-    low = label.casefold()
-    if any(word in low for word in ("mobile", "cell", "handy", "iphone", "portable")):
-        return True
-    if any(word in low for word in ("home", "work", "fax", "office", "landline")):
-        return False
-    if not e164.startswith("+"):
-        return False
-    try:
-        number = phonenumbers.parse(e164.split(";", 1)[0], None)
-    except phonenumbers.NumberParseException:
-        return False
-    kind = phonenumbers.number_type(number)
-    return kind in (phonenumbers.PhoneNumberType.MOBILE,)
+    said = label_says_mobile(label)
+    if said is not None:
+        return said
+    return number_type(e164) == phonenumbers.PhoneNumberType.MOBILE
+
+
+#: ``number_type`` of every number seen: one flat entry per distinct number whose value is a
+#: shared small int. The cap only guards against a pathological book; it starts over when hit.
+_NUMBER_TYPES: dict[str, int | None] = {}
+NUMBER_TYPES_MAX = 262144
+_UNSEEN = -1
+
+
+def number_type(e164: str) -> int | None:
+    """``phonenumbers.PhoneNumberType`` of a "+..." value (an extension after ";" ignored);
+    None for other values and numbers that do not parse."""
+    kind = _NUMBER_TYPES.get(e164, _UNSEEN)
+    if kind != _UNSEEN:
+        return kind
+    kind = None
+    if e164.startswith("+"):
+        try:
+            kind = phonenumbers.number_type(phonenumbers.parse(e164.split(";", 1)[0], None))
+        except phonenumbers.NumberParseException:
+            kind = None
+    if len(_NUMBER_TYPES) >= NUMBER_TYPES_MAX:
+        _NUMBER_TYPES.clear()
+    _NUMBER_TYPES[e164] = kind
+    return kind
 
 
 def parse_birthday(iso: str) -> tuple[int | None, int, int] | None:

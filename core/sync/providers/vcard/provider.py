@@ -40,7 +40,7 @@ from core.sync.providers.vcard.cursor import (
 )
 from core.sync.providers.vcard.parse import read_lines
 from core.sync.providers.vcard.reader import ParsedBatch, parse_paths
-from core.sync.providers.vcard.textio import read_vcard_file, split_cards
+from core.sync.providers.vcard.textio import CardText, iter_card_file
 from core.sync.providers.vcard.values import text_list
 
 PAGE_SIZE = 1000
@@ -119,8 +119,12 @@ class VCardProvider:
         _, paths = take_snapshot(root)
         counts: Counter[str] = Counter()
         for path in paths.values():
-            for card in split_cards(self._read(path))[0]:
-                counts.update(set(_card_categories(card.text)))
+            try:
+                for item in iter_card_file(path):  # a stream: big files are not held
+                    if isinstance(item, CardText):
+                        counts.update(set(_card_categories(item.text)))
+            except OSError as exc:
+                raise TransientError(f"could not read vCard file {path}: {exc}") from exc
         return GroupBatch(groups=_groups(counts))
 
     def close(self) -> None:
@@ -196,13 +200,6 @@ class VCardProvider:
         while len(self._chains) >= _MAX_LIVE_CHAINS:
             _close_stream(self._chains.pop(next(iter(self._chains))).stream)
         self._chains[chain_id] = chain
-
-    @staticmethod
-    def _read(path: Path) -> str:
-        try:
-            return read_vcard_file(path)
-        except OSError as exc:
-            raise TransientError(f"could not read vCard file {path}: {exc}") from exc
 
 
 def _deletions(base: Snapshot, final: Snapshot, touched: set[str]) -> list[ParsedContact]:

@@ -3,18 +3,21 @@
 vobject parses roughly a thousand cards a second per core, so a 100,000-card export would take
 minutes in one loop. Large files are therefore cut into chunks of card texts that a process pool
 parses while the caller consumes earlier batches. Results come back in file order, at most
-``2 * workers`` chunks are in flight and contacts are handed out in batches, so memory stays
-bounded by the file text plus a few chunks, never by the number of contacts.
+``2 * workers`` chunks are in flight and contacts are handed out in batches. The file itself
+is read as a stream of cards (``textio.iter_card_file``), so memory stays bounded by a few
+chunks, never by the size of the file or the number of contacts.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from core.ingest.parsed import ParsedContact
@@ -23,8 +26,8 @@ from core.sync.providers.vcard.parse import DERIVED_ID_PREFIX, CardParseError, p
 from core.sync.providers.vcard.textio import (
     CardProblem,
     CardText,
+    iter_card_file,
     list_vcard_files,
-    read_vcard_file,
     split_cards,
 )
 from core.sync.providers.vcard.transport import (
@@ -89,13 +92,17 @@ def parse_card_texts(cards: list[CardText], path: str) -> list[tuple[int, Item]]
 
 
 def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],
-                       path: str, region: str | None = None
-                       ) -> list[tuple[int, Packed | CardProblem]]:
+                       path: str, region: str | None = None) -> bytes:
     """Worker entry point: like :func:`parse_card_texts` but contacts come back packed
     (see :mod:`transport`) and without ``raw``, which is what makes the pool pay off.
 
     With a ``region`` each contact is also prepared for the write path here (normalised
     handles, stored data, content hash), which takes that CPU work off the writing process.
+
+    The result is returned pickled (``list[tuple[int, Packed | CardProblem]]``): the pool's
+    result thread would otherwise unpickle every finished chunk at once, and the chunks
+    parsed ahead of the writer would wait as ~100 objects per contact instead of one compact
+    bytes object until the writer takes them (:func:`_results` unpickles on demand).
     """
     cards = [CardText(n, ln, t) for t, n, ln in zip(texts, numbers, lines, strict=True)]
     out: list[tuple[int, Packed | CardProblem]] = []
@@ -106,7 +113,7 @@ def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],
             out.append((pos, pack(item)))
         else:
             out.append((pos, pack_prepared(prepare_for_write(item, region))))
-    return out
+    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class _DerivedIdDeduper:
@@ -128,44 +135,78 @@ class _DerivedIdDeduper:
         return False
 
 
-def _results(cards: list[CardText], path: str, pool: ProcessPoolExecutor | None,
-             in_flight: int, region: str | None
-             ) -> Iterator[tuple[int, list[tuple[int, Item | PreparedContact]]]]:
-    """(offset of the chunk, its results) per chunk, in order; parallel when a pool is given.
+#: A chunk of cards to parse, with the file's own problems (stray text, unclosed cards) found
+#: while cutting it, each with the number of the chunk's cards that precede it.
+Chunk = tuple[list[CardText], list[tuple[int, CardProblem]]]
+#: A chunk's results in file order: (position of the card in the chunk, what it gave, whether
+#: that card is consumed with it); a file problem precedes the card at its position.
+Results = list[tuple[int, Item | PreparedContact, bool]]
+
+
+def _chunks(items: Iterable[CardText | CardProblem]) -> Iterator[Chunk]:
+    """Group a card stream into chunks of ``CHUNK_SIZE`` cards (the last may be smaller, or
+    hold only problems)."""
+    cards: list[CardText] = []
+    problems: list[tuple[int, CardProblem]] = []
+    for item in items:
+        if isinstance(item, CardText):
+            cards.append(item)
+            if len(cards) == CHUNK_SIZE:
+                yield cards, problems
+                cards, problems = [], []
+        else:
+            problems.append((len(cards), item))
+    if cards or problems:
+        yield cards, problems
+
+
+def _in_order(chunk: Chunk, parsed: list[tuple[int, Item | PreparedContact]]) -> Results:
+    merged: Results = [(pos, problem, False) for pos, problem in chunk[1]]
+    merged.extend((pos, item, True) for pos, item in parsed)
+    merged.sort(key=lambda entry: (entry[0], entry[2]))  # stable: parse order is kept
+    return merged
+
+
+def _results(chunks: Iterator[Chunk], path: str, pool: ProcessPoolExecutor | None,
+             in_flight: int, region: str | None) -> Iterator[tuple[int, Results]]:
+    """(cards in the chunk, its results) per chunk, in order; parallel when a pool is given.
     With a ``region`` contacts come back as :class:`PreparedContact`."""
     if pool is None:
-        for offset in range(0, len(cards), CHUNK_SIZE):
-            results = parse_card_texts(cards[offset:offset + CHUNK_SIZE], path)
-            yield offset, [
+        for chunk in chunks:
+            parsed = parse_card_texts(chunk[0], path)
+            yield len(chunk[0]), _in_order(chunk, [
                 (pos, item if region is None or isinstance(item, CardProblem)
                  else prepare_for_write(item, region))
-                for pos, item in results
-            ]
+                for pos, item in parsed
+            ])
         return
-    pending: deque[tuple[int, Future[list[tuple[int, Packed | CardProblem]]]]] = deque()
+    pending: deque[tuple[Chunk, Future[bytes] | None]] = deque()
     unpacker = unpack if region is None else unpack_prepared
 
-    def collect() -> tuple[int, list[tuple[int, Item | PreparedContact]]]:
-        offset, future = pending.popleft()
-        return offset, [
-            (pos, item if isinstance(item, CardProblem)
-             else unpacker(item, cards[offset + pos].text))
-            for pos, item in future.result()
-        ]
+    def collect() -> tuple[int, Results]:
+        chunk, future = pending.popleft()
+        cards = chunk[0]
+        parsed: list[tuple[int, Packed | CardProblem]] = (
+            pickle.loads(future.result()) if future is not None else [])
+        return len(cards), _in_order(chunk, [
+            (pos, item if isinstance(item, CardProblem) else unpacker(item, cards[pos].text))
+            for pos, item in parsed
+        ])
 
     try:
-        for offset in range(0, len(cards), CHUNK_SIZE):
-            chunk = cards[offset:offset + CHUNK_SIZE]
-            pending.append((offset, pool.submit(
-                parse_chunk_packed, [c.text for c in chunk], [c.number for c in chunk],
-                [c.line for c in chunk], path, region)))
+        for chunk in chunks:
+            cards = chunk[0]
+            pending.append((chunk, pool.submit(
+                parse_chunk_packed, [c.text for c in cards], [c.number for c in cards],
+                [c.line for c in cards], path, region) if cards else None))
             if len(pending) >= in_flight:
                 yield collect()
         while pending:
             yield collect()
     finally:
         for _, future in pending:
-            future.cancel()
+            if future is not None:
+                future.cancel()
 
 
 class SpawnPool:
@@ -236,16 +277,43 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def _parse_one_file(path: Path, index: int, skip: int, holder: SpawnPool, batch_size: int,
                     threshold: int, region: str | None) -> Iterator[ParsedBatch]:
     name = str(path)
-    cards, split_problems = split_cards(read_vcard_file(path), name)
-    remaining = cards[skip:]
-    use_pool = len(remaining) > threshold and holder.workers > 1
-    pool = holder.get() if use_pool else None
+    items = iter_card_file(path)
+    try:
+        # Resuming: the first ``skip`` cards (and the problems before them) were handed out.
+        seen = 0
+        while seen < skip:
+            item = next(items, None)
+            if item is None:
+                break
+            seen += isinstance(item, CardText)
+        # The pool pays off only for a big rest of the file: look ahead just that far.
+        ahead: list[CardText | CardProblem] = []
+        cards_ahead = 0
+        for item in items:
+            ahead.append(item)
+            cards_ahead += isinstance(item, CardText)
+            if cards_ahead > threshold:
+                break
+        use_pool = cards_ahead > threshold and holder.workers > 1
+        pool = holder.get() if use_pool else None
+        yield from _batches(name, index, seen, _chunks(chain(ahead, items)), pool,
+                            2 * holder.workers, batch_size, region)
+    finally:
+        items.close()
+
+
+def _batches(name: str, index: int, skipped: int, chunks: Iterator[Chunk],
+             pool: ProcessPoolExecutor | None, in_flight: int, batch_size: int,
+             region: str | None) -> Iterator[ParsedBatch]:
+    """Hand the chunks' results out in batches of ``batch_size`` contacts; ``skipped`` cards
+    of the file were consumed before the first chunk."""
     dedupe = _DerivedIdDeduper()
-    batch = ParsedBatch(name, index, problems=list(split_problems) if skip == 0 else [],
-                        next_card=skip)
-    for offset, results in _results(remaining, name, pool, 2 * holder.workers, region):
-        for pos, item in results:
-            batch.next_card = skip + offset + pos + 1
+    batch = ParsedBatch(name, index, next_card=skipped)
+    offset = skipped
+    for size, results in _results(chunks, name, pool, in_flight, region):
+        for pos, item, consumed in results:
+            if consumed:
+                batch.next_card = offset + pos + 1
             if isinstance(item, CardProblem):
                 batch.problems.append(item)
                 continue
@@ -260,7 +328,8 @@ def _parse_one_file(path: Path, index: int, skip: int, holder: SpawnPool, batch_
             if len(batch.contacts) >= batch_size:
                 yield batch
                 batch = ParsedBatch(name, index, next_card=batch.next_card)
-    batch.next_card = len(cards)
+        offset += size
+    batch.next_card = offset
     batch.file_done = True
     yield batch
 

@@ -5,12 +5,21 @@ Latin-1 one, Outlook writes UTF-16. We decode defensively here so that the parse
 ``str``. We also split the file into cards ourselves (instead of letting vobject read the whole
 stream) so that one malformed card costs only that card, and so every problem can name the card
 number and the line where the card starts.
+
+A big export is read as a stream (:func:`iter_card_file`): the reader holds a chunk of the file
+and the cards being parsed, never the whole text, so a 100,000-card import does not keep every
+card's text in memory for the length of the sync. The stream decodes exactly as
+:func:`decode_vcard_bytes` does the whole file and cuts exactly the cards :func:`split_cards`
+cuts (tests/sync/providers/vcard/test_streaming.py).
 """
 
 from __future__ import annotations
 
 import codecs
+import io
+import os
 import re
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +27,8 @@ from pathlib import Path
 VCARD_SUFFIXES = (".vcf", ".vcard")
 
 _CHARSET_RE = re.compile(rb"CHARSET=\"?([A-Za-z0-9_.-]+)", re.IGNORECASE)
+#: Bytes read at a time by the streaming reader (its text and lines take about ten times that).
+READ_CHUNK = 1 << 18
 
 
 @dataclass(slots=True, frozen=True)
@@ -115,16 +126,27 @@ def split_cards(text: str, path: str = "") -> tuple[list[CardText], list[CardPro
     """
     cards: list[CardText] = []
     problems: list[CardProblem] = []
+    for item in iter_cards(text.splitlines(keepends=True), path):
+        if isinstance(item, CardText):
+            cards.append(item)
+        else:
+            problems.append(item)
+    return cards, problems
+
+
+def iter_cards(lines: Iterable[str], path: str = "") -> Iterator[CardText | CardProblem]:
+    """:func:`split_cards` over lines (``keepends``) as they come: cards and problems in the
+    order they are found."""
     current: list[str] | None = None
     start_line = 0
     number = 0
     stray_reported = False
-    for index, line in enumerate(text.splitlines(keepends=True), start=1):
+    for index, line in enumerate(lines, start=1):
         marker = line.strip().upper()
         if marker == "BEGIN:VCARD":
             if current is not None:
-                problems.append(CardProblem(path, number, start_line,
-                                            "card has no END:VCARD before the next BEGIN:VCARD"))
+                yield CardProblem(path, number, start_line,
+                                  "card has no END:VCARD before the next BEGIN:VCARD")
             number += 1
             current = [line]
             start_line = index
@@ -132,16 +154,112 @@ def split_cards(text: str, path: str = "") -> tuple[list[CardText], list[CardPro
         elif current is not None:
             current.append(line)
             if marker == "END:VCARD":
-                cards.append(CardText(number, start_line, "".join(current)))
+                yield CardText(number, start_line, "".join(current))
                 current = None
         elif marker and not stray_reported:
-            problems.append(CardProblem(path, None, index,
-                                        "text outside BEGIN:VCARD/END:VCARD ignored"))
+            yield CardProblem(path, None, index, "text outside BEGIN:VCARD/END:VCARD ignored")
             stray_reported = True
     if current is not None:
-        problems.append(CardProblem(path, number, start_line,
-                                    "card has no END:VCARD before the end of the file"))
-    return cards, problems
+        yield CardProblem(path, number, start_line,
+                          "card has no END:VCARD before the end of the file")
+
+
+def iter_card_file(path: str | Path) -> Generator[CardText | CardProblem, None, None]:
+    """The cards and problems of ``split_cards(read_vcard_file(path), str(path))``, read as a
+    stream.
+
+    The file is read twice through one open handle: a first pass finds the encoding (is the
+    whole file UTF-8? which charsets does it declare?), the second decodes and cuts. A file
+    rewritten in place while it is read raises ``OSError`` at the end (the caller treats it
+    as a transient read error and syncs again), so a torn read never completes a listing.
+    """
+    with open(path, "rb") as handle:
+        before = os.fstat(handle.fileno())
+        yield from iter_cards(_decoded_lines(handle), str(path))
+        after = os.fstat(handle.fileno())
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise OSError(f"{path} changed while it was being read")
+
+
+def _decoded_lines(handle: io.BufferedIOBase) -> Iterator[str]:
+    """``decode_vcard_bytes(handle.read()).splitlines(keepends=True)``, chunk by chunk."""
+    head = handle.read(2)
+    handle.seek(0)
+    if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        text = io.TextIOWrapper(handle, encoding="utf-16", newline="")
+        try:
+            yield from _lines(iter(lambda: text.read(READ_CHUNK), ""))
+        finally:
+            text.detach()  # the caller closes the file
+        return
+    if _all_utf8(handle):
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        chunks = (decoder.decode(block) for block in _blocks(handle))
+        yield from _lines(chunks)
+        return
+    fallbacks = [c for c in _declared_in(handle) if c not in ("utf-8", "ascii")]
+    fallbacks += [c for c in ("cp1252", "latin-1") if c not in fallbacks]
+    handle.seek(0)
+    yield from _lines(_fallback_chunks(handle, fallbacks))
+
+
+def _blocks(handle: io.BufferedIOBase) -> Iterator[bytes]:
+    return iter(lambda: handle.read(READ_CHUNK), b"")
+
+
+def _lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of the concatenated chunks, as ``str.splitlines(keepends=True)`` cuts them:
+    the last piece of each chunk waits for the next (it may be the start of a line, or a
+    carriage return whose line feed starts the next chunk)."""
+    rest = ""
+    for chunk in chunks:
+        if not chunk:
+            continue
+        lines = (rest + chunk).splitlines(keepends=True)
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _all_utf8(handle: io.BufferedIOBase) -> bool:
+    """Would ``data.decode("utf-8-sig")`` succeed? (checked without holding the data)"""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        for block in _blocks(handle):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _declared_in(handle: io.BufferedIOBase) -> list[str]:
+    """:func:`declared_charsets` of the whole file, block by block (a ``CHARSET=`` value
+    never spans a line, so each block is cut after its last newline)."""
+    handle.seek(0)
+    found: list[str] = []
+    rest = b""
+    for block in _blocks(handle):
+        data = rest + block
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        found += [c for c in declared_charsets(data[:cut]) if c not in found]
+    found += [c for c in declared_charsets(rest) if c not in found]
+    return found
+
+
+def _fallback_chunks(handle: io.BufferedIOBase, fallbacks: list[str]) -> Iterator[str]:
+    """Line-by-line decoding (see :func:`decode_vcard_bytes`) over the physical lines that
+    ``bytes.splitlines`` finds, one block at a time."""
+    rest = b""
+    for block in _blocks(handle):
+        raws = (rest + block).splitlines(keepends=True)
+        rest = raws.pop()
+        yield "".join(_decode_line(raw, fallbacks) for raw in raws)
+    if rest:
+        yield _decode_line(rest, fallbacks)
 
 
 def list_vcard_files(root: str | Path) -> list[Path]:
