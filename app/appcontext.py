@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.settings import Settings
 from app.tasks import TaskHandle, TaskRunner
-from core.db.engine import Database
+
+if TYPE_CHECKING:  # the engine imports SQLAlchemy: not on the GUI's start-up path
+    from core.db.engine import Database
 
 
 @dataclass(slots=True)

@@ -13,8 +13,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.db.engine import Database, open_database, resolve_database_url
+from core.db.location import resolve_database_url, sqlite_file
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
 
 #: Where the migration scripts live (also inside the PyInstaller bundle, see packaging/).
 VERSIONS_DIR = Path(__file__).resolve().parents[1] / "core" / "db" / "migrations" / "versions"
@@ -52,11 +56,8 @@ def head_revisions(versions_dir: Path = VERSIONS_DIR) -> frozenset[str]:
 
 def sqlite_revisions(path: str) -> frozenset[str] | None:
     """The revisions stamped in a SQLite file, or None if it cannot be read that cheaply."""
-    if not path or path == ":memory:" or not Path(path).is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:
+    conn = open_read_only(path)
+    if conn is None:
         return None
     try:
         return frozenset(row[0] for row in conn.execute("SELECT version_num FROM alembic_version"))
@@ -66,16 +67,28 @@ def sqlite_revisions(path: str) -> frozenset[str] | None:
         conn.close()
 
 
+def open_read_only(path: str) -> sqlite3.Connection | None:
+    """A read-only stdlib connection to an existing SQLite file, or None."""
+    if not path or path == ":memory:" or not Path(path).is_file():
+        return None
+    try:
+        return sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+
+
 def is_current(url: str) -> bool:
     """True when ``url`` is a SQLite file already at this code's head revision(s)."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
+    path = sqlite_file(url)
+    if path is None:
         return False
     heads = head_revisions()
-    return bool(heads) and sqlite_revisions(url[len(prefix):]) == heads
+    return bool(heads) and sqlite_revisions(path) == heads
 
 
 def open_for_gui(url: str | None = None) -> Database:
     """Open (and if needed migrate) the database; skips Alembic when the schema is current."""
+    from core.db.engine import open_database  # SQLAlchemy: on the worker, after the first look
+
     resolved = resolve_database_url(url)
     return open_database(resolved, migrate=not is_current(resolved))

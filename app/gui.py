@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 log = logging.getLogger("kith.ui")
 
@@ -25,6 +26,12 @@ def open_database_task(url: str | None, *, state: object) -> object:
     from app.db_open import open_for_gui
 
     return open_for_gui(url)
+
+
+def first_look_task(url: str | None, *, state: object) -> object:
+    from app.first_look import first_look
+
+    return first_look(url, state=state)
 
 
 def database_error_text(exc: BaseException) -> str:
@@ -91,10 +98,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         window.listPainted.connect(painted)
 
-    ctx.runner.submit(open_database_task, args.database, name="open database",
-                      on_result=lambda db: window.start(db, False if args.no_sync or bench
-                                                        else None),
-                      on_error=failed)
+    def open_now() -> None:
+        ctx.runner.submit(open_database_task, args.database, name="open database",
+                          on_result=lambda db: window.start(db, False if args.no_sync or bench
+                                                            else None),
+                          on_error=failed)
+
+    def looked(page: Any) -> None:
+        if page is not None:
+            window.show_first_look(page)
+        open_now()  # after the first look painted: SQLAlchemy's import would slow it down
+
+    # The list's top straight from the SQLite file (app.first_look), then the real opening.
+    ctx.runner.submit(first_look_task, args.database, name="first look", on_result=looked,
+                      on_error=lambda _exc: open_now())
     code = app.exec()
     ctx.runner.shutdown()
     if ctx.db is not None:

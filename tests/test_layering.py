@@ -1,10 +1,6 @@
 """The arrows go one way: ui -> app -> core. core must never load Qt."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.subprocess_python import ROOT, run_python
 
 
 def test_importing_core_does_not_load_pyside6():
@@ -21,9 +17,7 @@ def test_importing_core_does_not_load_pyside6():
         "assert not bad, bad\n"
         "print(len(sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    run_python(code)
 
 
 def test_ui_never_imports_database_modules():
@@ -36,3 +30,17 @@ def test_ui_never_imports_database_modules():
                                     "from core.db", "import core.db")):
                 offenders.append(f"{path.name}: {stripped}")
     assert offenders == []
+
+
+def test_the_gui_starts_without_the_database_layer():
+    """The window and every view import without SQLAlchemy, the models or the services
+    (app.services.lazy): those load on a worker, after the first look is painted."""
+    code = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "import app.gui, app.first_look, ui.main_window\n"
+        "heavy = ('sqlalchemy', 'alembic', 'phonenumbers', 'core.db.engine', 'core.db.models',"
+        " 'app.services.contacts', 'app.services.review', 'app.services.syncing')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    assert run_python(code).strip() == "[]"

@@ -8,7 +8,8 @@ state; double-clicking one opens it in the handle-links view.
 from __future__ import annotations
 
 import html
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,9 +26,12 @@ from PySide6.QtWidgets import (
 
 from app import tasks
 from app.appcontext import AppContext
-from app.services import contacts, review
+from app.services.lazy import service
 from ui.avatars import initials_pixmap, photo_pixmap
 from ui.widgets import confidence_bar, item, plain_table, section, when
+
+if TYPE_CHECKING:
+    from app.services.contacts import ContactBundle
 
 FIELD_LABELS = {
     "display_name": "Display name", "given_name": "Given name", "family_name": "Family name",
@@ -35,7 +39,17 @@ FIELD_LABELS = {
     "nickname": "Nickname", "organization": "Organisation", "title": "Title", "notes": "Notes",
     "birthday": "Birthday",
 }
-SHOWN_FIELDS = [f for f in contacts.EDITABLE_FIELDS if f in FIELD_LABELS]
+contacts = service("app.services.contacts")
+review = service("app.services.review")
+
+
+@cache
+def shown_fields() -> list[str]:
+    """The editable fields the pane lists, in the engine's order. Read when the first contact
+    is shown: by then a worker has imported the contacts service (see app.services.lazy)."""
+    from app.services.contacts import EDITABLE_FIELDS
+
+    return [f for f in EDITABLE_FIELDS if f in FIELD_LABELS]
 
 
 def _fit(table: QTableWidget) -> None:
@@ -59,7 +73,7 @@ class ContactDetail(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.party_id: int | None = None
-        self.bundle: contacts.ContactBundle | None = None
+        self.bundle: ContactBundle | None = None
         self._filling = False
         self.setWidgetResizable(True)
         body = QWidget()
@@ -152,7 +166,7 @@ class ContactDetail(QScrollArea):
             table.setRowCount(0)
         self.more.setText("")
 
-    def _fill(self, wanted: int, bundle: contacts.ContactBundle) -> None:
+    def _fill(self, wanted: int, bundle: ContactBundle) -> None:
         if wanted != self.party_id:
             return
         self.bundle = bundle
@@ -180,8 +194,9 @@ class ContactDetail(QScrollArea):
     def _fill_fields(self, d: Any) -> None:
         self._filling = True
         prov = {f.name: f for f in d.fields}
-        self.fields.setRowCount(len(SHOWN_FIELDS))
-        for row, name in enumerate(SHOWN_FIELDS):
+        fields = shown_fields()
+        self.fields.setRowCount(len(fields))
+        for row, name in enumerate(fields):
             p = prov.get(name)
             value = getattr(d, name, "") if hasattr(d, name) else (p.value if p else "")
             if value in (None, "") and p is not None:

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from app import tasks
 from app.appcontext import AppContext
-from app.services import contacts
-from app.services.contacts import ListQuery
+from app.services.lazy import service
+from app.services.list_query import FIRST_PAGE, FilterOptions, FirstPage, ListQuery, Shown
 from app.tasks import TaskHandle
 from ui.contact_model import COLUMNS, NAME, ContactListModel
 from ui.contact_table import ContactTable
@@ -43,6 +43,8 @@ AHEAD_PRIORITY = 5
 REFINE_ROWS = 200
 #: After a search moved the selection, the detail pane follows once typing rests this long.
 SELECT_SETTLE_MS = 150
+
+contacts = service("app.services.contacts")
 
 BASE_FILTERS = [("All contacts", ListQuery()),
                 ("Needs review", ListQuery(filter_name="needs_review")),
@@ -65,7 +67,7 @@ class ContactListPanel(QWidget):
         self.filter.setObjectName("contactFilter")
         self.count_label = QLabel("")
         self.count_label.setObjectName("contactCount")
-        self.model = ContactListModel(self._fetch_rows, self)
+        self.model = ContactListModel(None, self)  # it fetches rows once the database is open
         self.table = ContactTable()
         self.table.setModel(self.model)
         self.table.setObjectName("contactTable")
@@ -115,9 +117,26 @@ class ContactListPanel(QWidget):
         ctx.runner.changed.connect(self._on_changed)
 
     # -- loading ----------------------------------------------------------------------------
+    def show_first_look(self, page: FirstPage) -> None:
+        """The top of the list, read before the database opened (app.first_look): shown now;
+        :meth:`start` then fetches the rest behind it."""
+        if self.ctx.db is not None or self.current_query() != page.query:
+            return  # the real list is loading, or the owner already typed a search
+        self.model.set_ids(page.ids, page.rows)
+        self._first_shown = page.query
+        count = len(page.ids)
+        self.count_label.setText(f"{count:,} contacts" if page.complete
+                                 else f"{count:,}+ contacts…")
+
     def start(self) -> None:
         """Load the list and the filter options (called once the database is open)."""
-        self.refresh()
+        self.model.set_fetcher(self._fetch_rows)
+        query = self.current_query()
+        if self._first_shown == query and not self._searching:
+            self._fetch_full(query, None)  # the first look shows its top: append the rest
+        else:
+            self._pending = None
+            self._run(query)
         self.reload_filters()
 
     def focus_search(self) -> None:
@@ -149,16 +168,16 @@ class ContactListPanel(QWidget):
 
     def _run(self, query: ListQuery) -> None:
         """Step 1 of a search: the first page (ids and rows), shown as soon as it arrives."""
-        if self._first_busy:
-            self._pending = query  # coalesce: only the newest text waits
+        if self._first_busy or self.ctx.db is None:
+            self._pending = query  # coalesce: only the newest text waits (or the database)
             return
         self._cancel_full()
         self._first_busy = True
-        self.ctx.read(contacts.first_page, query, contacts.FIRST_PAGE, self._shown_now(),
+        self.ctx.read(contacts.first_page, query, FIRST_PAGE, self._shown_now(),
                       name="search", priority=VISIBLE_PRIORITY,
                       on_result=self._show_first, on_error=self._search_failed)
 
-    def _shown_now(self) -> contacts.Shown | None:
+    def _shown_now(self) -> Shown | None:
         """The top of what the list shows, so one more letter narrows it without a full
         search (see core.views.refine)."""
         query = self._first_shown
@@ -166,7 +185,7 @@ class ContactListPanel(QWidget):
             return None
         count = self.model.rowCount()
         whole = self._last_shown == query
-        return contacts.Shown(query, tuple(self.model.head(REFINE_ROWS)),
+        return Shown(query, tuple(self.model.head(REFINE_ROWS)),
                               whole and count <= REFINE_ROWS,
                               self.model.id_array() if whole else None)
 
@@ -181,7 +200,7 @@ class ContactListPanel(QWidget):
             self._run(pending)
         return pending is not None
 
-    def _show_first(self, page: contacts.FirstPage) -> None:
+    def _show_first(self, page: FirstPage) -> None:
         self._first_busy = False
         if self._pending is not None and self._pending != page.query:
             self._next()  # a newer query is waiting; skip painting this stale result
@@ -268,7 +287,7 @@ class ContactListPanel(QWidget):
     def reload_filters(self) -> None:
         self.ctx.read(contacts.filter_options, name="filters", on_result=self._set_filters)
 
-    def _set_filters(self, options: contacts.FilterOptions) -> None:
+    def _set_filters(self, options: FilterOptions) -> None:
         current = self._filters[max(0, self.filter.currentIndex())]
         self.filter.blockSignals(True)
         self.filter.clear()

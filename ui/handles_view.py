@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 
 from app import tasks
 from app.appcontext import AppContext
-from app.services import handles
+from app.services.lazy import service
 from ui.widgets import confidence_bar, item, plain_table
 
 #: Handles listed per tab (the first ones; the tab says "300+" when there are more).
+handles = service("app.services.handles")
+
 SHOWN_HANDLES = 300
 
 

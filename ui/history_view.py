@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app import tasks
 from app.appcontext import AppContext
-from app.services import review
+from app.services.lazy import service
 from ui.widgets import item, plain_table, when
+
+review = service("app.services.review")
 
 
 class HistoryView(QWidget):

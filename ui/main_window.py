@@ -23,7 +23,7 @@ from app import settings as cfg
 from app import tasks
 from app.appcontext import AppContext
 from app.paths import resource_path
-from app.services import demo
+from app.services.lazy import service
 from ui.contact_detail import ContactDetail
 from ui.contact_list import ContactListPanel
 from ui.empty_state import EmptyState
@@ -34,6 +34,9 @@ from ui.sync_panel import SyncPanel
 
 if TYPE_CHECKING:  # the database handle is opaque to ui/: only app/ services use it
     from app.appcontext import Database
+    from app.services.list_query import FirstPage
+
+demo = service("app.services.demo")
 
 #: Tune the GC after the first painted list, or after this long if the list stays empty.
 TUNE_AFTER_MS = 2000
@@ -129,6 +132,12 @@ class MainWindow(QMainWindow):
         # The GC tuning runs a full collection: not before the list is painted (start-up).
         QTimer.singleShot(TUNE_AFTER_MS, self._tune)
 
+    def show_first_look(self, page: FirstPage) -> None:
+        """The list's top, read before the database opened (app.first_look): painted now,
+        before the database layer loads and competes for the interpreter."""
+        self.contact_list.show_first_look(page)
+        self.contact_list.table.viewport().repaint()
+
     def _tune(self) -> None:
         if not self._tuned:
             self._tuned = True
@@ -143,7 +152,8 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.listPainted.emit()
-            QTimer.singleShot(0, self._tune)
+            if self.ctx.db is not None:  # after a first look, start() tunes once all loaded
+                QTimer.singleShot(0, self._tune)
 
     def load_demo(self) -> None:
         self.empty.status.setText("Loading the demo data…")

@@ -4,7 +4,7 @@ previous. Actions the review engine does not offer yet are disabled, with a note
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,10 +27,17 @@ from PySide6.QtWidgets import (
 
 from app import tasks
 from app.appcontext import AppContext
-from app.services import contacts, review
+from app.services.lazy import service
+from app.services.list_query import FirstPage, ListQuery
 from ui.evidence import EvidenceBars
 
 #: People offered when attaching an unknown sender to an existing contact.
+if TYPE_CHECKING:
+    from app.services.review import Suggestion, SuggestionDetail, SuggestionQueue, UnknownSender
+
+contacts = service("app.services.contacts")
+review = service("app.services.review")
+
 PEOPLE_MATCHES = 50
 #: Suggestions listed at once (best first); the tab shows how many are open in all.
 SHOWN_SUGGESTIONS = 300
@@ -138,10 +145,10 @@ class ReviewQueue(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.suggestions: list[review.Suggestion] = []  # the best SHOWN_SUGGESTIONS
+        self.suggestions: list[Suggestion] = []  # the best SHOWN_SUGGESTIONS
         self.suggestion_total = 0  # open suggestions in all
-        self.senders: list[review.UnknownSender] = []
-        self.current: review.SuggestionDetail | None = None
+        self.senders: list[UnknownSender] = []
+        self.current: SuggestionDetail | None = None
         self.choice_groups: dict[str, QButtonGroup] = {}
         self.tabs = QTabWidget()
         self.dups = DuplicatesPane(self)
@@ -177,7 +184,7 @@ class ReviewQueue(QWidget):
         self.tabs.setTabText(1, f"Unknown senders ({len(self.senders)})")
         self.countChanged.emit(self.suggestion_total + len(self.senders))
 
-    def _fill(self, queue: review.SuggestionQueue) -> None:
+    def _fill(self, queue: SuggestionQueue) -> None:
         current_id = self.current.suggestion.id if self.current else None
         row_now = max(0, self.dups.list.currentRow())
         rows = queue.items
@@ -208,7 +215,7 @@ class ReviewQueue(QWidget):
         self.ctx.read(review.suggestion_detail, s, name="suggestion detail",
                       on_result=self._show_detail)
 
-    def _show_detail(self, detail: review.SuggestionDetail) -> None:
+    def _show_detail(self, detail: SuggestionDetail) -> None:
         self.current = detail
         self.dups.left.setText(_summary(detail.left))
         self.dups.right.setText(_summary(detail.right))
@@ -272,7 +279,7 @@ class ReviewQueue(QWidget):
         self.dups.list.setCurrentRow(max(self.dups.list.currentRow() - 1, 0))
 
     # -- unknown senders -------------------------------------------------------------------------
-    def _fill_senders(self, rows: list[review.UnknownSender]) -> None:
+    def _fill_senders(self, rows: list[UnknownSender]) -> None:
         self.senders = rows
         self.senders_pane.list.clear()
         for s in rows:
@@ -282,9 +289,9 @@ class ReviewQueue(QWidget):
         self._emit_count()
 
     def _search_people(self, text: str) -> None:
-        query = contacts.ListQuery(search=text)
+        query = ListQuery(search=text)
 
-        def show(page: contacts.FirstPage) -> None:
+        def show(page: FirstPage) -> None:
             self.senders_pane.matches.clear()
             for r in page.rows:
                 item = QListWidgetItem(f"{r.display_name}   {r.primary_email}")

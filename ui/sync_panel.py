@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 from app import settings as cfg
 from app import tasks
 from app.appcontext import AppContext
-from app.services import sources as source_services
-from app.services import syncing
+from app.services.lazy import service
 from app.tasks import TaskHandle
 from ui import source_dialogs
 from ui.widgets import age, item, plain_table, when
+
+source_services = service("app.services.sources")
+syncing = service("app.services.syncing")
 
 HEADERS = ["Provider", "Account", "Health", "Last success", "Cursor age", "Next full sync",
            "Next run", "Last run (added / updated / unchanged / deleted / conflicts)", "Records"]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # the GUI imports this package at start-up (app.services.lazy): keep it light
+    from sqlalchemy.orm import Session
 
-from core.db.engine import Database
+    from core.db.engine import Database
 
 
 @contextmanager

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.services import read_session, write_session
+from app.services.list_query import (  # noqa: F401 - re-exported: the service's own types
+    FIRST_PAGE,
+    FilterOptions,
+    FirstPage,
+    ListQuery,
+    Shown,
+)
 from core.db.engine import Database
 from core.db.models import Party
 from core.ingest import fields as field_ops
@@ -22,56 +29,12 @@ from core.views.sources import label_names, list_sources
 EDITABLE_FIELDS: tuple[str, ...] = tuple(field_ops.EDITABLE_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class ListQuery:
-    """What the contact list shows: search text plus one filter."""
-
-    search: str = ""
-    filter_name: str = "all"  # "all", "needs_review", "archived"
-    label: str | None = None
-    account_id: int | None = None
-
-
-@dataclass(slots=True)
-class FilterOptions:
-    labels: list[str] = field(default_factory=list)
-    sources: list[tuple[int, str]] = field(default_factory=list)  # (account id, label)
-
-
 @dataclass(slots=True)
 class ContactBundle:
     """Everything the detail pane shows for one party."""
 
     detail: PartyDetail
     photo: bytes | None
-
-
-#: Rows in a search's first page: a tall window's worth, so the first paint needs nothing more.
-FIRST_PAGE = 80
-
-
-@dataclass(slots=True)
-class FirstPage:
-    """The top of a result: ids and their rows, and whether that is the whole result."""
-
-    query: ListQuery
-    ids: list[int]
-    rows: list[PartyRow]
-    complete: bool
-    #: True when the page came from refining the shown rows (core.views.refine), not SQL.
-    refined: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Shown:
-    """What the list shows now, offered to the next keystroke's search (refinement)."""
-
-    query: ListQuery
-    ids: tuple[int, ...]  # the top of its result, in list order
-    complete: bool  # ids are the whole result
-    #: The whole result in list order, when the list has all of it (a copy: the worker reads
-    #: it while the GUI thread may change the list).
-    result: array | None = None
 
 
 def first_page(db: Database, query: ListQuery, limit: int = FIRST_PAGE,

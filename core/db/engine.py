@@ -6,7 +6,6 @@ with foreign keys on and a busy timeout so a second writer waits instead of fail
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,31 +13,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-ENV_DATABASE_URL = "KITH_DATABASE_URL"
+from core.db.location import (  # noqa: F401 - re-exported: where callers always found them
+    ENV_DATABASE_URL,
+    default_database_path,
+    resolve_database_url,
+)
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def default_database_path() -> Path:
-    """``kith.sqlite`` in the user's data directory (platformdirs), created on demand."""
-    from platformdirs import user_data_path
-
-    return user_data_path("Kith", appauthor=False, ensure_exists=True) / "kith.sqlite"
-
-
-def resolve_database_url(explicit: str | None = None) -> str:
-    """``--database`` beats ``KITH_DATABASE_URL`` beats the default SQLite file.
-
-    A bare file path is accepted and turned into a SQLite URL.
-    """
-    url = explicit or os.environ.get(ENV_DATABASE_URL)
-    if not url:
-        return f"sqlite:///{default_database_path()}"
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    if url.startswith("postgresql://"):
-        # Use psycopg 3, the maintained driver, unless the URL names one.
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object

@@ -6,7 +6,6 @@ left out unless ``include_secured`` is asked for explicitly.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ from core.db.models import (
 from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
 from core.views import packed_ids
+from core.views.list_rows import PartyRow, rows_on_sqlite
 from core.views.step_budget import OverBudget, step_budget
 
 #: List filters the GUI and CLI offer.
@@ -43,25 +43,6 @@ PROGRESS_STEPS = 20_000
 
 class QueryCancelled(Exception):
     """A list query was interrupted because its caller no longer wants the result."""
-
-
-@dataclass(slots=True)
-class PartyRow:
-    """One line of the contact list."""
-
-    id: int
-    display_name: str
-    primary_email: str
-    primary_phone: str
-    organization: str
-    sources: list[str]
-    needs_review: bool
-    archived: bool
-
-    @property
-    def initials(self) -> str:
-        words = [w for w in self.display_name.replace(",", " ").split() if w[:1].isalnum()]
-        return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
 @dataclass(slots=True)
@@ -324,32 +305,10 @@ def _party_rows_orm(session: Session, ids: Sequence[int]) -> list[PartyRow]:
     return [rows[i] for i in ids if i in rows]
 
 
-#: The whole window in one statement and one value (a JSON array of rows). Why one value: the
-#: sqlite3 module releases the GIL around every step, and while the GUI thread is busy painting
-#: a scroll each re-take of the GIL waits for it; a window of 500 rows stepped row by row (two
-#: queries) took 120 ms under a continuous scroll instead of 2 ms, and its rows came too late.
-_ROWS_JSON_SQL = (
-    "SELECT json_group_array(json_array(p.id, p.display_name, p.primary_email, p.primary_phone,"
-    " p.organization, p.needs_disambiguation OR p.needs_archival_review,"
-    " p.archived_at IS NOT NULL,"
-    " (SELECT group_concat(provider, ' ') FROM (SELECT DISTINCT a.provider"
-    "  FROM source_record r JOIN source_account a ON a.id = r.account_id"
-    "  WHERE r.party_id = p.id AND r.deleted_at IS NULL)))) "
-    "FROM party p WHERE p.id IN (SELECT value FROM json_each(?))")
-
-
 def _party_rows_sqlite(session: Session, ids: Sequence[int]) -> list[PartyRow]:
     """The same rows as the ORM path, from one statement on the DB-API cursor (the list asks
-    for a window of rows ahead of the owner's scrolling; see ``_ROWS_JSON_SQL``)."""
-    raw = session.connection().connection.driver_connection
-    rows: dict[int, PartyRow] = {}
-    for chunk in chunked(list(ids), 5000):
-        (packed,) = raw.execute(_ROWS_JSON_SQL, (json.dumps(chunk),)).fetchone()
-        for pid, name, email, phone, org, review, archived, sources in json.loads(packed):
-            rows[pid] = PartyRow(pid, name or "", email or "", phone or "", org or "",
-                                 sorted(sources.split(" ")) if sources else [],
-                                 bool(review), bool(archived))
-    return [rows[i] for i in ids if i in rows]
+    for a window of rows ahead of the owner's scrolling; see core.views.list_rows)."""
+    return rows_on_sqlite(session.connection().connection.driver_connection, ids)
 
 
 def party_detail(session: Session, party_id: int, *, include_secured: bool = False) -> PartyDetail:

@@ -108,3 +108,47 @@ def test_closing_during_a_sync_cancels_it(qtbot, ctx, people, tmp_path) -> None:
     with ctx.db.engine.connect() as conn:
         healths = [r[0] for r in conn.execute(text("SELECT health FROM sync_state"))]
     assert "syncing" not in healths
+
+
+def test_first_look_paints_before_the_database_opens(qtbot, db, people) -> None:  # noqa: ANN001
+    """app.gui's order: the first look's page is painted while the window has no database;
+    a search typed meanwhile waits; once the database opens the list holds that search."""
+    from app.first_look import first_look
+    from core.tasks import TaskState
+
+    page = first_look(db.url, state=TaskState())
+    assert page is not None and page.ids
+    context = AppContext(TaskRunner(), Settings(DictBackend()))
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_first_look(page)
+    panel = win.contact_list
+    assert panel.model.ids() == page.ids and panel.model.cached(page.ids[0]) is not None
+    panel.search.setText("chloe")  # before the database is open: held, not failed
+    assert "failed" not in panel.count_label.text()
+    with qtbot.waitSignal(panel.listUpdated, timeout=10_000):
+        win.start(db, sync_on_start=False)
+    qtbot.waitUntil(lambda: panel.model.ids() == [people["chloe"]], timeout=5000)
+    panel.search.clear()
+    qtbot.waitUntil(lambda: panel.model.ids() == page.ids, timeout=5000)
+    context.runner.shutdown()
+
+
+def test_first_look_then_open_keeps_the_page_and_appends(qtbot, db, people) -> None:  # noqa: ANN001
+    from app.first_look import first_look
+    from core.tasks import TaskState
+
+    page = first_look(db.url, state=TaskState())
+    context = AppContext(TaskRunner(), Settings(DictBackend()))
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_first_look(page)
+    resets: list[int] = []
+    win.contact_list.model.modelReset.connect(lambda: resets.append(1))
+    with qtbot.waitSignal(win.contact_list.listUpdated, timeout=10_000):
+        win.start(db, sync_on_start=False)
+    assert resets == []  # the first look's rows stayed; the rest (if any) was appended
+    assert win.contact_list.model.ids()[:len(page.ids)] == page.ids
+    context.runner.shutdown()
