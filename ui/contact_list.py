@@ -42,7 +42,10 @@ AHEAD_PRIORITY = 5
 #: Rows of the current list offered to the next keystroke to narrow (refinement).
 REFINE_ROWS = 200
 #: After a search moved the selection, the detail pane follows once typing rests this long.
-SELECT_SETTLE_MS = 150
+#: Loading a contact costs the GUI thread 10-27 ms (its tables, bars and a layout); at 150 ms
+#: it often loaded between two keystrokes of ordinary typing (gaps of 150-250 ms) and
+#: delayed the next keystroke's list by as much, the slowest keystrokes in the benchmark.
+SELECT_SETTLE_MS = 300
 
 contacts = service("app.services.contacts")
 

@@ -22,26 +22,35 @@ from core.db.location import (  # noqa: F401 - re-exported: where callers always
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.execute("PRAGMA cache_size=-32000")
-    cursor.close()
+#: SQLite's page cache per connection (KiB) for imports and the CLI: the write path re-reads
+#: index pages of a growing database.
+WRITE_CACHE_KIB = 32_000
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with Kith's per-dialect settings."""
+def _sqlite_setup(cache_kib: int):  # noqa: ANN202 - a connect-event listener
+    def configure(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+        cursor.close()
+
+    return configure
+
+
+def make_engine(url: str, cache_kib: int = WRITE_CACHE_KIB) -> Engine:
+    """Create an engine with Kith's per-dialect settings (``cache_kib``: SQLite's page cache
+    per pooled connection)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "connect", _sqlite_setup(cache_kib))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
@@ -65,13 +74,14 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+def open_database(url: str | None = None, *, migrate: bool = True,
+                  cache_kib: int = WRITE_CACHE_KIB) -> Database:
     """Resolve, connect and (by default) migrate the database to the current schema.
 
     Raises :class:`core.db.migrate.DatabaseTooNewError` for a database written by a newer Kith.
     """
     resolved = resolve_database_url(url)
-    engine = make_engine(resolved)
+    engine = make_engine(resolved, cache_kib)
     if migrate:
         from core.db.migrate import upgrade_to_head  # Alembic: only when migrating
 

@@ -60,3 +60,20 @@ def test_too_new_and_garbage_still_raise(tmp_path: Path) -> None:
     garbage.write_bytes(b"not a database" * 100)
     with pytest.raises(DatabaseOpenError):
         open_for_gui(str(garbage))
+
+
+def test_the_gui_uses_a_smaller_page_cache_than_imports(tmp_path: Path) -> None:
+    from app.db_open import GUI_CACHE_KIB
+    from core.db.engine import WRITE_CACHE_KIB
+
+    path = tmp_path / "kith.sqlite"
+    writer = open_database(f"sqlite:///{path}")
+    gui_db = open_for_gui(f"sqlite:///{path}")
+    try:
+        for db, kib in ((writer, WRITE_CACHE_KIB), (gui_db, GUI_CACHE_KIB)):
+            with db.session() as session:
+                assert session.execute(text("PRAGMA cache_size")).scalar() == -kib
+    finally:
+        writer.dispose()
+        gui_db.dispose()
+    assert GUI_CACHE_KIB < WRITE_CACHE_KIB
