@@ -188,9 +188,8 @@ class ContactListPanel(QWidget):
             return None
         count = self.model.rowCount()
         whole = self._last_shown == query
-        return Shown(query, tuple(self.model.head(REFINE_ROWS)),
-                              whole and count <= REFINE_ROWS,
-                              self.model.id_array() if whole else None)
+        return Shown(query, tuple(self.model.head(REFINE_ROWS)), whole and count <= REFINE_ROWS,
+                     self.model.id_array() if whole else None)
 
     def _search_failed(self, exc: BaseException) -> None:
         self._first_busy = False
