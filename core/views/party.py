@@ -85,6 +85,20 @@ class RecordView:
 
 
 @dataclass(slots=True)
+class DetailLine:
+    """One more line of a contact card, for fields without a dedicated attribute.
+
+    The card renders these generically (section heading, label, value, sources), so a new kind of
+    field (related people, gender, time zone...) needs a read-model change only, not a view change.
+    """
+
+    section: str  # heading the line goes under, e.g. "Work", "Personal", "Related people"
+    label: str  # e.g. "Department", "Spouse", "Time zone"
+    value: str  # formatted for reading
+    sources: list[str] = field(default_factory=list)  # where it came from, e.g. "vCard: work.vcf"
+
+
+@dataclass(slots=True)
 class PartyDetail:
     id: int
     display_name: str
@@ -110,6 +124,7 @@ class PartyDetail:
     dates: list[dict[str, Any]] = field(default_factory=list)
     urls: list[dict[str, Any]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    extra_lines: list[DetailLine] = field(default_factory=list)
 
     @property
     def emails(self) -> list[str]:
