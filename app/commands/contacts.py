@@ -74,11 +74,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(str(exc), code=1) from None
     for problem in report.problems:
         print(f"kith: skipped {problem}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"kith: warning: {warning}", file=sys.stderr)
     for error in report.stats.errors:
         print(f"kith: {error}", file=sys.stderr)
-    s = report.stats
-    print(f"{report.files} file(s): {s.added} added, {s.updated} updated, "
-          f"{s.unchanged} unchanged, {s.skipped + len(report.problems) + len(s.errors)} skipped")
+    print(report.summary())
     if report.cards_read == 0 and report.problems:
         return 1
     return 0

@@ -13,7 +13,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
-from core.db.models import Address, ImportantDate, Label, LabelMembership, PartyUrl, RecordHandle
+from core.db.models import (
+    Address,
+    ImportantDate,
+    Label,
+    LabelMembership,
+    PartyFact,
+    PartyUrl,
+    RecordHandle,
+)
+from core.ingest.facts import contact_facts
 from core.ingest.prepare import PreparedContact
 from core.ingest.sqlutil import chunked, in_values, insert_ignore, insert_many
 
@@ -44,6 +53,7 @@ def write_record_children(
     session: Session, refs: Sequence[RecordRef], handle_ids: dict[tuple[str, str], int]
 ) -> None:
     record_handles, addresses, dates, urls, memberships = [], [], [], [], []
+    facts: list[dict] = []
     labels = label_ids(
         session, {g.strip() for r in refs for g in r.prepared.contact.groups if g.strip()}
     )
@@ -68,7 +78,7 @@ def write_record_children(
                 "country": a.country,
             })
         for kind, values in (("birthday", contact.birthdays),
-                             ("anniversary", contact.anniversaries)):
+                             ("anniversary", contact.anniversaries), ("date", contact.dates)):
             for d in values:
                 dates.append({
                     "party_id": pid, "source_record_id": rid, "kind": kind,
@@ -78,6 +88,8 @@ def write_record_children(
             if u.value.strip():
                 urls.append({"party_id": pid, "source_record_id": rid,
                              "url": u.value.strip(), "label": u.label[:64]})
+        for fact in contact_facts(contact):
+            facts.append({"party_id": pid, "source_record_id": rid, **fact})
         for group in {g.strip() for g in contact.groups if g.strip()}:
             memberships.append({"label_id": labels[group], "party_id": pid,
                                 "source_record_id": rid})
@@ -86,10 +98,11 @@ def write_record_children(
     insert_many(session, ImportantDate, dates)
     insert_many(session, PartyUrl, urls)
     insert_many(session, LabelMembership, memberships)
+    insert_many(session, PartyFact, facts)
 
 
 def drop_record_children(session: Session, record_ids: Sequence[int]) -> None:
-    for model in (RecordHandle, Address, ImportantDate, PartyUrl, LabelMembership):
+    for model in (RecordHandle, Address, ImportantDate, PartyUrl, LabelMembership, PartyFact):
         for chunk in chunked(list(record_ids), 500):
             session.execute(delete(model).where(in_values(session, model.source_record_id, chunk)))
 

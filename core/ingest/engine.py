@@ -44,6 +44,7 @@ from core.ingest.children import (
     record_handle_ids,
     write_record_children,
 )
+from core.ingest.facts import search_words
 from core.ingest.fields import apply_record_fields, provenance_rows_for_new_party
 from core.ingest.names import given_names_compatible, given_token
 from core.ingest.normalize import NormalizedHandle
@@ -481,7 +482,8 @@ def _new_party_row(
     if secured and any((h.platform, h.value) in secured for h in listed):
         # Search never finds a party by a secured handle (as refresh_search_text does).
         row["search_text"] = search_text(prepared.fields, sorted(
-            h.value for h in listed if (h.platform, h.value) not in secured))
+            h.value for h in listed if (h.platform, h.value) not in secured),
+            search_words(prepared.contact))
     return row
 
 

@@ -64,13 +64,18 @@ def normalize_email(raw: str) -> NormalizedHandle | None:
     return NormalizedHandle(EMAIL, folded, value, valid)
 
 
+_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
+
+
 @lru_cache(maxsize=65536)
 def _parse_phone(digits: str, region: str) -> tuple[str, bool]:
     try:
         number = phonenumbers.parse(digits, region or None)
     except phonenumbers.NumberParseException:
         return digits, False
-    if not phonenumbers.is_possible_number(number):
+    # IS_POSSIBLE_LOCAL_ONLY ("3456789" in region US: a number only without its area code)
+    # is not a number anyone can be reached at: kept as written, flagged not valid.
+    if phonenumbers.is_possible_number_with_reason(number) != _POSSIBLE:
         return digits, False
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), True
 

@@ -75,9 +75,17 @@ class Address:
 
 @dataclass(slots=True)
 class Organization:
+    """One organisation the contact belongs to; the first listed is the one the party shows.
+
+    ``current`` is False for a past job (People API ``current: false``); ``role`` is the
+    vCard ROLE (the function, "Counting Money") beside the TITLE (the position).
+    """
+
     name: str = ""
     title: str = ""
     department: str = ""
+    role: str = ""
+    current: bool = True
 
 
 @dataclass(slots=True)
@@ -94,6 +102,16 @@ class DateValue:
         if self.year:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
         return f"--{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(slots=True)
+class Related:
+    """A related person as the source names them, with the relation ("spouse", "manager", a
+    custom label); ``uri`` when the source links to another card (RFC 6350 RELATED)."""
+
+    name: str = ""
+    relation: str = ""
+    uri: str = ""
 
 
 @dataclass(slots=True)
@@ -136,6 +154,26 @@ class ParsedContact:
     raw: Any = None
     #: Earlier external ids of the same record (Google ``previousResourceNames``).
     previous_external_ids: list[str] = field(default_factory=list)
+    # --- added for issue 14 (lossless contacts); new fields only, appended -----------------
+    #: Related people with their relation (spouse, child, manager, assistant, custom).
+    related: list[Related] = field(default_factory=list)
+    #: As the source wrote it: "female", "M", "Non-binary"... (vCard GENDER's sex or text).
+    gender: str = ""
+    #: Phonetic name parts (Apple/Android X-PHONETIC-*, Google phonetic*), in ``given`` etc.
+    phonetic: Name = field(default_factory=Name)
+    #: Time zone as written ("America/New_York", "-05:00").
+    time_zone: str = ""
+    #: Position as written ("geo:37.386013,-122.082932" or "37.386013;-122.082932").
+    geo: str = ""
+    #: Preferred languages (vCard LANG, People API locales), as tags ("en-US", "fr").
+    languages: list[str] = field(default_factory=list)
+    #: Other labelled dates (X-ABDATE with a label other than anniversary, Google events).
+    dates: list[DateValue] = field(default_factory=list)
+    #: "File as" / sort string the source keeps (X-EVOLUTION-FILE-AS, SORT-STRING).
+    file_as: str = ""
+    #: Source properties Kith does not model, as unfolded content lines written back verbatim
+    #: on export ("X-FOO;TYPE=bar:baz"), so an import-export round trip loses nothing.
+    extra_properties: list[str] = field(default_factory=list)
 
     def canonical(self) -> dict[str, Any]:
         """The content that matters for change detection: everything but raw and etag."""
@@ -171,7 +209,7 @@ class ParsedContact:
         return ""
 
 
-_FLAT = {Name, ContactValue, Address, Organization, DateValue, Photo}
+_FLAT = {Name, ContactValue, Address, Organization, DateValue, Photo, Related}
 _CANONICAL_FIELDS = tuple(
     f.name for f in fields(ParsedContact) if f.name not in ("raw", "etag", "previous_external_ids")
 )

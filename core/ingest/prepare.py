@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.ingest.facts import search_words
 from core.ingest.normalize import (
     NormalizedHandle,
     fold,
@@ -165,7 +166,8 @@ def new_party_columns(prepared: PreparedContact) -> dict[str, Any]:
     row.update(
         kind="organization" if organization_only else "person", role="contact",
         handle_count=0, needs_disambiguation=False, needs_archival_review=False,
-        search_text=search_text(fields, sorted(u.handle.value for u in prepared.handles)),
+        search_text=search_text(fields, sorted(u.handle.value for u in prepared.handles),
+                                search_words(prepared.contact)),
     )
     return row
 
@@ -184,14 +186,17 @@ def party_columns(fields: dict[str, Any], photo: tuple[bytes | None, str, str] |
     return columns
 
 
-def search_text(fields: dict[str, Any], handle_values: list[str]) -> str:
-    """What search-as-you-type matches: names, nickname, organisation, emails, phones."""
+def search_text(fields: dict[str, Any], handle_values: list[str],
+                extra: list[str] | tuple[str, ...] = ()) -> str:
+    """What search-as-you-type matches: names, nickname, organisation, emails, phones, and
+    ``extra`` words (departments, roles, related people: :func:`facts.search_words`)."""
     parts = [
         fields.get("display_name", ""),
         fields.get("given_name", ""),
         fields.get("family_name", ""),
         fields.get("nickname", ""),
         fields.get("organization", ""),
+        *extra,
     ]
     for value in handle_values:
         parts.append(value)

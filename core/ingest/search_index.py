@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from sqlalchemy import Select, and_, select, text
 from sqlalchemy.orm import Session
 
-from core.db.models import Handle, Party, PartyHandleLink
+from core.db.models import Handle, Party, PartyFact, PartyHandleLink
+from core.ingest.facts import SEARCHED_KINDS, fact_search_words
 from core.ingest.normalize import fold
 from core.ingest.prepare import search_text
 from core.ingest.sqlutil import chunked, in_values, update_many
@@ -36,6 +37,16 @@ def refresh_search_text(session: Session, party_ids: Iterable[int]) -> None:
         )
         for pid, value in rows:
             handles[pid].append(value)
+        extra: dict[int, list[str]] = {}
+        for pid, kind, value, data in session.execute(
+            select(PartyFact.party_id, PartyFact.kind, PartyFact.value, PartyFact.data)
+            .where(in_values(session, PartyFact.party_id, chunk),
+                   PartyFact.kind.in_(SEARCHED_KINDS))
+            .order_by(PartyFact.id)
+        ):
+            for word in fact_search_words(kind, data, value):
+                if word not in extra.setdefault(pid, []):
+                    extra[pid].append(word)
         parties = session.execute(
             select(Party.id, Party.search_text, *(getattr(Party, f) for f in _FIELDS)).where(
                 in_values(session, Party.id, chunk)
@@ -44,7 +55,7 @@ def refresh_search_text(session: Session, party_ids: Iterable[int]) -> None:
         changes = []
         for row in parties:
             fields = dict(zip(_FIELDS, row[2:], strict=True))
-            new = search_text(fields, sorted(handles.get(row[0], [])))
+            new = search_text(fields, sorted(handles.get(row[0], [])), extra.get(row[0], []))
             if new != row[1]:
                 changes.append({"_key": row[0], "search_text": new})
         update_many(session, Party, "id", changes)

@@ -21,6 +21,7 @@ from core.ingest.parsed import (
     Organization,
     ParsedContact,
     Photo,
+    Related,
     canonical_field_names,
     plain,
 )
@@ -84,4 +85,13 @@ def contact_from_data(data: dict[str, Any]) -> ParsedContact:
         country=data.get("country", ""),
         deleted=bool(data.get("deleted", False)),
         previous_external_ids=list(data.get("previous_external_ids", [])),
+        related=[Related(**v) for v in data.get("related", [])],
+        gender=data.get("gender", ""),
+        phonetic=Name(**data.get("phonetic", {})),
+        time_zone=data.get("time_zone", ""),
+        geo=data.get("geo", ""),
+        languages=list(data.get("languages", [])),
+        dates=[DateValue(**v) for v in data.get("dates", [])],
+        file_as=data.get("file_as", ""),
+        extra_properties=list(data.get("extra_properties", [])),
     )

@@ -20,6 +20,7 @@ from core.ingest.engine import ingest_contacts
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
 from core.sync.providers.vcard.reader import expand_paths, parse_paths
+from core.sync.providers.vcard.textio import CardProblem
 from core.tasks import TaskState
 
 AfterIngest = Callable[[Session, set[int]], None]
@@ -32,10 +33,45 @@ class ImportReport:
     stats: IngestStats
     problems: list[str] = field(default_factory=list)
 
+    #: Problems with single values of cards that were imported all the same.
+    warnings: list[str] = field(default_factory=list)
+    #: (file, card number) of every card with at least one warning.
+    warned_cards: set[tuple[str, int]] = field(default_factory=set)
+    #: Cards (or stray text) that could not be read at all: nothing of them was imported.
+    unreadable: int = 0
+
     @property
     def cards_read(self) -> int:
         s = self.stats
         return s.added + s.updated + s.unchanged + s.skipped + len(s.errors)
+
+    @property
+    def cards_skipped(self) -> int:
+        """Cards nothing was imported from: unreadable, without id, or failed to write."""
+        return self.unreadable + self.stats.skipped + len(self.stats.errors)
+
+    @property
+    def cards_with_warnings(self) -> int:
+        return len(self.warned_cards)
+
+    def summary(self) -> str:
+        """One line for the owner: what was imported, skipped, and warned about."""
+        s = self.stats
+        text = (f"{self.files} file(s): {s.added} added, {s.updated} updated, "
+                f"{s.unchanged} unchanged, {self.cards_skipped} skipped")
+        if self.warnings:
+            text += (f"; {self.cards_with_warnings} card(s) imported with "
+                     f"{len(self.warnings)} warning(s)")
+        return text
+
+    def add_problem(self, problem: CardProblem) -> None:
+        if problem.is_warning:
+            self.warnings.append(str(problem))
+            if problem.card_number is not None:
+                self.warned_cards.add((problem.path, problem.card_number))
+        else:
+            self.problems.append(str(problem))
+            self.unreadable += problem.card_number is not None
 
 
 def ensure_account(session: Session, provider: str, account_id: str, display_name: str = "",
@@ -80,7 +116,8 @@ def import_vcards(
     # process only writes: the import is as fast as the two halves running side by side.
     for batch in parse_paths(files, workers, prepare_region=region):
         state.check()
-        report.problems.extend(str(p) for p in batch.problems)
+        for problem in batch.problems:
+            report.add_problem(problem)
         if batch.prepared:
             with db.session() as s:
                 stats = ingest_contacts(s, account_id, batch.prepared, region=region)

@@ -8,6 +8,7 @@ from core.db.models.details import (
     ImportantDate,
     Label,
     LabelMembership,
+    PartyFact,
     PartyUrl,
 )
 from core.db.models.parties import Handle, Party, PartyHandleLink, RecordHandle
@@ -37,6 +38,7 @@ __all__ = [
     "MatchKey",
     "MergeSuggestion",
     "Party",
+    "PartyFact",
     "PartyHandleLink",
     "PartyUrl",
     "PendingAction",

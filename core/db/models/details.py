@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -74,6 +75,37 @@ class PartyUrl(Base):
     )
     url: Mapped[str] = mapped_column(String(2048))
     label: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PartyFact(Base):
+    """One more thing a source says about a party, beyond the single-valued party columns:
+    an organisation (with department, title, role, current), a related person, gender,
+    phonetic name parts, time zone, geo, language, file-as.
+
+    Like addresses, each row belongs to the source record that said it (NULL = the owner's
+    own), so it moves with merges and unmerges and goes when the record goes. ``value`` is the
+    readable form (searched for organisations, departments, roles and related names);
+    ``data`` holds the structure where there is one (an organisation's parts).
+    """
+
+    __tablename__ = "party_fact"
+    __table_args__ = (
+        Index("ix_party_fact_party_id", "party_id"),
+        Index("ix_party_fact_source_record_id", "source_record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    source_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE")
+    )
+    #: "organization", "related", "gender", "phonetic_given", "phonetic_middle",
+    #: "phonetic_family", "time_zone", "geo", "language", "file_as".
+    kind: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(64), default="")
+    value: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Label(Base):

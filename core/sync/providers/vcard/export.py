@@ -16,7 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.ingest.parsed import ContactValue, DateValue, ParsedContact
-from core.sync.providers.vcard.parse import COUNTRY_PROPERTY, DERIVED_FN_PARAM, derive_country
+from core.sync.providers.vcard.more_props import format_geo, format_related
+from core.sync.providers.vcard.parse import (
+    COUNTRY_PROPERTY,
+    DERIVED_FN_PARAM,
+    PAST_ORG_PARAM,
+    derive_country,
+)
 from core.sync.providers.vcard.social import format_username
 from core.sync.providers.vcard.values import (
     escape,
@@ -113,14 +119,48 @@ def _write_date(w: _CardWriter, name: str, date: DateValue, apple_label: str = "
 
 
 def _write_orgs(w: _CardWriter, contact: ParsedContact) -> None:
-    orgs = [o for o in contact.organizations if o.name or o.department or o.title]
+    orgs = [o for o in contact.organizations if o.name or o.department or o.title or o.role]
     for org in orgs:
         group = w.new_group() if len(orgs) > 1 else ""
-        if org.name or org.department:
+        params = [] if org.current else [f"{PAST_ORG_PARAM}=1"]
+        if org.name or org.department or not org.current:
             value = escape(org.name) + (";" + escape(org.department) if org.department else "")
-            w.add("ORG", value, group=group)
+            w.add("ORG", value, params, group=group)
         if org.title:
             w.add("TITLE", escape(org.title), group=group)
+        if org.role:
+            w.add("ROLE", escape(org.role), group=group)
+
+
+def _write_more(w: _CardWriter, contact: ParsedContact) -> None:
+    """Related people, gender, phonetic names, TZ, GEO, LANG, file-as, labelled dates and
+    the properties Kith keeps without modelling them."""
+    for rel in contact.related:
+        prop, params, value, label = format_related(rel, w.version)
+        if label:
+            group = w.new_group()
+            w.add(prop, value, params, group)
+            w.add("X-ABLabel", escape(label), group=group)
+        else:
+            w.add(prop, value, params)
+    if contact.gender:
+        w.add("GENDER", contact.gender)
+    for prop, attr in (("X-PHONETIC-FIRST-NAME", "given"), ("X-PHONETIC-MIDDLE-NAME", "middle"),
+                       ("X-PHONETIC-LAST-NAME", "family")):
+        if getattr(contact.phonetic, attr):
+            w.add(prop, escape(getattr(contact.phonetic, attr)))
+    if contact.time_zone:
+        w.add("TZ", escape(contact.time_zone))
+    if contact.geo:
+        w.add("GEO", format_geo(contact.geo, w.version))
+    for lang in contact.languages:
+        w.add("LANG", escape(lang))
+    if contact.file_as:
+        w.add("X-EVOLUTION-FILE-AS", escape(contact.file_as))
+    for date in contact.dates:
+        _write_date(w, "X-ABDATE", date)
+    for line in contact.extra_properties:
+        w.lines.append(fold(line))
 
 
 def write_vcard(contact: ParsedContact, version: str = "4.0") -> str:
@@ -157,8 +197,11 @@ def write_vcard(contact: ParsedContact, version: str = "4.0") -> str:
     for anniversary in contact.anniversaries:
         if version == "4.0":
             _write_date(w, "ANNIVERSARY", anniversary)
+        elif anniversary.label:  # X-ABDATE's label says what the date is: not free here
+            _write_date(w, "X-ANNIVERSARY", anniversary)
         else:
             _write_date(w, "X-ABDATE", anniversary, "_$!<Anniversary>!$_")
+    _write_more(w, contact)
     for photo in contact.photos:
         formatted = format_photo(photo, version)
         if formatted:

@@ -26,6 +26,12 @@ from core.ingest.parsed import (
     ParsedContact,
 )
 from core.sync.providers.vcard import social
+from core.sync.providers.vcard.more_props import (
+    DROPPED_PROPERTIES,
+    apply_more,
+    extra_line,
+    im_platform,
+)
 from core.sync.providers.vcard.values import (
     components,
     first,
@@ -45,11 +51,28 @@ DERIVED_ID_PREFIX = "vcard-derived:"
 DERIVED_FN_PARAM = "X-KITH-DERIVED"
 #: Property carrying ``ParsedContact.country`` when it differs from the address-derived value.
 COUNTRY_PROPERTY = "X-KITH-COUNTRY"
+#: Parameter on ORG marking an organisation the contact no longer works for.
+PAST_ORG_PARAM = "X-KITH-PAST"
 
 _STRUCTURAL = ("BEGIN:", "END:", "VERSION:")
 _VALUE_SCHEMES = {"EMAIL": "mailto:", "TEL": "tel:"}
 _ANNIVERSARY_PROPS = {"ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY",
                       "X-MS-ANNIVERSARY"}
+
+
+class CardWarning(str):
+    """A non-fatal problem with one property: the text is the reason, ``line_in_card``
+    (1-based) the property's own line. A ``str`` so callers that only print it still work."""
+
+    line_in_card: int | None
+
+    def __new__(cls, reason: str, line_in_card: int | None = None) -> CardWarning:
+        self = super().__new__(cls, reason)
+        self.line_in_card = line_in_card
+        return self
+
+    def __reduce__(self) -> tuple:
+        return CardWarning, (str(self), self.line_in_card)
 
 
 class CardParseError(ValueError):
@@ -73,16 +96,19 @@ class CardLine:
     params: dict[str, list[str]]
     singles: list[str]
     value: str
+    #: The line of the card (1-based) where this property starts.
+    number: int = 0
 
 
 @dataclass(slots=True)
 class _State:
     contact: ParsedContact
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[CardWarning] = field(default_factory=list)
     org_by_group: dict[str, Organization] = field(default_factory=dict)
     org_slots: list[Organization] = field(default_factory=list)
     titles_seen: int = 0
     orgs_seen: int = 0
+    roles_seen: int = 0
     explicit_country: str | None = None
     apple_countries: list[str] = field(default_factory=list)
 
@@ -113,7 +139,7 @@ def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
         else:
             params.setdefault(entry[0].upper(), []).extend(entry[1:])
     if not may_be_qp:
-        return CardLine(name.upper(), (group or "").lower(), params, singles, value)
+        return CardLine(name.upper(), (group or "").lower(), params, singles, value, number)
     qp = False
     encodings = params.get("ENCODING")
     if encodings and any(e.upper() == "QUOTED-PRINTABLE" for e in encodings):
@@ -126,7 +152,7 @@ def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
         singles = [s for s in singles if s.upper() != "QUOTED-PRINTABLE"]
     if qp:
         value = _decode_qp(value, first(params, "CHARSET"))
-    return CardLine(name.upper(), (group or "").lower(), params, singles, value)
+    return CardLine(name.upper(), (group or "").lower(), params, singles, value, number)
 
 
 _BASE64_LINE_RE = re.compile(r"^[A-Za-z0-9+/=]+$")
@@ -172,7 +198,7 @@ def read_lines(text: str) -> list[CardLine]:
     for logical, number in logical_lines:
         if logical[:8].upper().startswith(_STRUCTURAL):  # no params, no group: skip the regex
             name, _, value = logical.partition(":")
-            lines.append(CardLine(name.strip().upper(), "", {}, [], value))
+            lines.append(CardLine(name.strip().upper(), "", {}, [], value, number))
             continue
         try:
             lines.append(_content_line(logical, number, qp))
@@ -235,7 +261,13 @@ def _apply(state: _State, line: CardLine, labels: dict[str, str]) -> None:
         scheme = _VALUE_SCHEMES.get(name, "")
         if scheme and text[: len(scheme)].lower() == scheme:
             text = text[len(scheme):]
-        if text:
+        if name == "TEL" and text and not any(ch.isdigit() for ch in text):
+            # Outlook's placeholders ("BusinessPhone", "HomePhone"): not a number at all.
+            state.warnings.append(CardWarning(
+                f"TEL {text[:40]!r} is not a phone number; kept in the notes", line.number))
+            kept = f"Phone: {text}"
+            c.notes = f"{c.notes}\n{kept}" if c.notes else kept
+        elif text:
             target = {"EMAIL": c.emails, "TEL": c.phones, "URL": c.urls}[name]
             target.append(_value(line, labels, text))
     elif name == "ADR":
@@ -245,26 +277,37 @@ def _apply(state: _State, line: CardLine, labels: dict[str, str]) -> None:
             c.addresses.append(address)
     elif name == "ORG":
         parts = components(value, 1)
-        if any(parts):
+        past = PAST_ORG_PARAM in line.params
+        if any(parts) or past:
             org = _org_slot(state, line.group, is_title=False)
             org.name = parts[0]
             org.department = ", ".join(p for p in parts[1:] if p)
+            org.current = not past
     elif name == "TITLE":
         title = unescape(value).strip()
         if title:
             _org_slot(state, line.group, is_title=True).title = title
+    elif name == "ROLE":
+        role = unescape(value).strip()
+        if role:
+            _role_slot(state, line.group).role = role
     elif name == "BDAY":
         _add_date(state, c.birthdays, line, labels.get(line.group, ""))
     elif name in _ANNIVERSARY_PROPS:
         _add_date(state, c.anniversaries, line, labels.get(line.group, ""))
     elif name == "X-ABDATE":
+        # Only Apple's own anniversary label makes an anniversary; an unlabelled date or a
+        # custom label ("First day at work") is a date of its own kind.
         label = labels.get(line.group, "")
-        _add_date(state, c.anniversaries, line, "" if label.lower() == "anniversary" else label)
+        if label.lower() == "anniversary":
+            _add_date(state, c.anniversaries, line, "")
+        else:
+            _add_date(state, c.dates, line, label)
     elif name == "PHOTO":
         try:
             photo = parse_photo(value, line.params, line.singles)
         except ValueError as exc:
-            state.warnings.append(f"photo ignored: {exc}")
+            state.warnings.append(CardWarning(f"photo ignored: {exc}", line.number))
             return
         if photo.data or photo.uri:
             c.photos.append(photo)
@@ -283,11 +326,28 @@ def _apply(state: _State, line: CardLine, labels: dict[str, str]) -> None:
             state.apple_countries.append(code.upper())
     elif name == COUNTRY_PROPERTY:
         state.explicit_country = unescape(value).strip().upper()
-    else:
-        _apply_username(state, line, labels)
+    elif not _apply_username(state, line, labels) and not apply_more(
+            c, name, value, line.params, line.singles, labels.get(line.group, "")):
+        if name not in DROPPED_PROPERTIES and not name.startswith("X-KITH-"):
+            c.extra_properties.append(extra_line(
+                name, labels.get(line.group, ""), line.params, line.singles, value))
 
 
-def _apply_username(state: _State, line: CardLine, labels: dict[str, str]) -> None:
+def _role_slot(state: _State, group: str) -> Organization:
+    """ROLE goes with the ORG of its group, else with the n-th organisation (like TITLE)."""
+    if group:
+        return _org_slot(state, group, is_title=False)
+    index = state.roles_seen
+    state.roles_seen += 1
+    while index >= len(state.org_slots):
+        org = Organization()
+        state.org_slots.append(org)
+        state.contact.organizations.append(org)
+    return state.org_slots[index]
+
+
+def _apply_username(state: _State, line: CardLine, labels: dict[str, str]) -> bool:
+    """IMPP, social profiles and IM properties as usernames; False when not one of them."""
     name = line.name
     if name == "IMPP":
         platform, user = social.parse_impp(line.value, line.params)
@@ -298,23 +358,27 @@ def _apply_username(state: _State, line: CardLine, labels: dict[str, str]) -> No
     elif name in social.X_PROPERTY_PLATFORMS:
         platform, user = social.parse_x_property(name, line.value)
         use_types = True
+    elif (im := im_platform(name)) is not None:
+        platform, user, use_types = im, unescape(line.value).strip(), True
     else:
-        return
+        return False
     if user:
         state.contact.usernames.append(_value(line, labels, user, platform, use_types))
+    return True
 
 
 def _add_date(state: _State, target: list[DateValue], line: CardLine, label: str) -> None:
     date = parse_date(unescape(line.value), line.params, label)
     if date is None:
         if line.value.strip():
-            state.warnings.append(f"{line.name} {line.value.strip()[:30]!r} is not a date")
+            state.warnings.append(CardWarning(
+                f"{line.name} {line.value.strip()[:30]!r} is not a date", line.number))
         return
     target.append(date)
 
 
 #: Bump when parsing changes meaning, so old etags no longer claim "unchanged".
-CARD_ETAG_PREFIX = "vcf1:"
+CARD_ETAG_PREFIX = "vcf2:"
 
 
 def derive_country(addresses: list[Address]) -> str:
@@ -348,7 +412,7 @@ def derive_external_id(contact: ParsedContact, card_text: str) -> str:
     return DERIVED_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def parse_card(text: str) -> tuple[ParsedContact, list[str]]:
+def parse_card(text: str) -> tuple[ParsedContact, list[CardWarning]]:
     """Parse one card's text; returns the contact and non-fatal warnings.
 
     Raises :class:`CardParseError` when the card cannot be read (the caller reports and skips

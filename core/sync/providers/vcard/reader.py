@@ -86,9 +86,16 @@ def parse_card_texts(cards: list[CardText], path: str) -> list[tuple[int, Item]]
             reason = f"card could not be parsed ({type(exc).__name__}: {exc})"
             out.append((pos, CardProblem(path, card.number, card.line, reason)))
             continue
-        out.extend((pos, CardProblem(path, card.number, card.line, w)) for w in warnings)
+        out.extend((pos, CardProblem(path, card.number, _warning_line(card.line, w), str(w),
+                                     is_warning=True)) for w in warnings)
         out.append((pos, contact))
     return out
+
+
+def _warning_line(card_line: int, warning: str) -> int:
+    """The file line of the property a warning is about (the card's first line if unknown)."""
+    within = getattr(warning, "line_in_card", None)
+    return card_line + within - 1 if within else card_line
 
 
 def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],

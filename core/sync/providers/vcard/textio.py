@@ -48,6 +48,9 @@ class CardProblem:
     card_number: int | None
     line: int
     reason: str
+    #: True for a problem with one value of a card that was still imported (the card is not
+    #: skipped); False for a card (or stray text) that could not be read at all.
+    is_warning: bool = False
 
     def __str__(self) -> str:
         where = f"card {self.card_number}, " if self.card_number is not None else ""

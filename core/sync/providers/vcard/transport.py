@@ -19,6 +19,7 @@ from core.ingest.parsed import (
     Organization,
     ParsedContact,
     Photo,
+    Related,
 )
 from core.ingest.prepare import HandleUse, PreparedContact
 
@@ -41,10 +42,14 @@ def pack(c: ParsedContact) -> Packed:
         list(c.nickname), _values(c.emails), _values(c.phones),
         [(a.label, a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code,
           a.country) for a in c.addresses],
-        [(o.name, o.title, o.department) for o in c.organizations],
+        [(o.name, o.title, o.department, o.role, o.current) for o in c.organizations],
         _dates(c.birthdays), _dates(c.anniversaries), _values(c.urls), _values(c.usernames),
         [(p.data, p.mime_type, p.uri) for p in c.photos],
         list(c.groups), c.notes, c.country, c.deleted, list(c.previous_external_ids),
+        [(r.name, r.relation, r.uri) for r in c.related], c.gender,
+        (c.phonetic.full, c.phonetic.given, c.phonetic.family, c.phonetic.middle,
+         c.phonetic.prefix, c.phonetic.suffix), c.time_zone, c.geo,
+        list(c.languages), _dates(c.dates), c.file_as, list(c.extra_properties),
     )
 
 
@@ -58,6 +63,9 @@ def unpack(t: Packed, raw: Any = None) -> ParsedContact:
         urls=[ContactValue(*v) for v in t[10]], usernames=[ContactValue(*v) for v in t[11]],
         photos=[Photo(*p) for p in t[12]], groups=t[13], notes=t[14], country=t[15],
         deleted=t[16], raw=raw, previous_external_ids=t[17],
+        related=[Related(*r) for r in t[18]], gender=t[19], phonetic=Name(*t[20]),
+        time_zone=t[21], geo=t[22], languages=t[23], dates=[DateValue(*d) for d in t[24]],
+        file_as=t[25], extra_properties=t[26],
     )
 
 

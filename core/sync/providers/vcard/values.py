@@ -20,7 +20,8 @@ from core.ingest.parsed import DateValue, Photo
 
 
 def unescape(text: str) -> str:
-    """Undo vCard text escaping (``\\n``, ``\\,``, ``\\;``, ``\\\\``; also the common ``\\:``).
+    """Undo vCard text escaping (``\\n``, ``\\,``, ``\\;``, ``\\\\``; also the common ``\\:`` and
+    ``\\"``, which Outlook and Lotus Notes write and common readers unescape).
 
     Unknown escapes keep their backslash, so Windows paths in a NOTE survive.
     """
@@ -34,7 +35,7 @@ def unescape(text: str) -> str:
             nxt = text[i + 1]
             if nxt in "nN":
                 out.append("\n")
-            elif nxt in ",;:\\":
+            elif nxt in ",;:\\\"":
                 out.append(nxt)
             else:
                 out.append(ch + nxt)
@@ -212,9 +213,16 @@ def _mime_from_type(value: str) -> str:
 
 
 def _b64(text: str) -> bytes:
-    cleaned = re.sub(r"\s+", "", text)
+    """Lenient base64, as other readers are: whitespace and stray characters ignored, missing
+    padding added, and one character too many (a length of 4n+1) dropped."""
+    cleaned = _NOT_BASE64_RE.sub("", text.split("=", 1)[0])
+    if len(cleaned) % 4 == 1:
+        cleaned = cleaned[:-1]
     cleaned += "=" * (-len(cleaned) % 4)
     return base64.b64decode(cleaned, validate=False)
+
+
+_NOT_BASE64_RE = re.compile(r"[^A-Za-z0-9+/]")
 
 
 def parse_photo(value: str, params: dict[str, list[str]], singletons: list[str]) -> Photo:

@@ -14,6 +14,7 @@ from core.ingest.parsed import (
     Organization,
     ParsedContact,
     Photo,
+    Related,
 )
 from core.sync.providers.vcard.export import fold, write_vcard_file, write_vcards
 from core.sync.providers.vcard.reader import parse_text
@@ -30,6 +31,9 @@ label = st.one_of(st.sampled_from(["", "home", "work", "mobile", "work,fax", "ot
                                    "Ferienhaus", "iPhone"]), text)
 value = text.filter(lambda v: not v.lower().startswith(("mailto:", "tel:")))
 contact_value = st.builds(ContactValue, value=value, label=label, primary=st.booleans())
+# A TEL without a single digit is not a phone number: the parser moves it to the notes.
+phone_value = st.builds(ContactValue, value=value.filter(lambda v: any(c.isdigit() for c in v)),
+                        label=label, primary=st.booleans())
 username = st.builds(
     ContactValue,
     value=st.text(st.sampled_from("abcxyz019._-@"), min_size=1, max_size=20),
@@ -41,8 +45,21 @@ address = st.builds(Address, label=label, po_box=opt_text, extended=opt_text, st
                     locality=opt_text, region=opt_text, postal_code=opt_text,
                     country=st.one_of(opt_text, st.sampled_from(["DE", "fr", "US"]))
                     ).filter(lambda a: not a.is_blank())
-organization = st.builds(Organization, name=opt_text, title=opt_text, department=opt_text
-                         ).filter(lambda o: bool(o.name or o.title or o.department))
+organization = st.builds(Organization, name=opt_text, title=opt_text, department=opt_text,
+                         role=opt_text, current=st.booleans()
+                         ).filter(lambda o: bool(o.name or o.title or o.department or o.role))
+related = st.one_of(
+    st.builds(Related, name=text, relation=st.one_of(
+        st.sampled_from(["", "spouse", "child", "manager", "assistant", "friend"]), text)),
+    st.builds(Related, uri=st.sampled_from(["urn:uuid:03a0e51f-d1aa-4385-8a53-e29025acd8af",
+                                            "http://example.com/bob.vcf"]),
+              relation=st.sampled_from(["", "spouse", "co-worker"])),
+)
+phonetic = st.builds(Name, given=opt_text, family=opt_text, middle=opt_text)
+extra_line = st.sampled_from([
+    "X-MOZILLA-HTML:TRUE", "X-ABSHOWAS:COMPANY", "KIND:individual", "CLASS:PUBLIC",
+    "X-WAB-PRIVATE;X-ABLABEL=Gym:some text\\, escaped", "X-CUSTOM1;TYPE=home:value;with;semis",
+])
 date_label = st.one_of(st.just(""), text.filter(lambda t: t.lower() != "anniversary"))
 date = st.builds(DateValue, month=st.integers(1, 12), day=st.integers(1, 28),
                  year=st.one_of(st.none(), st.integers(1900, 2100)), label=date_label)
@@ -60,7 +77,7 @@ contacts = st.builds(
                    prefix=opt_text, suffix=opt_text),
     nickname=st.lists(text, max_size=3),
     emails=st.lists(contact_value, max_size=3),
-    phones=st.lists(contact_value, max_size=3),
+    phones=st.lists(phone_value, max_size=3),
     addresses=st.lists(address, max_size=2),
     organizations=st.lists(organization, max_size=2),
     birthdays=st.lists(date, max_size=1),
@@ -71,6 +88,15 @@ contacts = st.builds(
     groups=st.lists(text, max_size=3, unique=True),
     notes=notes,
     country=st.sampled_from(["", "DE", "CH"]),
+    related=st.lists(related, max_size=3),
+    gender=st.sampled_from(["", "M", "F", "O", "F;woman", ";fluid", "U"]),
+    phonetic=phonetic,
+    time_zone=st.sampled_from(["", "America/New_York", "-05:00", "Europe/Berlin"]),
+    geo=st.sampled_from(["", "geo:37.386013,-122.082932", "geo:-33.8,151.2"]),
+    languages=st.lists(st.sampled_from(["en", "fr-CA", "de"]), max_size=2, unique=True),
+    dates=st.lists(date, max_size=2),
+    file_as=opt_text,
+    extra_properties=st.lists(extra_line, max_size=2, unique=True),
 )
 
 

@@ -58,10 +58,9 @@ def test_apple_v30_grouped_labels_photo_and_dates() -> None:
     assert [(p.label, p.primary) for p in c.phones] == [("mobile", True), ("home", False)]
     assert c.urls[0].label == "homepage"
     assert c.birthdays == [DateValue(month=4, day=15, year=None)]
-    assert c.anniversaries == [
-        DateValue(month=6, day=12, year=2010),
-        DateValue(month=3, day=1, year=None, label="First day at work"),
-    ]
+    assert c.anniversaries == [DateValue(month=6, day=12, year=2010)]
+    # Only Apple's anniversary label makes an anniversary: a custom label is its own date.
+    assert c.dates == [DateValue(month=3, day=1, year=None, label="First day at work")]
     assert c.photos[0].data == photo_bytes("jpg") and c.photos[0].mime_type == "image/jpeg"
     assert c.groups == ["Friends", "Apple, Inc. people"]
     assert c.notes == "Met at WWDC\nLikes apples, pears"
