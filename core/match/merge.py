@@ -25,6 +25,7 @@ from core.db.models import (
     LabelMembership,
     MergeSuggestion,
     Party,
+    PartyFact,
     PartyHandleLink,
     PartyUrl,
     SourceRecord,
@@ -143,7 +144,7 @@ def merge_parties(
     _apply_fields(session, keep, chosen)
     session.execute(update(SourceRecord).where(SourceRecord.party_id.in_(others))
                     .values(party_id=keep.id))
-    for model in (Address, ImportantDate, PartyUrl):
+    for model in (Address, ImportantDate, PartyUrl, PartyFact):
         session.execute(update(model).where(model.party_id.in_(others)).values(party_id=keep.id))
     _move_labels(session, keep.id, others)
     _move_links(session, keep.id, others)

@@ -23,6 +23,7 @@ from core.db.models import (
     LabelMembership,
     MergeSuggestion,
     Party,
+    PartyFact,
     PartyHandleLink,
     PartyUrl,
     SourceAccount,
@@ -37,6 +38,7 @@ PARTY_COLUMNS = tuple(c.key for c in Party.__table__.columns if c.key != "id")
 LINK_COLUMNS = ("party_id", "handle_id", "confidence", "source", "is_confirmed", "is_dismissed",
                 "is_primary", "label", "created_at", "updated_at")
 LOCAL_CHILDREN = {"address": Address, "important_date": ImportantDate, "party_url": PartyUrl,
+                  "party_fact": PartyFact,
                   "label_membership": LabelMembership}
 _DATETIME_COLUMNS = {"created_at", "updated_at", "archived_at"}
 

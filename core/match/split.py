@@ -21,11 +21,13 @@ from core.db.models import (
     ImportantDate,
     LabelMembership,
     Party,
+    PartyFact,
     PartyHandleLink,
     PartyUrl,
     SourceRecord,
 )
 from core.ingest.children import record_handle_ids
+from core.ingest.facts import search_words
 from core.ingest.fields import provenance_rows_for_new_party
 from core.ingest.normalize import sort_key
 from core.ingest.prepare import party_columns, prepare, search_text
@@ -59,11 +61,12 @@ def split_record(session: Session, record_id: int, *, actor: str = "owner") -> i
     row["sort_name"] = sort_key(fields["family_name"], fields["given_name"],
                                 fields["display_name"])
     new = Party(**row, kind="person", role="contact", created_at=now, updated_at=now,
-                search_text=search_text(fields, [u.handle.value for u in prepared.handles]))
+                search_text=search_text(fields, [u.handle.value for u in prepared.handles],
+                                        search_words(prepared.contact)))
     session.add(new)
     session.flush()
     record.party_id = new.id
-    for model in (Address, ImportantDate, PartyUrl, LabelMembership):
+    for model in (Address, ImportantDate, PartyUrl, LabelMembership, PartyFact):
         session.execute(update(model).where(model.source_record_id == record_id)
                         .values(party_id=new.id))
     insert_many(session, FieldProvenance,

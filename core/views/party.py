@@ -392,6 +392,9 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
     for u in session.scalars(select(PartyUrl).where(PartyUrl.party_id == party_id)):
         detail.urls.append({"url": u.url, "label": u.label,
                             "source": record_source.get(u.source_record_id or -1, "local")})
+    from core.views.detail_lines import detail_lines  # imports this module's DetailLine
+
+    detail.extra_lines = detail_lines(session, party_id, record_source, party.organization)
     detail.labels = sorted(set(session.scalars(
         select(Label.name).join(LabelMembership, LabelMembership.label_id == Label.id)
         .where(LabelMembership.party_id == party_id)

@@ -327,10 +327,10 @@ def _apply(state: _State, line: CardLine, labels: dict[str, str]) -> None:
     elif name == COUNTRY_PROPERTY:
         state.explicit_country = unescape(value).strip().upper()
     elif not _apply_username(state, line, labels) and not apply_more(
-            c, name, value, line.params, line.singles, labels.get(line.group, "")):
-        if name not in DROPPED_PROPERTIES and not name.startswith("X-KITH-"):
-            c.extra_properties.append(extra_line(
-                name, labels.get(line.group, ""), line.params, line.singles, value))
+            c, name, value, line.params, line.singles, labels.get(line.group, "")
+    ) and name not in DROPPED_PROPERTIES and not name.startswith("X-KITH-"):
+        c.extra_properties.append(extra_line(
+            name, labels.get(line.group, ""), line.params, line.singles, value))
 
 
 def _role_slot(state: _State, group: str) -> Organization:
