@@ -40,7 +40,7 @@ from tests.emulators.people_store import CONNECTIONS, OTHER, PeopleStore, SyncTo
 
 PERSON_FIELDS = frozenset({
     "addresses", "ageRanges", "biographies", "birthdays", "calendarUrls", "clientData",
-    "coverPhotos", "emailAddresses", "events", "externalIds", "genders", "imClients",
+    "coverPhotos", "emailAddresses", "events", "externalIds", "fileAses", "genders", "imClients",
     "interests", "locales", "locations", "memberships", "metadata", "miscKeywords", "names",
     "nicknames", "occupations", "organizations", "phoneNumbers", "photos", "relations",
     "sipAddresses", "skills", "urls", "userDefined",

@@ -19,6 +19,7 @@ from core.ingest.parsed import (
     Organization,
     ParsedContact,
     Photo,
+    Related,
 )
 from core.sync.contract import Group
 
@@ -51,6 +52,50 @@ def _primary(item: Json) -> bool:
 
 def _label(item: Json) -> str:
     return str(item.get("type") or item.get("formattedType") or "")
+
+
+def _phonetic(person: Json) -> Name:
+    names = person.get("names") or []
+    if not names:
+        return Name()
+    chosen = next((n for n in names if _primary(n)), names[0])
+    return Name(given=chosen.get("phoneticGivenName", ""),
+                family=chosen.get("phoneticFamilyName", ""),
+                middle=chosen.get("phoneticMiddleName", ""))
+
+
+_GENDERS = {"male": "M", "female": "F", "unspecified": "U"}
+
+
+def _gender(person: Json) -> str:
+    """People API gender -> vCard GENDER form ("M", "F", "U", or ";custom")."""
+    for item in person.get("genders") or []:
+        value = str(item.get("value") or "").strip()
+        if value:
+            return _GENDERS.get(value.lower(), f";{value}")
+    return ""
+
+
+def _related(person: Json) -> list[Related]:
+    out: list[Related] = []
+    for item in person.get("relations") or []:
+        name = str(item.get("person") or "").strip()
+        if name:
+            out.append(Related(name=name, relation=str(item.get("type") or "")))
+    return out
+
+
+def _organizations(person: Json) -> list[Organization]:
+    """Every organisation, with department, title, job description (as role) and current."""
+    out: list[Organization] = []
+    for o in person.get("organizations") or []:
+        org = Organization(name=o.get("name", ""), title=o.get("title", ""),
+                           department=o.get("department", ""),
+                           role=o.get("jobDescription", ""),
+                           current=o.get("current", True) is not False)
+        if org.name or org.title or org.department or org.role:
+            out.append(org)
+    return out
 
 
 def _pick_name(person: Json) -> Name:
@@ -193,12 +238,7 @@ def person_to_contact(person: Json, group_names: Mapping[str, str]
         emails=_values(person.get("emailAddresses") or []),
         phones=_values(person.get("phoneNumbers") or []),
         addresses=addresses,
-        organizations=[
-            Organization(name=o.get("name", ""), title=o.get("title", ""),
-                         department=o.get("department", ""))
-            for o in person.get("organizations") or []
-            if o.get("name") or o.get("title") or o.get("department")
-        ],
+        organizations=_organizations(person),
         birthdays=_dates(person.get("birthdays") or [], problems, f"{where} birthday"),
         anniversaries=_dates(
             [e for e in person.get("events") or [] if str(e.get("type", "")).lower()
@@ -212,5 +252,14 @@ def person_to_contact(person: Json, group_names: Mapping[str, str]
         country=country,
         raw=dict(person),
         previous_external_ids=previous,
+        related=_related(person),
+        gender=_gender(person),
+        phonetic=_phonetic(person),
+        languages=[str(x.get("value")) for x in person.get("locales") or [] if x.get("value")],
+        dates=_dates(
+            [e for e in person.get("events") or [] if str(e.get("type", "")).lower()
+             != "anniversary"], problems, f"{where} event"),
+        file_as=next((str(x.get("value")) for x in person.get("fileAses") or []
+                      if x.get("value")), ""),
     )
     return contact, problems

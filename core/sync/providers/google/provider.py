@@ -46,7 +46,7 @@ from core.sync.providers.google.mapping import (
 PERSON_FIELDS = ",".join((
     "names", "nicknames", "emailAddresses", "phoneNumbers", "addresses", "birthdays", "events",
     "organizations", "biographies", "urls", "memberships", "photos", "userDefined",
-    "imClients", "sipAddresses", "metadata",
+    "imClients", "sipAddresses", "metadata", "relations", "genders", "locales", "fileAses",
 ))
 OTHER_READ_MASK = "names,emailAddresses,phoneNumbers,photos,metadata"
 GROUP_FIELDS = "name,groupType,memberCount,metadata"
