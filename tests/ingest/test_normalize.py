@@ -41,3 +41,12 @@ def test_fold_strips_diacritics_and_case():
 def test_normalize_handle_dispatches_usernames():
     h = normalize_handle("Telegram", "@SomeOne")
     assert (h.platform, h.value) == ("telegram", "someone")
+
+
+def test_a_local_only_number_is_not_valid_and_kept_as_written():
+    # 7 digits in region US: only dialable locally, not a number anyone can be reached at.
+    local = normalize_phone("3456789", "US")
+    assert (local.value, local.display_value, local.is_valid) == ("3456789", "3456789", False)
+    full = normalize_phone("(905) 555-1234", "US")
+    assert (full.value, full.display_value, full.is_valid) == (
+        "+19055551234", "(905) 555-1234", True)

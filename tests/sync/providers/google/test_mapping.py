@@ -110,3 +110,44 @@ def test_group_names() -> None:
     assert starred is not None and starred.name == "Starred"
     assert group_from_json({"resourceName": "contactGroups/myContacts",
                             "groupType": "SYSTEM_CONTACT_GROUP", "name": "myContacts"}) is None
+
+
+def test_new_fields_relations_genders_phonetic_locales_events_and_past_jobs() -> None:
+    person = {
+        "resourceName": "people/c7", "etag": "e",
+        "names": [{"displayName": "Hiro Nakamura", "givenName": "Hiro",
+                   "familyName": "Nakamura", "phoneticGivenName": "ひろ",
+                   "phoneticFamilyName": "なかむら"}],
+        "organizations": [
+            {"name": "Yamagata", "department": "Time Research", "title": "Researcher",
+             "jobDescription": "Bends time", "current": True},
+            {"name": "Deveaux Corp", "title": "Intern", "current": False},
+        ],
+        "relations": [{"person": "Ando Masahashi", "type": "friend"},
+                      {"person": "Kaito Nakamura", "type": "father"}],
+        "genders": [{"value": "male", "formattedValue": "Male"}],
+        "locales": [{"value": "ja-JP"}, {"value": "en"}],
+        "imClients": [{"username": "hiro.n", "protocol": "skype"}],
+        "nicknames": [{"value": "Hiro-kun"}],
+        "events": [{"date": {"year": 2006, "month": 9, "day": 25}, "type": "anniversary"},
+                   {"date": {"month": 5, "day": 12}, "type": "Saved the cheerleader"}],
+        "fileAses": [{"value": "Nakamura, Hiro"}],
+    }
+    contact, problems = person_to_contact(person, {})
+    assert problems == []
+    assert [(o.name, o.department, o.title, o.role, o.current) for o in
+            contact.organizations] == [
+        ("Yamagata", "Time Research", "Researcher", "Bends time", True),
+        ("Deveaux Corp", "", "Intern", "", False)]
+    assert [(r.name, r.relation) for r in contact.related] == [
+        ("Ando Masahashi", "friend"), ("Kaito Nakamura", "father")]
+    assert contact.gender == "M"
+    assert (contact.phonetic.given, contact.phonetic.family) == ("ひろ", "なかむら")
+    assert contact.languages == ["ja-JP", "en"]
+    assert [(u.platform, u.value) for u in contact.usernames] == [("skype", "hiro.n")]
+    assert contact.nickname == ["Hiro-kun"]
+    assert contact.anniversaries == [DateValue(month=9, day=25, year=2006, label="anniversary")]
+    assert contact.dates == [DateValue(month=5, day=12, label="Saved the cheerleader")]
+    assert contact.file_as == "Nakamura, Hiro"
+    other, _ = person_to_contact({**person, "genders": [{"value": "nonbinary"}]}, {})
+    assert other.gender == ";nonbinary"
