@@ -164,7 +164,8 @@ class VCardProvider:
                     chain.groups.update(contact.groups)
                 page.contacts.extend(batch.contacts)
                 page.prepared.extend(batch.prepared)
-                page.problems.extend(str(p) for p in batch.problems)
+                page.problems.extend(f"warning: {p}" if p.is_warning else str(p)
+                                     for p in batch.problems)
                 chain.position = (batch.file_index + (1 if batch.file_done else 0),
                                   0 if batch.file_done else batch.next_card)
                 if len(page.contacts) >= self._page_size:

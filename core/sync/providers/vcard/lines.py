@@ -1,0 +1,154 @@
+"""vCard text -> logical content lines (RFC 6350 unfolding, vCard 2.1 quoted-printable).
+
+vobject does the line-level grammar (``parseLine``, and ``getLogicalLines`` for QP soft line
+breaks); this module turns its output into :class:`CardLine` records that remember the line
+of the card each property starts on, so every warning can point at the property's own line.
+"""
+
+from __future__ import annotations
+
+import io
+import quopri
+import re
+from dataclasses import dataclass
+
+from vobject.base import ParseError, getLogicalLines, parseLine
+
+from core.sync.providers.vcard.values import first
+
+_STRUCTURAL = ("BEGIN:", "END:", "VERSION:")
+
+
+class CardWarning(str):
+    """A non-fatal problem with one property: the text is the reason, ``line_in_card``
+    (1-based) the property's own line. A ``str`` so callers that only print it still work."""
+
+    line_in_card: int | None
+
+    def __new__(cls, reason: str, line_in_card: int | None = None) -> CardWarning:
+        self = super().__new__(cls, reason)
+        self.line_in_card = line_in_card
+        return self
+
+    def __reduce__(self) -> tuple:
+        return CardWarning, (str(self), self.line_in_card)
+
+
+class CardParseError(ValueError):
+    """The card cannot be read at all; the message is the reason shown to the owner.
+
+    ``line_in_card`` (1-based) is the offending line within the card, when known, so the file
+    reader can point at the exact line of the file.
+    """
+
+    def __init__(self, reason: str, line_in_card: int | None = None) -> None:
+        super().__init__(reason)
+        self.line_in_card = line_in_card
+
+
+@dataclass(slots=True)
+class CardLine:
+    """One logical content line: upper-case name, lower-case group, raw (escaped) value."""
+
+    name: str
+    group: str
+    params: dict[str, list[str]]
+    singles: list[str]
+    value: str
+    #: The line of the card (1-based) where this property starts.
+    number: int = 0
+
+
+def _decode_qp(value: str, charset: str) -> str:
+    """vCard 2.1 QUOTED-PRINTABLE in the declared CHARSET (UTF-8 if none), leniently."""
+    raw = quopri.decodestring(value.encode("utf-8"))
+    for name in (charset or "utf-8", "utf-8"):
+        try:
+            return raw.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("cp1252", "replace")
+
+
+def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
+    """vobject's line grammar (``parseLine``) without its ``ContentLine`` object.
+
+    ``ContentLine.__init__`` costs more than everything else per line (attribute hooks), and we
+    only need its parameter table and QP decoding, which are reproduced here.
+    """
+    name, raw_params, value, group = parseLine(text, number)
+    params: dict[str, list[str]] = {}
+    singles: list[str] = []
+    for entry in raw_params:
+        if len(entry) == 1:
+            singles.append(entry[0])
+        else:
+            params.setdefault(entry[0].upper(), []).extend(entry[1:])
+    if not may_be_qp:
+        return CardLine(name.upper(), (group or "").lower(), params, singles, value, number)
+    qp = False
+    encodings = params.get("ENCODING")
+    if encodings and any(e.upper() == "QUOTED-PRINTABLE" for e in encodings):
+        qp = True
+        params["ENCODING"] = [e for e in encodings if e.upper() != "QUOTED-PRINTABLE"]
+        if not params["ENCODING"]:
+            del params["ENCODING"]
+    if any(s.upper() == "QUOTED-PRINTABLE" for s in singles):
+        qp = True
+        singles = [s for s in singles if s.upper() != "QUOTED-PRINTABLE"]
+    if qp:
+        value = _decode_qp(value, first(params, "CHARSET"))
+    return CardLine(name.upper(), (group or "").lower(), params, singles, value, number)
+
+
+_BASE64_LINE_RE = re.compile(r"^[A-Za-z0-9+/=]+$")
+
+
+def _is_base64_header(line: str) -> bool:
+    head = line.split(":", 1)[0].upper()
+    return "BASE64" in head or "ENCODING=B" in head
+
+
+def _unfold(text: str) -> list[tuple[str, int]]:
+    """RFC 6350 unfolding: (logical line, number of its first physical line); blanks dropped.
+
+    vCard 2.1 writers (old Nokia, some Outlook versions) continue BASE64 photo data on lines
+    without the leading space; such lines are glued to the photo instead of being read as
+    broken properties.
+    """
+    out: list[tuple[str, int]] = []
+    in_base64 = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if out and (line[:1] in (" ", "\t")
+                    or (in_base64 and _BASE64_LINE_RE.match(line))):
+            out[-1] = (out[-1][0] + line.lstrip(" \t") if in_base64 else out[-1][0] + line[1:],
+                       out[-1][1])
+        elif line.strip():
+            out.append((line, number))
+            in_base64 = _is_base64_header(line)
+        else:
+            in_base64 = False
+    return out
+
+
+def read_lines(text: str) -> list[CardLine]:
+    """The card's logical lines as (name, group, params, singletons, value) records.
+
+    Raises :class:`CardParseError` naming the first line vobject's grammar rejects.
+    """
+    lines: list[CardLine] = []
+    # QP soft line breaks need vobject's line reader; most cards have none and a plain unfold
+    # is several times faster.
+    qp = "QUOTED-PRINTABLE" in text.upper()
+    logical_lines = getLogicalLines(io.StringIO(text), allowQP=True) if qp else _unfold(text)
+    for logical, number in logical_lines:
+        if logical[:8].upper().startswith(_STRUCTURAL):  # no params, no group: skip the regex
+            name, _, value = logical.partition(":")
+            lines.append(CardLine(name.strip().upper(), "", {}, [], value, number))
+            continue
+        try:
+            lines.append(_content_line(logical, number, qp))
+        except ParseError as exc:
+            snippet = logical[:60].replace("\n", " ")
+            raise CardParseError(f"unreadable property line {snippet!r}", number) from exc
+    return lines
