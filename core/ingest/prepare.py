@@ -99,10 +99,14 @@ def _handles(contact: ParsedContact, region: str) -> list[HandleUse]:
 
 
 def _primary(uses: list[HandleUse], platform: str) -> str:
+    """The record's preferred email or phone as the source wrote it ("Frank_Dawson@Lotus.com",
+    "(905) 555-1234"): what the contact list shows. Keys (case-folded, E.164) stay on the
+    handles, which alone decide identity."""
     candidates = [u for u in uses if u.handle.platform == platform]
     if not candidates:
         return ""
-    return next((u for u in candidates if u.is_primary), candidates[0]).handle.value
+    chosen = next((u for u in candidates if u.is_primary), candidates[0]).handle
+    return chosen.display_value or chosen.value
 
 
 def prepare(

@@ -186,3 +186,26 @@ def test_chain_resumes_in_a_fresh_provider(make_provider, api: PeopleApiEmulator
                                                                     first.next_page_token))
     assert len(first.contacts) + sum(len(b.contacts) for b in rest) == 5
     assert rest[-1].next_sync_cursor
+
+
+def test_new_person_fields_come_through_the_real_client(
+        api: PeopleApiEmulator, provider: GoogleProvider, account: AccountRef) -> None:
+    """The provider asks for relations, genders, locales and fileAses, and maps them."""
+    api.store.add_person({
+        "names": [{"displayName": "Li Chen", "givenName": "Li", "familyName": "Chen",
+                   "phoneticGivenName": "Lee"}],
+        "organizations": [{"name": "Fabrikam", "department": "Accounting",
+                           "jobDescription": "Counting money", "current": True}],
+        "relations": [{"person": "Wei Chen", "type": "spouse"}],
+        "genders": [{"value": "female"}],
+        "locales": [{"value": "zh-CN"}],
+        "fileAses": [{"value": "Chen, Li"}],
+        "imClients": [{"username": "li.chen", "protocol": "skype"}],
+    })
+    (contact,) = [c for b in _full(provider, account) for c in b.contacts]
+    assert (contact.organizations[0].department, contact.organizations[0].role) == (
+        "Accounting", "Counting money")
+    assert [(r.name, r.relation) for r in contact.related] == [("Wei Chen", "spouse")]
+    assert (contact.gender, contact.languages, contact.file_as) == ("F", ["zh-CN"], "Chen, Li")
+    assert contact.phonetic.given == "Lee"
+    assert [(u.platform, u.value) for u in contact.usernames] == [("skype", "li.chen")]
