@@ -25,9 +25,13 @@ def plain(value: Any) -> Any:
         names = getattr(value[0], "__dataclass_fields__", None)
         if names is not None and type(value[0]) in _FLAT:
             return [{n: getattr(v, n) for n in names} for v in value]
+        if names is None and isinstance(value[0], str):
+            return list(value)  # nicknames, groups, languages...: plain strings
         return [plain(v) for v in value]
     names = getattr(value, "__dataclass_fields__", None)
     if names is not None:
+        if type(value) in _FLAT:
+            return {name: getattr(value, name) for name in names}
         return {name: plain(getattr(value, name)) for name in names}
     return value
 
