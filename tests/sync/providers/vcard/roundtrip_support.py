@@ -7,6 +7,7 @@ ids aside), each handle's key, written form and validity, and who owns each hand
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,15 @@ def _who(party: Party | None) -> str:
 
 
 def contact_fingerprints(db: Database) -> list[str]:
-    """Every contact as exported (canonical form, external id aside), sorted: a multiset."""
+    """Every contact as exported (canonical form, external id aside) as a digest, sorted: a
+    multiset small enough for 100,000 contacts (``detail_view`` shows differences)."""
     out = []
     with db.session() as s:
         for contact in iter_contacts(s):
             data = contact.canonical()
             data.pop("external_id")
-            out.append(json.dumps(data, sort_keys=True, ensure_ascii=False))
+            text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+            out.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
     return sorted(out)
 
 

@@ -26,10 +26,19 @@ CLIENT_FILES = sorted(p.name for p in CLIENTS.glob("*.vcf"))
 
 
 @pytest.fixture
-def corpus_db(sqlite_db: Database) -> Database:
-    report = import_vcards(sqlite_db, [CLIENTS], account="corpus", region="US", workers=1)
+def corpus_db(db: Database) -> Database:
+    """The corpus imported into a migrated database (SQLite and PostgreSQL)."""
+    report = import_vcards(db, [CLIENTS], account="corpus", region="US", workers=1)
     assert report.problems == [] and report.cards_skipped == 0
-    return sqlite_db
+    return db
+
+
+@pytest.fixture
+def empty_url(request: pytest.FixtureRequest, corpus_db: Database, tmp_path: Path) -> str:
+    """A second, empty database on the same engine as ``corpus_db``."""
+    if corpus_db.engine.dialect.name == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    return request.getfixturevalue("pg_database_url")
 
 
 def test_corpus_covers_every_client() -> None:
@@ -40,11 +49,11 @@ def test_corpus_covers_every_client() -> None:
 
 
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
-def test_export_and_reimport_gives_the_same_contacts(corpus_db: Database, tmp_path: Path,
-                                                     version: str) -> None:
+def test_export_and_reimport_gives_the_same_contacts(corpus_db: Database, empty_url: str,
+                                                     tmp_path: Path, version: str) -> None:
     target = tmp_path / f"export-{version}.vcf"
     assert export_file(corpus_db, target, version) == 18
-    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    fresh = open_database(empty_url)
     try:
         report = import_vcards(fresh, [target], account="again", region="US", workers=1)
         assert report.problems == [] and report.warnings == []
