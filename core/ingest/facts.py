@@ -16,6 +16,8 @@ SIMPLE_KINDS = {"gender": "gender", "time_zone": "time_zone", "geo": "geo",
                 "file_as": "file_as"}
 PHONETIC_KINDS = {"phonetic_given": "given", "phonetic_middle": "middle",
                   "phonetic_family": "family"}
+#: vCard GENDER's sex letters in words.
+SEXES = {"M": "male", "F": "female", "O": "other", "N": "none", "U": "unknown"}
 #: Kinds whose text search matches.
 SEARCHED_KINDS = ("organization", "related")
 
@@ -107,3 +109,12 @@ def apply_facts(contact: ParsedContact, facts: list[tuple[str, str, str, Any]]) 
             contact.languages.append(value)
     if phonetic:
         contact.phonetic = Name(**phonetic)
+
+
+def gender_words(gender: str) -> str:
+    """"F;woman" -> "Female (woman)"; "M" -> "Male"; ";fluid" -> "fluid"."""
+    sex, _, identity = gender.partition(";")
+    words = SEXES.get(sex.upper(), sex).capitalize() if sex else ""
+    if words and identity:
+        return f"{words} ({identity})"
+    return words or identity

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.models import ImportantDate, PartyFact
-from core.sync.providers.vcard.more_props import gender_words
+from core.ingest.facts import gender_words
 from core.views.party import DetailLine
 
 _PERSONAL = {"gender": "Gender", "time_zone": "Time zone", "geo": "Location",

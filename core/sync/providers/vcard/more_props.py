@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from core.ingest.facts import SEXES
 from core.ingest.parsed import ParsedContact, Related
 from core.sync.providers.vcard.values import escape, param_value, type_values, unescape
 
@@ -34,7 +35,6 @@ DROPPED_PROPERTIES = frozenset({"PRODID", "REV", "X-ABLABEL"})
 #: IM properties named ``X-<SERVICE>-IM`` / ``X-<SERVICE>-IMADDRESS`` (Outlook: X-MS-IMADDRESS).
 _IM_RE = re.compile(r"^X-([A-Z0-9]+)-IM(?:ADDRESS)?$")
 _IM_PLATFORMS = {"ms": "im", "wab": "im"}
-_SEXES = {"M": "male", "F": "female", "O": "other", "N": "none", "U": "unknown"}
 _WAB_GENDER = {"1": "F", "2": "M"}
 _GEO_RE = re.compile(r"^\s*(?:geo:)?\s*([-+]?\d+(?:\.\d+)?)\s*[,;]\s*([-+]?\d+(?:\.\d+)?)")
 
@@ -96,18 +96,9 @@ def gender_from(name: str, value: str) -> str:
         sex = sex.strip().upper()
         return f"{sex};{identity.strip()}" if identity.strip() else sex
     head = text[:1].upper()
-    if head in _SEXES and text.lower() in (_SEXES[head], head.lower()):
+    if head in SEXES and text.lower() in (SEXES[head], head.lower()):
         return head
     return f";{text}" if text else ""
-
-
-def gender_words(gender: str) -> str:
-    """"F;woman" -> "Female (woman)"; "M" -> "Male"; ";fluid" -> "fluid"."""
-    sex, _, identity = gender.partition(";")
-    words = _SEXES.get(sex.upper(), sex).capitalize() if sex else ""
-    if words and identity:
-        return f"{words} ({identity})"
-    return words or identity
 
 
 def geo_from(value: str) -> str:
