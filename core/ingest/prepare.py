@@ -116,7 +116,9 @@ def prepare(
     """Normalise once; the engine only ever looks at the result."""
     uses = _handles(contact, region)
     name = contact.name
-    org = contact.organizations[0] if contact.organizations else None
+    # The party shows the first current organisation (a past job only when there is no other).
+    orgs = contact.organizations
+    org = next((o for o in orgs if o.current), orgs[0]) if orgs else None
     photo = contact.photos[0] if contact.photos else None
     photo_digest = ""
     if photo is not None:

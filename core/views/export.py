@@ -189,8 +189,8 @@ def _details(session: Session, ids: list[int], contacts: dict[int, ParsedContact
 
 
 def _organizations(contact: ParsedContact, name: str, title: str) -> None:
-    """The party's organisation and title (which may be the owner's edit) lead; the source's
-    further organisations (with departments and roles) follow."""
+    """The party's organisation and title (which may be the owner's edit) with the source's
+    other organisations (departments, roles, past jobs) in the source's order."""
     orgs = contact.organizations
     if not (name or title):
         return
@@ -199,8 +199,6 @@ def _organizations(contact: ParsedContact, name: str, title: str) -> None:
         orgs.insert(0, Organization(name=name, title=title))
         return
     match.title = title or match.title
-    orgs.remove(match)
-    orgs.insert(0, match)
 
 
 def _dedupe(contact: ParsedContact) -> None:

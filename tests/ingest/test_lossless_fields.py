@@ -163,3 +163,26 @@ def test_a_changed_card_replaces_its_facts(db: Database) -> None:
     assert _only_party(db, "auditing") == pid
     with db.session() as s:
         assert list_party_ids(s, "money") == []
+
+
+def test_the_party_shows_the_current_organisation_and_export_keeps_the_past_one(
+        db: Database) -> None:
+    from core.ingest.parsed import Name, Organization, ParsedContact
+
+    acc = _account(db)
+    contact = ParsedContact(external_id="g1", name=Name(full="Hiro Nakamura"), organizations=[
+        Organization(name="Deveaux Corp", title="Intern", current=False),
+        Organization(name="Yamagata", title="Researcher", department="Time Research")])
+    with db.session() as s:
+        ingest_contacts(s, acc, [contact], region="US")
+        s.commit()
+    pid = _only_party(db)
+    with db.session() as s:
+        detail = party_detail(s, pid)
+        assert (detail.organization, detail.title) == ("Yamagata", "Researcher")
+        assert [(x.label, x.value) for x in detail.extra_lines] == [
+            ("Past organisation", "Deveaux Corp"), ("Title", "Intern"),
+            ("Department", "Time Research")]
+        back = party_to_contact(s, pid)
+    assert back.organizations == contact.organizations
+    assert "ORG;X-KITH-PAST=1:Deveaux Corp\r\n" in write_vcard(back, "3.0")
