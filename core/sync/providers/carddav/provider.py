@@ -1,8 +1,10 @@
 """The CardDAV contact provider (read-only): discovery, sync-collection, addressbook-multiget.
 
-Account settings: ``url`` (server root, principal or address book URL), ``username`` and
-optionally ``addressbook`` (href or display name; default the first book found). The password
-comes from ``password_lookup`` (default: the OS keyring), only when the server asks for it.
+Account settings: ``url`` (server root, principal or address book URL), ``username``,
+optionally ``addressbook`` (href or display name; default the first book found), and for
+self-signed servers ``ca_cert`` (a CA file) or ``trust_fingerprint`` (the certificate's
+SHA-256, see ``tls``). The password comes from ``password_lookup`` (default: the source's
+keyring entry, see ``credentials``), only when the server asks for it.
 
 What one sync asks the server (cheapest question first):
 
@@ -429,6 +431,9 @@ class CardDAVProvider:
             str(settings.get("username", "")),
             lambda: self._password_lookup(account),
             session=self._session_factory(),
+            ca_cert=settings.get("ca_cert") or None,
+            trust_fingerprint=settings.get("trust_fingerprint") or None,
+            source_id=account.id or None,
             **self._transport_options,  # type: ignore[arg-type]
         )
         try:
