@@ -131,6 +131,9 @@ class _Connection:
         self.region = region
         #: The chain currently reading through this transport (at most one).
         self.active: _Run | None = None
+        #: The server refused sync-collection (seen now or remembered in the cursor): list
+        #: by PROPFIND without asking it again.
+        self.no_sync = False
 
 
 class CardDAVProvider:
@@ -222,6 +225,8 @@ class CardDAVProvider:
     ) -> ContactBatch:
         conn = self._connection(account)
         token = decode_cursor(cursor, conn.book.href)
+        if not token:  # a cursor that remembers the server refuses sync-collection
+            conn.no_sync = True
         if page_token is not None:
             state = self._state(conn, page_token)
             run = self._chains.get(state.chain) or self._resume(account, conn, state, token)
@@ -234,15 +239,30 @@ class CardDAVProvider:
             batch = self._builder(conn, incremental=True).new_batch()
             batch.next_sync_cursor = cursor
             return batch
-        try:
-            stream = ChangeStream(conn.transport, conn.book, token)
-        except SyncCollectionUnsupported as exc:
-            raise CursorExpiredError("The CardDAV server no longer offers incremental sync; "
-                                     "a full sync is needed.") from exc
+        stream = None
+        if not conn.no_sync:
+            try:
+                stream = ChangeStream(conn.transport, conn.book, token)
+            except SyncCollectionUnsupported:
+                conn.no_sync = True
+        if stream is None:
+            return self._propfind_changes(account, conn, ctag)
         run = self._start_run(conn, stream_pages(
             stream, self._builder(conn, incremental=True), self._fetcher(conn),
             page_size=self._page_size, multiget_batch=self._multiget_batch), stream=True)
         state = PageState(self._chains.add(run), "", None, conn.book.href, "stream", ctag)
+        return self._next_page(conn, state, run, incremental=True)
+
+    def _propfind_changes(self, account: AccountRef, conn: _Connection,
+                          ctag: str | None) -> ContactBatch:
+        """Changes on a server without sync-collection: list ETags by PROPFIND, fetch the
+        cards whose ETag differs from the stored one, report the stored ones now missing.
+        Runs only when the ctag changed (or the server has none)."""
+        listing = self._changes(conn, "", account)
+        chain = Chain(sorted(listing.members), listing.members, self._known(account))
+        run = self._start_run(conn, self._listing_pages(
+            conn, chain, "", self._builder(conn, incremental=True), sorted(listing.deleted)))
+        state = PageState(self._chains.add(run), "", "", conn.book.href, "listing", ctag)
         return self._next_page(conn, state, run, incremental=True)
 
     def _start_full(self, account: AccountRef, conn: _Connection) -> tuple[PageState, _Run]:
@@ -255,10 +275,11 @@ class CardDAVProvider:
         """
         known = self._known(account)
         builder = self._builder(conn, incremental=False)
-        if not known:
+        if not known and not conn.no_sync:
             try:
                 stream = ChangeStream(conn.transport, conn.book, "")
             except SyncCollectionUnsupported:
+                conn.no_sync = True
                 stream = None
             if stream is not None:
                 run = self._start_run(conn, stream_pages(
@@ -290,7 +311,8 @@ class CardDAVProvider:
         self._stop_active(conn)
         if state.token is None and not incremental:
             state.ctag = fetch_ctag(conn.transport, conn.book)  # before the new listing
-        listing = self._changes(conn, token) if token is not None else self._full_listing(conn)
+        listing = (self._changes(conn, token, account) if token is not None
+                   else self._full_listing(conn))
         chain = Chain(sorted(listing.members), listing.members, self._known(account))
         after = state.after if state.mode == "listing" else ""
         deleted = sorted(listing.deleted) if state.mode == "stream" else []
@@ -316,9 +338,14 @@ class CardDAVProvider:
             self._chains.drop(state.chain)
             token = page.token or state.token
             batch.complete_listing = not incremental
-            batch.next_sync_cursor = (encode_cursor(conn.book.href, token,
-                                                    page.ctag or state.ctag)
-                                      if token else None)
+            ctag = page.ctag or state.ctag
+            if token:
+                batch.next_sync_cursor = encode_cursor(conn.book.href, token, ctag)
+            elif conn.no_sync:
+                batch.next_sync_cursor = encode_cursor(conn.book.href, "", ctag,
+                                                       no_sync_collection=True)
+            else:
+                batch.next_sync_cursor = None
         else:
             state.after = page.last
             batch.next_page_token = state.encode()
@@ -372,18 +399,26 @@ class CardDAVProvider:
     # -- listings ----------------------------------------------------------------------------
     def _full_listing(self, conn: _Connection) -> Listing:
         """sync-collection from an empty token (gives the cursor), else PROPFIND ETags."""
-        try:
-            return list_changes(conn.transport, conn.book, "")
-        except SyncCollectionUnsupported:
-            return list_by_propfind(conn.transport, conn.book)
+        if not conn.no_sync:
+            try:
+                return list_changes(conn.transport, conn.book, "")
+            except SyncCollectionUnsupported:
+                conn.no_sync = True
+        return list_by_propfind(conn.transport, conn.book)
 
-    @staticmethod
-    def _changes(conn: _Connection, token: str) -> Listing:
-        try:
-            return list_changes(conn.transport, conn.book, token)
-        except SyncCollectionUnsupported as exc:
-            raise CursorExpiredError("The CardDAV server no longer offers incremental sync; "
-                                     "a full sync is needed.") from exc
+    def _changes(self, conn: _Connection, token: str,
+                 account: AccountRef | None = None) -> Listing:
+        """Changes since ``token``; "" (no sync-collection): a PROPFIND listing whose
+        ``deleted`` are the stored cards the server no longer lists."""
+        if token and not conn.no_sync:
+            try:
+                return list_changes(conn.transport, conn.book, token)
+            except SyncCollectionUnsupported:
+                conn.no_sync = True
+        listing = list_by_propfind(conn.transport, conn.book)
+        known = self._known(account) if account is not None else {}
+        listing.deleted = set(known) - set(listing.members)
+        return listing
 
     def _known(self, account: AccountRef) -> dict[str, str]:
         return dict(self._known_etags(account)) if self._known_etags else {}

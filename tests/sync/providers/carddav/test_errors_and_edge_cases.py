@@ -125,15 +125,39 @@ def test_digest_wrong_password_is_auth_error() -> None:
 
 
 def test_server_without_sync_collection_falls_back_to_propfind() -> None:
-    with run_scripted(FakeBook(sync_collection=False)) as server:
-        provider = CardDAVProvider(lambda account: None)
+    """A full sync lists by PROPFIND; the cursor remembers the refusal, so the next sync
+    asks for the ctag and, when it changed, lists by PROPFIND again: never the REPORT."""
+    import json
+
+    book = FakeBook(sync_collection=False, ctag="c1")
+    with run_scripted(book) as server:
+        stored: dict[str, str] = {}
+        provider = CardDAVProvider(lambda account: None, known_etags=lambda acc: stored)
         account = _account(server.url + "book/", username="")
         batch = provider.full_sync(account, None)
-        with pytest.raises(CursorExpiredError):
-            provider.incremental_sync(account, '{"book": "/book/", "token": "t1"}', None)
+        cursor = batch.next_sync_cursor
+        # What the database holds after ingesting it (the ETags the listing gave).
+        stored.update({"/book/a.vcf": '"ea"', "/book/b c.vcf": '"eb"'})
+        assert json.loads(cursor) == {"book": "/book/", "token": "", "ctag": "c1",
+                                      "nosync": True}
+        server.requests.clear()
 
+        quiet = provider.incremental_sync(account, cursor, None)
+        assert quiet.contacts == [] and quiet.next_sync_cursor == cursor
+        assert [(r.method, b"getctag" in r.body) for r in server.requests] == [
+            ("PROPFIND", True)]
+
+        book.ctag = "c2"
+        del book.members["/book/b%20c.vcf"]
+        server.requests.clear()
+        changed = provider.incremental_sync(account, cursor, None)
+
+    assert [(c.external_id, c.deleted) for c in changed.contacts] == [("/book/b c.vcf", True)]
+    assert changed.checkpoint["unchanged"] == ["/book/a.vcf"]
+    assert not any(b"sync-collection" in r.body for r in server.requests)
+    assert json.loads(changed.next_sync_cursor)["ctag"] == "c2"
     assert sorted(c.external_id for c in batch.contacts) == ["/book/a.vcf", "/book/b c.vcf"]
-    assert batch.complete_listing and batch.next_sync_cursor is None
+    assert batch.complete_listing
 
 
 def test_first_sync_completes_when_the_server_goes_away_after_answering(
