@@ -146,8 +146,7 @@ def _choose_books(books: list) -> list:
     from app.cli import CommandError
     from core.sync.providers.carddav.accounts import book_name
 
-    if not sys.stdin.isatty():
-        raise CommandError("several address books and no --addressbook or --all")
+    books = sorted(books, key=lambda b: (book_name(b).casefold(), b.href))
     print("This account has several address books:")
     for number, book in enumerate(books, 1):
         print(f"  {number}. {book_name(book)}  ({book.href})")
@@ -175,7 +174,7 @@ def cmd_add_carddav(args: argparse.Namespace) -> int:
             args.url, args.user, password, addressbook=args.addressbook or None,
             all_books=args.all_books, ca_cert=args.ca_cert,
             trust_fingerprint=args.trust_fingerprint, check=not args.no_check,
-            display_name=args.name, choose=_choose_books)
+            display_name=args.name, choose=_choose_books if sys.stdin.isatty() else None)
     except (ValueError, ProviderError) as exc:
         raise CommandError(f"nothing was added: {exc}") from None
     db = database(args)

@@ -94,7 +94,8 @@ def pick_addressbooks(books: list[AddressBook], wanted: str | None, url: str, *,
 
 
 def describe_books(books: list[AddressBook]) -> str:
-    return "; ".join(f"{book_name(b)} ({b.href})" for b in books)
+    ordered = sorted(books, key=lambda b: (book_name(b).casefold(), b.href))
+    return "; ".join(f"{book_name(b)} ({b.href})" for b in ordered)
 
 
 def book_name(book: AddressBook) -> str:
