@@ -186,3 +186,23 @@ def test_first_sync_completes_when_the_server_goes_away_after_answering(
     cursor = json.loads(pages[-1].next_sync_cursor)
     assert cursor["token"] and "ctag" not in cursor
     assert pages[-1].complete_listing
+
+
+@pytest.mark.parametrize(("body", "broken"), [
+    (b'<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/bo', True),
+    (b"", True),
+    (b'<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"></D:response>', False),
+])
+def test_answer_ending_early_is_a_broken_connection_not_garbage(body: bytes,
+                                                                broken: bool) -> None:
+    """A close-delimited answer that stops mid-document reads as a broken connection (retried
+    later); only XML that is malformed in itself is "unreadable"."""
+    from core.sync.contract import ProviderError
+
+    with run_scripted(lambda request: Reply(207, body)) as server, \
+            pytest.raises(ProviderError) as caught:
+        CardDAVProvider(lambda account: None).validate_credentials(
+            _account(server.url + "book/"))
+    assert isinstance(caught.value, TransientError) is broken
+    assert ("broke in the middle" in str(caught.value)) is broken
+    assert ("malformed" in str(caught.value)) is not broken
