@@ -236,11 +236,12 @@ def _wake(session, account_id: int) -> None:
     """A source waiting for the owner (login, certificate) runs at the next chance."""
     from sqlalchemy import update
 
+    from core.db.base import utcnow
     from core.db.models import SyncState
 
     session.execute(update(SyncState).where(SyncState.account_id == account_id,
                                             SyncState.health == "error")
-                    .values(next_run_at=None, last_run_at=None))
+                    .values(next_run_at=utcnow()))
 
 
 def cmd_password(args: argparse.Namespace) -> int:

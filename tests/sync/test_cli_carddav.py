@@ -145,6 +145,8 @@ def test_wrong_password_adds_nothing_then_password_command(kith, two_books, keyr
     code, out, err = kith("sources", "password", "1")
     assert code == 0 and "Stored the new password for source 1" in out
     assert list(keyring_backend.entries.values()) == [AUTH_PASSWORD]
+    [status] = json.loads(kith("status", "--json")[1])
+    assert not status["waits_for_owner"] and status["next_run"]  # due again at once
     code, out, err = kith("sync", "1")
     assert code == 0 and "2 added" in out
 
