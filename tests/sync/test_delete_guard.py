@@ -183,3 +183,23 @@ def test_carddav_source_pointed_at_another_book_is_held(rt_db: Database,
     assert result.mode == "full" and result.cursor_expired
     assert result.held_deletes == 90 and result.counts["added"] == 5
     assert _live(rt_db, account) == 95
+
+
+def test_mcp_reports_and_answers_a_held_sync(db: Database, folder: Path) -> None:
+    from app.commands.mcp_server import KithTools
+
+    account = add_vcard_folder(db, folder)
+    tools = KithTools(db)
+    [first] = tools.contacts_sync_now()
+    assert first["ok"] and first["held_deletes"] == 0
+    _write_cards(folder, range(5))
+    [held] = tools.contacts_sync_now()
+    assert held["ok"] and held["held_deletes"] == 85
+    [status] = tools.contacts_sync_status()
+    assert status["held_deletes"] == 85 and "would remove 85 contacts" in status["held_notice"]
+    assert tools.contacts_source_list()[0]["held_deletes"] == 85
+    assert not tools.contacts_held_deletes(account, "maybe")["ok"]
+    assert tools.contacts_held_deletes(account, "apply") == {
+        "ok": True, "source_id": account, "decision": "apply", "count": 85}
+    assert _live(db, account) == 5
+    assert not tools.contacts_held_deletes(account, "keep")["ok"]  # nothing held any more
