@@ -43,7 +43,6 @@ Checkpoint conventions (every page's ``ContactBatch.checkpoint``):
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -59,15 +58,11 @@ from core.sync.contract import (
     TransientError,
 )
 from core.sync.providers.carddav.card_parser import CardParser, default_card_parser
+from core.sync.providers.carddav.connections import Connection, Connections
 from core.sync.providers.carddav.credentials import (  # noqa: F401 - re-exported
     KEYRING_SERVICE,
     keyring_password_lookup,
     keyring_username,
-)
-from core.sync.providers.carddav.discovery import (
-    AddressBook,
-    choose_addressbook,
-    discover_addressbooks,
 )
 from core.sync.providers.carddav.listing import (
     ChangeStream,
@@ -97,7 +92,6 @@ from core.sync.providers.carddav.paging import (
 )
 from core.sync.providers.carddav.parallel_parse import CardPool
 from core.sync.providers.carddav.prefetch import Prefetcher
-from core.sync.providers.carddav.transport import DavTransport
 
 _T = TypeVar("_T")
 #: Pages a stream (cards inline) may run ahead of the ingest. The stream's sync token comes at
@@ -119,21 +113,6 @@ KnownEtags = Callable[[AccountRef], dict[str, str]]
 
 #: A running page chain: the read-ahead thread producing its pages.
 _Run = Prefetcher[Page]
-
-
-class _Connection:
-    """A transport plus the address book it resolved to, reused across pages."""
-
-    def __init__(self, transport: DavTransport, book: AddressBook, region: str = "") -> None:
-        self.transport = transport
-        self.book = book
-        #: The account's phone region, for contacts prepared in worker processes.
-        self.region = region
-        #: The chain currently reading through this transport (at most one).
-        self.active: _Run | None = None
-        #: The server refused sync-collection (seen now or remembered in the cursor): list
-        #: by PROPFIND without asking it again.
-        self.no_sync = False
 
 
 class CardDAVProvider:
@@ -167,10 +146,9 @@ class CardDAVProvider:
         self._read_ahead = max(1, read_ahead)
         self._transport_options = {"max_attempts": max_attempts, "base_delay": base_delay,
                                    "timeout": timeout, "sleep": sleep}
-        self._session_factory = session_factory
         self._chains = ChainCache()
-        self._connections: dict[tuple[int, str, str, str], _Connection] = {}
-        self._lock = threading.Lock()
+        self._connections = Connections(lambda account: self._password_lookup(account),
+                                        session_factory, self._transport_options)
 
     # -- contract ------------------------------------------------------------------------------
     def name(self) -> str:
@@ -201,11 +179,7 @@ class CardDAVProvider:
         """Stop every read-ahead thread and close every connection (the runtime calls this
         when a run ends, also when it was cancelled or failed)."""
         self._chains.close()
-        with self._lock:
-            connections = list(self._connections.values())
-            self._connections.clear()
-        for conn in connections:
-            conn.transport.close()
+        self._connections.close_all()
         if self._card_pool is not None:
             self._card_pool.close()
 
@@ -253,7 +227,7 @@ class CardDAVProvider:
         state = PageState(self._chains.add(run), "", None, conn.book.href, "stream", ctag)
         return self._next_page(conn, state, run, incremental=True)
 
-    def _propfind_changes(self, account: AccountRef, conn: _Connection,
+    def _propfind_changes(self, account: AccountRef, conn: Connection,
                           ctag: str | None) -> ContactBatch:
         """Changes on a server without sync-collection: list ETags by PROPFIND, fetch the
         cards whose ETag differs from the stored one, report the stored ones now missing.
@@ -265,7 +239,7 @@ class CardDAVProvider:
         state = PageState(self._chains.add(run), "", "", conn.book.href, "listing", ctag)
         return self._next_page(conn, state, run, incremental=True)
 
-    def _start_full(self, account: AccountRef, conn: _Connection) -> tuple[PageState, _Run]:
+    def _start_full(self, account: AccountRef, conn: Connection) -> tuple[PageState, _Run]:
         """A new full chain: cards inline when Kith holds none of them yet (first sync),
         else an ETag listing so that only changed cards are downloaded.
 
@@ -298,7 +272,7 @@ class CardDAVProvider:
                           ctag)
         return state, run
 
-    def _resume(self, account: AccountRef, conn: _Connection, state: PageState,
+    def _resume(self, account: AccountRef, conn: Connection, state: PageState,
                 token: str | None) -> _Run:
         """The running chain was lost (restart, other provider instance): list again with
         the ETags the database holds, so pages already ingested are not fetched twice.
@@ -323,7 +297,7 @@ class CardDAVProvider:
         self._chains.put(state.chain, run)
         return run
 
-    def _next_page(self, conn: _Connection, state: PageState, run: _Run, *,
+    def _next_page(self, conn: Connection, state: PageState, run: _Run, *,
                    incremental: bool) -> ContactBatch:
         try:
             page = run.next()
@@ -353,36 +327,36 @@ class CardDAVProvider:
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
-    def _state(conn: _Connection, page_token: str) -> PageState:
+    def _state(conn: Connection, page_token: str) -> PageState:
         state = PageState.decode(page_token)
         if state.book != conn.book.href:
             raise ProviderError("The CardDAV address book changed during the sync; "
                                 "the sync will start over.")
         return state
 
-    def _builder(self, conn: _Connection, *, incremental: bool) -> PageBuilder:
+    def _builder(self, conn: Connection, *, incremental: bool) -> PageBuilder:
         return PageBuilder(self._card_parser, conn.book.href, incremental, self._card_pool,
                            conn.region)
 
     @staticmethod
-    def _fetcher(conn: _Connection) -> Callable[[list[str]], list[FetchedCard]]:
+    def _fetcher(conn: Connection) -> Callable[[list[str]], list[FetchedCard]]:
         return lambda hrefs: multiget(conn.transport, conn.book, hrefs)
 
-    def _listing_pages(self, conn: _Connection, chain: Chain, after: str,
+    def _listing_pages(self, conn: Connection, chain: Chain, after: str,
                        builder: PageBuilder, deleted: list[str]) -> Iterator[Page]:
         return listing_pages(chain, after, builder, self._fetcher(conn),
                              page_size=self._page_size, multiget_batch=self._multiget_batch,
                              deleted=deleted)
 
     @staticmethod
-    def _stop_active(conn: _Connection) -> None:
+    def _stop_active(conn: Connection) -> None:
         """Stop a chain still reading through this connection (abandoned by a failed or
         cancelled run), so two threads never share one HTTP session."""
         if conn.active is not None:
             conn.active.close()
             conn.active = None
 
-    def _start_run(self, conn: _Connection, pages: Iterator[Page], *,
+    def _start_run(self, conn: Connection, pages: Iterator[Page], *,
                    stream: bool = False) -> _Run:
         """Start the read-ahead thread for a chain; a stream reads far ahead (see
         ``STREAM_READ_AHEAD``), a listing ``read_ahead`` pages (each page is its own
@@ -397,7 +371,7 @@ class CardDAVProvider:
         return run
 
     # -- listings ----------------------------------------------------------------------------
-    def _full_listing(self, conn: _Connection) -> Listing:
+    def _full_listing(self, conn: Connection) -> Listing:
         """sync-collection from an empty token (gives the cursor), else PROPFIND ETags."""
         if not conn.no_sync:
             try:
@@ -406,7 +380,7 @@ class CardDAVProvider:
                 conn.no_sync = True
         return list_by_propfind(conn.transport, conn.book)
 
-    def _changes(self, conn: _Connection, token: str,
+    def _changes(self, conn: Connection, token: str,
                  account: AccountRef | None = None) -> Listing:
         """Changes since ``token``; "" (no sync-collection): a PROPFIND listing whose
         ``deleted`` are the stored cards the server no longer lists."""
@@ -424,19 +398,11 @@ class CardDAVProvider:
         return dict(self._known_etags(account)) if self._known_etags else {}
 
     # -- connections -------------------------------------------------------------------------
-    @staticmethod
-    def _key(account: AccountRef) -> tuple[int, str, str, str]:
-        s = account.settings
-        return (account.id, str(s.get("url", "")), str(s.get("username", "")),
-                str(s.get("addressbook", "")))
-
     def _forget(self, account: AccountRef) -> None:
-        with self._lock:
-            conn = self._connections.pop(self._key(account), None)
-        if conn is not None:
-            if conn.active is not None:
-                conn.active.close()
-            conn.transport.close()
+        self._connections.forget(account)
+
+    def _connection(self, account: AccountRef) -> Connection:
+        return self._connections.get(account)
 
     def _guard(self, account: AccountRef, call: Callable[[], _T]) -> _T:
         """Run a sync step; on a lasting failure drop the cached login and address book.
@@ -451,33 +417,3 @@ class CardDAVProvider:
         except ProviderError:
             self._forget(account)
             raise
-
-    def _connection(self, account: AccountRef) -> _Connection:
-        key = self._key(account)
-        with self._lock:
-            conn = self._connections.get(key)
-        if conn is not None:
-            return conn
-        settings = account.settings
-        url = str(settings.get("url", "")).strip()
-        if not url:
-            raise ProviderError("This CardDAV account has no server URL; add one in its settings.")
-        transport = DavTransport(
-            str(settings.get("username", "")),
-            lambda: self._password_lookup(account),
-            session=self._session_factory(),
-            ca_cert=settings.get("ca_cert") or None,
-            trust_fingerprint=settings.get("trust_fingerprint") or None,
-            source_id=account.id or None,
-            **self._transport_options,  # type: ignore[arg-type]
-        )
-        try:
-            books = discover_addressbooks(transport, url)
-            book = choose_addressbook(books, settings.get("addressbook"), url)
-        except BaseException:
-            transport.close()
-            raise
-        conn = _Connection(transport, book, account.region)
-        with self._lock:
-            self._connections[key] = conn
-        return conn
