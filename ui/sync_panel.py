@@ -23,6 +23,7 @@ from app.appcontext import AppContext
 from app.services.lazy import service
 from app.tasks import TaskHandle
 from ui import source_dialogs
+from ui.held_deletes import HeldDeletesNotice
 from ui.widgets import age, item, plain_table, when
 
 source_services = service("app.services.sources")
@@ -94,6 +95,10 @@ class SyncPanel(QWidget):
         tl.addWidget(self.table, 1)
         tl.addWidget(self.progress)
         tl.addWidget(self.status)
+        self.held = HeldDeletesNotice()
+        self.held.apply.connect(lambda sid: self._decide_held(syncing.apply_held_deletes, sid))
+        self.held.keep.connect(lambda sid: self._decide_held(syncing.keep_held_deletes, sid))
+        tl.addWidget(self.held)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -167,7 +172,13 @@ class SyncPanel(QWidget):
                   if s.health in ("error", "degraded") and s.last_error]
         if errors and not self.running:
             self.status.setText("\n".join(errors))
+        self.held.show_for(rows)
         self._update_buttons()
+
+    def _decide_held(self, decision: Any, account_id: int) -> None:
+        """Apply or keep the removals a sync held (the notice's buttons)."""
+        self.ctx.write(decision, account_id, name="held removals", changes=tasks.ALL_TOPICS,
+                       on_error=self._failed)
 
     def _fill_activity(self, events: list[Any]) -> None:
         self.activity.clear()

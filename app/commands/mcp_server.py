@@ -8,6 +8,8 @@ sync runtime, so it obeys the same lease, cursor and delete-policy rules as the 
   is no usable cursor). Returns one outcome per source.
 - ``contacts_sync_status(provider)``: health, last success/error, cursor age, next run.
 - ``contacts_source_list(provider)``: the connected sources.
+- ``contacts_held_deletes(source_id, decision)``: "apply" or "keep" the removals the
+  mass-delete guard held for a source (its status says "this sync would remove N contacts").
 - ``contacts_source_reconcile(contact_id)``: re-derive one contact: recompute who owns each of
   its handles from the links (the same resolution the ingest uses) and report the source
   records it is built from and its handles. Useful after manual edits or when an agent wants
@@ -76,7 +78,8 @@ class KithTools:
             outcomes.append({"source_id": ref.id, "provider": ref.provider, "ok": result.ok,
                              "mode": result.mode, "health": result.health,
                              "counts": result.counts, "error": result.error,
-                             "problems": result.problems[:20]})
+                             "problems": result.problems[:20],
+                             "held_deletes": result.held_deletes})
         return outcomes
 
     def contacts_sync_status(self, provider: str = "") -> list[dict[str, Any]]:
@@ -91,8 +94,26 @@ class KithTools:
         with self.db.session() as s:
             return [{"id": st.id, "provider": st.provider, "account": st.account,
                      "display_name": st.display_name, "delete_policy": st.delete_policy,
-                     "health": st.health, "live_records": st.live_records}
+                     "health": st.health, "live_records": st.live_records,
+                     "addressbook": st.addressbook, "held_deletes": st.held_deletes}
                     for st in source_statuses(s, provider=provider or None)]
+
+    def contacts_held_deletes(self, source_id: int, decision: str) -> dict[str, Any]:
+        """Answer a sync whose removals the mass-delete guard held: "apply" or "keep"."""
+        from core.ingest.deletes import apply_held_deletes, keep_held_deletes
+
+        if decision not in ("apply", "keep"):
+            return {"ok": False, "error": 'decision must be "apply" or "keep"'}
+        try:
+            with self.db.session() as s:
+                if decision == "apply":
+                    count = apply_held_deletes(s, int(source_id)).deleted
+                else:
+                    count = keep_held_deletes(s, int(source_id))
+                s.commit()
+        except LookupError as exc:
+            return {"ok": False, "source_id": source_id, "error": str(exc)}
+        return {"ok": True, "source_id": source_id, "decision": decision, "count": count}
 
     def contacts_source_reconcile(self, contact_id: int) -> dict[str, Any]:
         from core.sync.reconcile import reconcile_contact
@@ -141,6 +162,13 @@ def build_server(db: Database, overrides: dict | None = None) -> Any:
     def contacts_source_list(provider: str = "") -> list[dict[str, Any]]:
         """The connected contact sources (optionally of one provider)."""
         return tools.contacts_source_list(provider)
+
+    @server.tool()
+    def contacts_held_deletes(source_id: int, decision: str) -> dict[str, Any]:
+        """A sync that would remove many contacts of a source is held (see held_deletes and
+        held_notice in contacts_sync_status). decision "apply" removes them, "keep" keeps
+        them. Ask the owner first: this is their decision."""
+        return tools.contacts_held_deletes(source_id, decision)
 
     @server.tool()
     def contacts_source_reconcile(contact_id: int) -> dict[str, Any]:

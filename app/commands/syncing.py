@@ -1,5 +1,8 @@
 """``kith sync [SOURCE] [--full]`` and ``kith status``: run syncs and show their health.
 
+``kith sync --apply-deletes ID`` / ``--keep-deletes ID`` answer a sync whose removals the
+mass-delete guard held (``core.ingest.deletes``); ``kith status`` shows what is held.
+
 On a terminal ``kith sync`` keeps one status line updated in place (``\\r``); piped, it prints
 only the per-source summary, so logs stay clean. Exit status 0 when every source synced, 1
 when one failed (the reason is printed and kept in ``kith status``), 2 when one is busy.
@@ -20,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--full", action="store_true", help="full listing instead of changes only")
     p.add_argument("--confirm-empty", action="store_true",
                    help="allow an empty listing to remove every contact of the source")
+    p.add_argument("--apply-deletes", type=int, default=None, metavar="ID",
+                   help="apply the removals a sync of source ID held for your decision")
+    p.add_argument("--keep-deletes", type=int, default=None, metavar="ID",
+                   help="keep the contacts a sync of source ID would have removed")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 
@@ -64,12 +71,57 @@ class _Progress:
             sys.stdout.flush()
 
 
+def _decide_held(args: argparse.Namespace) -> int:
+    """``--apply-deletes ID`` / ``--keep-deletes ID``: the owner's answer to a held sync."""
+    from app.cli import CommandError, print_json
+    from core.db.models import SourceAccount
+    from core.ingest.deletes import apply_held_deletes, keep_held_deletes
+
+    apply = args.apply_deletes is not None
+    source_id = args.apply_deletes if apply else args.keep_deletes
+    db = database(args)
+    try:
+        with session_scope(db) as s:
+            account = s.get(SourceAccount, source_id)
+            name = account.display_name if account is not None else str(source_id)
+            if apply:
+                count = apply_held_deletes(s, source_id).deleted
+            else:
+                count = keep_held_deletes(s, source_id)
+    except LookupError as exc:
+        raise CommandError(str(exc), code=1) from None
+    if args.json:
+        print_json({"id": source_id, "applied" if apply else "kept": count})
+    elif apply:
+        print(f"{name}: removed {count:,} contacts the source no longer has.")
+    else:
+        print(f"{name}: kept {count:,} contacts; they will not be proposed for removal again "
+              "unless the source lists them again and then drops them.")
+    return 0
+
+
+def _quiet_sync_log(args: argparse.Namespace) -> None:
+    """Each failure is printed once, by this command: without ``--verbose`` the runtime's
+    log line (Python's last-resort handler would print it too) goes nowhere."""
+    import logging
+
+    if not getattr(args, "verbose", False):
+        logger = logging.getLogger("kith.sync")
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from app.cli import CommandError, print_json
     from core.sync.runtime import SyncAlreadyRunningError, run_source
     from core.sync.status import source_statuses
     from core.tasks import TaskCancelled, TaskState
 
+    if args.apply_deletes is not None or args.keep_deletes is not None:
+        if args.apply_deletes is not None and args.keep_deletes is not None:
+            raise CommandError("use --apply-deletes or --keep-deletes, not both")
+        return _decide_held(args)
+    _quiet_sync_log(args)
     db = database(args)
     with session_scope(db) as s:
         targets = _select(source_statuses(s), args.source)
@@ -95,7 +147,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         outcomes.append({"id": target.id, "source": target.display_name,
                          "provider": target.provider, "ok": result.ok, "mode": result.mode,
                          "health": result.health, "counts": result.counts,
-                         "error": result.error, "problems": len(result.problems)})
+                         "error": result.error, "problems": len(result.problems),
+                         "held_deletes": result.held_deletes})
         if not result.ok:
             code = max(code, 1)
     if args.json:
@@ -106,12 +159,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
             c = o["counts"]
             print(f"{o['source']}: {o['mode']} sync: {c['added']} added, {c['updated']} "
                   f"updated, {c['unchanged']} unchanged, {c['deleted']} deleted")
+            if o["held_deletes"]:
+                print(_held_advice(o["id"], o["source"], o["held_deletes"]))
         else:
             print(f"kith: {o.get('source', o['id'])}: {o['health']}: {o['error']}",
                   file=sys.stderr)
             if o["health"] == "needs_confirmation":
                 print("kith: run again with --confirm-empty to remove them", file=sys.stderr)
     return code
+
+
+def _held_advice(source_id: int, name: str, count: int) -> str:
+    return (f"  This sync would remove {count:,} contacts from {name}; nothing was removed. "
+            f"Apply with `kith sync --apply-deletes {source_id}`, or keep them with "
+            f"`kith sync --keep-deletes {source_id}`.")
 
 
 def _after_ingest():
@@ -144,4 +205,6 @@ def cmd_status(args: argparse.Namespace) -> int:
               f"{r.display_name}")
         if r.last_error:
             print(f"      {r.last_error}")
+        if r.held_deletes:
+            print("    " + _held_advice(r.id, r.display_name, r.held_deletes))
     return 0

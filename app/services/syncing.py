@@ -54,3 +54,19 @@ def due_sources(db: Database, startup: bool = False, *, state: TaskState) -> lis
 
     with write_session(db) as session:
         return [d.account_id for d in due_syncs(session, utcnow(), startup=startup)]
+
+
+def apply_held_deletes(db: Database, account_id: int, *, state: TaskState) -> int:
+    """The owner's "Apply" on a held sync: remove the held contacts; returns how many."""
+    from core.ingest.deletes import apply_held_deletes as apply
+
+    with write_session(db) as session:
+        return apply(session, account_id).deleted
+
+
+def keep_held_deletes(db: Database, account_id: int, *, state: TaskState) -> int:
+    """The owner's "Keep" on a held sync: the contacts stay; returns how many."""
+    from core.ingest.deletes import keep_held_deletes as keep
+
+    with write_session(db) as session:
+        return keep(session, account_id)

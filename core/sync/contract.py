@@ -30,6 +30,25 @@ class AuthError(ProviderError):
     """Credentials missing, revoked or rejected: retrying will not help; the owner must act."""
 
 
+class CertificateError(AuthError):
+    """The server's TLS certificate is not trusted (self-signed, expired, wrong host, or not
+    the pinned one): the owner must decide, so it waits like a login problem and is never
+    retried as an outage.
+
+    ``fingerprint`` is the SHA-256 of the certificate the server presented (``AB:CD:...``,
+    None when it could not be read), for a "trust this certificate?" prompt; ``url`` is the
+    address (without credentials) it was presented at; ``pinned`` the fingerprint the
+    account trusted, when the failure is a pin mismatch.
+    """
+
+    def __init__(self, message: str, *, url: str = "", fingerprint: str | None = None,
+                 pinned: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.fingerprint = fingerprint
+        self.pinned = pinned
+
+
 class CursorExpiredError(ProviderError):
     """The incremental cursor (sync token) is no longer valid: drop it and run a full sync."""
 

@@ -6,7 +6,9 @@ Rules (DESIGN.md section 3):
   leaves a consistent database), but the cursor is committed only after the whole page chain
   succeeded; a failed run keeps the last good cursor and records ``last_error``;
 - an expired cursor is dropped and a full sync runs at once, in the same run;
-- a full listing ends with ``apply_complete_listing`` (delete policy, empty-listing guard);
+- deletions are settled once, at the end of a run (``settle_deletes``: delete policy, the
+  empty-listing check and the mass-delete guard, which holds a large deletion for the
+  owner while the run's additions and updates land);
 - two runs of one source never overlap (a lease row in ``sync_state``, see ``lease``); a
   killed run's lease is taken over by the next run on the same machine;
 - transient failures count up; repeated ones mark the source degraded with a message that
@@ -28,7 +30,7 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.engine import Database
 from core.db.models import ActivityEvent, SourceAccount, SyncState
-from core.ingest.deletes import SuspectEmptyListingError, apply_complete_listing
+from core.ingest.deletes import SuspectEmptyListingError, settle_deletes
 from core.ingest.engine import ingest_contacts
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
@@ -76,6 +78,8 @@ class SyncResult:
     problems: list[str] = field(default_factory=list)
     #: True when a run that started incremental fell back to full (expired cursor).
     cursor_expired: bool = False
+    #: Deletions the mass-delete guard holds for the owner (0: none).
+    held_deletes: int = 0
 
 
 def account_ref(account: SourceAccount) -> AccountRef:
@@ -182,7 +186,7 @@ def run_sync(
               result, label=label)
         raise
     end = now()
-    counts = totals.as_dict()
+    counts = totals.as_dict() | {"held_deletes": result.held_deletes}
     values: dict[str, object] = {
         "health": "ok", "last_run_at": started, "last_success_at": end, "last_error": None,
         "consecutive_failures": 0, "last_counts": counts | {"mode": result.mode},
@@ -192,9 +196,11 @@ def run_sync(
         values.update(cursor=cursor, cursor_at=end)
     if result.mode == "full":
         values["last_full_at"] = end
+    held = (f"; {result.held_deletes:,} removals held for your decision"
+            if result.held_deletes else "")
     _event(db, account_id, "sync_finished",
            f"{label}: {result.mode} sync, {counts['added']} added, {counts['updated']} "
-           f"updated, {counts['unchanged']} unchanged, {counts['deleted']} deleted",
+           f"updated, {counts['unchanged']} unchanged, {counts['deleted']} deleted{held}",
            counts | {"mode": result.mode})
     release(db, account_id, owner, **values)
     result.ok, result.health, result.counts = True, "ok", counts
@@ -249,6 +255,7 @@ class _Chain:
         """Fetch and ingest every page; returns the new cursor (None: keep the old one)."""
         page_token: str | None = None
         seen: set[str] = set()
+        removed: set[str] = set()
         while True:
             self.state.check()
             try:
@@ -263,23 +270,32 @@ class _Chain:
                 log.info("cursor of source %s expired: running a full sync", self.ref.id)
                 _drop_cursor(self.db, self.ref.id)
                 mode, cursor, page_token, seen = "full", None, None, set()
+                removed = set()
                 self.result.mode, self.result.cursor_expired = "full", True
                 continue
             self.result.pages += 1
             self.result.problems.extend(batch.problems)
-            self._ingest(batch.for_ingest(), after_ingest)
-            seen |= self._present(batch.checkpoint)
+            items = batch.for_ingest()
+            gone = {c.external_id for c in (getattr(i, "contact", i) for i in items)
+                    if c.deleted and c.external_id}
+            # Deletions wait for the end of the run (the mass-delete guard counts them all).
+            self._ingest([i for i in items if not getattr(i, "contact", i).deleted],
+                         after_ingest)
+            present = self._present(batch.checkpoint)
+            seen |= present
+            removed = (removed - present) | gone
             self.state.progress(None, self._progress_text())
             if batch.next_page_token:
                 page_token = batch.next_page_token
                 continue
-            if mode == "full" and batch.complete_listing:
-                self.state.check()
-                with self.db.session() as s:
-                    stats = apply_complete_listing(s, self.ref.id, seen,
-                                                   confirm_empty=confirm_empty)
-                    s.commit()
-                self._merge(stats)
+            self.state.check()
+            complete = mode == "full" and batch.complete_listing
+            with self.db.session() as s:
+                settled = settle_deletes(s, self.ref.id, removed=removed - seen, present=seen,
+                                         complete_listing=complete, confirm=confirm_empty)
+                s.commit()
+            self._merge(settled.stats)
+            self.result.held_deletes = settled.held
             return batch.next_sync_cursor
 
     def _ingest(self, contacts: list, after_ingest: AfterIngest | None) -> None:

@@ -87,6 +87,70 @@ def add_source(session: Session, provider: str, account_id: str, settings: dict[
     return account.id
 
 
+@dataclass(slots=True)
+class AddOutcome:
+    """What adding a source did: ``created`` a new one, ``revived`` a removed one, or
+    neither (it already existed and nothing was changed)."""
+
+    account_id: int
+    display_name: str
+    created: bool = False
+    revived: bool = False
+
+    @property
+    def existed(self) -> bool:
+        return not (self.created or self.revived)
+
+
+def find_source(session: Session, provider: str, account_id: str) -> SourceAccount | None:
+    """The live (not removed) source with this key, if any."""
+    account = session.scalar(select(SourceAccount).where(
+        SourceAccount.provider == provider, SourceAccount.account_id == account_id))
+    return None if account is None or is_removed(account) else account
+
+
+def add_new_source(session: Session, provider: str, account_id: str,
+                   settings: dict[str, Any], display_name: str = "",
+                   delete_policy: str = "archive", default_region: str = "",
+                   existing: SourceAccount | None = None) -> AddOutcome:
+    """Add (or revive) a source; one that already exists is reported and left unchanged
+    (changing it is ``edit_source``'s job, so a repeated ``add`` can never repoint it).
+    ``existing`` lets a caller name a source it matched another way (an older key)."""
+    current = existing or find_source(session, provider, account_id)
+    if current is not None:
+        return AddOutcome(current.id, current.display_name or current.account_id)
+    revived = session.scalar(select(SourceAccount).where(
+        SourceAccount.provider == provider, SourceAccount.account_id == account_id)) is not None
+    new_id = add_source(session, provider, account_id, settings, display_name, delete_policy,
+                        default_region)
+    account = session.get(SourceAccount, new_id)
+    assert account is not None
+    return AddOutcome(new_id, account.display_name or account_id, created=not revived,
+                      revived=revived)
+
+
+def edit_source(session: Session, account_id: int, *, display_name: str | None = None,
+                delete_policy: str | None = None, settings: dict[str, Any] | None = None,
+                drop_settings: tuple[str, ...] = ()) -> SourceAccount:
+    """Change a source's name, delete policy or settings (e.g. TLS trust). The caller
+    commits; LookupError for an unknown source, ValueError for a bad policy."""
+    account = session.get(SourceAccount, account_id)
+    if account is None or is_removed(account):
+        raise LookupError(f"No source with id {account_id}")
+    if delete_policy is not None:
+        if delete_policy not in DELETE_POLICIES:
+            raise ValueError("delete_policy must be 'archive' or 'mirror'")
+        account.delete_policy = delete_policy
+    if display_name:
+        account.display_name = display_name
+    merged = {k: v for k, v in (account.settings or {}).items() if k not in drop_settings}
+    account.settings = merged | dict(settings or {})
+    session.add(ActivityEvent(kind="source_edited", account_id=account.id,
+                              message=f"Changed the settings of {account.display_name}"))
+    session.flush()
+    return account
+
+
 def remove_source(session: Session, account_id: int, keep_contacts: bool) -> RemovedSource:
     """Remove a source (see the module docstring for the two modes). The caller commits.
 
@@ -146,13 +210,15 @@ def forget_credentials(provider: str, account_id: str, settings: dict[str, Any])
 
     Returns True when an entry was removed. A missing keyring or entry is not an error.
     """
+    if provider == "carddav":
+        from core.sync.providers.carddav.credentials import forget_password
+
+        return forget_password(settings)
     import keyring
     import keyring.errors
 
     if provider == "google":
         user = f"google:{account_id}"
-    elif provider == "carddav":
-        user = f"carddav:{settings.get('username', '')}@{settings.get('url', '')}"
     else:
         return False
     try:

@@ -41,6 +41,18 @@ class SourceSyncStatus:
     last_counts: dict[str, Any] = field(default_factory=dict)
     running: bool = False
     waits_for_owner: bool = False
+    #: Removals the mass-delete guard holds until the owner applies or keeps them.
+    held_deletes: int = 0
+    #: The address book a CardDAV source reads (its href), "" otherwise.
+    addressbook: str = ""
+
+    @property
+    def held_notice(self) -> str:
+        """"This sync would remove 5,000 contacts from Work", or "" when nothing is held."""
+        if not self.held_deletes:
+            return ""
+        return (f"This sync would remove {self.held_deletes:,} contacts from "
+                f"{self.display_name}; nothing was removed until you decide")
 
     def as_json(self) -> dict[str, Any]:
         """JSON-ready dict (datetimes as ISO 8601 UTC)."""
@@ -48,6 +60,7 @@ class SourceSyncStatus:
         for key, value in data.items():
             if isinstance(value, datetime):
                 data[key] = value.isoformat()
+        data["held_notice"] = self.held_notice
         return data
 
 
@@ -96,4 +109,7 @@ def _status(account: SourceAccount, state: SyncState | None, now: datetime,
         live_records=live_records,
         last_counts=dict(state.last_counts or {}) if state else {},
         running=running, waits_for_owner=waits_for_owner(state),
+        held_deletes=int(((state.held_deletes or {}).get("count") or 0) if state else 0),
+        addressbook=str((account.settings or {}).get("addressbook", "")
+                        if account.provider == "carddav" else ""),
     )

@@ -33,6 +33,8 @@ class SourceStatus:
     consecutive_failures: int
     last_counts: dict[str, Any] = field(default_factory=dict)
     live_records: int = 0
+    #: Removals the mass-delete guard holds for the owner's Apply / Keep (0: none).
+    held_deletes: int = 0
 
     @property
     def label(self) -> str:
@@ -89,6 +91,7 @@ def list_sources(session: Session) -> list[SourceStatus]:
             consecutive_failures=st.consecutive_failures if st else 0,
             last_counts=dict(st.last_counts or {}) if st else {},
             live_records=int(counts.get(acc.id, 0)),
+            held_deletes=int(((st.held_deletes or {}).get("count") or 0) if st else 0),
         ))
     return out
 

@@ -60,6 +60,7 @@ class RadicaleServer:
     process: subprocess.Popen[bytes]
     log_path: Path
     session: requests.Session = field(default_factory=requests.Session)
+    kind: str = "radicale"
 
     def __post_init__(self) -> None:
         self.session.auth = (self.user, self.password)
@@ -120,6 +121,16 @@ class RadicaleServer:
     def delete_card(self, book: str, name: str) -> None:
         response = self.session.delete(f"{self.book_url(book)}{name}.vcf")
         response.raise_for_status()
+
+    def load_cards(self, book: str, count: int, *, start: int = 0,
+                   displayname: str | None = None,
+                   make_card: Callable[[int], str] = make_vcard) -> list[str]:
+        """Create ``book`` if needed and write ``count`` cards straight into its folder
+        (the same call as :meth:`tests.servers.xandikos.XandikosServer.load_cards`)."""
+        folder = self.collection_dir(book)
+        if not (folder / ".Radicale.props").exists():
+            ensure_addressbook_dir(self.storage_dir, self.user, book, displayname)
+        return bulk_load_cards(folder, count, start=start, make_card=make_card)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def stop(self) -> None:

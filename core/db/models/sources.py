@@ -80,3 +80,7 @@ class SyncState(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Deletions the mass-delete guard held back until the owner decides (Apply / Keep):
+    #: ``{"ids": [...], "count": n, "live": m, "at": iso, "kept": [...]}``; see
+    #: ``core.ingest.deletes``. None when nothing is held.
+    held_deletes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

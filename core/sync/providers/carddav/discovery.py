@@ -51,7 +51,9 @@ def _propfind(transport: DavTransport, url: str, props: list[str], depth: str,
     try:
         return dx.parse_multistatus(response.content, response.url or url).responses
     except ET.ParseError as exc:
-        raise ProviderError(f"Unreadable PROPFIND answer from {redact_url(url)}") from exc
+        from core.sync.providers.carddav.listing import answer_error
+
+        raise answer_error(exc, url) from exc
 
 
 def _as_book(base_url: str, response: dx.DavResponse) -> AddressBook:

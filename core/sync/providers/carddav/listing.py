@@ -54,22 +54,36 @@ class FetchedCard:
     gone: bool = False
 
 
+#: expat's "no element found", "unclosed token", "partial character": the document simply
+#: stopped, which is what a connection closed in the middle of the answer looks like.
+_TRUNCATED_CODES = (3, 5, 6)
+
+
+def is_truncated(exc: ET.ParseError) -> bool:
+    """The XML ended early (a broken connection), rather than being malformed."""
+    return getattr(exc, "code", None) in _TRUNCATED_CODES
+
+
+def answer_error(exc: ET.ParseError, url: str) -> ProviderError:
+    """A transient "connection broke" error for a cut-off answer, else "unreadable"."""
+    where = redact_url(url)
+    if is_truncated(exc):
+        return TransientError(f"The connection to the CardDAV server at {where} broke in the "
+                              "middle of its answer; will retry later.")
+    return ProviderError(f"Unreadable answer from the CardDAV server at {where} (the XML is "
+                         f"malformed: {exc}).")
+
+
 def _parse(content: bytes, url: str) -> dx.Multistatus:
     try:
         return dx.parse_multistatus(content, url)
     except ET.ParseError as exc:
-        raise ProviderError(f"Unreadable answer from the CardDAV server at {redact_url(url)}"
-                            ) from exc
+        raise answer_error(exc, url) from exc
 
 
-def fetch_ctag(transport: DavTransport, book: AddressBook) -> str | None:
-    """The book's ``CS:getctag`` (changes whenever any card does), or None if not offered.
-
-    A refusal is not an error here: the ctag only lets a sync skip work, and the listing
-    that follows reports real problems with a proper message.
-    """
-    response = transport.request("PROPFIND", book.url, dx.propfind_body([dx.GETCTAG]),
-                                 depth="0")
+def _collection_props(transport: DavTransport, book: AddressBook, props: list[str]
+                      ) -> dx.DavResponse | None:
+    response = transport.request("PROPFIND", book.url, dx.propfind_body(props), depth="0")
     if response.status_code != 207:
         return None
     try:
@@ -78,7 +92,29 @@ def fetch_ctag(transport: DavTransport, book: AddressBook) -> str | None:
         return None
     for item in answer.responses:
         if dx.same_collection(item.href, book.href):
-            return item.text(dx.GETCTAG) or None
+            return item
+    return None
+
+
+def fetch_ctag(transport: DavTransport, book: AddressBook) -> str | None:
+    """A value that changes whenever any card of the book does: its ``CS:getctag``, else
+    (servers without it) its ``DAV:sync-token`` or the collection's own ETag; None if the
+    server offers none of them.
+
+    getctag is asked alone first: some servers (Radicale) compute the sync-token by hashing
+    every card, which would make every quiet sync pay for it. A refusal is not an error: the
+    ctag only lets a sync skip work, and the listing that follows reports real problems.
+    """
+    item = _collection_props(transport, book, [dx.GETCTAG])
+    if item is not None and item.text(dx.GETCTAG):
+        return item.text(dx.GETCTAG)
+    item = _collection_props(transport, book, [dx.SYNC_TOKEN, dx.GETETAG])
+    if item is None:
+        return None
+    if item.text(dx.SYNC_TOKEN):
+        return "sync-token:" + item.text(dx.SYNC_TOKEN)
+    if item.text(dx.GETETAG):
+        return "etag:" + item.text(dx.GETETAG)
     return None
 
 
@@ -229,11 +265,10 @@ class ChangeStream:
                 yield parser.feed(chunk)
             yield parser.close()
         except ET.ParseError as exc:
-            raise ProviderError(f"Unreadable answer from the CardDAV server at {where}"
-                                ) from exc
+            raise answer_error(exc, self._book.url) from exc
         except requests.RequestException as exc:
             raise TransientError(f"The connection to the CardDAV server at {where} broke "
-                                 f"while reading the address book ({type(exc).__name__}); "
+                                 f"in the middle of its answer ({type(exc).__name__}); "
                                  "will retry later.") from exc
 
 

@@ -65,12 +65,18 @@ class PageState:
             raise ProviderError("Not a CardDAV page token; restart the sync chain.") from exc
 
 
-def encode_cursor(book_href: str, token: str, ctag: str | None = None) -> str:
+def encode_cursor(book_href: str, token: str, ctag: str | None = None, *,
+                  no_sync_collection: bool = False) -> str:
     """The stored sync cursor: the server's sync token, the book it belongs to and the
-    book's ctag seen just before that token's listing (when the server offers one)."""
-    data = {"book": book_href, "token": token}
+    book's ctag seen just before that token's listing (when the server offers one).
+
+    ``no_sync_collection``: the server refused sync-collection, so there is no token; the
+    cursor remembers the refusal (the next sync does not ask again) and the ctag."""
+    data: dict[str, object] = {"book": book_href, "token": token}
     if ctag:
         data["ctag"] = ctag
+    if no_sync_collection:
+        data["nosync"] = True
     return json.dumps(data)
 
 
@@ -95,12 +101,12 @@ def decode_cursor(cursor: str, book_href: str) -> str:
         data = json.loads(cursor)
     except ValueError:
         return cursor
-    if not isinstance(data, dict) or not data.get("token"):
+    if not isinstance(data, dict) or not (data.get("token") or data.get("nosync")):
         raise CursorExpiredError("The stored CardDAV cursor is unreadable; a full sync is needed.")
     if data.get("book") and data["book"].rstrip("/") != book_href.rstrip("/"):
         raise CursorExpiredError("The address book changed since the last sync; "
                                  "a full sync is needed.")
-    return str(data["token"])
+    return str(data.get("token") or "")
 
 
 @dataclass(slots=True)

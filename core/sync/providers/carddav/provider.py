@@ -1,8 +1,10 @@
 """The CardDAV contact provider (read-only): discovery, sync-collection, addressbook-multiget.
 
-Account settings: ``url`` (server root, principal or address book URL), ``username`` and
-optionally ``addressbook`` (href or display name; default the first book found). The password
-comes from ``password_lookup`` (default: the OS keyring), only when the server asks for it.
+Account settings: ``url`` (server root, principal or address book URL), ``username``,
+optionally ``addressbook`` (href or display name; default the first book found), and for
+self-signed servers ``ca_cert`` (a CA file) or ``trust_fingerprint`` (the certificate's
+SHA-256, see ``tls``). The password comes from ``password_lookup`` (default: the source's
+keyring entry, see ``credentials``), only when the server asks for it.
 
 What one sync asks the server (cheapest question first):
 
@@ -41,7 +43,6 @@ Checkpoint conventions (every page's ``ContactBatch.checkpoint``):
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -57,15 +58,11 @@ from core.sync.contract import (
     TransientError,
 )
 from core.sync.providers.carddav.card_parser import CardParser, default_card_parser
+from core.sync.providers.carddav.connections import Connection, Connections
 from core.sync.providers.carddav.credentials import (  # noqa: F401 - re-exported
     KEYRING_SERVICE,
     keyring_password_lookup,
     keyring_username,
-)
-from core.sync.providers.carddav.discovery import (
-    AddressBook,
-    choose_addressbook,
-    discover_addressbooks,
 )
 from core.sync.providers.carddav.listing import (
     ChangeStream,
@@ -95,7 +92,6 @@ from core.sync.providers.carddav.paging import (
 )
 from core.sync.providers.carddav.parallel_parse import CardPool
 from core.sync.providers.carddav.prefetch import Prefetcher
-from core.sync.providers.carddav.transport import DavTransport
 
 _T = TypeVar("_T")
 #: Pages a stream (cards inline) may run ahead of the ingest. The stream's sync token comes at
@@ -117,18 +113,6 @@ KnownEtags = Callable[[AccountRef], dict[str, str]]
 
 #: A running page chain: the read-ahead thread producing its pages.
 _Run = Prefetcher[Page]
-
-
-class _Connection:
-    """A transport plus the address book it resolved to, reused across pages."""
-
-    def __init__(self, transport: DavTransport, book: AddressBook, region: str = "") -> None:
-        self.transport = transport
-        self.book = book
-        #: The account's phone region, for contacts prepared in worker processes.
-        self.region = region
-        #: The chain currently reading through this transport (at most one).
-        self.active: _Run | None = None
 
 
 class CardDAVProvider:
@@ -162,10 +146,9 @@ class CardDAVProvider:
         self._read_ahead = max(1, read_ahead)
         self._transport_options = {"max_attempts": max_attempts, "base_delay": base_delay,
                                    "timeout": timeout, "sleep": sleep}
-        self._session_factory = session_factory
         self._chains = ChainCache()
-        self._connections: dict[tuple[int, str, str, str], _Connection] = {}
-        self._lock = threading.Lock()
+        self._connections = Connections(lambda account: self._password_lookup(account),
+                                        session_factory, self._transport_options)
 
     # -- contract ------------------------------------------------------------------------------
     def name(self) -> str:
@@ -196,11 +179,7 @@ class CardDAVProvider:
         """Stop every read-ahead thread and close every connection (the runtime calls this
         when a run ends, also when it was cancelled or failed)."""
         self._chains.close()
-        with self._lock:
-            connections = list(self._connections.values())
-            self._connections.clear()
-        for conn in connections:
-            conn.transport.close()
+        self._connections.close_all()
         if self._card_pool is not None:
             self._card_pool.close()
 
@@ -220,6 +199,8 @@ class CardDAVProvider:
     ) -> ContactBatch:
         conn = self._connection(account)
         token = decode_cursor(cursor, conn.book.href)
+        if not token:  # a cursor that remembers the server refuses sync-collection
+            conn.no_sync = True
         if page_token is not None:
             state = self._state(conn, page_token)
             run = self._chains.get(state.chain) or self._resume(account, conn, state, token)
@@ -232,18 +213,33 @@ class CardDAVProvider:
             batch = self._builder(conn, incremental=True).new_batch()
             batch.next_sync_cursor = cursor
             return batch
-        try:
-            stream = ChangeStream(conn.transport, conn.book, token)
-        except SyncCollectionUnsupported as exc:
-            raise CursorExpiredError("The CardDAV server no longer offers incremental sync; "
-                                     "a full sync is needed.") from exc
+        stream = None
+        if not conn.no_sync:
+            try:
+                stream = ChangeStream(conn.transport, conn.book, token)
+            except SyncCollectionUnsupported:
+                conn.no_sync = True
+        if stream is None:
+            return self._propfind_changes(account, conn, ctag)
         run = self._start_run(conn, stream_pages(
             stream, self._builder(conn, incremental=True), self._fetcher(conn),
             page_size=self._page_size, multiget_batch=self._multiget_batch), stream=True)
         state = PageState(self._chains.add(run), "", None, conn.book.href, "stream", ctag)
         return self._next_page(conn, state, run, incremental=True)
 
-    def _start_full(self, account: AccountRef, conn: _Connection) -> tuple[PageState, _Run]:
+    def _propfind_changes(self, account: AccountRef, conn: Connection,
+                          ctag: str | None) -> ContactBatch:
+        """Changes on a server without sync-collection: list ETags by PROPFIND, fetch the
+        cards whose ETag differs from the stored one, report the stored ones now missing.
+        Runs only when the ctag changed (or the server has none)."""
+        listing = self._changes(conn, "", account)
+        chain = Chain(sorted(listing.members), listing.members, self._known(account))
+        run = self._start_run(conn, self._listing_pages(
+            conn, chain, "", self._builder(conn, incremental=True), sorted(listing.deleted)))
+        state = PageState(self._chains.add(run), "", "", conn.book.href, "listing", ctag)
+        return self._next_page(conn, state, run, incremental=True)
+
+    def _start_full(self, account: AccountRef, conn: Connection) -> tuple[PageState, _Run]:
         """A new full chain: cards inline when Kith holds none of them yet (first sync),
         else an ETag listing so that only changed cards are downloaded.
 
@@ -253,10 +249,11 @@ class CardDAVProvider:
         """
         known = self._known(account)
         builder = self._builder(conn, incremental=False)
-        if not known:
+        if not known and not conn.no_sync:
             try:
                 stream = ChangeStream(conn.transport, conn.book, "")
             except SyncCollectionUnsupported:
+                conn.no_sync = True
                 stream = None
             if stream is not None:
                 run = self._start_run(conn, stream_pages(
@@ -275,7 +272,7 @@ class CardDAVProvider:
                           ctag)
         return state, run
 
-    def _resume(self, account: AccountRef, conn: _Connection, state: PageState,
+    def _resume(self, account: AccountRef, conn: Connection, state: PageState,
                 token: str | None) -> _Run:
         """The running chain was lost (restart, other provider instance): list again with
         the ETags the database holds, so pages already ingested are not fetched twice.
@@ -288,7 +285,8 @@ class CardDAVProvider:
         self._stop_active(conn)
         if state.token is None and not incremental:
             state.ctag = fetch_ctag(conn.transport, conn.book)  # before the new listing
-        listing = self._changes(conn, token) if token is not None else self._full_listing(conn)
+        listing = (self._changes(conn, token, account) if token is not None
+                   else self._full_listing(conn))
         chain = Chain(sorted(listing.members), listing.members, self._known(account))
         after = state.after if state.mode == "listing" else ""
         deleted = sorted(listing.deleted) if state.mode == "stream" else []
@@ -299,7 +297,7 @@ class CardDAVProvider:
         self._chains.put(state.chain, run)
         return run
 
-    def _next_page(self, conn: _Connection, state: PageState, run: _Run, *,
+    def _next_page(self, conn: Connection, state: PageState, run: _Run, *,
                    incremental: bool) -> ContactBatch:
         try:
             page = run.next()
@@ -314,9 +312,14 @@ class CardDAVProvider:
             self._chains.drop(state.chain)
             token = page.token or state.token
             batch.complete_listing = not incremental
-            batch.next_sync_cursor = (encode_cursor(conn.book.href, token,
-                                                    page.ctag or state.ctag)
-                                      if token else None)
+            ctag = page.ctag or state.ctag
+            if token:
+                batch.next_sync_cursor = encode_cursor(conn.book.href, token, ctag)
+            elif conn.no_sync:
+                batch.next_sync_cursor = encode_cursor(conn.book.href, "", ctag,
+                                                       no_sync_collection=True)
+            else:
+                batch.next_sync_cursor = None
         else:
             state.after = page.last
             batch.next_page_token = state.encode()
@@ -324,36 +327,36 @@ class CardDAVProvider:
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
-    def _state(conn: _Connection, page_token: str) -> PageState:
+    def _state(conn: Connection, page_token: str) -> PageState:
         state = PageState.decode(page_token)
         if state.book != conn.book.href:
             raise ProviderError("The CardDAV address book changed during the sync; "
                                 "the sync will start over.")
         return state
 
-    def _builder(self, conn: _Connection, *, incremental: bool) -> PageBuilder:
+    def _builder(self, conn: Connection, *, incremental: bool) -> PageBuilder:
         return PageBuilder(self._card_parser, conn.book.href, incremental, self._card_pool,
                            conn.region)
 
     @staticmethod
-    def _fetcher(conn: _Connection) -> Callable[[list[str]], list[FetchedCard]]:
+    def _fetcher(conn: Connection) -> Callable[[list[str]], list[FetchedCard]]:
         return lambda hrefs: multiget(conn.transport, conn.book, hrefs)
 
-    def _listing_pages(self, conn: _Connection, chain: Chain, after: str,
+    def _listing_pages(self, conn: Connection, chain: Chain, after: str,
                        builder: PageBuilder, deleted: list[str]) -> Iterator[Page]:
         return listing_pages(chain, after, builder, self._fetcher(conn),
                              page_size=self._page_size, multiget_batch=self._multiget_batch,
                              deleted=deleted)
 
     @staticmethod
-    def _stop_active(conn: _Connection) -> None:
+    def _stop_active(conn: Connection) -> None:
         """Stop a chain still reading through this connection (abandoned by a failed or
         cancelled run), so two threads never share one HTTP session."""
         if conn.active is not None:
             conn.active.close()
             conn.active = None
 
-    def _start_run(self, conn: _Connection, pages: Iterator[Page], *,
+    def _start_run(self, conn: Connection, pages: Iterator[Page], *,
                    stream: bool = False) -> _Run:
         """Start the read-ahead thread for a chain; a stream reads far ahead (see
         ``STREAM_READ_AHEAD``), a listing ``read_ahead`` pages (each page is its own
@@ -368,38 +371,38 @@ class CardDAVProvider:
         return run
 
     # -- listings ----------------------------------------------------------------------------
-    def _full_listing(self, conn: _Connection) -> Listing:
+    def _full_listing(self, conn: Connection) -> Listing:
         """sync-collection from an empty token (gives the cursor), else PROPFIND ETags."""
-        try:
-            return list_changes(conn.transport, conn.book, "")
-        except SyncCollectionUnsupported:
-            return list_by_propfind(conn.transport, conn.book)
+        if not conn.no_sync:
+            try:
+                return list_changes(conn.transport, conn.book, "")
+            except SyncCollectionUnsupported:
+                conn.no_sync = True
+        return list_by_propfind(conn.transport, conn.book)
 
-    @staticmethod
-    def _changes(conn: _Connection, token: str) -> Listing:
-        try:
-            return list_changes(conn.transport, conn.book, token)
-        except SyncCollectionUnsupported as exc:
-            raise CursorExpiredError("The CardDAV server no longer offers incremental sync; "
-                                     "a full sync is needed.") from exc
+    def _changes(self, conn: Connection, token: str,
+                 account: AccountRef | None = None) -> Listing:
+        """Changes since ``token``; "" (no sync-collection): a PROPFIND listing whose
+        ``deleted`` are the stored cards the server no longer lists."""
+        if token and not conn.no_sync:
+            try:
+                return list_changes(conn.transport, conn.book, token)
+            except SyncCollectionUnsupported:
+                conn.no_sync = True
+        listing = list_by_propfind(conn.transport, conn.book)
+        known = self._known(account) if account is not None else {}
+        listing.deleted = set(known) - set(listing.members)
+        return listing
 
     def _known(self, account: AccountRef) -> dict[str, str]:
         return dict(self._known_etags(account)) if self._known_etags else {}
 
     # -- connections -------------------------------------------------------------------------
-    @staticmethod
-    def _key(account: AccountRef) -> tuple[int, str, str, str]:
-        s = account.settings
-        return (account.id, str(s.get("url", "")), str(s.get("username", "")),
-                str(s.get("addressbook", "")))
-
     def _forget(self, account: AccountRef) -> None:
-        with self._lock:
-            conn = self._connections.pop(self._key(account), None)
-        if conn is not None:
-            if conn.active is not None:
-                conn.active.close()
-            conn.transport.close()
+        self._connections.forget(account)
+
+    def _connection(self, account: AccountRef) -> Connection:
+        return self._connections.get(account)
 
     def _guard(self, account: AccountRef, call: Callable[[], _T]) -> _T:
         """Run a sync step; on a lasting failure drop the cached login and address book.
@@ -414,30 +417,3 @@ class CardDAVProvider:
         except ProviderError:
             self._forget(account)
             raise
-
-    def _connection(self, account: AccountRef) -> _Connection:
-        key = self._key(account)
-        with self._lock:
-            conn = self._connections.get(key)
-        if conn is not None:
-            return conn
-        settings = account.settings
-        url = str(settings.get("url", "")).strip()
-        if not url:
-            raise ProviderError("This CardDAV account has no server URL; add one in its settings.")
-        transport = DavTransport(
-            str(settings.get("username", "")),
-            lambda: self._password_lookup(account),
-            session=self._session_factory(),
-            **self._transport_options,  # type: ignore[arg-type]
-        )
-        try:
-            books = discover_addressbooks(transport, url)
-            book = choose_addressbook(books, settings.get("addressbook"), url)
-        except BaseException:
-            transport.close()
-            raise
-        conn = _Connection(transport, book, account.region)
-        with self._lock:
-            self._connections[key] = conn
-        return conn

@@ -16,6 +16,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from core.sync.contract import AuthError, ProviderError, TransientError
+from core.sync.providers.carddav.tls import PinnedAdapter, certificate_error
 
 _REDIRECTS = (301, 302, 303, 307, 308)
 _MAX_REDIRECTS = 5
@@ -51,6 +52,9 @@ class DavTransport:
         max_delay: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         session: requests.Session | None = None,
+        ca_cert: str | None = None,
+        trust_fingerprint: str | None = None,
+        source_id: int | None = None,
     ) -> None:
         self._username = username
         self._password_source = password_source
@@ -61,6 +65,15 @@ class DavTransport:
         self._sleep = sleep
         self._session = session or requests.Session()
         self._auth: AuthBase | None = None
+        #: Which source this is (for messages that name the command to run), if any.
+        self._source_id = source_id
+        self._ca_cert = ca_cert or None
+        self._pinned = trust_fingerprint or None
+        # Per request, not session.verify: requests lets REQUESTS_CA_BUNDLE override that.
+        # A pinned certificate replaces the CA check (for this account's session only).
+        self._verify: bool | str = False if self._pinned else (self._ca_cert or True)
+        if self._pinned:
+            self._session.mount("https://", PinnedAdapter(self._pinned))
 
     def close(self) -> None:
         self._session.close()
@@ -110,18 +123,25 @@ class DavTransport:
             response.close()
         raise AuthError(
             f"The CardDAV server at {redact_url(url)} rejected the login for user "
-            f"{self._username!r}. Re-enter the password for this account."
+            f"{self._username!r}. {self._reenter()}"
             if self._username else
             f"The CardDAV server at {redact_url(url)} requires a login. Add a user name and "
             "password to this account."
         )
+
+    def _reenter(self) -> str:
+        """Where the owner re-enters the password (the command names this source)."""
+        if self._source_id:
+            return (f"Re-enter the password with `kith sources password {self._source_id}` "
+                    "(or the source's password action in the Sources panel).")
+        return "Check the user name and password."
 
     def _choose_auth(self, challenge: requests.Response) -> AuthBase:
         password = self._password_source()
         if not password:
             raise AuthError(
                 f"No password is stored for CardDAV user {self._username!r}. "
-                "Re-enter the password for this account."
+                f"{self._reenter()}"
             )
         offered = challenge.headers.get("WWW-Authenticate", "").lower()
         if "digest" in offered:
@@ -143,7 +163,17 @@ class DavTransport:
                 response = self._session.request(
                     method, url, data=body, headers=headers, auth=self._auth,
                     timeout=self._timeout, allow_redirects=False, stream=stream,
+                    verify=self._verify,
                 )
+            except requests.exceptions.SSLError as exc:
+                # Not an outage: retrying cannot make an untrusted certificate trusted.
+                raise certificate_error(exc, url, redact_url(url), pinned=self._pinned,
+                                        ca_cert=self._ca_cert,
+                                        source_id=self._source_id) from None
+            except requests.exceptions.ChunkedEncodingError:
+                reason = "the connection broke in the middle of the answer"
+                retry_after = None
+                continue
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"could not connect ({type(exc).__name__})"
                 retry_after = None

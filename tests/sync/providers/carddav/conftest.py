@@ -1,9 +1,14 @@
-"""Fixtures for the CardDAV provider tests: real Radicale servers and provider factories."""
+"""Fixtures for the CardDAV provider tests: real servers (Radicale, Xandikos) and providers.
+
+``dav_server`` runs a test once against Radicale and once against Xandikos, so a difference
+between servers breaks CI rather than a user's sync.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -16,7 +21,28 @@ from tests.servers.radicale import (  # noqa: F401 - fixtures are used by name
     RadicaleServer,
     radicale_auth_server,
     radicale_server,
+    run_radicale,
 )
+from tests.servers.xandikos import (  # noqa: F401 - fixtures are used by name
+    XandikosServer,
+    run_xandikos,
+    xandikos_server,
+    xandikos_tls_server,
+)
+
+#: Either real server; both offer the same helper methods.
+DavServer = RadicaleServer | XandikosServer
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def dav_server(request, tmp_path: Path) -> Iterator[DavServer]:
+    """A real CardDAV server without password checks: Radicale, then Xandikos."""
+    if request.param == "radicale":
+        with run_radicale(tmp_path / "radicale") as server:
+            yield server
+    else:
+        with run_xandikos(tmp_path / "xandikos") as server:
+            yield server
 
 
 def request_kind(method: str, body: bytes) -> str:
@@ -60,7 +86,7 @@ class CountingSession(requests.Session):
             self.multigets = self.multiget_hrefs = self.requests = 0
 
 
-def account_for(server: RadicaleServer, url: str | None = None, **settings: str) -> AccountRef:
+def account_for(server: DavServer, url: str | None = None, **settings: str) -> AccountRef:
     values = {"url": url or server.url, "username": server.user, **settings}
     return AccountRef(id=1, provider="carddav", account_id=f"{server.user}@test", settings=values)
 

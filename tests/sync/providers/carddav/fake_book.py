@@ -36,6 +36,11 @@ class FakeBook:
     served: int = 0
     nonce: str = "n0nce"
     auth_headers: list[str] = field(default_factory=list)
+    #: What a Depth 1 PROPFIND lists (href -> ETag).
+    members: dict[str, str] = field(default_factory=lambda: {
+        "/book/a.vcf": '"ea"', "/book/b%20c.vcf": '"eb"'})
+    #: The book's CS:getctag (None: not offered).
+    ctag: str | None = None
 
     def __call__(self, request: Request) -> Reply:
         self.served += 1
@@ -48,11 +53,13 @@ class FakeBook:
         if request.method == "PROPFIND":
             members = ""
             if request.headers.get("Depth") == "1":
-                members = _member("/book/a.vcf", '"ea"') + _member("/book/b%20c.vcf", '"eb"')
+                members = "".join(_member(h, e) for h, e in self.members.items())
+            ctag = (f'<CS:getctag xmlns:CS="http://calendarserver.org/ns/">{self.ctag}'
+                    "</CS:getctag>" if self.ctag and "getctag" in body else "")
             return self._xml(
                 "<D:response><D:href>/book/</D:href><D:propstat><D:prop><D:resourcetype>"
                 "<D:collection/><C:addressbook/></D:resourcetype><D:displayname>Fake"
-                "</D:displayname></D:prop>"
+                f"</D:displayname>{ctag}</D:prop>"
                 "<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>" + members)
         if "sync-collection" in body and not self.sync_collection:
             return Reply(501, b"not implemented")

@@ -1,4 +1,5 @@
-"""Discovery against a real Radicale: from the root, a principal or the book URL itself."""
+"""Discovery against real servers (Radicale and Xandikos): from the root, a principal or
+the book URL itself."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from core.sync.contract import AccountRef
 from core.sync.providers.carddav import CardDAVProvider, DiscoveryError
-from tests.servers.radicale import RadicaleServer, make_vcard
+from tests.servers.radicale import make_vcard
 from tests.servers.scripted_http import Reply, run_scripted
 from tests.sync.providers.carddav.conftest import account_for
 
@@ -20,55 +21,60 @@ def _drain_full(provider, account):
     return contacts, batch
 
 
-def test_discovers_book_from_server_root(radicale_server: RadicaleServer, make_provider) -> None:
-    radicale_server.create_addressbook("family", "Family")
-    radicale_server.put_card("family", "ann", make_vcard(1))
+def test_discovers_book_from_server_root(dav_server, make_provider) -> None:
+    dav_server.create_addressbook("family", "Family")
+    dav_server.put_card("family", "ann", make_vcard(1))
     provider = make_provider()
-    account = account_for(radicale_server)
+    account = account_for(dav_server)
 
     provider.validate_credentials(account)
     contacts, last = _drain_full(provider, account)
 
-    assert [c.external_id for c in contacts] == ["/alice/family/ann.vcf"]
-    assert last.checkpoint["addressbook"] == "/alice/family/"
+    assert [c.external_id for c in contacts] == [dav_server.card_href("family", "ann")]
+    assert last.checkpoint["addressbook"] == dav_server.book_path("family")
 
 
-@pytest.mark.parametrize("suffix", ["alice/", "alice/work/", "alice/work"])
-def test_discovers_from_principal_or_book_url(radicale_server, make_provider, suffix) -> None:
-    radicale_server.create_addressbook("work", "Work")
-    radicale_server.put_card("work", "bob", make_vcard(2))
-    account = account_for(radicale_server, url=radicale_server.url + suffix)
+@pytest.mark.parametrize("suffix", ["principal", "book/", "book"])
+def test_discovers_from_principal_or_book_url(dav_server, make_provider, suffix) -> None:
+    dav_server.create_addressbook("work", "Work")
+    dav_server.put_card("work", "bob", make_vcard(2))
+    principal = "alice/" if dav_server.kind == "radicale" else "user/"
+    path = {"principal": principal, "book/": dav_server.book_path("work").lstrip("/"),
+            "book": dav_server.book_path("work").strip("/")}[suffix]
+    account = account_for(dav_server, url=dav_server.url + path)
 
     contacts, _ = _drain_full(make_provider(), account)
 
-    assert [c.external_id for c in contacts] == ["/alice/work/bob.vcf"]
+    assert [c.external_id for c in contacts] == [dav_server.card_href("work", "bob")]
 
 
-@pytest.mark.parametrize("wanted", ["Second Book", "/alice/second/"])
-def test_addressbook_setting_picks_by_name_or_href(radicale_server, make_provider,
+@pytest.mark.parametrize("wanted", ["Second Book", "href"])
+def test_addressbook_setting_picks_by_name_or_href(dav_server, make_provider,
                                                    wanted) -> None:
-    radicale_server.create_addressbook("first", "First Book")
-    radicale_server.create_addressbook("second", "Second Book")
-    radicale_server.put_card("first", "one", make_vcard(1))
-    radicale_server.put_card("second", "two", make_vcard(2))
-    account = account_for(radicale_server, addressbook=wanted)
+    dav_server.create_addressbook("first", "First Book")
+    dav_server.create_addressbook("second", "Second Book")
+    dav_server.put_card("first", "one", make_vcard(1))
+    dav_server.put_card("second", "two", make_vcard(2))
+    if wanted == "href":
+        wanted = dav_server.book_path("second")
+    account = account_for(dav_server, addressbook=wanted)
 
     contacts, _ = _drain_full(make_provider(), account)
 
-    assert [c.external_id for c in contacts] == ["/alice/second/two.vcf"]
+    assert [c.external_id for c in contacts] == [dav_server.card_href("second", "two")]
 
 
-def test_unknown_addressbook_names_the_available_ones(radicale_server, make_provider) -> None:
-    radicale_server.create_addressbook("first", "First Book")
-    account = account_for(radicale_server, addressbook="Nope")
+def test_unknown_addressbook_names_the_available_ones(dav_server, make_provider) -> None:
+    dav_server.create_addressbook("first", "First Book")
+    account = account_for(dav_server, addressbook="Nope")
 
     with pytest.raises(DiscoveryError, match="First Book"):
         make_provider().validate_credentials(account)
 
 
-def test_no_addressbook_at_all_is_actionable(radicale_server, make_provider) -> None:
+def test_no_addressbook_at_all_is_actionable(dav_server, make_provider) -> None:
     with pytest.raises(DiscoveryError, match="No CardDAV address book"):
-        make_provider().validate_credentials(account_for(radicale_server))
+        make_provider().validate_credentials(account_for(dav_server))
 
 
 def test_well_known_redirect_leads_to_principal_and_home_set() -> None:

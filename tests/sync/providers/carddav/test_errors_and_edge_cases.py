@@ -125,15 +125,39 @@ def test_digest_wrong_password_is_auth_error() -> None:
 
 
 def test_server_without_sync_collection_falls_back_to_propfind() -> None:
-    with run_scripted(FakeBook(sync_collection=False)) as server:
-        provider = CardDAVProvider(lambda account: None)
+    """A full sync lists by PROPFIND; the cursor remembers the refusal, so the next sync
+    asks for the ctag and, when it changed, lists by PROPFIND again: never the REPORT."""
+    import json
+
+    book = FakeBook(sync_collection=False, ctag="c1")
+    with run_scripted(book) as server:
+        stored: dict[str, str] = {}
+        provider = CardDAVProvider(lambda account: None, known_etags=lambda acc: stored)
         account = _account(server.url + "book/", username="")
         batch = provider.full_sync(account, None)
-        with pytest.raises(CursorExpiredError):
-            provider.incremental_sync(account, '{"book": "/book/", "token": "t1"}', None)
+        cursor = batch.next_sync_cursor
+        # What the database holds after ingesting it (the ETags the listing gave).
+        stored.update({"/book/a.vcf": '"ea"', "/book/b c.vcf": '"eb"'})
+        assert json.loads(cursor) == {"book": "/book/", "token": "", "ctag": "c1",
+                                      "nosync": True}
+        server.requests.clear()
 
+        quiet = provider.incremental_sync(account, cursor, None)
+        assert quiet.contacts == [] and quiet.next_sync_cursor == cursor
+        assert [(r.method, b"getctag" in r.body) for r in server.requests] == [
+            ("PROPFIND", True)]
+
+        book.ctag = "c2"
+        del book.members["/book/b%20c.vcf"]
+        server.requests.clear()
+        changed = provider.incremental_sync(account, cursor, None)
+
+    assert [(c.external_id, c.deleted) for c in changed.contacts] == [("/book/b c.vcf", True)]
+    assert changed.checkpoint["unchanged"] == ["/book/a.vcf"]
+    assert not any(b"sync-collection" in r.body for r in server.requests)
+    assert json.loads(changed.next_sync_cursor)["ctag"] == "c2"
     assert sorted(c.external_id for c in batch.contacts) == ["/book/a.vcf", "/book/b c.vcf"]
-    assert batch.complete_listing and batch.next_sync_cursor is None
+    assert batch.complete_listing
 
 
 def test_first_sync_completes_when_the_server_goes_away_after_answering(
@@ -162,3 +186,23 @@ def test_first_sync_completes_when_the_server_goes_away_after_answering(
     cursor = json.loads(pages[-1].next_sync_cursor)
     assert cursor["token"] and "ctag" not in cursor
     assert pages[-1].complete_listing
+
+
+@pytest.mark.parametrize(("body", "broken"), [
+    (b'<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/bo', True),
+    (b"", True),
+    (b'<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"></D:response>', False),
+])
+def test_answer_ending_early_is_a_broken_connection_not_garbage(body: bytes,
+                                                                broken: bool) -> None:
+    """A close-delimited answer that stops mid-document reads as a broken connection (retried
+    later); only XML that is malformed in itself is "unreadable"."""
+    from core.sync.contract import ProviderError
+
+    with run_scripted(lambda request: Reply(207, body)) as server, \
+            pytest.raises(ProviderError) as caught:
+        CardDAVProvider(lambda account: None).validate_credentials(
+            _account(server.url + "book/"))
+    assert isinstance(caught.value, TransientError) is broken
+    assert ("broke in the middle" in str(caught.value)) is broken
+    assert ("malformed" in str(caught.value)) is not broken
