@@ -161,3 +161,17 @@ def score_parties(session: Session, a: int, b: int) -> PairScore:
     if a not in feats or b not in feats:
         raise LookupError(f"Contacts {a} and {b} cannot be compared (missing or merged)")
     return score_pair(feats[min(a, b)], feats[max(a, b)])
+
+
+def candidate_probabilities(session: Session) -> tuple[set[Pair], dict[Pair, float]]:
+    """Every pair the blocking rules generate and the match probability the model gives it
+    (for measuring calibration and pairs completeness; a full comparison of every pair)."""
+    feats = load_features(session)
+    blocks: dict[str, list[int]] = {}
+    for pid, f in feats.items():
+        for k in party_keys(f):
+            blocks.setdefault(k, []).append(pid)
+    candidates = pairs_from_blocks(blocks)
+    probs = {pair: score_pair(feats[pair[0]], feats[pair[1]]).probability
+             for pair in candidates}
+    return set(candidates), probs
