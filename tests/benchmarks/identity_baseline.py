@@ -27,7 +27,8 @@ SELECT p.id, coalesce(p.given_name, ''), coalesce(p.family_name, ''),
        coalesce((SELECT a.street FROM address a WHERE a.party_id = p.id ORDER BY a.id LIMIT 1), ''),
        coalesce((SELECT a.postal_code FROM address a WHERE a.party_id = p.id
                  ORDER BY a.id LIMIT 1), ''),
-       coalesce((SELECT a.locality FROM address a WHERE a.party_id = p.id ORDER BY a.id LIMIT 1), ''),
+       coalesce((SELECT a.locality FROM address a WHERE a.party_id = p.id
+                 ORDER BY a.id LIMIT 1), ''),
        coalesce((SELECT min(h.value) FROM party_handle_link l JOIN handle h ON h.id = l.handle_id
                  WHERE l.party_id = p.id AND h.platform = 'email'), ''),
        coalesce((SELECT min(h.value) FROM party_handle_link l JOIN handle h ON h.id = l.handle_id
