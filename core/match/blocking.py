@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 
 from core.match.features import PartyFeatures
 from core.match.names import formal_given, phonetic_key
+from core.match.similarity import joined
 from core.match.values import is_role_email
 
 #: Rules in priority order; the first rule of a pair is the one shown as "paired by".
@@ -33,8 +34,15 @@ RULES: tuple[tuple[str, str], ...] = (
     ("og", "organisation_and_given_name"),
     ("gb", "given_name_and_birthday"),
     ("ad", "street_address"),
+    ("bd", "birth_date"),
+    ("fp", "family_name_and_postcode"),
+    ("jn", "joined_family_name_and_initial"),
+    ("qg", "name_beginnings"),
+    ("qe", "name_endings"),
 )
 RULE_NAMES = dict(RULES)
+#: Stored rule name -> code (suggestions store names; sentences are keyed by code).
+RULE_CODES = {name: code for code, name in RULES}
 RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
 
 #: Largest block whose pairs are compared; bigger blocks are skipped for that rule only.
@@ -70,6 +78,20 @@ def party_keys(f: PartyFeatures) -> set[str]:
     for street, postal, locality in f.addresses:
         if street and (postal or locality):
             keys.add(f"ad:{street}|{postal or locality}")
+        if postal and name.family:
+            keys.add(f"fp:{name.family}|{postal}")
+    # Keys that survive one typo or one changed field (the typo'd pairs exact keys lose):
+    # the full birth date alone, the family name written without spaces, and the first /
+    # last letters of both names (a q-gram style key: a typo lands in one half only).
+    for year, month, day in f.birthdays:
+        if year:
+            keys.add(f"bd:{year:04d}-{month:02d}-{day:02d}")
+    given, family = name.given, joined(name.family)
+    if family and given:
+        keys.add(f"jn:{family}|{given[:1]}")
+    if len(given) >= 2 and len(family) >= 3:
+        keys.add(f"qg:{given[:2]}|{family[:3]}")
+        keys.add(f"qe:{given[-2:]}|{family[-3:]}")
     return {k[:_MAX_KEY] for k in keys}
 
 
@@ -110,6 +132,21 @@ def pairs_from_blocks(
     return pairs
 
 
-def rule_label(codes: Iterable[str]) -> str:
-    """Human-readable rule names, comma-joined (what the suggestion stores)."""
-    return ",".join(RULE_NAMES.get(c, c) for c in codes)
+def rule_sentences(codes: Iterable[str]) -> list[str]:
+    """Why two contacts were compared, one plain sentence per rule (codes or names)."""
+    from core.match.sentences import rule_sentence
+
+    return [rule_sentence(c) for c in codes]
+
+
+def rule_label(codes: Iterable[str], limit: int = 128) -> str:
+    """Human-readable rule names, comma-joined (what the suggestion stores): whole names
+    only, as many as fit in ``limit`` characters (the strongest come first)."""
+    label = ""
+    for code in codes:
+        name = RULE_NAMES.get(code, code)
+        candidate = f"{label},{name}" if label else name
+        if len(candidate) > limit:
+            break
+        label = candidate
+    return label

@@ -42,6 +42,8 @@ def _handmade() -> list[PartyFeatures]:
     office = PhoneUse("+4989555", "", 2)
     mobile = PhoneUse("+4915112345678", "", 3)
     other_mobile = PhoneUse("+4915187654321", "cell", 4)
+    typo_a = PhoneUse("+4915122223333", "mobile", 5)
+    typo_b = PhoneUse("+4915122223334", "mobile", 6)
     return [
         _made(1, "Anna", "Berg", emails={"info@berg.de": "info@berg.de"},
               phones={home.value: home}, birthdays={(1980, 1, 2), (None, 3, 4)},
@@ -64,6 +66,22 @@ def _handmade() -> list[PartyFeatures]:
         _made(6, "", "Berg", phones={office.value: office}),
         _made(7, "Bob", "Smith", emails={"bob@x.org": "bob@x.org"}),
         _made(8, "Robert", "Smith", emails={"bob@x.org": "bob@x.org"}),
+        # Typo levels: joined/split and compound family names, one-digit dates and phones,
+        # a street typo, a postcode digit, a one-character email typo.
+        _made(9, "Jessica", "Mac Kinder", phones={typo_a.value: typo_a},
+              emails={"jessica.mk@web.de": "jessica.mk@web.de"},
+              birthdays={(1980, 1, 12)}, addresses=[("hauptstr 12", "10115", "berlin")]),
+        _made(10, "Jesica", "MacKinder", phones={typo_b.value: typo_b},
+              emails={"jessica.mx@web.de": "jessica.mx@web.de"},
+              birthdays={(1980, 1, 21)}, addresses=[("hauptsrt 12", "10115", "berlin")]),
+        _made(11, "Jessika", "Garcia Lopez", birthdays={(1980, 12, 1)},
+              addresses=[("hauptstr 12", "10116", "")]),
+        _made(12, "Djessica", "Garcia", birthdays={(1980, 1, 13)},
+              addresses=[("hauptstr 12", "10115", "")]),
+        _made(13, "Philip", "Philpott", birthdays={(1980, 2, 2)}),
+        _made(14, "Filip", "Fillpot", birthdays={(1980, 2, 2)}),
+        _made(15, "Jon", "Smyth"),
+        _made(16, "Jonathan", "Smithe"),
     ]
 
 

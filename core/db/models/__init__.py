@@ -14,6 +14,7 @@ from core.db.models.parties import Handle, Party, PartyHandleLink, RecordHandle
 from core.db.models.review import (
     Decision,
     MatchKey,
+    MatchModel,
     MergeSuggestion,
     PendingAction,
     SenderNotice,
@@ -35,6 +36,7 @@ __all__ = [
     "Label",
     "LabelMembership",
     "MatchKey",
+    "MatchModel",
     "MergeSuggestion",
     "Party",
     "PartyHandleLink",
