@@ -201,14 +201,14 @@ _ADDRESS_RANK = {level: i for i, level in enumerate(ADDRESS_LEVELS)}
 
 def address_level(ka: tuple[str, str, str], kb: tuple[str, str, str]) -> str:
     """same_street (street and number, same postcode or town); fuzzy_street (a typo in the
-    street, same postcode or town); postcode_typo (one postcode digit off, same street or
-    town); same_area (same postcode or town); different."""
+    street, same postcode or town); postcode_typo (one postcode digit off, same street: in one
+    town neighbouring postcodes are common); same_area (same postcode or town); different."""
     (sa, pa, la), (sb, pb, lb) = ka, kb
     same_place = bool(pa and pa == pb) or bool(la and la == lb)
     street = bool(sa and sb) and (sa == sb or _street_typo(sa, sb))
     if same_place and street:
         return "same_street" if sa == sb else "fuzzy_street"
-    if pa and pb and digits_one_off(pa, pb) and (street or (la and la == lb)):
+    if pa and pb and street and digits_one_off(pa, pb):
         return "postcode_typo"
     return "same_area" if same_place else "different"
 
@@ -254,6 +254,9 @@ _SINGLE = (compare_emails, compare_phones, compare_birthdays, compare_addresses,
 def compare_all(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
     """The level every field reaches (fields missing on either side are left out)."""
     found = compare_names(a, b)
+    if len(found) == 2 and found[0][1] == "exact" and found[1][1] == "exact":
+        full = f"{found[0][2]} {found[1][2]}"
+        found.append(("name", "namesakes", full, full))
     for compare in _SINGLE:
         item = compare(a, b)
         if item is not None:
@@ -280,7 +283,8 @@ def explanation_rows(levels: list[Level], model: Model = HAND_MODEL,
              "weight": model.prior, "sentence": PRIOR_SENTENCE}]
     rows.extend({"field": f, "level": lvl, "left": left, "right": right,
                  "weight": weights[(f, lvl)], "sentence": sentence(f, lvl, left, right)}
-                for f, lvl, left, right in levels)
+                for f, lvl, left, right in levels
+                if lvl != "namesakes" or weights[(f, lvl)])  # a 0 correction says nothing
     rows.extend(extra)
     return rows
 

@@ -36,11 +36,13 @@ PRIOR_STRENGTH = 2.0
 
 
 def pattern_of(items: Iterable[Any]) -> Pattern:
-    """The pattern of Level tuples or stored explanation rows (dicts)."""
+    """The pattern of Level tuples or stored explanation rows (dicts). The namesakes item
+    follows from the two name levels (and is not stored when it weighs 0), so it is left
+    out: both forms give the same pattern."""
     out = []
     for item in items:
         field, level = (item["field"], item["level"]) if isinstance(item, dict) else item[:2]
-        if field not in NOT_EVIDENCE:
+        if field not in NOT_EVIDENCE and level != "namesakes":
             out.append((field, level))
     return tuple(sorted(out))
 

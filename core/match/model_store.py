@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.models import MatchModel
-from core.match.weights import HAND_MODEL, LEVELS, MODEL_VERSION, Model
+from core.match.weights import HAND_MODEL, LEVELS, MODEL_VERSION, NAMESAKES, Model
 
 #: version -> Model, so a refresh does not rebuild the table from JSON every batch.
 _CACHE: dict[str, Model] = {}
@@ -38,4 +38,5 @@ def model_from_params(version: str, params: dict[str, Any]) -> Model:
     weights = {(f, lvl): float(w) for f, lvl, _m, _u, w in params["levels"]}
     if set(weights) != set(LEVELS):
         return HAND_MODEL
+    weights[NAMESAKES] = float(params.get("namesakes", 0.0))
     return Model(version, float(params["prior"]), weights, "estimated")

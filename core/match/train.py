@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 
 from core.db.models import MatchModel
 from core.match.blocking import pairs_from_blocks, party_keys
-from core.match.compare import compare_all
+from core.match.compare import compare_all, compare_birthdays
 from core.match.features import PartyFeatures, load_features
 from core.match.labels import Pattern, load_labels, pattern_of
-from core.match.weights import FIELDS, HAND_MODEL, LEVELS, MODEL_VERSION, Model
+from core.match.weights import FIELDS, HAND_MODEL, LEVELS, MODEL_VERSION, NAMESAKES, Model
 
 MIN_PARTIES = 1000
 RANDOM_PAIRS = 50_000
@@ -38,6 +38,10 @@ TOLERANCE = 1e-5
 PRIOR_PAIRS = 5.0
 #: Weights are kept within +-MAX_WEIGHT bits: one level never decides a pair alone.
 MAX_WEIGHT = 16.0
+#: Same-name pairs with two birth dates needed to measure the namesakes correction.
+MIN_NAMESAKE_PAIRS = 20
+_GIVEN_EXACT = ("given", "exact")
+_FAMILY_EXACT = ("family", "exact")
 
 
 @dataclass
@@ -97,6 +101,35 @@ def _exact_shares(feats: dict[int, PartyFeatures]) -> dict[str, float]:
     return shares
 
 
+def namesakes_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], float],
+                     total_pairs: float) -> float:
+    """How much less a shared full name says than the two name weights (<= 0).
+
+    The share of *different* people among pairs with the same full name is read off the
+    birth dates, which do not depend on names: among such pairs where both have a birth
+    date, the share that conflict, divided by how often random pairs' birth dates conflict.
+    """
+    groups: dict[tuple[str, str], list[PartyFeatures]] = {}
+    for f in feats.values():
+        if f.name.given and f.name.family:
+            groups.setdefault((f.name.given, f.name.family), []).append(f)
+    same = both = conflicts = 0
+    for members in groups.values():
+        c = len(members)
+        same += c * (c - 1) // 2
+        for i, a in enumerate(members[:100]):
+            for b in members[i + 1:100]:
+                if a.birthdays and b.birthdays:
+                    both += 1
+                    conflicts += compare_birthdays(a, b)[1] == "conflict"
+    if both < MIN_NAMESAKE_PAIRS:
+        return 0.0
+    share = min(1.0, conflicts / (both * u[("birthday", "conflict")]))
+    u_joint = max(share * same / total_pairs, 1e-12)
+    ratio = u[("given", "exact")] * u[("family", "exact")] / u_joint
+    return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
+
+
 def blocked_patterns(feats: dict[int, PartyFeatures]) -> Counter[Pattern]:
     blocks: dict[str, list[int]] = {}
     for pid, f in feats.items():
@@ -107,7 +140,8 @@ def blocked_patterns(feats: dict[int, PartyFeatures]) -> Counter[Pattern]:
 
 
 def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs: float,
-       labelled: list[tuple[Pattern, float]]) -> tuple[dict, float, int, bool]:
+       labelled: list[tuple[Pattern, float]], namesakes: float = 0.0
+       ) -> tuple[dict, float, int, bool]:
     """m per level and the match share of all pairs, by EM with u fixed."""
     m = {key: LEVELS[key][0] for key in LEVELS}
     for field, levels in FIELDS.items():  # each field's m sums to 1
@@ -125,6 +159,8 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
         matches = 0.0
         for pattern, count in items:
             s = prior + sum(weight[k] for k in pattern)
+            if namesakes and _GIVEN_EXACT in pattern and _FAMILY_EXACT in pattern:
+                s += namesakes
             p = 1.0 / (1.0 + 2.0 ** -s) if s > -60 else 0.0
             matches += p * count
             for k in pattern:
@@ -162,13 +198,15 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
     labelled = [(p, 1.0) for p, (a, _) in labels.items() for _ in range(a)]
     labelled += [(p, 0.0) for p, (_, r) in labels.items() for _ in range(r)]
     total_pairs = n * (n - 1) / 2
-    m, lam, iterations, converged = em(patterns, u, total_pairs, labelled)
+    namesakes = namesakes_weight(feats, u, total_pairs)
+    m, lam, iterations, converged = em(patterns, u, total_pairs, labelled, namesakes)
     rows = []
     for key in LEVELS:
         w = max(-MAX_WEIGHT, min(MAX_WEIGHT, math.log2(m[key] / u[key])))
         rows.append([key[0], key[1], round(m[key], 6), round(u[key], 8), round(w, 2)])
     prior = round(math.log2(lam / (1 - lam)), 2)
     params = {"levels_of": MODEL_VERSION, "prior": prior, "levels": rows,
+              "namesakes": namesakes,
               "random_pairs": RANDOM_PAIRS, "converged": converged}
     row = MatchModel(version="pending", params=params, parties=n,
                      pairs=sum(patterns.values()), labels=label_count, iterations=iterations)
@@ -177,6 +215,7 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
     row.version = f"est-{row.id}-{n}"[:32]
     session.flush()
     weights = {(f, lvl): w for f, lvl, _m, _u, w in rows}
+    weights[NAMESAKES] = namesakes
     model = Model(row.version, prior, weights, "estimated")
     return TrainResult(model, n, row.pairs, label_count, iterations, converged)
 
