@@ -40,6 +40,7 @@ PRIOR_PAIRS = 5.0
 MAX_WEIGHT = 16.0
 #: Same-name pairs with two birth dates needed to measure the namesakes correction.
 MIN_NAMESAKE_PAIRS = 20
+NEAR_MISS_MARGIN = 1.0
 _GIVEN_EXACT = ("given", "exact")
 _FAMILY_EXACT = ("family", "exact")
 
@@ -203,6 +204,13 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
     rows = []
     for key in LEVELS:
         w = max(-MAX_WEIGHT, min(MAX_WEIGHT, math.log2(m[key] / u[key])))
+        # Levels are ordered: a near miss weighs at least one bit less than the field's full
+        # agreement (``NEAR_MISS_MARGIN``).
+        # (Random pairs almost never are one typo apart, so u alone would make a typo
+        # count more than an exact match; but typo neighbours cluster, Hansen/Jensen.)
+        best = FIELDS[key[0]][0]
+        if key[1] != best:
+            w = min(w, math.log2(m[(key[0], best)] / u[(key[0], best)]) - NEAR_MISS_MARGIN)
         rows.append([key[0], key[1], round(m[key], 6), round(u[key], 8), round(w, 2)])
     prior = round(math.log2(lam / (1 - lam)), 2)
     params = {"levels_of": MODEL_VERSION, "prior": prior, "levels": rows,
