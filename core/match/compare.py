@@ -254,9 +254,10 @@ _SINGLE = (compare_emails, compare_phones, compare_birthdays, compare_addresses,
 def compare_all(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
     """The level every field reaches (fields missing on either side are left out)."""
     found = compare_names(a, b)
-    if len(found) == 2 and found[0][1] == "exact" and found[1][1] == "exact":
-        full = f"{found[0][2]} {found[1][2]}"
-        found.append(("name", "namesakes", full, full))
+    if len(found) == 2 and found[0][1] != "different" and found[1][1] != "different":
+        # Both names agree (exactly or nearly): see weights.NAMESAKES.
+        found.append(("name", "namesakes", f"{found[0][2]} {found[1][2]}",
+                      f"{found[0][3]} {found[1][3]}"))
     for compare in _SINGLE:
         item = compare(a, b)
         if item is not None:

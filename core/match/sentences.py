@@ -27,8 +27,8 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("family", "phonetic"): "{l} and {r} sound the same",
     ("family", "part"): "{l} and {r}: one last name is part of the other",
     ("family", "different"): "{l} and {r} are different last names",
-    ("name", "namesakes"): "Different people in this address book share full names like {l} "
-                           "more often than the two names alone suggest",
+    ("name", "namesakes"): "In this address book, different people have names as alike as "
+                           "{l} and {r} more often than each name alone suggests",
     ("email", "exact"): "Both use the email address {l}",
     ("email", "role"): "Both list {l}, a shared address (like info@) that says little",
     ("email", "same_local_part"): "{l} and {r} have the same mailbox name at different providers",

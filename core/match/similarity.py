@@ -42,7 +42,7 @@ def joined(text: str) -> str:
 
 def typo_band(a: str, b: str) -> str | None:
     """How close two (different) words are: "one_typo" (one edit, both 3+ letters),
-    "close" (Jaro-Winkler >= 0.88, or two edits in words of 5+ letters), "phonetic"
+    "close" (Jaro-Winkler >= 0.88 in words of 4+ letters, or two edits in words of 5+), "phonetic"
     (same Metaphone key) or None."""
     shortest = min(len(a), len(b))
     if shortest < 2:
@@ -50,7 +50,8 @@ def typo_band(a: str, b: str) -> str | None:
     distance = edits(a, b)
     if distance <= 1 and shortest >= 3:
         return "one_typo"
-    if jaro_winkler(a, b) >= JW_LOW or (distance <= 2 and shortest >= 5):
+    # Jaro-Winkler says little about 2-3 letter names ("Li" / "Liu" score 0.91).
+    if shortest >= 4 and (jaro_winkler(a, b) >= JW_LOW or (distance <= 2 and shortest >= 5)):
         return "close"
     key = sound(a)
     if key and len(key) >= 2 and key == sound(b):

@@ -41,8 +41,6 @@ MAX_WEIGHT = 16.0
 #: Same-name pairs with two birth dates needed to measure the namesakes correction.
 MIN_NAMESAKE_PAIRS = 20
 NEAR_MISS_MARGIN = 1.0
-_GIVEN_EXACT = ("given", "exact")
-_FAMILY_EXACT = ("family", "exact")
 
 
 @dataclass
@@ -100,6 +98,14 @@ def _exact_shares(feats: dict[int, PartyFeatures]) -> dict[str, float]:
         shares[field] = (sum(c * (c - 1) for c in counter.values()) / (n * (n - 1))
                          if n > 1 else 0.0)
     return shares
+
+
+def _names_agree(pattern: Pattern) -> bool:
+    """Both name items present and neither "different" (when ``compare_all`` adds the
+    namesakes item)."""
+    levels = dict(pattern)
+    return (levels.get("given", "different") not in ("different", "swapped")
+            and levels.get("family", "different") != "different")
 
 
 def namesakes_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], float],
@@ -160,7 +166,7 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
         matches = 0.0
         for pattern, count in items:
             s = prior + sum(weight[k] for k in pattern)
-            if namesakes and _GIVEN_EXACT in pattern and _FAMILY_EXACT in pattern:
+            if namesakes and _names_agree(pattern):
                 s += namesakes
             p = 1.0 / (1.0 + 2.0 ** -s) if s > -60 else 0.0
             matches += p * count

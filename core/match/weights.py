@@ -90,10 +90,11 @@ def weight(field: str, level: str) -> float:
     return round(math.log2(m / u), 2)
 
 
-#: The item added when both names are exactly the same: different people share full names
-#: more often than the two name weights alone say (names run in families and cultures, so
-#: a first and a last name are not independent). The hand table's name weights already
-#: allow for it (0); an estimate measures it in the owner's book (``train``).
+#: The item added when both the first and the last name agree (exactly or nearly): different
+#: people share such names more often than the two name weights alone say (names run in
+#: families and cultures, so a first and a last name are not independent). The hand table's
+#: name weights already allow for it (0); an estimate measures it in the owner's book
+#: (``train``).
 NAMESAKES = ("name", "namesakes")
 
 #: Precomputed weights (the table above, evaluated once).
