@@ -39,6 +39,9 @@ RULES: tuple[tuple[str, str], ...] = (
     ("jn", "joined_family_name_and_initial"),
     ("qg", "name_beginnings"),
     ("qe", "name_endings"),
+    ("dm", "birthday_and_initial"),
+    ("an", "house_number_and_postcode"),
+    ("ym", "birth_month_and_initial"),
 )
 RULE_NAMES = dict(RULES)
 #: Stored rule name -> code (suggestions store names; sentences are keyed by code).
@@ -78,20 +81,32 @@ def party_keys(f: PartyFeatures) -> set[str]:
     for street, postal, locality in f.addresses:
         if street and (postal or locality):
             keys.add(f"ad:{street}|{postal or locality}")
+            if postal and locality:  # survives a postcode typo
+                keys.add(f"ad:{street}|{locality}")
+            number = "".join(ch for ch in street if ch.isdigit())
+            if number and postal:  # survives a street typo
+                keys.add(f"an:{number}|{postal}")
         if postal and name.family:
             keys.add(f"fp:{name.family}|{postal}")
     # Keys that survive one typo or one changed field (the typo'd pairs exact keys lose):
     # the full birth date alone, the family name written without spaces, and the first /
     # last letters of both names (a q-gram style key: a typo lands in one half only).
+    given, family = name.given, joined(name.family)
     for year, month, day in f.birthdays:
         if year:
             keys.add(f"bd:{year:04d}-{month:02d}-{day:02d}")
-    given, family = name.given, joined(name.family)
+        for initial in {given[:1], family[:1]} - {""}:  # survives a year typo or gap
+            keys.add(f"dm:{initial}|{month:02d}-{day:02d}")
+            if year:  # survives a day typo
+                keys.add(f"ym:{initial}|{year:04d}-{month:02d}")
     if family and given:
         keys.add(f"jn:{family}|{given[:1]}")
-    if len(given) >= 2 and len(family) >= 3:
-        keys.add(f"qg:{given[:2]}|{family[:3]}")
-        keys.add(f"qe:{given[-2:]}|{family[-3:]}")
+    if len(given) >= 2 and len(family) >= 2:
+        # Both orders, so names swapped between the fields still meet.
+        for first, last in ((given, family), (family, given)):
+            keys.add(f"qg:{first[:2]}|{last[:3]}")
+            keys.add(f"qg:{first[:4]}|{last[:1]}")
+            keys.add(f"qe:{first[-2:]}|{last[-3:]}")
     return {k[:_MAX_KEY] for k in keys}
 
 
