@@ -50,6 +50,16 @@ RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
 
 #: Largest block whose pairs are compared; bigger blocks are skipped for that rule only.
 MAX_BLOCK_SIZE = 50
+#: The typo-tolerant rules (name beginnings/endings, birthday or birth month with an
+#: initial, house number with postcode) are coarse on purpose; their blocks are compared only
+#: while small, so they add the few pairs the exact rules lose and not a namesake crowd.
+FUZZY_RULES = frozenset({"qg", "qe", "dm", "ym", "an"})
+FUZZY_BLOCK_SIZE = 8
+
+
+def block_cap(key: str) -> int:
+    """Largest block of this key whose pairs are compared."""
+    return FUZZY_BLOCK_SIZE if key[:2] in FUZZY_RULES else MAX_BLOCK_SIZE
 _MAX_KEY = 250
 
 
@@ -129,7 +139,7 @@ def pairs_from_blocks(
     ordered = sorted(by_rule, key=lambda code: RULE_ORDER.get(code, 99))
     for key in (k for code in ordered for k in by_rule[code]):
         members = blocks[key]
-        if len(members) < 2 or len(members) > MAX_BLOCK_SIZE:
+        if len(members) < 2 or len(members) > block_cap(key):
             continue  # most keys are unique to one party: skip them before any work
         ids = sorted(set(members))
         code = rule_of(key)

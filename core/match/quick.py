@@ -1,20 +1,107 @@
-"""The score of a pair without its explanation: the fast gate in front of the explanation.
+"""The score of a pair without its explanation: the fast gate in front of ``compare_all``.
 
-Blocking on common names pairs each party with dozens of namesakes, and all but a few of
-those pairs score below ``STORE_MIN_SCORE`` and are thrown away. The levels themselves are
-cheap (cached name levels, C string metrics); the explanation rows (sentences, formatted
-values) are built only for the pairs the refresh keeps.
+The typo-tolerant blocking rules pair each party with a few dozen others, and most of those
+pairs score below ``STORE_MIN_SCORE`` and are thrown away. ``compare_all`` builds the display
+values of every level (formatted dates and addresses, title-cased names, sorted phone lists)
+that only a *stored* pair needs; ``quick_levels`` decides the same levels from the same
+features without them, so the refresh runs ``compare_all`` only for the pairs it keeps.
+
+It must reach exactly the levels ``compare_all`` reaches, in the same order (the sum is then
+the same arithmetic as ``score_of``): tests/match/test_quick_score.py checks that on every
+candidate pair of the synthetic corpus and on hand-made features. Change both together.
 """
 
 from __future__ import annotations
 
-from core.match.compare import compare_all, score_of
+from core.match.compare import (
+    _ADDRESS_RANK,
+    _DATE_RANK,
+    ADDRESS_LEVELS,
+    DATE_LEVELS,
+    address_level,
+    date_level,
+    phone_kind,
+)
 from core.match.features import PartyFeatures
+from core.match.name_levels import name_levels
+from core.match.names import within_one_edit
+from core.match.similarity import digits_one_off, digits_transposed, edits
+from core.match.values import is_role_email
 from core.match.weights import HAND_MODEL, Model
+
+_NAMESAKES = ("name", "namesakes")
+
+
+def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
+    """``[(field, level) for field, level, _, _ in compare_all(a, b)]``, without the values."""
+    found = list(name_levels(a.name, b.name))
+    if len(found) == 2 and found[0][1] != "different" and found[1][1] != "different":
+        found.append(_NAMESAKES)
+    if a.emails and b.emails:
+        found.append(("email", _email_level(a, b)))
+    if a.phones and b.phones:
+        found.append(("phone", _phone_level(a, b)))
+    if a.birthdays and b.birthdays:
+        rank = min(_DATE_RANK[date_level(x, y)] for x in a.birthdays for y in b.birthdays)
+        found.append(("birthday", DATE_LEVELS[rank]))
+    if a.addresses and b.addresses:
+        rank = min(_ADDRESS_RANK[address_level(x, y)] for x in a.addresses for y in b.addresses)
+        found.append(("address", ADDRESS_LEVELS[rank]))
+    if a.organization and b.organization:
+        found.append(("organisation", _organisation_level(a.organization, b.organization)))
+    return found
 
 
 def quick_score(a: PartyFeatures, b: PartyFeatures, mobiles: dict[int, bool] | None = None,
                 model: Model = HAND_MODEL) -> float:
-    """``score_of(compare_all(a, b), model)`` (``mobiles`` is kept for callers of the old
-    signature and not needed any more)."""
-    return score_of(compare_all(a, b), model)
+    """``score_of(compare_all(a, b), model)``, computed without any explanation value
+    (``mobiles`` is accepted for callers of the old signature and not needed)."""
+    weights = model.weights
+    total = model.prior  # the same order and arithmetic as score_of
+    for key in quick_levels(a, b):
+        total += weights[key]
+    return round(total, 2)
+
+
+def _email_level(a: PartyFeatures, b: PartyFeatures) -> str:
+    common = a.emails.keys() & b.emails.keys()
+    if common:
+        return "exact" if any(not is_role_email(e) for e in common) else "role"
+    if a.email_locals.keys() & b.email_locals.keys():
+        return "same_local_part"
+    for x in a.emails:
+        for y in b.emails:
+            if min(len(x), len(y)) >= 8 and edits(x, y, 1) <= 1 and not is_role_email(x):
+                return "typo"
+    return "different"
+
+
+def _phone_level(a: PartyFeatures, b: PartyFeatures) -> str:
+    pa, pb = a.phones, b.phones
+    common = pa.keys() & pb.keys()
+    if common:
+        private = [p for p in common if not (pa[p].shared or pb[p].shared)]
+        if not private:
+            return "household"
+        for p in private:
+            ua, ub = pa[p], pb[p]
+            if (phone_kind(ua.value, ua.label) != "landline"
+                    or phone_kind(ub.value, ub.label) != "landline"):
+                return "exact"
+        return "landline"
+    for x in pa:
+        for y in pb:
+            if len(x) >= 8 and (digits_one_off(x, y) or digits_transposed(x, y)):
+                return "typo"
+    if (any(phone_kind(u.value, u.label) == "mobile" for u in pa.values())
+            and any(phone_kind(u.value, u.label) == "mobile" for u in pb.values())):
+        return "different_mobile"
+    return "different"
+
+
+def _organisation_level(x: str, y: str) -> str:
+    if x == y:
+        return "same"
+    if x in y or y in x or (min(len(x), len(y)) >= 4 and within_one_edit(x, y)):
+        return "similar"
+    return "different"

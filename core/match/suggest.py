@@ -29,6 +29,7 @@ from core.match.features import PartyFeatures, load_features
 from core.match.incremental import plan_refresh
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
+from core.match.quick import quick_levels
 from core.match.stable_keys import resolve_party_key
 from core.match.store import Scored, existing_rows, store
 from core.match.weights import STORE_MIN_SCORE, Model
@@ -95,8 +96,9 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
 
 def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
            rejected: set[Pair], model: Model, labels: Labels) -> Scored:
-    """Score every candidate pair worth storing (the levels are cheap; explanation rows are
-    built only for the pairs kept, in ``store``). A pair whose pattern the owner judged
+    """Score every candidate pair worth storing: ``quick_levels`` decides the levels without
+    display values; only the pairs kept are compared again in full for their explanation.
+    A pair whose pattern the owner judged
     before gets the "decisions" item (``labels.adjust``)."""
     scored: Scored = {}
     for pair, rules in candidates.items():
@@ -105,14 +107,23 @@ def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
         a, b = feats.get(pair[0]), feats.get(pair[1])
         if a is None or b is None:
             continue
-        levels = compare_all(a, b)
-        score = score_of(levels, model)
-        extra = adjust(score, pattern_of(levels), labels) if labels else None
+        quick = quick_levels(a, b)
+        score = _sum(quick, model)
+        extra = adjust(score, pattern_of(quick), labels) if labels else None
         if extra is not None:
             score = round(score + extra["weight"], 2)
         if score >= STORE_MIN_SCORE:
-            scored[pair] = (score, levels, rules, extra)
+            # Kept: compared again with display values for the explanation.
+            scored[pair] = (score, compare_all(a, b), rules, extra)
     return scored
+
+
+def _sum(levels: list[tuple[str, str]], model: Model) -> float:
+    weights = model.weights
+    total = model.prior  # the order and arithmetic of compare.score_of
+    for key in levels:
+        total += weights[key]
+    return round(total, 2)
 
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.

@@ -13,7 +13,7 @@ from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.compare import compare_all, explain, explanation_rows, score_of
 from core.match.features import PartyFeatures, PhoneUse, load_features
 from core.match.names import compare_name
-from core.match.quick import quick_score
+from core.match.quick import quick_levels, quick_score
 from core.match.weights import LEVELS, NAMESAKES
 from tests.match.corpus import generate
 from tests.match.corpus_load import load
@@ -24,6 +24,7 @@ def _check(pairs: list[tuple[PartyFeatures, PartyFeatures]], seen: set[tuple[str
     mobiles: dict[int, bool] = {}
     for a, b in pairs:
         levels = compare_all(a, b)
+        assert quick_levels(a, b) == [(f, lvl) for f, lvl, _, _ in levels], (a, b)
         assert quick_score(a, b, mobiles) == score_of(levels), (a, b, levels)
         assert explanation_rows(levels) == [item.as_dict() for item in explain(levels)]
         seen.update((field, level) for field, level, _, _ in levels)
