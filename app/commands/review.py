@@ -24,6 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="lowest score shown (default: the review threshold)")
     p.add_argument("--limit", type=int, default=None, metavar="N")
     p.add_argument("--refresh", action="store_true", help="re-score every contact first")
+    p.add_argument("--retrain", action="store_true",
+                   help="learn the model's weights again from this address book and your "
+                        "decisions, then re-score every contact")
+    p.add_argument("--order", choices=("score", "useful"), default="score",
+                   help="score: most likely first; useful: the pairs whose answer teaches "
+                        "the model most (least certain) first")
     p.set_defaults(handler=cmd_duplicates)
 
     p = sub.add_parser("merge", help="merge contacts into one (undo: kith unmerge)")
@@ -93,12 +99,22 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     from core.match.suggest import refresh_suggestions
     from core.match.views import list_suggestions
 
+    trained: dict[str, Any] = {}
+
     def action(session: Session):  # noqa: ANN202 - list of views
-        if args.refresh or session.query(MatchKey.id).first() is None:
+        if args.retrain:
+            from core.match.train import retrain
+
+            trained.update(retrain(session).summary())
             refresh_suggestions(session)
-        return list_suggestions(session, min_score=args.min_score, limit=args.limit)
+        elif args.refresh or session.query(MatchKey.id).first() is None:
+            refresh_suggestions(session)
+        return list_suggestions(session, min_score=args.min_score, limit=args.limit,
+                                order=args.order)
 
     views = _run(args, action)
+    if trained and not args.json:
+        print(_trained_line(trained))
     if args.json:
         print_json([v.as_dict() for v in views])
         return 0
@@ -107,11 +123,20 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         return 0
     for v in views:
         print(f"#{v.id}  score {v.score:+.2f}  p={v.probability:.3f}  "
-              f"{v.name_a} [{v.party_a_id}]  <->  {v.name_b} [{v.party_b_id}]  "
-              f"(paired by {v.blocking_rule})")
+              f"{v.name_a} [{v.party_a_id}]  <->  {v.name_b} [{v.party_b_id}]")
+        for reason in v.blocking_sentences:
+            print(f"    {reason}")
         for item in v.explanation:
-            print(f"    {item.weight:+6.2f}  {item.field:<12} {item.level:<26} {item.sentence}")
+            print(f"    {item.weight:+6.2f}  {item.sentence}")
     return 0
+
+
+def _trained_line(summary: dict[str, Any]) -> str:
+    if summary["source"] == "hand":
+        return f"Kept the built-in weights: {summary['reason']}."
+    return (f"Learnt new weights from {summary['parties']} contacts, {summary['pairs']} "
+            f"compared pairs and {summary['labels']} of your decisions "
+            f"(model {summary['version']}).")
 
 
 def _field_choices(values: list[str]) -> dict[str, int]:

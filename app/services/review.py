@@ -43,6 +43,8 @@ class Suggestion:
     blocking_rule: str
     status: str
     evidence: list[Evidence] = field(default_factory=list)
+    #: Why the two were compared ("Found because both have the same name"), one per rule.
+    found_because: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -79,13 +81,16 @@ def _evidence(items: Any) -> list[Evidence]:
                      it.sentence) for it in items]
 
 
-def suggestions(db: Database, limit: int | None = None, *,
+def suggestions(db: Database, limit: int | None = None, *, order: str = "score",
                 state: TaskState) -> list[Suggestion]:
-    """Open suggestions, best score first (the best ``limit`` of them if given)."""
+    """Open suggestions, best score first (the best ``limit`` of them if given);
+    ``order="useful"`` lists the pairs the model is least sure of first (answering those
+    teaches it most)."""
     with read_session(db) as session:
         return [Suggestion(s.id, s.party_a_id, s.party_b_id, s.name_a, s.name_b, s.score,
-                           s.probability, s.blocking_rule, s.status, _evidence(s.explanation))
-                for s in list_suggestions(session, limit=limit)]
+                           s.probability, s.blocking_rule, s.status, _evidence(s.explanation),
+                           list(s.blocking_sentences))
+                for s in list_suggestions(session, limit=limit, order=order)]
 
 
 @dataclass(slots=True)
@@ -96,7 +101,8 @@ class SuggestionQueue:
     total: int
 
 
-def suggestion_queue(db: Database, limit: int, *, state: TaskState) -> SuggestionQueue:
+def suggestion_queue(db: Database, limit: int, *, order: str = "score",
+                     state: TaskState) -> SuggestionQueue:
     """The best ``limit`` open suggestions and the open total.
 
     After a big import there can be 100,000 suggestions; listing them all would fill a
@@ -107,7 +113,7 @@ def suggestion_queue(db: Database, limit: int, *, state: TaskState) -> Suggestio
 
     from core.match.weights import DEFAULT_MIN_SCORE
 
-    items = suggestions(db, limit, state=state)
+    items = suggestions(db, limit, order=order, state=state)
     if len(items) < limit:
         return SuggestionQueue(items, len(items))
     pa, pb = aliased(Party), aliased(Party)
@@ -217,3 +223,12 @@ def split_record(db: Database, record_id: int, *, state: TaskState) -> int:
 
     with write_session(db) as session:
         return split_record_off(session, record_id)
+
+
+def retrain(db: Database, *, state: TaskState) -> dict[str, Any]:
+    """Learn the duplicate model's weights again from this address book and the owner's
+    decisions, then re-score every suggestion (minutes on a big book: run on a worker)."""
+    from core.match.train import run
+
+    with write_session(db) as session:
+        return run(session, state=state)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 
 from core.match.features import PartyFeatures
 from core.match.names import formal_given, phonetic_key
+from core.match.similarity import joined
 from core.match.values import is_role_email
 
 #: Rules in priority order; the first rule of a pair is the one shown as "paired by".
@@ -33,12 +34,32 @@ RULES: tuple[tuple[str, str], ...] = (
     ("og", "organisation_and_given_name"),
     ("gb", "given_name_and_birthday"),
     ("ad", "street_address"),
+    ("bd", "birth_date"),
+    ("fp", "family_name_and_postcode"),
+    ("jn", "joined_family_name_and_initial"),
+    ("qg", "name_beginnings"),
+    ("qe", "name_endings"),
+    ("dm", "birthday_and_initial"),
+    ("an", "house_number_and_postcode"),
+    ("ym", "birth_month_and_initial"),
 )
 RULE_NAMES = dict(RULES)
+#: Stored rule name -> code (suggestions store names; sentences are keyed by code).
+RULE_CODES = {name: code for code, name in RULES}
 RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
 
 #: Largest block whose pairs are compared; bigger blocks are skipped for that rule only.
 MAX_BLOCK_SIZE = 50
+#: The typo-tolerant rules (name beginnings/endings, birthday or birth month with an
+#: initial, house number with postcode) are coarse on purpose; their blocks are compared only
+#: while small, so they add the few pairs the exact rules lose and not a namesake crowd.
+FUZZY_RULES = frozenset({"qg", "qe", "dm", "ym", "an"})
+FUZZY_BLOCK_SIZE = 8
+
+
+def block_cap(key: str) -> int:
+    """Largest block of this key whose pairs are compared."""
+    return FUZZY_BLOCK_SIZE if key[:2] in FUZZY_RULES else MAX_BLOCK_SIZE
 _MAX_KEY = 250
 
 
@@ -70,6 +91,32 @@ def party_keys(f: PartyFeatures) -> set[str]:
     for street, postal, locality in f.addresses:
         if street and (postal or locality):
             keys.add(f"ad:{street}|{postal or locality}")
+            if postal and locality:  # survives a postcode typo
+                keys.add(f"ad:{street}|{locality}")
+            number = "".join(ch for ch in street if ch.isdigit())
+            if number and postal:  # survives a street typo
+                keys.add(f"an:{number}|{postal}")
+        if postal and name.family:
+            keys.add(f"fp:{name.family}|{postal}")
+    # Keys that survive one typo or one changed field (the typo'd pairs exact keys lose):
+    # the full birth date alone, the family name written without spaces, and the first /
+    # last letters of both names (a q-gram style key: a typo lands in one half only).
+    given, family = name.given, joined(name.family)
+    for year, month, day in f.birthdays:
+        if year:
+            keys.add(f"bd:{year:04d}-{month:02d}-{day:02d}")
+        for initial in {given[:1], family[:1]} - {""}:  # survives a year typo or gap
+            keys.add(f"dm:{initial}|{month:02d}-{day:02d}")
+            if year:  # survives a day typo
+                keys.add(f"ym:{initial}|{year:04d}-{month:02d}")
+    if family and given:
+        keys.add(f"jn:{family}|{given[:1]}")
+    if len(given) >= 2 and len(family) >= 2:
+        # Both orders, so names swapped between the fields still meet.
+        for first, last in ((given, family), (family, given)):
+            keys.add(f"qg:{first[:2]}|{last[:3]}")
+            keys.add(f"qg:{first[:4]}|{last[:1]}")
+            keys.add(f"qe:{first[-2:]}|{last[-3:]}")
     return {k[:_MAX_KEY] for k in keys}
 
 
@@ -92,7 +139,7 @@ def pairs_from_blocks(
     ordered = sorted(by_rule, key=lambda code: RULE_ORDER.get(code, 99))
     for key in (k for code in ordered for k in by_rule[code]):
         members = blocks[key]
-        if len(members) < 2 or len(members) > MAX_BLOCK_SIZE:
+        if len(members) < 2 or len(members) > block_cap(key):
             continue  # most keys are unique to one party: skip them before any work
         ids = sorted(set(members))
         code = rule_of(key)
@@ -110,6 +157,21 @@ def pairs_from_blocks(
     return pairs
 
 
-def rule_label(codes: Iterable[str]) -> str:
-    """Human-readable rule names, comma-joined (what the suggestion stores)."""
-    return ",".join(RULE_NAMES.get(c, c) for c in codes)
+def rule_sentences(codes: Iterable[str]) -> list[str]:
+    """Why two contacts were compared, one plain sentence per rule (codes or names)."""
+    from core.match.sentences import rule_sentence
+
+    return [rule_sentence(c) for c in codes]
+
+
+def rule_label(codes: Iterable[str], limit: int = 128) -> str:
+    """Human-readable rule names, comma-joined (what the suggestion stores): whole names
+    only, as many as fit in ``limit`` characters (the strongest come first)."""
+    label = ""
+    for code in codes:
+        name = RULE_NAMES.get(code, code)
+        candidate = f"{label},{name}" if label else name
+        if len(candidate) > limit:
+            break
+        label = candidate
+    return label

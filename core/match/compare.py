@@ -1,8 +1,9 @@
-"""Field comparisons: each picks the first level that applies and explains it.
+"""Field comparisons: each picks the first level that applies (Splink style).
 
-A comparison is an ordered list of levels (Splink style). Identifiers decide when they agree
-or clearly disagree (Picard style tiers): a shared personal email or mobile weighs a lot, a
-conflicting birthday counts strongly against, names and places add fuzzier evidence.
+A comparison is an ordered list of levels; the model (``weights.Model``) gives each level a
+weight log2(m/u) and the explanation lists them after the prior. Names are compared per
+given and family name (``name_levels``); dates, addresses, emails and phones have typo levels
+that count as weak evidence FOR a match (a mistyped digit is not a conflict).
 """
 
 from __future__ import annotations
@@ -14,15 +15,12 @@ from typing import Any
 import phonenumbers
 
 from core.match.features import PartyFeatures, PhoneUse
-from core.match.names import (
-    CompareName,
-    formal_given,
-    is_initial,
-    jaro_winkler,
-    within_one_edit,
-)
+from core.match.name_levels import name_levels
+from core.match.names import within_one_edit
+from core.match.sentences import PRIOR_SENTENCE, sentence
+from core.match.similarity import digits_one_off, digits_transposed, edits, jaro_winkler
 from core.match.values import is_mobile, is_role_email, number_type
-from core.match.weights import PRIOR, WEIGHTS, probability
+from core.match.weights import HAND_MODEL, Model
 
 _LANDLINE_WORDS = ("home", "work", "office", "landline", "fax", "main")
 _FIXED_LINE = phonenumbers.PhoneNumberType.FIXED_LINE
@@ -30,7 +28,8 @@ _FIXED_LINE = phonenumbers.PhoneNumberType.FIXED_LINE
 
 @dataclass(frozen=True, slots=True)
 class ExplanationItem:
-    """One line of "why": the field, the level reached, both values and the weight."""
+    """One line of "why": the field, the level reached, both values, the weight and a plain
+    sentence. The first item of an explanation is the prior (field "prior")."""
 
     field: str
     level: str
@@ -53,97 +52,27 @@ class PairScore:
     items: tuple[ExplanationItem, ...]
 
 
-#: (field, level, left value, right value): what a comparison found, before it is explained.
+#: (field, level, left value, right value): what a comparison found, before it is weighed.
 Level = tuple[str, str, str, str]
 
 
-def _item(field: str, level: str, left: str, right: str, _sentence: str = "") -> Level:
-    return (field, level, left, right)
+def _shown(token: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in token.split())
 
 
-#: Name pairs remembered: an import re-scores the same namesakes batch after batch, but a
-#: table of every pair ever compared grew to ~50 MB at 100,000 contacts for a few % more hits.
-NAME_LEVEL_CACHE = 65536
-
-
-@lru_cache(maxsize=NAME_LEVEL_CACHE)
-def _name_level(a: CompareName, b: CompareName) -> str | None:
-    if a.is_blank() or b.is_blank():
-        return None
-    if not a.family or not b.family:
-        ga, gb = formal_given(a.given or a.family), formal_given(b.given or b.family)
-        return "family_only_given_missing" if ga == gb else "different"
-    same_family = a.family == b.family
-    if same_family and a.given == b.given and a.given:
-        return "exact"
-    if same_family and a.given and b.given and a.formal == b.formal:
-        return "nickname"
-    if (not same_family and a.given and b.given and a.family == b.given
-            and a.formal == formal_given(b.family)):
-        return "swapped"
-    if not a.given or not b.given:
-        return "family_only_given_missing" if same_family else "different"
-    if same_family and (is_initial(a.given) or is_initial(b.given)) and a.initial == b.initial:
-        return "initial"
-    if _close(a.family, b.family) and (a.formal == b.formal or _close(a.given, b.given)):
-        return "typo"
-    if a.formal == b.formal:
-        return "given_only"
-    if same_family:
-        return "family_only"
-    return "different"
-
-
-def _close(x: str, y: str) -> bool:
-    """Equal but for a small typo: one edit in a name of 4+ letters, or very similar."""
-    if x == y:
-        return True
-    if min(len(x), len(y)) >= 4 and within_one_edit(x, y):
-        return True
-    # Two typos only count in long names; Jaro-Winkler reaches 0.92 only with a shared
-    # first letter, so the costly call is skipped otherwise.
-    return (min(len(x), len(y)) >= 8 and x[0] == y[0] and jaro_winkler(x, y) >= 0.92)
-
-
-#: Plain sentences per (field, level); {l} and {r} are the two values.
-SENTENCES: dict[tuple[str, str], str] = {
-    ("name", "exact"): "Both are named {l}.",
-    ("name", "nickname"): "{l} and {r}: the given names are forms of one name.",
-    ("name", "swapped"): "{l} and {r}: the same names in swapped order.",
-    ("name", "typo"): "{l} and {r}: the names differ only by a small typo.",
-    ("name", "initial"): "{l} and {r}: same family name, the initial matches.",
-    ("name", "family_only_given_missing"): "{l} and {r}: one record has no given name.",
-    ("name", "given_only"): "{l} and {r}: same given name, different family name.",
-    ("name", "family_only"): "{l} and {r}: same family name but a different given name.",
-    ("name", "different"): "{l} and {r}: the names differ.",
-    ("email", "exact"): "Both use {l}.",
-    ("email", "role"): "Both list {l}, a shared role address that says little.",
-    ("email", "same_local_part"): "{l} and {r}: the same mailbox name at another provider.",
-    ("email", "different"): "No email in common ({l} vs {r}).",
-    ("phone", "exact"): "Both have the number {l}.",
-    ("phone", "landline"): "Both list the landline {l}, which a household may share.",
-    ("phone", "household"): "Both list {l}, a number shared by a household or office.",
-    ("phone", "different_mobile"): "Different mobile numbers ({l} vs {r}).",
-    ("phone", "different"): "No phone in common ({l} vs {r}).",
-    ("birthday", "exact"): "Both were born on {l}.",
-    ("birthday", "day_month"): "Same birthday ({l} and {r}); one year is unknown.",
-    ("birthday", "year_differs"): "Same day and month but different years ({l} vs {r}).",
-    ("birthday", "conflict"): "The birthdays conflict ({l} vs {r}).",
-    ("address", "same_street"): "Both live at {l}.",
-    ("address", "same_area"): "Addresses in the same area ({l} and {r}).",
-    ("address", "different"): "Different addresses ({l} vs {r}).",
-    ("organisation", "same"): "Both work at {l}.",
-    ("organisation", "similar"): "Similar organisations ({l} and {r}).",
-    ("organisation", "different"): "Different organisations ({l} vs {r}).",
-}
-
-
-def compare_names(a: PartyFeatures, b: PartyFeatures) -> Level | None:
-    level = _name_level(a.name, b.name)
-    if level is None:
-        return None
-    left, right = a.display_name or a.name.full, b.display_name or b.name.full
-    return _item("name", level, left, right)
+def compare_names(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
+    """Given and family name items (see ``name_levels``)."""
+    found: list[Level] = []
+    na, nb = a.name, b.name
+    for field, level in name_levels(na, nb):
+        if level == "swapped":
+            found.append(("given", level, _shown(na.full), _shown(nb.full)))
+        elif field == "given":
+            found.append((field, level, _shown(na.given or na.family),
+                          _shown(nb.given or nb.family)))
+        else:
+            found.append((field, level, _shown(na.family), _shown(nb.family)))
+    return found
 
 
 def compare_emails(a: PartyFeatures, b: PartyFeatures) -> Level | None:
@@ -153,17 +82,16 @@ def compare_emails(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     if common:
         personal = sorted(e for e in common if not is_role_email(e))
         e = personal[0] if personal else min(common)
-        return _item("email", "exact" if personal else "role", a.emails[e], b.emails[e])
+        return ("email", "exact" if personal else "role", a.emails[e], b.emails[e])
     shared_locals = a.email_locals.keys() & b.email_locals.keys()
     if shared_locals:
         local = min(shared_locals)
-        return _item("email", "same_local_part", a.email_locals[local], b.email_locals[local])
-    left, right = _first(a.emails.values()), _first(b.emails.values())
-    return _item("email", "different", left, right)
-
-
-def _first(values) -> str:  # noqa: ANN001 - any iterable of str
-    return min(values)
+        return ("email", "same_local_part", a.email_locals[local], b.email_locals[local])
+    for x in sorted(a.emails):
+        for y in sorted(b.emails):
+            if min(len(x), len(y)) >= 8 and edits(x, y, 1) <= 1 and not is_role_email(x):
+                return ("email", "typo", a.emails[x], b.emails[y])
+    return ("email", "different", min(a.emails.values()), min(b.emails.values()))
 
 
 def phone_kind(value: str, label: str) -> str:
@@ -197,71 +125,114 @@ def compare_phones(a: PartyFeatures, b: PartyFeatures) -> Level | None:
         if private:
             for p in private:
                 if _phone_kind(a.phones[p]) != "landline" or _phone_kind(b.phones[p]) != "landline":
-                    return _item("phone", "exact", p, p)
-            p = private[0]
-            return _item("phone", "landline", p, p)
-        p = common[0]
-        return _item("phone", "household", p, p)
+                    return ("phone", "exact", p, p)
+            return ("phone", "landline", private[0], private[0])
+        return ("phone", "household", common[0], common[0])
+    for x in sorted(a.phones):
+        for y in sorted(b.phones):
+            if len(x) >= 8 and (digits_one_off(x, y) or digits_transposed(x, y)):
+                return ("phone", "typo", x, y)
     mobiles_a = sorted(p for p, u in a.phones.items() if _phone_kind(u) == "mobile")
     mobiles_b = sorted(p for p, u in b.phones.items() if _phone_kind(u) == "mobile")
     if mobiles_a and mobiles_b:
-        return _item("phone", "different_mobile", mobiles_a[0], mobiles_b[0])
-    left, right = sorted(a.phones)[0], sorted(b.phones)[0]
-    return _item("phone", "different", left, right)
+        return ("phone", "different_mobile", mobiles_a[0], mobiles_b[0])
+    return ("phone", "different", sorted(a.phones)[0], sorted(b.phones)[0])
 
 
-def _fmt_date(d: tuple[int | None, int, int]) -> str:
+Date = tuple[int | None, int, int]
+
+
+def _fmt_date(d: Date) -> str:
     year, month, day = d
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
 
 
-def _date_level(da: tuple[int | None, int, int], db: tuple[int | None, int, int]) -> str:
-    if da[1:] != db[1:]:
-        return "conflict"
-    if da[0] and db[0]:
-        return "exact" if da[0] == db[0] else "year_differs"
-    return "day_month"
+#: Date levels from best to worst (a pair with several dates shows its best).
+DATE_LEVELS = ("exact", "day_month", "one_digit", "transposed", "day_month_swapped",
+               "year_differs", "conflict")
+_DATE_RANK = {level: i for i, level in enumerate(DATE_LEVELS)}
+
+
+def date_level(da: Date, db: Date) -> str:
+    """exact; day_month (same day and month, a year missing); one_digit (one digit
+    mistyped); transposed (two neighbouring digits swapped); day_month_swapped; year_differs
+    (same day and month, years more than one digit apart); conflict."""
+    ya, yb = da[0], db[0]
+    if da[1:] == db[1:]:
+        if not (ya and yb):
+            return "day_month"
+        if ya == yb:
+            return "exact"
+        return "one_digit" if digits_one_off(str(ya), str(yb)) else "year_differs"
+    if ya and yb and ya != yb:
+        return "conflict"  # year and day/month both differ: not one typo
+    if da[1] == db[2] and da[2] == db[1]:
+        return "day_month_swapped"
+    sa, sb = f"{da[1]:02d}{da[2]:02d}", f"{db[1]:02d}{db[2]:02d}"
+    if digits_one_off(sa, sb):
+        return "one_digit"
+    if digits_transposed(sa, sb):
+        return "transposed"
+    return "conflict"
 
 
 def compare_birthdays(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     if not a.birthdays or not b.birthdays:
         return None
-    if len(a.birthdays) == 1 and len(b.birthdays) == 1:
-        (da,), (db,) = a.birthdays, b.birthdays
-        return _item("birthday", _date_level(da, db), _fmt_date(da), _fmt_date(db))
-    best: tuple[int, str, tuple, tuple] | None = None
-    rank = {"exact": 0, "day_month": 1, "year_differs": 2, "conflict": 3}
+    best: tuple[int, str, Date, Date] | None = None
     for da in sorted(a.birthdays, key=_fmt_date):
         for db in sorted(b.birthdays, key=_fmt_date):
-            level = _date_level(da, db)
-            if best is None or rank[level] < best[0]:
-                best = (rank[level], level, da, db)
+            level = date_level(da, db)
+            if best is None or _DATE_RANK[level] < best[0]:
+                best = (_DATE_RANK[level], level, da, db)
     assert best is not None
     _, level, da, db = best
-    left, right = _fmt_date(da), _fmt_date(db)
-    return _item("birthday", level, left, right)
+    return ("birthday", level, _fmt_date(da), _fmt_date(db))
 
 
 def _fmt_address(key: tuple[str, str, str]) -> str:
     return ", ".join(p for p in key if p)
 
 
+#: Address levels from best to worst.
+ADDRESS_LEVELS = ("same_street", "fuzzy_street", "postcode_typo", "same_area", "different")
+_ADDRESS_RANK = {level: i for i, level in enumerate(ADDRESS_LEVELS)}
+
+
+def address_level(ka: tuple[str, str, str], kb: tuple[str, str, str]) -> str:
+    """same_street (street and number, same postcode or town); fuzzy_street (a typo in the
+    street, same postcode or town); postcode_typo (one postcode digit off, same street: in one
+    town neighbouring postcodes are common); same_area (same postcode or town); different."""
+    (sa, pa, la), (sb, pb, lb) = ka, kb
+    same_place = bool(pa and pa == pb) or bool(la and la == lb)
+    street = bool(sa and sb) and (sa == sb or _street_typo(sa, sb))
+    if same_place and street:
+        return "same_street" if sa == sb else "fuzzy_street"
+    if pa and pb and street and digits_one_off(pa, pb):
+        return "postcode_typo"
+    return "same_area" if same_place else "different"
+
+
+def _street_typo(x: str, y: str) -> bool:
+    # The house number must agree: "Hauptstr 12" and "Hauptstr 14" are neighbours.
+    if [c for c in x if c.isdigit()] != [c for c in y if c.isdigit()]:
+        return False
+    return edits(x, y, 2) <= 2 or jaro_winkler(x, y) >= 0.92
+
+
 def compare_addresses(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     if not a.addresses or not b.addresses:
         return None
-    area = None
+    best: tuple[int, tuple, tuple] | None = None
     for ka in a.addresses:
         for kb in b.addresses:
-            if ka[0] and ka[0] == kb[0] and (ka[1] == kb[1] or ka[2] == kb[2]):
-                text = _fmt_address(ka)
-                return _item("address", "same_street", text, _fmt_address(kb))
-            if area is None and ((ka[1] and ka[1] == kb[1]) or (ka[2] and ka[2] == kb[2])):
-                area = (ka, kb)
-    if area is not None:
-        left, right = _fmt_address(area[0]), _fmt_address(area[1])
-        return _item("address", "same_area", left, right)
-    left, right = _fmt_address(a.addresses[0]), _fmt_address(b.addresses[0])
-    return _item("address", "different", left, right)
+            rank = _ADDRESS_RANK[address_level(ka, kb)]
+            if best is None or rank < best[0]:
+                best = (rank, ka, kb)
+                if rank == 0:
+                    break
+    assert best is not None
+    return ("address", ADDRESS_LEVELS[best[0]], _fmt_address(best[1]), _fmt_address(best[2]))
 
 
 def compare_organisations(a: PartyFeatures, b: PartyFeatures) -> Level | None:
@@ -269,45 +240,63 @@ def compare_organisations(a: PartyFeatures, b: PartyFeatures) -> Level | None:
         return None
     left, right = a.organization_raw, b.organization_raw
     if a.organization == b.organization:
-        return _item("organisation", "same", left, right)
+        return ("organisation", "same", left, right)
     x, y = a.organization, b.organization
     if x in y or y in x or (min(len(x), len(y)) >= 4 and within_one_edit(x, y)):
-        return _item("organisation", "similar", left, right)
-    return _item("organisation", "different", left, right)
+        return ("organisation", "similar", left, right)
+    return ("organisation", "different", left, right)
 
 
-COMPARISONS = (compare_names, compare_emails, compare_phones, compare_birthdays,
-               compare_addresses, compare_organisations)
+_SINGLE = (compare_emails, compare_phones, compare_birthdays, compare_addresses,
+           compare_organisations)
 
 
 def compare_all(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
     """The level every field reaches (fields missing on either side are left out)."""
-    return [found for compare in COMPARISONS if (found := compare(a, b)) is not None]
+    found = compare_names(a, b)
+    if len(found) == 2 and found[0][1] != "different" and found[1][1] != "different":
+        # Both names agree (exactly or nearly): see weights.NAMESAKES.
+        found.append(("name", "namesakes", f"{found[0][2]} {found[1][2]}",
+                      f"{found[0][3]} {found[1][3]}"))
+    for compare in _SINGLE:
+        item = compare(a, b)
+        if item is not None:
+            found.append(item)
+    return found
 
 
-def score_of(levels: list[Level]) -> float:
-    return round(PRIOR + sum(WEIGHTS[(f, lvl)] for f, lvl, _, _ in levels), 2)
+def score_of(levels: list[Level], model: Model = HAND_MODEL) -> float:
+    """The prior plus every level's weight, rounded to the 2 decimals the items show, so
+    the items of ``explain`` add up to exactly this."""
+    weights = model.weights
+    total = model.prior  # summed in the order the items are listed (see relabel)
+    for f, lvl, _, _ in levels:
+        total += weights[(f, lvl)]
+    return round(total, 2)
 
 
-def explain(levels: list[Level]) -> tuple[ExplanationItem, ...]:
-    """Levels with their weights and plain sentences (built only for pairs worth keeping)."""
-    return tuple(
-        ExplanationItem(f, lvl, left, right, WEIGHTS[(f, lvl)],
-                        SENTENCES[(f, lvl)].format(l=left, r=right))
-        for f, lvl, left, right in levels
-    )
+def explanation_rows(levels: list[Level], model: Model = HAND_MODEL,
+                     extra: tuple[dict[str, Any], ...] = ()) -> list[dict[str, Any]]:
+    """What a stored suggestion keeps: the prior first, then every level with its weight
+    and sentence, then ``extra`` items (what the owner's decisions add)."""
+    weights = model.weights
+    rows = [{"field": "prior", "level": "start", "left": "", "right": "",
+             "weight": model.prior, "sentence": PRIOR_SENTENCE}]
+    rows.extend({"field": f, "level": lvl, "left": left, "right": right,
+                 "weight": weights[(f, lvl)], "sentence": sentence(f, lvl, left, right)}
+                for f, lvl, left, right in levels
+                if lvl != "namesakes" or weights[(f, lvl)])  # a 0 correction says nothing
+    rows.extend(extra)
+    return rows
 
 
-def explanation_rows(levels: list[Level]) -> list[dict[str, Any]]:
-    """``[item.as_dict() for item in explain(levels)]`` without the intermediate items: what
-    a stored suggestion keeps, built for tens of thousands of pairs per import batch."""
-    return [{"field": f, "level": lvl, "left": left, "right": right,
-             "weight": WEIGHTS[(f, lvl)], "sentence": SENTENCES[(f, lvl)].format(l=left, r=right)}
-            for f, lvl, left, right in levels]
+def explain(levels: list[Level], model: Model = HAND_MODEL) -> tuple[ExplanationItem, ...]:
+    """Levels with their weights and plain sentences, the prior first."""
+    return tuple(ExplanationItem(**row) for row in explanation_rows(levels, model))
 
 
-def score_pair(a: PartyFeatures, b: PartyFeatures) -> PairScore:
+def score_pair(a: PartyFeatures, b: PartyFeatures, model: Model = HAND_MODEL) -> PairScore:
     """Prior + the weight of every field's level; missing fields add nothing."""
     levels = compare_all(a, b)
-    score = score_of(levels)
-    return PairScore(score, probability(score), explain(levels))
+    score = score_of(levels, model)
+    return PairScore(score, model.probability(score), explain(levels, model))

@@ -15,6 +15,7 @@ from core.db.models import Decision, Handle, Party, PartyHandleLink
 from core.ingest.resolve import confirm_link, dismiss_link, resolve_handles, set_link_state
 from core.match.decision_log import log_decision, mark_revoked
 from core.match.merge import MergeError, merge_parties
+from core.match.relabel import relabel_pairs
 from core.match.stable_keys import (
     handle_key,
     party_key,
@@ -38,6 +39,7 @@ def mark_not_duplicate(session: Session, a: int, b: int, *, actor: str = "owner"
         raise MergeError("A contact cannot be 'not the same' as itself")
     pa, pb = _party(session, a), _party(session, b)
     set_pair_status(session, a, b, "rejected")
+    relabel_pairs(session, (a, b))  # pairs like this one fall
     return log_decision(
         session, "not_duplicate",
         f"{pa.display_name or a} [{a}] and {pb.display_name or b} [{b}] are different people",
@@ -168,6 +170,7 @@ def _revoke_not_duplicate(session: Session, decision: Decision) -> None:
             if a != b:
                 set_pair_status(session, a, b, "open")
     refresh_suggestions(session, left | right)
+    relabel_pairs(session, left | right)
 
 
 def _revoke_link(session: Session, decision: Decision) -> None:

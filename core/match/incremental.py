@@ -5,7 +5,7 @@ Re-keying the changed ("touched") parties and re-scoring every pair that involve
 is not enough on its own, because two things about a pair of *unchanged* parties depend on
 other parties:
 
-- The block-size cap (``blocking.MAX_BLOCK_SIZE``). A block compares its pairs only while it
+- The block-size cap (``blocking.block_cap``: per rule). A block compares its pairs only while it
   has at most that many members, so when a batch pushes a shared key ("fn:anna muller")
   over the cap, the full rebuild stops pairing its old members by that key (a stored pair
   loses that rule from "paired by", or its row when no rule is left), and when parties
@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from core.db.models import MatchKey, MergeSuggestion
 from core.ingest.sqlutil import in_values
-from core.match.blocking import MAX_BLOCK_SIZE, RULE_ORDER, pairs_from_blocks, party_keys, rule_of
+from core.match.blocking import RULE_ORDER, block_cap, pairs_from_blocks, party_keys, rule_of
 from core.match.features import PartyFeatures, load_features
 from core.match.rawsql import Reader
 
@@ -76,10 +76,10 @@ def plan_refresh(session: Session, scope: set[int], insert_keys) -> Plan:  # noq
     changed = {k for k, d in delta.items() if d}
     sizes = key_sizes(session, touched_keys | changed)
     blocks = members_of(session, [k for k in touched_keys if 2 <= sizes.get(k, 0)
-                                  <= MAX_BLOCK_SIZE])
+                                  <= block_cap(k)])
     candidates = pairs_from_blocks(blocks, only=set(feats))
-    grown = [k for k in changed if sizes.get(k, 0) > MAX_BLOCK_SIZE >= sizes.get(k, 0) - delta[k]]
-    shrunk = [k for k in changed if sizes.get(k, 0) <= MAX_BLOCK_SIZE < sizes.get(k, 0) - delta[k]]
+    grown = [k for k in changed if sizes.get(k, 0) > block_cap(k) >= sizes.get(k, 0) - delta[k]]
+    shrunk = [k for k in changed if sizes.get(k, 0) <= block_cap(k) < sizes.get(k, 0) - delta[k]]
     # A number the batch linked or unlinked, now listed by exactly two unchanged parties.
     holders = Counter(k for ks in new_keys.values() for k in ks if k.startswith("ph:"))
     household = [k for k in changed
@@ -136,7 +136,7 @@ def rules_of_pairs(session: Session, pairs: set[Pair]) -> dict[Pair, list[str]]:
     found: dict[Pair, list[str]] = {}
     for a, b in pairs:
         shared = keys.get(a, set()) & keys.get(b, set())
-        codes = {rule_of(k) for k in shared if 2 <= sizes.get(k, 0) <= MAX_BLOCK_SIZE}
+        codes = {rule_of(k) for k in shared if 2 <= sizes.get(k, 0) <= block_cap(k)}
         if codes:
             found[(a, b)] = sorted(codes, key=lambda c: RULE_ORDER.get(c, 99))
     return found

@@ -34,6 +34,7 @@ from core.ingest.normalize import sort_key
 from core.ingest.resolve import resolve_handles
 from core.ingest.search_index import refresh_search_text
 from core.match.decision_log import log_decision
+from core.match.relabel import relabel_pairs
 from core.match.snapshot import take_snapshot
 from core.match.stable_keys import party_key
 from core.match.suggest import refresh_suggestions
@@ -170,6 +171,7 @@ def merge_parties(
                               payload={"decision_id": decision_id, "merged": others}))
     session.flush()
     refresh_suggestions(session, ids)
+    relabel_pairs(session, ids)  # a merge is a label: pairs like these rise
     return decision_id
 
 

@@ -1,111 +1,102 @@
 """The score of a pair without its explanation: the fast gate in front of ``compare_all``.
 
-Blocking on common names pairs each party with dozens of namesakes, and all but a few of
-those pairs score below ``STORE_MIN_SCORE`` and are thrown away. ``compare_all`` builds the
-display values of every level (sorted phone lists, formatted dates and addresses) that only a
-*stored* pair needs; ``quick_score`` decides the same levels from the same features without
-them, so the refresh runs ``compare_all`` only for the pairs it keeps.
+The typo-tolerant blocking rules pair each party with a few dozen others, and most of those
+pairs score below ``STORE_MIN_SCORE`` and are thrown away. ``compare_all`` builds the display
+values of every level (formatted dates and addresses, title-cased names, sorted phone lists)
+that only a *stored* pair needs; ``quick_levels`` decides the same levels from the same
+features without them, so the refresh runs ``compare_all`` only for the pairs it keeps.
 
-It must reach exactly the level each ``compare_*`` function reaches (the sum is then the same
-arithmetic as ``score_of``): tests/match/test_quick_score.py checks that on every candidate
-pair of the synthetic corpus. Change both together.
+It must reach exactly the levels ``compare_all`` reaches, in the same order (the sum is then
+the same arithmetic as ``score_of``): tests/match/test_quick_score.py checks that on every
+candidate pair of the synthetic corpus and on hand-made features. Change both together.
 """
 
 from __future__ import annotations
 
-from core.match.compare import _date_level, _name_level, phone_kind
-from core.match.features import PartyFeatures, PhoneUse
+from core.match.compare import (
+    _ADDRESS_RANK,
+    _DATE_RANK,
+    ADDRESS_LEVELS,
+    DATE_LEVELS,
+    address_level,
+    date_level,
+    phone_kind,
+)
+from core.match.features import PartyFeatures
+from core.match.name_levels import name_levels
 from core.match.names import within_one_edit
+from core.match.similarity import digits_one_off, digits_transposed, edits
 from core.match.values import is_role_email
-from core.match.weights import PRIOR, WEIGHTS
+from core.match.weights import HAND_MODEL, Model
 
-_RANK = {"exact": 0, "day_month": 1, "year_differs": 2, "conflict": 3}
-_BY_RANK = ("exact", "day_month", "year_differs", "conflict")
-_W = WEIGHTS
+_NAMESAKES = ("name", "namesakes")
 
 
-def quick_score(a: PartyFeatures, b: PartyFeatures, mobiles: dict[int, bool]) -> float:
-    """``score_of(compare_all(a, b))``, computed without building any explanation value.
-
-    ``mobiles`` caches, per party id, whether the party has a mobile number (pass one dict
-    per refresh: the answer depends on the features loaded by that refresh)."""
-    # Same order as COMPARISONS, and the same left-to-right float sum as score_of.
-    level = _name_level(a.name, b.name)
-    parts: list[float] = [] if level is None else [_W[("name", level)]]
-    ea, eb = a.emails, b.emails
-    if ea and eb:
-        common = ea.keys() & eb.keys()
-        if common:
-            level = "exact" if any(not is_role_email(e) for e in common) else "role"
-        elif a.email_locals.keys() & b.email_locals.keys():
-            level = "same_local_part"
-        else:
-            level = "different"
-        parts.append(_W[("email", level)])
-    pa, pb = a.phones, b.phones
-    if pa and pb:
-        common = pa.keys() & pb.keys()
-        if common:
-            level = _shared_phone_level(pa, pb, common)
-        else:
-            ma, mb = mobiles.get(a.party_id), mobiles.get(b.party_id)
-            if ma is None:
-                ma = _has_mobile(a, mobiles)
-            if mb is None:
-                mb = _has_mobile(b, mobiles)
-            level = "different_mobile" if ma and mb else "different"
-        parts.append(_W[("phone", level)])
+def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
+    """``[(field, level) for field, level, _, _ in compare_all(a, b)]``, without the values."""
+    found = list(name_levels(a.name, b.name))
+    if len(found) == 2 and found[0][1] != "different" and found[1][1] != "different":
+        found.append(_NAMESAKES)
+    if a.emails and b.emails:
+        found.append(("email", _email_level(a, b)))
+    if a.phones and b.phones:
+        found.append(("phone", _phone_level(a, b)))
     if a.birthdays and b.birthdays:
-        parts.append(_W[("birthday", _birthday_level(a.birthdays, b.birthdays))])
+        rank = min(_DATE_RANK[date_level(x, y)] for x in a.birthdays for y in b.birthdays)
+        found.append(("birthday", DATE_LEVELS[rank]))
     if a.addresses and b.addresses:
-        parts.append(_W[("address", _address_level(a.addresses, b.addresses))])
+        rank = min(_ADDRESS_RANK[address_level(x, y)] for x in a.addresses for y in b.addresses)
+        found.append(("address", ADDRESS_LEVELS[rank]))
     if a.organization and b.organization:
-        parts.append(_W[("organisation", _organisation_level(a.organization,
-                                                              b.organization))])
-    return round(PRIOR + sum(parts), 2)
-
-
-def _has_mobile(f: PartyFeatures, mobiles: dict[int, bool]) -> bool:
-    found = mobiles[f.party_id] = any(
-        phone_kind(u.value, u.label) == "mobile" for u in f.phones.values())
+        found.append(("organisation", _organisation_level(a.organization, b.organization)))
     return found
 
 
-def _shared_phone_level(pa: dict[str, PhoneUse], pb: dict[str, PhoneUse], common: set[str]
-                        ) -> str:
-    private = [p for p in common if not (pa[p].shared or pb[p].shared)]
-    if not private:
-        return "household"
-    for p in private:
-        ua, ub = pa[p], pb[p]
-        if (phone_kind(ua.value, ua.label) != "landline"
-                or phone_kind(ub.value, ub.label) != "landline"):
-            return "exact"
-    return "landline"
+def quick_score(a: PartyFeatures, b: PartyFeatures, mobiles: dict[int, bool] | None = None,
+                model: Model = HAND_MODEL) -> float:
+    """``score_of(compare_all(a, b), model)``, computed without any explanation value
+    (``mobiles`` is accepted for callers of the old signature and not needed)."""
+    weights = model.weights
+    total = model.prior  # the same order and arithmetic as score_of
+    for key in quick_levels(a, b):
+        total += weights[key]
+    return round(total, 2)
 
 
-def _birthday_level(da: set[tuple[int | None, int, int]], db: set[tuple[int | None, int, int]]
-                    ) -> str:
-    if len(da) == 1 and len(db) == 1:
-        (x,), (y,) = da, db
-        return _date_level(x, y)
-    return _BY_RANK[min(_RANK[_date_level(x, y)] for x in da for y in db)]
+def _email_level(a: PartyFeatures, b: PartyFeatures) -> str:
+    common = a.emails.keys() & b.emails.keys()
+    if common:
+        return "exact" if any(not is_role_email(e) for e in common) else "role"
+    if a.email_locals.keys() & b.email_locals.keys():
+        return "same_local_part"
+    for x in a.emails:
+        for y in b.emails:
+            if min(len(x), len(y)) >= 8 and edits(x, y, 1) <= 1 and not is_role_email(x):
+                return "typo"
+    return "different"
 
 
-def _address_level(aa: list[tuple[str, str, str]], ab: list[tuple[str, str, str]]) -> str:
-    if len(aa) == 1 and len(ab) == 1:  # the usual case, without the loops
-        (sa, pa, la), (sb, pb, lb) = aa[0], ab[0]
-        if sa and sa == sb and (pa == pb or la == lb):
-            return "same_street"
-        return "same_area" if (pa and pa == pb) or (la and la == lb) else "different"
-    area = False
-    for ka in aa:
-        for kb in ab:
-            if ka[0] and ka[0] == kb[0] and (ka[1] == kb[1] or ka[2] == kb[2]):
-                return "same_street"
-            if not area and ((ka[1] and ka[1] == kb[1]) or (ka[2] and ka[2] == kb[2])):
-                area = True
-    return "same_area" if area else "different"
+def _phone_level(a: PartyFeatures, b: PartyFeatures) -> str:
+    pa, pb = a.phones, b.phones
+    common = pa.keys() & pb.keys()
+    if common:
+        private = [p for p in common if not (pa[p].shared or pb[p].shared)]
+        if not private:
+            return "household"
+        for p in private:
+            ua, ub = pa[p], pb[p]
+            if (phone_kind(ua.value, ua.label) != "landline"
+                    or phone_kind(ub.value, ub.label) != "landline"):
+                return "exact"
+        return "landline"
+    for x in pa:
+        for y in pb:
+            if len(x) >= 8 and (digits_one_off(x, y) or digits_transposed(x, y)):
+                return "typo"
+    if (any(phone_kind(u.value, u.label) == "mobile" for u in pa.values())
+            and any(phone_kind(u.value, u.label) == "mobile" for u in pb.values())):
+        return "different_mobile"
+    return "different"
 
 
 def _organisation_level(x: str, y: str) -> str:

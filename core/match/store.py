@@ -18,10 +18,12 @@ from core.db.models import MergeSuggestion
 from core.ingest.sqlutil import in_values, insert_many, update_many
 from core.match.blocking import rule_label
 from core.match.compare import Level, explanation_rows
-from core.match.weights import MODEL_VERSION, probability
+from core.match.labels import pattern_key, pattern_of
+from core.match.weights import Model
 
 Pair = tuple[int, int]
-Scored = dict[Pair, tuple[float, list[Level], list[str]]]
+#: pair -> (score, levels, rule codes, the "decisions" item or None).
+Scored = dict[Pair, tuple[float, list[Level], list[str], dict[str, Any] | None]]
 
 
 def existing_rows(session: Session, scope: set[int] | None,
@@ -51,30 +53,34 @@ def existing_rows(session: Session, scope: set[int] | None,
     return found
 
 
-def values_of(score: float, levels: list[Level], rules: list[str]) -> dict[str, Any]:
+def values_of(score: float, levels: list[Level], rules: list[str], model: Model,
+              extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "score": score,
-        "probability": round(probability(score), 6),
-        "blocking_rule": rule_label(rules)[:128],
-        "explanation": explanation_rows(levels),
-        "model_version": MODEL_VERSION,
+        "probability": round(model.probability(score), 6),
+        "blocking_rule": rule_label(rules),
+        "explanation": explanation_rows(levels, model, (extra,) if extra else ()),
+        "model_version": model.version,
+        "pattern": pattern_key(pattern_of(levels)),
     }
 
 
-def store(session: Session, scored: Scored, existing: dict[Pair, tuple[int, str]]) -> int:
+def store(session: Session, scored: Scored, existing: dict[Pair, tuple[int, str]],
+          model: Model) -> int:
     """Insert new pairs, update open/"later" ones, delete open/"later" rows of ``existing``
     that were not scored again; return how many rows were written."""
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    for pair, (score, levels, rules) in sorted(scored.items()):
+    for pair, (score, levels, rules, extra) in sorted(scored.items()):
         row = existing.get(pair)
         if row is None:
             inserts.append({"party_a_id": pair[0], "party_b_id": pair[1], "status": "open",
                             "created_at": now, "updated_at": now,
-                            **values_of(score, levels, rules)})
+                            **values_of(score, levels, rules, model, extra)})
         elif row[1] in ("open", "later"):
-            updates.append({"_key": row[0], "updated_at": now, **values_of(score, levels, rules)})
+            updates.append({"_key": row[0], "updated_at": now,
+                            **values_of(score, levels, rules, model, extra)})
     stale = sorted(sid for pair, (sid, status) in existing.items()
                    if status in ("open", "later") and pair not in scored)
     if stale:

@@ -24,13 +24,15 @@ from core.db.models import Decision, MatchKey, MergeSuggestion
 from core.gcpause import cyclic_gc_paused
 from core.ingest.sqlutil import chunked
 from core.match.blocking import pairs_from_blocks, party_keys
-from core.match.compare import PairScore, compare_all, score_of, score_pair
+from core.match.compare import PairScore, compare_all, explain, score_of
 from core.match.features import PartyFeatures, load_features
 from core.match.incremental import plan_refresh
-from core.match.quick import quick_score
+from core.match.labels import Labels, adjust, load_labels, pattern_of
+from core.match.model_store import active_model
+from core.match.quick import quick_levels
 from core.match.stable_keys import resolve_party_key
 from core.match.store import Scored, existing_rows, store
-from core.match.weights import MODEL_VERSION, STORE_MIN_SCORE
+from core.match.weights import STORE_MIN_SCORE, Model
 
 Pair = tuple[int, int]
 
@@ -67,6 +69,7 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
 
 
 def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
+    model = active_model(session)
     if party_ids is None:
         feats = load_features(session)
         keys = {pid: party_keys(f) for pid, f in feats.items()}
@@ -78,8 +81,8 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
                 blocks.setdefault(k, []).append(pid)
         candidates = pairs_from_blocks(blocks)
         existing_scope: tuple[set[int] | None, set[Pair]] = (None, set())
-    elif _stale_model(session):
-        return refresh_suggestions(session)  # a new weight table re-scores everything
+    elif _stale_model(session, model):
+        return _refresh(session, None)  # a new weight table re-scores everything
     else:
         scope = set(party_ids)
         if not scope:
@@ -87,37 +90,49 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
         plan = plan_refresh(session, scope, _insert_keys)
         feats, candidates = plan.feats, plan.candidates
         existing_scope = (plan.scope, plan.extra)
-    scored = _score(candidates, feats, rejected_pairs(session))
-    return store(session, scored, existing_rows(session, *existing_scope))
+    scored = _score(candidates, feats, rejected_pairs(session), model, load_labels(session))
+    return store(session, scored, existing_rows(session, *existing_scope), model)
 
 
 def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
-           rejected: set[Pair]) -> Scored:
-    """Score every candidate pair worth storing. ``quick_score`` (the same levels, no display
-    values) throws away the many pairs below ``STORE_MIN_SCORE`` first; the pairs kept are
-    compared again in full for their explanation, and their score is taken from that."""
+           rejected: set[Pair], model: Model, labels: Labels) -> Scored:
+    """Score every candidate pair worth storing: ``quick_levels`` decides the levels without
+    display values; only the pairs kept are compared again in full for their explanation.
+    A pair whose pattern the owner judged
+    before gets the "decisions" item (``labels.adjust``)."""
     scored: Scored = {}
-    mobiles: dict[int, bool] = {}
     for pair, rules in candidates.items():
         if pair in rejected:
             continue
         a, b = feats.get(pair[0]), feats.get(pair[1])
-        if a is None or b is None or quick_score(a, b, mobiles) < STORE_MIN_SCORE:
+        if a is None or b is None:
             continue
-        levels = compare_all(a, b)
-        score = score_of(levels)
+        quick = quick_levels(a, b)
+        score = _sum(quick, model)
+        extra = adjust(score, pattern_of(quick), labels) if labels else None
+        if extra is not None:
+            score = round(score + extra["weight"], 2)
         if score >= STORE_MIN_SCORE:
-            scored[pair] = (score, levels, rules)
+            # Kept: compared again with display values for the explanation.
+            scored[pair] = (score, compare_all(a, b), rules, extra)
     return scored
+
+
+def _sum(levels: list[tuple[str, str]], model: Model) -> float:
+    weights = model.weights
+    total = model.prior  # the order and arithmetic of compare.score_of
+    for key in levels:
+        total += weights[key]
+    return round(total, 2)
 
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.
 _KEY_INDEXES = {"ix_match_key_key": "key", "ix_match_key_party_id": "party_id"}
 
 
-def _stale_model(session: Session) -> bool:
+def _stale_model(session: Session, model: Model) -> bool:
     return session.scalar(select(MergeSuggestion.id).where(
-        MergeSuggestion.model_version != MODEL_VERSION,
+        MergeSuggestion.model_version != model.version,
         MergeSuggestion.status.in_(("open", "later"))).limit(1)) is not None
 
 
@@ -148,7 +163,7 @@ def set_pair_status(session: Session, a: int, b: int, status: str) -> None:
     if row is None:
         row = MergeSuggestion(party_a_id=lo, party_b_id=hi, score=0.0, probability=0.0,
                               blocking_rule="", explanation=[], status=status,
-                              model_version=MODEL_VERSION)
+                              model_version=active_model(session).version)
         session.add(row)
     row.status = status
     row.updated_at = utcnow()
@@ -160,4 +175,35 @@ def score_parties(session: Session, a: int, b: int) -> PairScore:
     feats: dict[int, PartyFeatures] = load_features(session, [a, b])
     if a not in feats or b not in feats:
         raise LookupError(f"Contacts {a} and {b} cannot be compared (missing or merged)")
-    return score_pair(feats[min(a, b)], feats[max(a, b)])
+    return score_features(feats[min(a, b)], feats[max(a, b)], active_model(session),
+                          load_labels(session))
+
+
+def score_features(a: PartyFeatures, b: PartyFeatures, model: Model, labels: Labels
+                   ) -> PairScore:
+    """The score and explanation a stored suggestion of this pair would have."""
+    levels = compare_all(a, b)
+    score = score_of(levels, model)
+    items = explain(levels, model)
+    extra = adjust(score, pattern_of(levels), labels) if labels else None
+    if extra is not None:
+        from core.match.compare import ExplanationItem
+
+        score = round(score + extra["weight"], 2)
+        items = (*items, ExplanationItem(**extra))
+    return PairScore(score, model.probability(score), items)
+
+
+def candidate_probabilities(session: Session) -> tuple[set[Pair], dict[Pair, float]]:
+    """Every pair the blocking rules generate and the match probability the model gives it
+    (for measuring calibration and pairs completeness; a full comparison of every pair)."""
+    feats = load_features(session)
+    blocks: dict[str, list[int]] = {}
+    for pid, f in feats.items():
+        for k in party_keys(f):
+            blocks.setdefault(k, []).append(pid)
+    candidates = pairs_from_blocks(blocks)
+    model, labels = active_model(session), load_labels(session)
+    probs = {pair: score_features(feats[pair[0]], feats[pair[1]], model, labels).probability
+             for pair in candidates}
+    return set(candidates), probs

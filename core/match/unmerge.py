@@ -35,6 +35,7 @@ from core.ingest.search_index import refresh_search_text
 from core.ingest.serialize import contact_from_data
 from core.match.decision_log import log_decision, mark_revoked
 from core.match.merge import MergeError
+from core.match.relabel import relabel_pairs
 from core.match.snapshot import LINK_COLUMNS, LOCAL_CHILDREN, decode_link, decode_party
 from core.match.suggest import refresh_suggestions
 
@@ -95,6 +96,7 @@ def unmerge(session: Session, decision_id: int, *, actor: str = "owner") -> int:
                               payload={"decision_id": undo_id, "restored": others}))
     session.flush()
     refresh_suggestions(session, party_ids)
+    relabel_pairs(session, party_ids)  # the merge's label is gone
     return undo_id
 
 

@@ -6,12 +6,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from core.db.models import Decision, MergeSuggestion, Party
+from core.match.blocking import rule_sentences
 from core.match.compare import ExplanationItem
 from core.match.weights import DEFAULT_MIN_SCORE
+
+#: Orders of the review queue: best score first, or most useful to answer first.
+ORDERS = ("score", "useful")
+_USEFUL = (func.abs(MergeSuggestion.score), MergeSuggestion.score.desc())
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +34,13 @@ class SuggestionView:
     explanation: tuple[ExplanationItem, ...]
     status: str
     model_version: str
+    #: Why the two were compared, one plain sentence per blocking rule.
+    blocking_sentences: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["blocking_rules"] = list(self.blocking_rules)
+        data["blocking_sentences"] = list(self.blocking_sentences)
         data["explanation"] = [item.as_dict() for item in self.explanation]
         return data
 
@@ -64,9 +72,16 @@ def list_suggestions(
     min_score: float | None = None,
     limit: int | None = None,
     status: str | None = "open",
+    order: str = "score",
 ) -> list[SuggestionView]:
     """Suggestions ordered by score (highest first), ties by pair; ``min_score`` defaults to
-    the review threshold (``weights.DEFAULT_MIN_SCORE``)."""
+    the review threshold (``weights.DEFAULT_MIN_SCORE``).
+
+    ``order="useful"`` puts the pairs the model is least sure of first (probability closest
+    to one half, i.e. score closest to 0): the answers that teach the model most (dedupe's
+    active learning), since each decision is a label (``labels``)."""
+    if order not in ORDERS:
+        raise ValueError(f"Unknown order {order!r}: use one of {', '.join(ORDERS)}")
     pa, pb = aliased(Party), aliased(Party)
     stmt = (
         select(MergeSuggestion, pa.display_name, pb.display_name)
@@ -74,8 +89,8 @@ def list_suggestions(
         .join(pb, pb.id == MergeSuggestion.party_b_id)
         .where(MergeSuggestion.score >= (DEFAULT_MIN_SCORE if min_score is None else min_score),
                pa.merged_into_id.is_(None), pb.merged_into_id.is_(None))
-        .order_by(MergeSuggestion.score.desc(), MergeSuggestion.party_a_id,
-                  MergeSuggestion.party_b_id)
+        .order_by(*(_USEFUL if order == "useful" else (MergeSuggestion.score.desc(),)),
+                  MergeSuggestion.party_a_id, MergeSuggestion.party_b_id)
     )
     if status is not None:
         stmt = stmt.where(MergeSuggestion.status == status)
@@ -100,9 +115,16 @@ def _view(row: MergeSuggestion, name_a: str, name_b: str) -> SuggestionView:
         name_a=name_a or "", name_b=name_b or "", score=row.score,
         probability=row.probability, blocking_rule=rules[0] if rules else "",
         blocking_rules=rules,
-        explanation=tuple(ExplanationItem(**item) for item in row.explanation or []),
+        explanation=tuple(_item(item) for item in row.explanation or []),
         status=row.status, model_version=row.model_version,
+        blocking_sentences=tuple(rule_sentences(rules)),
     )
+
+
+def _item(row: dict[str, Any]) -> ExplanationItem:
+    # Rows stored by older versions may lack a sentence.
+    return ExplanationItem(row["field"], row["level"], row.get("left", ""),
+                           row.get("right", ""), row["weight"], row.get("sentence", ""))
 
 
 def list_decisions(session: Session, include_revoked: bool = True) -> list[DecisionView]:

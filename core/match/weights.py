@@ -6,10 +6,12 @@ paired land on it). The level adds ``log2(m / u)`` to the score: positive when t
 more typical of a match, negative when it is more typical of a non-match. A missing value
 adds 0 (it is not evidence either way).
 
-The numbers are hand-set from what address books look like (people keep names and birthdays,
-change phones and employers, share landlines with their household) and checked against the
-synthetic corpus in tests/match. Change them only together with ``MODEL_VERSION``: stored
-suggestions carry the version they were scored with, so a new table re-scores everything.
+The numbers here are hand-set from what address books look like (people keep names and
+birthdays, change phones and employers, share landlines with their household). They are the
+model of small books (under ``train.MIN_PARTIES``) and the starting point of the estimate
+``train`` makes from a bigger book's own data (u from random pairs, m by EM). Change them only
+together with ``MODEL_VERSION``: stored suggestions carry the version they were scored with,
+so a new table re-scores everything.
 
 The score is ``PRIOR + sum(weights)``; the probability is ``1 / (1 + 2 ** -score)``.
 """
@@ -17,8 +19,9 @@ The score is ``PRIOR + sum(weights)``; the probability is ``1 / (1 + 2 ** -score
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-MODEL_VERSION = "kith-fs-1"
+MODEL_VERSION = "kith-fs-2"
 
 #: log2 of the prior odds that two blocked parties are the same person (about 1 in 180).
 PRIOR = -7.5
@@ -29,38 +32,56 @@ DEFAULT_MIN_SCORE = 2.0
 #: Pairs scoring below this are not stored at all (they would never be worth a look).
 STORE_MIN_SCORE = 0.0
 
-#: (field, level) -> (m, u, description of the level).
+#: (field, level) -> (m, u, description of the level). u is among pairs the blocking rules
+#: bring together (which share a name or a handle far more often than random pairs).
 LEVELS: dict[tuple[str, str], tuple[float, float, str]] = {
-    ("name", "exact"): (0.60, 0.0017, "same given and family name"),
-    ("name", "nickname"): (0.10, 0.00078, "nickname of the same given name, same family name"),
-    ("name", "swapped"): (0.02, 0.000156, "same names in swapped order"),
-    ("name", "typo"): (0.12, 0.0019, "names differ by a typo"),
-    ("name", "initial"): (0.04, 0.0025, "same family name, initial matches given name"),
-    ("name", "family_only_given_missing"): (0.01, 0.0025, "same family name, one given name"
-                                                           " missing"),
-    ("name", "given_only"): (0.04, 0.014, "same given name, different family name"),
-    ("name", "family_only"): (0.03, 0.085, "same family name, different given name"),
-    ("name", "different"): (0.03, 0.96, "different names"),
+    ("given", "exact"): (0.72, 0.02, "same first name"),
+    ("given", "nickname"): (0.06, 0.004, "first names are forms of one name"),
+    ("given", "one_typo"): (0.08, 0.01, "first names one typo apart"),
+    ("given", "close"): (0.03, 0.02, "first names spelled similarly"),
+    ("given", "phonetic"): (0.01, 0.01, "first names sound alike"),
+    ("given", "initial"): (0.04, 0.02, "initial matches the first name"),
+    ("given", "swapped"): (0.02, 0.0005, "first and last name swapped"),
+    ("given", "different"): (0.006, 0.93, "different first names"),
+    ("family", "exact"): (0.80, 0.085, "same last name"),
+    ("family", "joined"): (0.02, 0.004, "same last name with or without a space"),
+    ("family", "one_typo"): (0.09, 0.01, "last names one typo apart"),
+    ("family", "close"): (0.04, 0.02, "last names spelled similarly"),
+    ("family", "phonetic"): (0.01, 0.02, "last names sound alike"),
+    ("family", "part"): (0.01, 0.005, "one last name part of the other"),
+    ("family", "different"): (0.03, 0.86, "different last names"),
     ("email", "exact"): (0.55, 0.0011, "same personal email address"),
     ("email", "role"): (0.05, 0.0125, "same role address (info@, office@...)"),
     ("email", "same_local_part"): (0.08, 0.04, "same mailbox name at another provider"),
+    ("email", "typo"): (0.02, 0.002, "email addresses one character apart"),
     ("email", "different"): (0.35, 0.495, "different email addresses"),
     ("phone", "exact"): (0.55, 0.0021, "same mobile or personal number"),
     ("phone", "landline"): (0.15, 0.0094, "same landline"),
     ("phone", "household"): (0.05, 0.0177, "same household or office number"),
+    ("phone", "typo"): (0.02, 0.004, "numbers one digit apart"),
     ("phone", "different_mobile"): (0.25, 0.50, "different mobile numbers"),
     ("phone", "different"): (0.30, 0.42, "different phone numbers"),
     ("birthday", "exact"): (0.80, 0.0125, "same birthday"),
-    ("birthday", "day_month"): (0.15, 0.0094, "same day and month, one year unknown"),
-    ("birthday", "year_differs"): (0.03, 0.12, "same day and month, different year"),
-    ("birthday", "conflict"): (0.0072, 0.92, "different birthdays"),
+    ("birthday", "day_month"): (0.08, 0.0094, "same day and month, one year unknown"),
+    ("birthday", "one_digit"): (0.05, 0.006, "birthdays one digit apart"),
+    ("birthday", "transposed"): (0.01, 0.002, "birthdays with two digits swapped"),
+    ("birthday", "day_month_swapped"): (0.01, 0.002, "day and month swapped"),
+    ("birthday", "year_differs"): (0.01, 0.12, "same day and month, different year"),
+    ("birthday", "conflict"): (0.01, 0.85, "different birthdays"),
     ("address", "same_street"): (0.30, 0.0133, "same street address"),
+    ("address", "fuzzy_street"): (0.05, 0.005, "street address one typo apart"),
+    ("address", "postcode_typo"): (0.02, 0.004, "postcodes one digit apart"),
     ("address", "same_area"): (0.20, 0.115, "same postal code or town"),
     ("address", "different"): (0.30, 0.37, "different addresses"),
     ("organisation", "same"): (0.30, 0.106, "same organisation"),
     ("organisation", "similar"): (0.10, 0.0574, "similar organisation name"),
     ("organisation", "different"): (0.30, 0.37, "different organisations"),
 }
+
+#: Every comparison field and its levels, in the order of LEVELS.
+FIELDS: dict[str, list[str]] = {}
+for _field, _level in LEVELS:
+    FIELDS.setdefault(_field, []).append(_level)
 
 
 def weight(field: str, level: str) -> float:
@@ -69,8 +90,34 @@ def weight(field: str, level: str) -> float:
     return round(math.log2(m / u), 2)
 
 
+#: The item added when both the first and the last name agree (exactly or nearly): different
+#: people share such names more often than the two name weights alone say (names run in
+#: families and cultures, so a first and a last name are not independent). The hand table's
+#: name weights already allow for it (0); an estimate measures it in the owner's book
+#: (``train``).
+NAMESAKES = ("name", "namesakes")
+
 #: Precomputed weights (the table above, evaluated once).
 WEIGHTS: dict[tuple[str, str], float] = {key: weight(*key) for key in LEVELS}
+WEIGHTS[NAMESAKES] = 0.0
+
+
+@dataclass(frozen=True)
+class Model:
+    """A weight table in use: the hand-set one, or one estimated from the owner's data
+    (``train``). ``version`` is stored on every suggestion scored with it."""
+
+    version: str
+    prior: float
+    weights: dict[tuple[str, str], float]
+    #: "hand" or "estimated".
+    source: str = "hand"
+
+    def probability(self, score: float) -> float:
+        return probability(score)
+
+
+HAND_MODEL = Model(MODEL_VERSION, PRIOR, WEIGHTS, "hand")
 
 
 def probability(score: float) -> float:

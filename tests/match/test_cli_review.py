@@ -35,13 +35,17 @@ def test_duplicates_text_and_json(url: str, capsys: pytest.CaptureFixture[str]) 
     assert main(["--database", url, "duplicates"]) == 0
     out = capsys.readouterr().out
     assert "Robert Smith [1]  <->  Bob Smith [2]" in out
-    assert "paired by same_email" in out and "nickname" in out
+    assert "Found because both have the same email address" in out
+    assert "Bob is a short form of Robert" in out
     assert main(["--database", url, "duplicates", "--json", "--limit", "5"]) == 0
     [item] = _json(capsys)
     assert (item["party_a_id"], item["party_b_id"]) == (1, 2)
     assert item["probability"] > 0.99
-    assert {e["field"] for e in item["explanation"]} == {"name", "email", "birthday",
-                                                          "organisation"}
+    assert [e["field"] for e in item["explanation"]] == [
+        "prior", "given", "family", "email", "birthday", "organisation"]
+    assert item["score"] == round(sum(e["weight"] for e in item["explanation"]), 2)
+    assert item["blocking_sentences"][0] == "Found because both have the same email address"
+    assert all(s.startswith("Found because") for s in item["blocking_sentences"])
     assert main(["--database", url, "duplicates", "--json", "--min-score", "99"]) == 0
     assert _json(capsys) == []
 

@@ -44,10 +44,12 @@ def test_refresh_stores_explained_suggestions(session: Session) -> None:
     assert view.model_version == MODEL_VERSION
     assert 0.99 < view.probability <= 1
     fields = [(i.field, i.level) for i in view.explanation]
-    assert fields == [("name", "nickname"), ("email", "exact"), ("phone", "different_mobile"),
-                      ("birthday", "exact")]
-    assert view.score == round(-7.5 + sum(i.weight for i in view.explanation), 2)
+    assert fields == [("prior", "start"), ("given", "nickname"), ("family", "exact"),
+                      ("email", "exact"), ("phone", "different_mobile"), ("birthday", "exact")]
+    assert view.explanation[0].weight == -7.5
+    assert view.score == round(sum(i.weight for i in view.explanation), 2)
     assert all(i.sentence for i in view.explanation)
+    assert view.blocking_sentences[0] == "Found because both have the same email address"
     # Same name, conflicting birthdays: scored but below the review threshold.
     low = list_suggestions(session, min_score=-100)
     assert ("Anna Berg", "Anna Berg") not in [(v.name_a, v.name_b) for v in low]

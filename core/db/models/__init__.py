@@ -15,6 +15,7 @@ from core.db.models.parties import Handle, Party, PartyHandleLink, RecordHandle
 from core.db.models.review import (
     Decision,
     MatchKey,
+    MatchModel,
     MergeSuggestion,
     PendingAction,
     SenderNotice,
@@ -36,6 +37,7 @@ __all__ = [
     "Label",
     "LabelMembership",
     "MatchKey",
+    "MatchModel",
     "MergeSuggestion",
     "Party",
     "PartyFact",

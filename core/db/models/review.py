@@ -31,6 +31,9 @@ class MergeSuggestion(Base):
     #: "open", "later", "merged", "rejected".
     status: Mapped[str] = mapped_column(String(16), default="open")
     model_version: Mapped[str] = mapped_column(String(32), default="")
+    #: Key of the levels the pair reached (``core.match.labels.pattern_key``): the owner's
+    #: decisions on one pair re-weigh the open pairs with the same pattern.
+    pattern: Mapped[str] = mapped_column(String(32), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -112,4 +115,23 @@ class TempContactClaim(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     handle_id: Mapped[int] = mapped_column(ForeignKey("handle.id", ondelete="CASCADE"))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MatchModel(Base):
+    """One estimate of the duplicate model's weights from the owner's own data (``core.match
+    .train``): u from random pairs, m by EM over blocked pairs, with the owner's decisions as
+    labels. The newest row is the model in use; suggestions name it in ``model_version``."""
+
+    __tablename__ = "match_model"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What suggestions store in ``model_version`` ("est-<id>-<parties>").
+    version: Mapped[str] = mapped_column(String(32), unique=True)
+    #: {"prior": log2 odds, "levels": [[field, level, m, u, weight], ...], ...}.
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    parties: Mapped[int] = mapped_column(default=0)
+    pairs: Mapped[int] = mapped_column(default=0)
+    labels: Mapped[int] = mapped_column(default=0)
+    iterations: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,106 @@
+"""Comparison levels of names: given and family name compared separately (Splink style).
+
+Given name: exact; nickname (both forms of one name: "Kate" / "Katherine"); one typo
+(one edit: insertion, deletion, substitution, swap of neighbours); close (Jaro-Winkler >=
+0.88 or two edits); phonetic (same Metaphone key); initial ("K." / "Katherine"); swapped
+(the given and family names trade places); different (also the male and female forms of
+one name, Peter/Petra, Mario/Maria: family members, not typos).
+
+Family name: exact; joined (equal once spaces and hyphens go: "Mac Kinder" / "MacKinder");
+part (one is a part of a compound name: "García" / "García López"); one typo; close;
+phonetic; different.
+
+A missing given or family name on either side adds no item (no evidence either way).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from core.match.names import CompareName, formal_given, is_initial
+from core.match.similarity import joined, typo_band
+
+#: (field, level) of each name item; a pair yields zero, one or two of them.
+NameLevels = tuple[tuple[str, str], ...]
+
+
+def _given_level(a: CompareName, b: CompareName) -> str:
+    x, y = a.given, b.given
+    if x == y:
+        return "exact"
+    if is_initial(x) or is_initial(y):
+        return "initial" if x[:1] == y[:1] else "different"
+    if a.formal == b.formal or _nick_of(a) == b.formal or _nick_of(b) == a.formal:
+        return "nickname"
+    if gendered_pair(x, y):
+        return "different"
+    return typo_band(x, y) or "different"
+
+
+_VOWELS = frozenset("aeiouy")
+#: Endings that make a man's name a woman's or back (Peter/Petra, Julius/Julia, Mario/Maria,
+#: Paul/Pauline, Jan/Jana): siblings and spouses, not typos.
+_GENDER_ENDINGS = (("er", "ra"), ("us", "a"), ("", "a"), ("", "ine"), ("", "e"), ("o", "a"),
+                   ("", "ina"), ("", "ette"))
+
+
+def gendered_pair(x: str, y: str) -> bool:
+    """The two names are the male and female forms of one name."""
+    if len(x) < 3 or len(y) < 3:
+        return False
+    if x[:-1] == y[:-1] and x[-1] != y[-1] and x[-1] in _VOWELS and y[-1] in _VOWELS:
+        return True
+    for one, other in _GENDER_ENDINGS:
+        for p, q in ((x, y), (y, x)):
+            if p.endswith(one) and q.endswith(other):
+                stem = p[:len(p) - len(one)] if one else p
+                if stem and stem == q[:len(q) - len(other)]:
+                    return True
+    return False
+
+
+def _nick_of(n: CompareName) -> str:
+    return formal_given(n.nickname) if n.nickname else ""
+
+
+def _family_level(x: str, y: str) -> str:
+    if x == y:
+        return "exact"
+    jx, jy = joined(x), joined(y)
+    if jx == jy:
+        return "joined"
+    tx, ty = set(x.split()), set(y.split())
+    if (len(tx) > 1 or len(ty) > 1) and (tx <= ty or ty <= tx):
+        return "part"
+    return typo_band(jx, jy) or "different"
+
+
+def _same_or_typo(x: str, y: str) -> bool:
+    return bool(x) and bool(y) and (x == y or formal_given(x) == formal_given(y)
+                                    or typo_band(joined(x), joined(y)) == "one_typo")
+
+
+@lru_cache(maxsize=65536)
+def name_levels(a: CompareName, b: CompareName) -> NameLevels:
+    """The name items of a pair, in order (given first)."""
+    if a.is_blank() or b.is_blank():
+        return ()
+    if not a.family or not b.family:
+        # One record holds a single name (a nickname, a first name only): compare the given
+        # names when both have one, else the one name each record has.
+        if a.given and b.given:
+            return (("given", _given_level(a, b)),)
+        x, y = a.given or a.family, b.given or b.family
+        return (("given", _given_level(CompareName(x, ""), CompareName(y, ""))),)
+    family = _family_level(a.family, b.family)
+    if not a.given or not b.given:
+        return (("family", family),)
+    given = _given_level(a, b)
+    if (family == "different" or given == "different") and _swapped(a, b):
+        return (("given", "swapped"),)
+    return (("given", given), ("family", family))
+
+
+def _swapped(a: CompareName, b: CompareName) -> bool:
+    """Given and family name traded places (each within a typo of the other's)."""
+    return _same_or_typo(a.given, b.family) and _same_or_typo(a.family, b.given)

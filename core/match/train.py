@@ -1,0 +1,243 @@
+"""Estimating the duplicate model from the owner's own data, as Splink does.
+
+- u (how often two *different* people reach a level) from random pairs of distinct contacts,
+  with the exact-value levels (same first name, same last name, same birthday) computed
+  exactly from how often each value occurs;
+- m (how often two records of the *same* person reach it) by expectation-maximisation over
+  the pairs the blocking rules generate, starting from the hand-set table, which also acts as
+  a weak prior (``PRIOR_PAIRS`` pseudo-pairs) so a level the data hardly shows keeps a sane m;
+- the prior: the share of all pairs that are matches, estimated in the same EM;
+- the owner's decisions (``labels``) enter the EM as pairs whose answer is known.
+
+Books under ``MIN_PARTIES`` contacts keep the hand-set table (too few pairs to learn from).
+Each estimate is a new ``match_model`` row; its version is stored on the suggestions scored
+with it, and the next refresh re-scores everything (``suggest._stale_model``). Run it on a
+worker (``run`` is a task), never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from core.db.models import MatchModel
+from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.compare import compare_all, compare_birthdays
+from core.match.features import PartyFeatures, load_features
+from core.match.labels import Pattern, load_labels, pattern_of
+from core.match.weights import FIELDS, HAND_MODEL, LEVELS, MODEL_VERSION, NAMESAKES, Model
+
+MIN_PARTIES = 1000
+RANDOM_PAIRS = 50_000
+MAX_ITERATIONS = 60
+TOLERANCE = 1e-5
+PRIOR_PAIRS = 5.0
+#: Weights are kept within +-MAX_WEIGHT bits: one level never decides a pair alone.
+MAX_WEIGHT = 16.0
+#: Same-name pairs with two birth dates needed to measure the namesakes correction.
+MIN_NAMESAKE_PAIRS = 20
+NEAR_MISS_MARGIN = 1.0
+
+
+@dataclass
+class TrainResult:
+    model: Model
+    parties: int
+    pairs: int
+    labels: int
+    iterations: int
+    converged: bool
+    reason: str = ""
+
+    def summary(self) -> dict:
+        return {"version": self.model.version, "source": self.model.source,
+                "prior": self.model.prior, "parties": self.parties, "pairs": self.pairs,
+                "labels": self.labels, "iterations": self.iterations,
+                "converged": self.converged, "reason": self.reason}
+
+
+def estimate_u(feats: dict[int, PartyFeatures], rng: random.Random,
+               samples: int = RANDOM_PAIRS) -> dict[tuple[str, str], float]:
+    ids = sorted(feats)
+    counts: Counter[tuple[str, str]] = Counter()
+    present: Counter[str] = Counter()
+    for _ in range(samples):
+        a, b = rng.sample(ids, 2)
+        for field, level, _, _ in compare_all(feats[a], feats[b]):
+            counts[(field, level)] += 1
+            present[field] += 1
+    u: dict[tuple[str, str], float] = {}
+    for key in LEVELS:
+        total = present[key[0]]
+        # Never below half a sighting: an unseen level is rare, not impossible.
+        u[key] = max(counts[key], 0.5) / total if total else LEVELS[key][1]
+    for field, share in _exact_shares(feats).items():
+        if share > 0:
+            u[(field, "exact")] = share
+    return u
+
+
+def _exact_shares(feats: dict[int, PartyFeatures]) -> dict[str, float]:
+    """Chance that two random contacts share the exact value, from value frequencies."""
+    values: dict[str, Counter] = {"given": Counter(), "family": Counter(), "birthday": Counter()}
+    for f in feats.values():
+        if f.name.given:
+            values["given"][f.name.given] += 1
+        if f.name.family:
+            values["family"][f.name.family] += 1
+        for d in f.birthdays:
+            if d[0]:
+                values["birthday"][d] += 1
+    shares = {}
+    for field, counter in values.items():
+        n = sum(counter.values())
+        shares[field] = (sum(c * (c - 1) for c in counter.values()) / (n * (n - 1))
+                         if n > 1 else 0.0)
+    return shares
+
+
+def _names_agree(pattern: Pattern) -> bool:
+    """Both name items present and neither "different" (when ``compare_all`` adds the
+    namesakes item)."""
+    levels = dict(pattern)
+    return (levels.get("given", "different") not in ("different", "swapped")
+            and levels.get("family", "different") != "different")
+
+
+def namesakes_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], float],
+                     total_pairs: float) -> float:
+    """How much less a shared full name says than the two name weights (<= 0).
+
+    The share of *different* people among pairs with the same full name is read off the
+    birth dates, which do not depend on names: among such pairs where both have a birth
+    date, the share that conflict, divided by how often random pairs' birth dates conflict.
+    """
+    groups: dict[tuple[str, str], list[PartyFeatures]] = {}
+    for f in feats.values():
+        if f.name.given and f.name.family:
+            groups.setdefault((f.name.given, f.name.family), []).append(f)
+    same = both = conflicts = 0
+    for members in groups.values():
+        c = len(members)
+        same += c * (c - 1) // 2
+        for i, a in enumerate(members[:100]):
+            for b in members[i + 1:100]:
+                if a.birthdays and b.birthdays:
+                    both += 1
+                    conflicts += compare_birthdays(a, b)[1] == "conflict"
+    if both < MIN_NAMESAKE_PAIRS:
+        return 0.0
+    share = min(1.0, conflicts / (both * u[("birthday", "conflict")]))
+    u_joint = max(share * same / total_pairs, 1e-12)
+    ratio = u[("given", "exact")] * u[("family", "exact")] / u_joint
+    return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
+
+
+def blocked_patterns(feats: dict[int, PartyFeatures]) -> Counter[Pattern]:
+    blocks: dict[str, list[int]] = {}
+    for pid, f in feats.items():
+        for k in party_keys(f):
+            blocks.setdefault(k, []).append(pid)
+    return Counter(pattern_of(compare_all(feats[a], feats[b]))
+                   for a, b in pairs_from_blocks(blocks))
+
+
+def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs: float,
+       labelled: list[tuple[Pattern, float]], namesakes: float = 0.0
+       ) -> tuple[dict, float, int, bool]:
+    """m per level and the match share of all pairs, by EM with u fixed."""
+    m = {key: LEVELS[key][0] for key in LEVELS}
+    for field, levels in FIELDS.items():  # each field's m sums to 1
+        total = sum(m[(field, lvl)] for lvl in levels)
+        for lvl in levels:
+            m[(field, lvl)] /= total
+    hand_m = dict(m)
+    lam = min(0.5, max(1.0, 0.1 * math.sqrt(2 * total_pairs)) / total_pairs)
+    items = list(patterns.items())
+    for iteration in range(1, MAX_ITERATIONS + 1):
+        log_u = {k: math.log2(v) for k, v in u.items()}
+        weight = {k: math.log2(m[k]) - log_u[k] for k in m}
+        prior = math.log2(lam / (1 - lam))
+        num: Counter[tuple[str, str]] = Counter()
+        matches = 0.0
+        for pattern, count in items:
+            s = prior + sum(weight[k] for k in pattern)
+            if namesakes and _names_agree(pattern):
+                s += namesakes
+            p = 1.0 / (1.0 + 2.0 ** -s) if s > -60 else 0.0
+            matches += p * count
+            for k in pattern:
+                num[k] += p * count
+        for pattern, p in labelled:
+            for k in pattern:
+                num[k] += p
+        new_m = {}
+        for field, levels in FIELDS.items():
+            denom = sum(num[(field, lvl)] for lvl in levels) + PRIOR_PAIRS
+            for lvl in levels:
+                new_m[(field, lvl)] = (num[(field, lvl)] + PRIOR_PAIRS * hand_m[(field, lvl)]
+                                       ) / denom
+        new_lam = min(0.5, max(matches, 1.0) / total_pairs)
+        change = max(abs(new_m[k] - m[k]) for k in m)
+        m, lam = new_m, new_lam
+        if change < TOLERANCE:
+            return m, lam, iteration, True
+    return m, lam, MAX_ITERATIONS, False
+
+
+def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> TrainResult:
+    """Estimate the model from this book and store it (books under ``MIN_PARTIES``
+    contacts keep the hand-set table; nothing is stored for them)."""
+    feats = load_features(session)
+    n = len(feats)
+    labels = load_labels(session)
+    label_count = sum(a + r for a, r in labels.values())
+    if n < MIN_PARTIES:
+        return TrainResult(HAND_MODEL, n, 0, label_count, 0, True,
+                           f"fewer than {MIN_PARTIES} contacts: the hand-set table is used")
+    rng = random.Random(seed)
+    u = estimate_u(feats, rng)
+    patterns = blocked_patterns(feats)
+    labelled = [(p, 1.0) for p, (a, _) in labels.items() for _ in range(a)]
+    labelled += [(p, 0.0) for p, (_, r) in labels.items() for _ in range(r)]
+    total_pairs = n * (n - 1) / 2
+    namesakes = namesakes_weight(feats, u, total_pairs)
+    m, lam, iterations, converged = em(patterns, u, total_pairs, labelled, namesakes)
+    rows = []
+    for key in LEVELS:
+        w = max(-MAX_WEIGHT, min(MAX_WEIGHT, math.log2(m[key] / u[key])))
+        # Levels are ordered: a near miss weighs at least one bit less than the field's full
+        # agreement (``NEAR_MISS_MARGIN``).
+        # (Random pairs almost never are one typo apart, so u alone would make a typo
+        # count more than an exact match; but typo neighbours cluster, Hansen/Jensen.)
+        best = FIELDS[key[0]][0]
+        if key[1] != best:
+            w = min(w, math.log2(m[(key[0], best)] / u[(key[0], best)]) - NEAR_MISS_MARGIN)
+        rows.append([key[0], key[1], round(m[key], 6), round(u[key], 8), round(w, 2)])
+    prior = round(math.log2(lam / (1 - lam)), 2)
+    params = {"levels_of": MODEL_VERSION, "prior": prior, "levels": rows,
+              "namesakes": namesakes,
+              "random_pairs": RANDOM_PAIRS, "converged": converged}
+    row = MatchModel(version="pending", params=params, parties=n,
+                     pairs=sum(patterns.values()), labels=label_count, iterations=iterations)
+    session.add(row)
+    session.flush()
+    row.version = f"est-{row.id}-{n}"[:32]
+    session.flush()
+    weights = {(f, lvl): w for f, lvl, _m, _u, w in rows}
+    weights[NAMESAKES] = namesakes
+    model = Model(row.version, prior, weights, "estimated")
+    return TrainResult(model, n, row.pairs, label_count, iterations, converged)
+
+
+def run(session: Session, *, state: object | None = None) -> dict:
+    """The worker task: re-estimate, then re-score every suggestion with the new model."""
+    from core.match.suggest import refresh_suggestions
+
+    result = retrain(session, state=state)
+    written = refresh_suggestions(session)
+    return {**result.summary(), "written": written}

@@ -1,0 +1,174 @@
+"""``identity``: how well Kith finds the duplicates of the corruption corpus, against a stock
+Fellegi-Sunter baseline measured in the same run.
+
+For each shape of ``tests.match.corruption`` (one file with duplicates inside; two sources
+holding the same people; households when that generator is present) at ``size`` records:
+the records go through the real ingest into a SQLite file; Kith (re-estimates its model from
+the data, then builds every suggestion) and the baseline (``identity_baseline``: the
+recordlinkage package's ECM classifier) each run in a child process of their own, timed,
+with their own peak memory. Both are scored on the same contact ids: precision, recall, F1
+(Kith: suggestions at the review threshold), pairs completeness (share of the true pairs the
+blocking generates), the Brier score and a reliability table by decile. Goals: Kith
+precision >= 0.99 and F1 >= the baseline's on both shapes at 5,000 records; pairs
+completeness >= 0.99.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.db.engine import open_database
+from core.db.models import MergeSuggestion, SourceRecord
+from core.match.views import list_suggestions
+from tests.benchmarks.identity_metrics import brier, pairs_completeness, prf, reliability
+from tests.match.corpus_load import load, truth_pairs
+from tests.match.corruption import SHAPES
+
+DEFAULT_SIZE = 5000
+ROOT = Path(__file__).resolve().parents[2]
+
+_KITH_CHILD = """
+import json, resource, sys, time
+from core.db.engine import open_database
+from core.match.suggest import refresh_suggestions
+db = open_database(sys.argv[1])
+with db.session() as s:
+    start = time.perf_counter()
+    model = None
+    try:
+        from core.match.train import retrain
+    except ImportError:
+        retrain = None
+    if retrain is not None:
+        model = retrain(s)
+    written = refresh_suggestions(s)
+    s.commit()
+    seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_rss_mb": peak, "written": written,
+                  "model": None if model is None else model.summary()}))
+"""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _child(args: list[str]) -> str:
+    out = subprocess.run([sys.executable, *args], cwd=ROOT, check=True, capture_output=True,
+                         text=True, env=_env())
+    return out.stdout
+
+
+def _kith(url: str) -> dict:
+    return json.loads(_child(["-c", _KITH_CHILD, url]).strip().splitlines()[-1])
+
+
+def _baseline(url: str, tmp: str) -> dict:
+    out = Path(tmp) / "baseline.json"
+    _child(["-m", "tests.benchmarks.identity_baseline", url, str(out)])
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _kith_probabilities(session) -> tuple[set, dict]:  # noqa: ANN001 - a Session
+    """Every blocked candidate pair and the probability Kith gives it (stored rows keep
+    theirs; the rest are scored again with the same model)."""
+    from core.match.suggest import candidate_probabilities
+
+    return candidate_probabilities(session)
+
+
+def _records_of(session, corpus, accounts) -> dict[int, list]:  # noqa: ANN001
+    by_account = {v: k for k, v in accounts.items()}
+    found: dict[int, list] = {}
+    for account_id, ext, party_id in session.execute(
+            select(SourceRecord.account_id, SourceRecord.external_id, SourceRecord.party_id)):
+        key = (by_account[account_id], ext)
+        found.setdefault(party_id, []).append((corpus.person_of[key], corpus.records.get(key)))
+    return found
+
+
+def _show(records: list) -> str:
+    def one(rec) -> str:  # noqa: ANN001
+        if rec is None:
+            return "?"
+        bday = "-".join(str(x) for x in rec.birthday) if rec.birthday else ""
+        return " | ".join((f"{rec.given} {rec.family}", bday, rec.street, rec.postal,
+                           rec.town))
+    return " / ".join(one(rec) for _, rec in records)
+
+
+def _auto_attach(records_of: dict[int, list]) -> dict:
+    """Pairs of records the ingest put on one contact: how many, how many wrongly."""
+    pairs = wrong = 0
+    for recs in records_of.values():
+        people = [person for person, _ in recs]
+        for i, a in enumerate(people):
+            for b in people[i + 1:]:
+                pairs += 1
+                wrong += a != b
+    return {"pairs": pairs, "precision": round(1 - wrong / pairs, 4) if pairs else 1.0}
+
+
+def run_shape(shape: str, size: int, samples: int = 6) -> dict:
+    corpus = SHAPES[shape](size)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'kith.sqlite'}"
+        db = open_database(url)
+        with db.session() as session:
+            accounts = load(session, corpus)
+            session.commit()
+        base = _baseline(url, tmp)
+        kith = _kith(url)
+        with db.session() as session:
+            truth = truth_pairs(session, corpus, accounts)
+            predicted = {(s.party_a_id, s.party_b_id) for s in list_suggestions(session)}
+            candidates, probs = _kith_probabilities(session)
+            records_of = _records_of(session, corpus, accounts)
+            scores = dict(((a, b), sc) for a, b, sc in session.execute(select(
+                MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score)))
+        db.dispose()
+    base_probs = {tuple(p): q for p, q in zip(base["candidates"], base["probabilities"],
+                                               strict=True)}
+    base_pred = {tuple(p) for p in base["matches"]}
+    missed = sorted(truth - predicted)[:samples]
+    wrong = sorted(predicted - truth)[:samples]
+    return {
+        "shape": shape, "records": size, "contacts": len(records_of), "true_pairs": len(truth),
+        "auto_attach": _auto_attach(records_of),
+        "kith": {**prf(predicted, truth), "pairs_completeness":
+                 pairs_completeness(candidates, truth), "candidates": len(candidates),
+                 "brier": brier(probs, truth), "reliability": reliability(probs, truth),
+                 "seconds": round(kith["seconds"], 2),
+                 "peak_rss_mb": round(kith["peak_rss_mb"], 1), "model": kith.get("model")},
+        "baseline": {**prf(base_pred, truth), "pairs_completeness":
+                     pairs_completeness(base_probs, truth), "candidates": len(base_probs),
+                     "brier": brier(base_probs, truth),
+                     "reliability": reliability(base_probs, truth),
+                     "seconds": round(base["seconds"], 2),
+                     "peak_rss_mb": round(base["peak_rss_mb"], 1)},
+        "missed_examples": [f"{scores.get(p, 'unstored')}: {_show(records_of[p[0]])}  ==  "
+                            f"{_show(records_of[p[1]])}" for p in missed],
+        "wrong_examples": [f"{scores.get(p)}: {_show(records_of[p[0]])}  !=  "
+                           f"{_show(records_of[p[1]])}" for p in wrong],
+    }
+
+
+def run(size: int | None = None) -> dict:
+    size = size or DEFAULT_SIZE
+    shapes = {name: run_shape(name, size) for name in SHAPES}
+    kith_ok = all(r["kith"]["precision"] >= 0.99 and r["kith"]["f1"] >= r["baseline"]["f1"]
+                  for r in shapes.values())
+    return {"name": "identity", "size": size, "shapes": shapes,
+            "goals": {"kith_precision": 0.99, "kith_f1_at_least_baseline": True,
+                      "pairs_completeness": 0.99},
+            "goals_met": kith_ok}
