@@ -14,7 +14,8 @@ an address book confuses most are family members who share identifiers:
 A held-back record starts its own party. The pair still shares the identifier, so the
 duplicate finder pairs them and the owner sees it as a review suggestion when the evidence
 says so; the reasons are kept as an ``attach_held`` activity event (plain words) naming both
-parties. :class:`AttachGuard` loads what the rules need for one ingest batch set-wise.
+parties; :func:`held_back_reasons` reads them back for a pair's review evidence.
+:class:`AttachGuard` loads what the rules need for one ingest batch set-wise.
 """
 
 from __future__ import annotations
@@ -236,3 +237,17 @@ def _party_facts(session: Session, party_ids: set[int]) -> dict[int, Who]:
                                  "display_name": display, "birthday": birthday,
                                  "name_suffix": suffix})
     return found
+
+
+def held_back_reasons(session: Session, party_a: int, party_b: int) -> list[str]:
+    """Why an identifier match between these two parties was held back (plain words, for the
+    evidence of their review suggestion); empty when it never was."""
+    reasons: list[str] = []
+    for party_id, payload in session.execute(
+            select(ActivityEvent.party_id, ActivityEvent.payload)
+            .where(ActivityEvent.kind == "attach_held",
+                   ActivityEvent.party_id.in_((party_a, party_b)))
+            .order_by(ActivityEvent.id)):
+        if {party_id, (payload or {}).get("other_party_id")} == {party_a, party_b}:
+            reasons.extend(r for r in payload.get("reasons", []) if r not in reasons)
+    return reasons

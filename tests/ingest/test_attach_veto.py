@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 
 from core.db.engine import Database
 from core.db.models import ActivityEvent, MergeSuggestion, Party, SourceRecord
-from core.ingest.attach_veto import birthdays_conflict, generation_marker, given_names_related
+from core.ingest.attach_veto import (
+    birthdays_conflict,
+    generation_marker,
+    given_names_related,
+    held_back_reasons,
+)
 from core.ingest.engine import ingest_contacts
 from core.ingest.parsed import ParsedContact
 from core.match.hooks import after_ingest
@@ -104,6 +109,9 @@ def test_a_held_back_match_is_left_to_the_review_queue(session: Session) -> None
     assert "labelled “home”" in event.message
     pair = session.scalar(select(MergeSuggestion).where(MergeSuggestion.status == "open"))
     assert pair is not None and {pair.party_a_id, pair.party_b_id} == parties
+    (reason,) = held_back_reasons(session, pair.party_b_id, pair.party_a_id)
+    assert reason.startswith("the number +49 30 1234567 is labelled “home”")
+    assert held_back_reasons(session, pair.party_a_id, pair.party_a_id + 99) == []
 
 
 @pytest.mark.parametrize(("first", "second"), [("Sr.", "Jr."), ("", "Jr."), ("II", "III")])
