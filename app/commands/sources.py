@@ -33,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("path", metavar="PATH")
     v.set_defaults(handler=cmd_add_vcard)
 
+    csv = kinds.add_parser("csv", parents=[policy], help="a CSV file, read again when changed")
+    csv.add_argument("path", metavar="PATH")
+    csv.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="COLUMN as FIELD")
+    csv.set_defaults(handler=cmd_add_csv)
+
     g = kinds.add_parser("google", parents=[policy], help="a Google account (People API)")
     g.add_argument("--client-secrets", required=True, metavar="FILE",
                    help="your OAuth client JSON (Desktop app) from the Google Cloud console")
@@ -86,6 +91,13 @@ def cmd_add_vcard(args: argparse.Namespace) -> int:
     if not target.exists():
         raise CommandError(f"{args.path}: no such file or folder", code=1)
     return _add(args, "vcard", str(target), {"path": str(target)}, target.name)
+
+
+def cmd_add_csv(args: argparse.Namespace) -> int:
+    from app.commands.csv_import import csv_source_settings
+
+    target, settings = csv_source_settings(args)
+    return _add(args, "csv", str(target), settings, target.name)
 
 
 def _store_secret(user: str, secret: str) -> None:

@@ -25,6 +25,12 @@ def _vcard(_account: AccountRef) -> ContactProvider:
     return VCardProvider()
 
 
+def _csv(_account: AccountRef) -> ContactProvider:
+    from core.sync.providers.csvfile.provider import CsvProvider
+
+    return CsvProvider()
+
+
 def _google_with(db: Database | None) -> ProviderFactory:
     """Google spends API calls: with the database, each call first consumes from the quota
     ledger (per account, per minute) and waits for the next period when refused."""
@@ -66,6 +72,7 @@ def stored_etags(db: Database, account_id: int) -> dict[str, str]:
 
 FACTORIES: dict[str, ProviderFactory] = {
     "vcard": _vcard, "google": _google_with(None), "carddav": _carddav_with(None),
+    "csv": _csv,
 }
 
 
