@@ -72,5 +72,5 @@ def mapping_signature(targets: list[Target]) -> str:
 
 def has_identity(targets: list[Target]) -> bool:
     """Whether any column can name a contact (a name, email, phone or company)."""
-    return any(t.kind in ("name", "email", "phone") or (t.kind == "org" and t.part == "name")
-               for t in targets)
+    return any((t.kind in ("name", "email", "phone") and t.part != "label")
+               or (t.kind == "org" and t.part == "name") for t in targets)

@@ -95,7 +95,8 @@ _WORDS = {
     "name.full": "Full name", "name.given": "First name", "name.middle": "Middle name",
     "name.family": "Last name", "name.prefix": "Name prefix", "name.suffix": "Name suffix",
     "nickname": "Nickname", "email": "Email", "phone": "Phone", "url": "Website",
-    "im": "Chat username", "org.name": "Company", "org.title": "Job title",
+    "im": "Chat username", "im.platform": "Chat username", "org.name": "Company",
+    "org.title": "Job title",
     "org.department": "Department", "birthday": "Birthday", "anniversary": "Anniversary",
     "event": "Date", "notes": "Notes", "groups": "Groups", "skip": "Don't import",
     "address.street": "street", "address.locality": "city", "address.region": "state/region",
@@ -106,17 +107,25 @@ _WORDS = {
 
 
 def describe(target: Target) -> str:
-    """Plain words for a target, as the import dialog lists it: "Work email", "Home city"."""
+    """Plain words for a target, as the import dialog lists it: "Work email", "Home city",
+    "Email 2 label" (numbered columns as Google exports them)."""
     key = target.kind + (f".{target.part}" if target.part and target.part != "label" else "")
     words = _WORDS.get(key, key)
     if target.kind == "address":
-        words = f"{(target.label or 'other').capitalize()} {words}"
-    elif target.label:
-        words = f"{target.label.capitalize()} {words[0].lower() + words[1:]}"
-    if target.part == "label":
-        words = f"{words} label"
+        if target.slot:
+            words = f"Address {target.slot} {'label' if target.part == 'label' else words}"
+        else:
+            words = f"{(target.label or 'other').capitalize()} {words}"
+        return words
+    if target.label:
+        label = target.label.replace(",", " ").capitalize()
+        words = f"{label} {words[0].lower() + words[1:]}"
     if target.slot:
         words = f"{words} {target.slot}"
+    if target.part == "label":
+        words = f"{words} label"
+    elif target.part == "platform":
+        words = f"{words} service"
     return words
 
 
