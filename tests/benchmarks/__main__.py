@@ -11,7 +11,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["ingest", "resync", "vcard", "duplicates", "carddav", "google", "gui"]
+BENCHMARKS = ["ingest", "resync", "vcard", "duplicates", "carddav", "google", "gui", "csv"]
 
 
 def main(argv: list[str] | None = None) -> int:

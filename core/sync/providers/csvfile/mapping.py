@@ -88,6 +88,13 @@ _GERMAN_MONTHS = {"jan": 1, "feb": 2, "mär": 3, "apr": 4, "mai": 5, "jun": 6, "
                   "aug": 8, "sep": 9, "okt": 10, "nov": 11, "dez": 12}
 
 
+def _joined(cells: list[str], cols: list[int], sep: str = " ") -> str:
+    """The non-empty values of ``cols``, stripped and joined (one column: just its value)."""
+    if len(cols) == 1:
+        return cells[cols[0]].strip()
+    return sep.join(v for v in (cells[c].strip() for c in cols) if v)
+
+
 @dataclass(slots=True)
 class _Slot:
     """Columns that describe one value together (value, label, platform)."""
@@ -154,75 +161,77 @@ class RowMapper:
 
     def contact(self, cells: list[str]) -> tuple[ParsedContact, list[str]]:
         """The row's contact (external_id unset) and warnings about values left out."""
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
         warnings: list[str] = []
-
-        def get(col: int) -> str:
-            return cells[col].strip() if col < len(cells) else ""
-
-        def joined(cols: list[int], sep: str = " ") -> str:
-            return sep.join(v for v in (get(c) for c in cols) if v)
-
         c = ParsedContact(external_id=None)
         if self.name:
-            c.name = Name(**{part: joined(cols) for part, cols in self.name.items()})
+            c.name = Name(**{part: _joined(cells, cols) for part, cols in self.name.items()})
         for col in self.nickname:
-            c.nickname.extend(v for v in split_values(get(col)) if v)
-        c.notes = joined(self.notes, "\n\n")
+            c.nickname.extend(v for v in split_values(cells[col].strip()) if v)
+        if self.notes:
+            c.notes = _joined(cells, self.notes, "\n\n")
         for col in self.groups:
-            for part in split_values(get(col)):
-                for g in part.split(";"):
-                    g = g.strip().lstrip("*").strip()
-                    if g and g.casefold() not in SYSTEM_GROUPS and g not in c.groups:
-                        c.groups.append(g)
+            if cells[col]:
+                self._groups(cells[col], c.groups)
         for slot in self.slots.values():
-            self._values(slot, get, c)
+            if any(cells[col] for col in slot.value):
+                self._values(slot, cells, c)
         for group, parts in self.addresses.items():
-            address = self._address(group, parts, get, joined)
-            if address is not None:
-                c.addresses.append(address)
+            if any(cells[col] for cols in parts.values() for col in cols):
+                c.addresses.append(self._address(group, parts, cells))
         for parts in self.orgs.values():
-            org = Organization(**{p: joined(cols, ", ") for p, cols in parts.items()})
+            org = Organization(**{p: _joined(cells, cols, ", ") for p, cols in parts.items()})
             if org.name or org.title or org.department:
                 c.organizations.append(org)
         for col, kind, slot in self.dates:
-            self._date(col, kind, slot, get, c, warnings)
+            if cells[col]:
+                self._date(col, kind, slot, cells, c, warnings)
         return c, warnings
 
-    def _values(self, slot: _Slot, get, c: ParsedContact) -> None:
-        label, primary = (read_label(get(slot.label_col)) if slot.label_col >= 0
+    @staticmethod
+    def _groups(cell: str, groups: list[str]) -> None:
+        for part in split_values(cell):
+            for g in part.split(";"):
+                g = g.strip().lstrip("*").strip()
+                if g and g.casefold() not in SYSTEM_GROUPS and g not in groups:
+                    groups.append(g)
+
+    def _values(self, slot: _Slot, cells: list[str], c: ParsedContact) -> None:
+        label, primary = (read_label(cells[slot.label_col]) if slot.label_col >= 0
                           else (slot.fixed_label, False))
-        platform = get(slot.platform_col).casefold() if slot.platform_col >= 0 else ""
+        platform = cells[slot.platform_col].strip().casefold() if slot.platform_col >= 0 else ""
         if slot.kind == "im" and not platform:
             platform, label = (label or "im").casefold(), ""
         target = {"email": c.emails, "phone": c.phones, "url": c.urls,
                   "im": c.usernames}[slot.kind]
         for col in slot.value:
-            for value in split_values(get(col)):
+            for value in split_values(cells[col].strip()):
                 if value:
                     target.append(ContactValue(value=value, label=label, primary=primary,
                                                platform=platform))
                     primary = False
 
-    def _address(self, group: str, parts: dict[str, list[int]], get, joined) -> Address | None:
+    def _address(self, group: str, parts: dict[str, list[int]], cells: list[str]) -> Address:
         label = group if not group.isdigit() else ""
         if group in self.address_labels:
-            label, _ = read_label(get(self.address_labels[group]))
+            label, _ = read_label(cells[self.address_labels[group]])
         address = Address(label=label)
         for part, cols in parts.items():
             if part != "formatted":
-                setattr(address, part, joined(cols, "\n"))
+                setattr(address, part, _joined(cells, cols, "\n"))
         if address.is_blank() and "formatted" in parts:
-            address.street = joined(parts["formatted"], "\n")
-        return None if address.is_blank() else address
+            address.street = _joined(cells, parts["formatted"], "\n")
+        return address
 
-    def _date(self, col: int, kind: str, slot: str, get, c: ParsedContact,
+    def _date(self, col: int, kind: str, slot: str, cells: list[str], c: ParsedContact,
               warnings: list[str]) -> None:
-        text = get(col)
+        text = cells[col].strip()
         if not text:
             return
         label = slot[1:] if slot.startswith("=") else ""
         if kind == "event" and slot in self.date_labels:
-            label, _ = read_label(get(self.date_labels[slot]))
+            label, _ = read_label(cells[self.date_labels[slot]])
         try:
             date = parse_date_text(text, self.day_first)
         except ValueError:
