@@ -77,4 +77,6 @@ def csv_source_settings(args: argparse.Namespace) -> tuple[Path, dict]:
     if not has_identity(targets):
         raise CommandError(f"{target.name}: no column is known to hold a name, email, phone "
                            "or company; say which with --map COLUMN=FIELD")
-    return target, {"path": str(target), "mapping": mapping_of(layout, targets)}
+    # "import": False: a file imported before becomes a real (scheduled, listed) source
+    return target, {"path": str(target), "mapping": mapping_of(layout, targets),
+                    "import": False}

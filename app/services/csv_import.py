@@ -67,16 +67,13 @@ def preview(db: Database, path: str, *, state: TaskState) -> CsvPreview:
     """Read how ``path`` is laid out and its first rows; CsvFileError if it is not CSV."""
     from core.sync.providers.csvfile.columns import has_identity, resolve_targets
     from core.sync.providers.csvfile.detect import inspect_csv, open_text
-    from core.sync.providers.csvfile.importer import remembered_mapping
+    from core.sync.providers.csvfile.importer import account_name, remembered_mapping
     from core.sync.providers.csvfile.targets import COMMON, describe, parse_target
 
     layout = inspect_csv(path)
     with read_session(db) as session:
-        remembered = remembered_mapping(session, path)
-    try:
-        targets = resolve_targets(layout, remembered)
-    except ValueError:  # the file's columns changed since: start from the detected ones
-        remembered, targets = None, resolve_targets(layout, None)
+        remembered = remembered_mapping(session, account_name(path))
+    targets = resolve_targets(layout, remembered, strict=False)
     rows = _first_rows(layout, open_text)
     choices = [FieldChoice(t.text(), describe(t)) for t in COMMON]
     known = {c.text for c in choices}

@@ -66,3 +66,16 @@ def test_sources_add_csv_then_sync(tmp_path, dbarg, capsys) -> None:
     assert names(capsys, dbarg) == ["Radia Perlman", "Tim Berners-Lee", "Vint Cerf"]
     code, _, err = run(capsys, *dbarg, "sources", "add", "csv", str(tmp_path / "none.csv"))
     assert code == 1 and "no such file" in err
+
+
+def test_a_file_imported_before_becomes_a_listed_source(tmp_path, dbarg, capsys) -> None:
+    path = tmp_path / "yahoo.csv"
+    shutil.copyfile(FIXTURES / "yahoo_contacts.csv", path)
+    assert run(capsys, *dbarg, "import", str(path))[0] == 0
+    code, out, _ = run(capsys, *dbarg, "sources", "list", "--json")
+    assert json.loads(out) == []  # a one-shot import is not a source
+    assert run(capsys, *dbarg, "sources", "add", "csv", str(path))[0] == 0
+    code, out, _ = run(capsys, *dbarg, "sources", "list", "--json")
+    assert [(s["provider"], s["live_records"]) for s in json.loads(out)] == [("csv", 2)]
+    code, out, _ = run(capsys, *dbarg, "sync")
+    assert "0 added" in out and "2 unchanged" in out

@@ -35,9 +35,12 @@ def parse_map_options(options: list[str]) -> dict[str, str]:
     return out
 
 
-def resolve_targets(layout: CsvLayout, chosen: Mapping[str, str] | None) -> list[Target]:
+def resolve_targets(layout: CsvLayout, chosen: Mapping[str, str] | None, *,
+                    strict: bool = True) -> list[Target]:
     """One target per column: the format's defaults overridden by ``chosen`` (matched by
-    header, case and spacing ignored). MappingError names a column the file does not have."""
+    header, case and spacing ignored). MappingError names a column the file does not have;
+    with ``strict=False`` (a remembered mapping, the file's columns may have changed since)
+    such a column is ignored."""
     targets = default_targets(layout.format, layout.headers)
     if not chosen:
         return targets
@@ -46,6 +49,8 @@ def resolve_targets(layout: CsvLayout, chosen: Mapping[str, str] | None) -> list
         index.setdefault(norm(header), []).append(i)
     for column, text in chosen.items():
         cols = index.get(norm(column))
+        if cols is None and not strict:
+            continue
         if cols is None:
             raise MappingError(f"the file has no column {column!r}; its columns are: "
                                + ", ".join(h for h in layout.headers if h))

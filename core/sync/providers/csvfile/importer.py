@@ -30,7 +30,9 @@ from core.sync.providers.csvfile.columns import (
     resolve_targets,
 )
 from core.sync.providers.csvfile.detect import CsvLayout, inspect_csv
+from core.sync.providers.csvfile.formats import norm
 from core.sync.providers.csvfile.reader import RowProblem, iter_rows
+from core.sync.providers.csvfile.targets import Target
 from core.sync.vcard_import import ensure_account
 from core.tasks import TaskState
 
@@ -66,9 +68,8 @@ def account_name(path: str | Path) -> str:
     return str(Path(path).expanduser().resolve())
 
 
-def remembered_mapping(session: Session, path: str | Path) -> dict[str, str] | None:
-    """The mapping last used for this file, if it was imported (or added as a source)."""
-    name = account_name(path)
+def remembered_mapping(session: Session, name: str) -> dict[str, str] | None:
+    """The mapping last used with the CSV account ``name`` (for a file: ``account_name``)."""
     settings = session.scalars(select(SourceAccount.settings).where(
         SourceAccount.provider == PROVIDER, SourceAccount.account_id == name)).first()
     mapping = (settings or {}).get("mapping")
@@ -88,13 +89,15 @@ def import_csv(
 ) -> CsvImportReport:
     """Import ``path``. ``mapping`` ({column: field}) overrides the detected meaning of
     columns and is remembered; without it the remembered mapping (else the detected one) is
-    used. Raises CsvFileError (not a CSV file) or MappingError (bad or useless mapping)."""
+    used; both together: ``mapping`` wins column by column. Raises CsvFileError (not a CSV
+    file) or MappingError (bad or useless mapping)."""
     state = state or TaskState()
     layout = layout or inspect_csv(path)
     name = account or account_name(path)
     with db.session() as s:
-        chosen = dict(mapping) if mapping else remembered_mapping(s, name)
-        targets = resolve_targets(layout, chosen)
+        targets = resolve_targets(layout, remembered_mapping(s, name), strict=False)
+        if mapping:
+            targets = _override(layout, targets, mapping)
         if not has_identity(targets):
             raise MappingError(
                 f"{Path(path).name}: no column is known to hold a name, email, phone or "
@@ -129,6 +132,15 @@ def import_csv(
     with db.session() as s:
         optimize(s)
     return report
+
+
+def _override(layout: CsvLayout, targets: list[Target], mapping: Mapping[str, str]
+              ) -> list[Target]:
+    """``targets`` with the columns ``mapping`` names set to its fields (strictly checked)."""
+    chosen = resolve_targets(layout, mapping)
+    named = {norm(c) for c in mapping}
+    return [chosen[i] if norm(h) in named else t
+            for i, (h, t) in enumerate(zip(layout.headers, targets, strict=True))]
 
 
 def _write(db: Database, account_id: int, batch: list[ParsedContact], region: str,

@@ -83,7 +83,8 @@ class CsvProvider:
         path = _path(account)
         try:
             layout = inspect_csv(path)
-            targets = resolve_targets(layout, account.settings.get("mapping") or None)
+            targets = resolve_targets(layout, account.settings.get("mapping") or None,
+                                      strict=False)
         except (CsvFileError, MappingError) as exc:
             raise ProviderError(str(exc)) from None
         except OSError as exc:

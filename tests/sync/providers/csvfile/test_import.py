@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from core.db.models import Handle, Party, SourceAccount, SourceRecord
 from core.ingest.serialize import contact_from_data
 from core.sync.providers.csvfile.columns import MappingError
-from core.sync.providers.csvfile.importer import import_csv, remembered_mapping
+from core.sync.providers.csvfile.importer import account_name, import_csv, remembered_mapping
 from core.views.party import party_detail
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "csv"
@@ -79,7 +79,7 @@ def test_a_mapping_is_remembered_per_file(sqlite_db, tmp_path) -> None:
     first = import_csv(sqlite_db, path, mapping=mapping, region="US")
     assert first.stats.added == 2 and first.unmapped == ["Joined"]
     with sqlite_db.session() as s:
-        remembered = remembered_mapping(s, path)
+        remembered = remembered_mapping(s, account_name(path))
         names = sorted(s.scalars(select(Party.display_name)))
     assert remembered["Member"] == "name.full" and remembered["Mobil"] == "phone:mobile"
     assert remembered["Joined"] == "skip"
@@ -88,7 +88,22 @@ def test_a_mapping_is_remembered_per_file(sqlite_db, tmp_path) -> None:
     assert (again.stats.added, again.stats.unchanged) == (0, 2)
     other = copy(tmp_path, "google_contacts.csv")
     with sqlite_db.session() as s:
-        assert remembered_mapping(s, other) is None
+        assert remembered_mapping(s, account_name(other)) is None
+
+
+def test_a_partial_mapping_adds_to_the_remembered_one(sqlite_db, tmp_path) -> None:
+    path = copy(tmp_path, "members_tab.csv")
+    import_csv(sqlite_db, path, mapping={"Member": "name.full"})
+    second = import_csv(sqlite_db, path, mapping={"Club role": "org.title"})
+    # Member is still the name (same row keys: nothing added), the title is new: updated
+    assert (second.stats.added, second.stats.updated) == (0, 2)
+    with sqlite_db.session() as s:
+        assert remembered_mapping(s, account_name(path))["Member"] == "name.full"
+    # the file gains a column and loses "Joined": the remembered mapping still applies
+    text = path.read_text(encoding="utf-8").replace("\tJoined", "\tSince")
+    path.write_text(text, encoding="utf-8")
+    third = import_csv(sqlite_db, path)
+    assert (third.stats.added, third.stats.unchanged) == (0, 2)
 
 
 def test_a_csv_with_no_usable_column_asks_for_a_mapping(sqlite_db, tmp_path) -> None:
