@@ -126,7 +126,8 @@ def inspect_csv(path: str | Path) -> CsvLayout:
     sample = sample.lstrip("\ufeff")
     if not sample.strip():
         raise CsvFileError(f"{target.name}: the file is empty")
-    if "\x00" in sample:
+    controls = sum(1 for ch in sample[:65536] if ch < " " and ch not in "\t\r\n")
+    if controls > len(sample[:65536]) // 100:  # one stray NUL is a bad row, not a binary
         raise CsvFileError(f"{target.name}: not a CSV file (it holds binary data)")
     if len(sample) == SAMPLE_BYTES and "\n" in sample:
         sample = sample[: sample.rindex("\n") + 1]

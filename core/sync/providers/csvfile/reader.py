@@ -12,10 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from core.ingest.parsed import ParsedContact
 from core.sync.providers.csvfile.detect import CsvLayout, open_text
@@ -102,49 +100,78 @@ def iter_rows(layout: CsvLayout, targets: list[Target], *, keep_raw: bool = True
     keys = StableKeys()
     width = len(layout.headers)
     headers = layout.headers
+    for line, cells in _physical_rows(layout):
+        if isinstance(cells, str):
+            yield CsvRow(line, None, [RowProblem(name, line, cells)])
+            continue
+        if not any(cells) or not any(v.strip() for v in cells):
+            continue
+        if len(cells) > width and any(v.strip() for v in cells[width:]):
+            yield CsvRow(line, None, [RowProblem(
+                name, line, f"{len(cells)} values but the header has {width} columns "
+                "(a missing quote or an extra delimiter?); row skipped")])
+            continue
+        problems: list[RowProblem] = []
+        if "\x00" in "".join(cells):
+            cells = [v.replace("\x00", "") for v in cells]
+            problems.append(RowProblem(name, line, "NUL characters were removed", False))
+        contact, warnings = mapper.contact(cells)
+        contact.external_id = keys.key(contact)
+        problems += [RowProblem(name, line, w, skipped=False) for w in warnings]
+        if contact.external_id is None:
+            problems.append(RowProblem(name, line, "no name, email, phone or company in "
+                                       "this row; row skipped"))
+            yield CsvRow(line, None, problems)
+            continue
+        contact.etag = _digest(signature + "\x1e" + "\x1f".join(cells))
+        if keep_raw:
+            contact.raw = {h: v for h, v in zip(headers, cells, strict=False) if v}
+        yield CsvRow(line, contact, problems)
+
+
+def _runaway(cells: list[str], delimiter: str, width: int) -> bool:
+    """A quote that was never closed: the row is short and one of its values holds whole
+    lines that look like rows of their own (as many delimiters as a row has)."""
+    if len(cells) >= width:
+        return False
+    need = max(width - 1, 2)
+    return any(line.count(delimiter) >= need
+               for v in cells if "\n" in v or "\r" in v
+               for line in v.splitlines()[1:])
+
+
+def _physical_rows(layout: CsvLayout) -> Iterator[tuple[int, list[str] | str]]:
+    """(first physical line, cells) per CSV row after the header; a str instead of cells is
+    the reason a row could not be read. After a runaway quote the reading restarts on the
+    line after the one that opened it, so one stray quote costs one row, not the file."""
     csv.field_size_limit(MAX_FIELD)
-    with _data_reader(layout) as reader:
-        last = reader.line_num
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                line = last + 1
-                last = reader.line_num
-                yield CsvRow(line, None, [RowProblem(name, line, f"not readable as CSV ({exc})")])
-                continue
-            line = last + 1
+    restart: int | None = None  # physical line to restart on (1-based)
+    while True:
+        with open_text(Path(layout.path), layout.encoding) as handle:
+            reader = csv.reader(handle, delimiter=layout.delimiter)
+            if restart is None:
+                for _ in range(layout.skip_rows + 1):
+                    next(reader, None)
+                base = 0
+            else:
+                for _ in range(restart - 1):
+                    handle.readline()
+                base = restart - 1
+            restart = None
             last = reader.line_num
-            if not any(cells) or not any(v.strip() for v in cells):
-                continue
-            if len(cells) > width and any(v.strip() for v in cells[width:]):
-                yield CsvRow(line, None, [RowProblem(
-                    name, line, f"{len(cells)} values but the header has {width} columns "
-                    "(a missing quote or an extra delimiter?); row skipped")])
-                continue
-            contact, warnings = mapper.contact(cells)
-            contact.external_id = keys.key(contact)
-            problems = [RowProblem(name, line, w, skipped=False) for w in warnings]
-            if contact.external_id is None:
-                problems.append(RowProblem(name, line, "no name, email, phone or company in "
-                                           "this row; row skipped"))
-                yield CsvRow(line, None, problems)
-                continue
-            contact.etag = _digest(signature + "\x1e" + "\x1f".join(cells))
-            if keep_raw:
-                contact.raw = {h: v for h, v in zip(headers, cells, strict=False) if v}
-            yield CsvRow(line, contact, problems)
-
-
-@contextmanager
-def _data_reader(layout: CsvLayout) -> Iterator[Any]:
-    """A csv reader positioned after the header row (notes above it skipped as CSV rows, so
-    a quoted note spanning lines is skipped whole)."""
-    with open_text(Path(layout.path), layout.encoding) as handle:
-        reader = csv.reader(handle, delimiter=layout.delimiter)
-        for _ in range(layout.skip_rows + 1):
-            next(reader, None)
-        yield reader
-
+            while restart is None:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    line, last = base + last + 1, reader.line_num
+                    yield line, f"not readable as CSV ({exc}); row skipped"
+                    continue
+                line, end, last = base + last + 1, base + reader.line_num, reader.line_num
+                if end > line and _runaway(cells, layout.delimiter, len(layout.headers)):
+                    yield line, (f"a quote opened on this line is never closed (it ran to "
+                                 f"line {end}); row skipped")
+                    restart = line + 1
+                    continue
+                yield line, cells

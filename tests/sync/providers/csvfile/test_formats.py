@@ -160,3 +160,37 @@ def test_an_unreadable_date_is_a_warning_and_the_row_imports() -> None:
         "google_contacts.csv, line 7: Birthday 'next tuesday' is not a date Kith can read; "
         "it was left out"]
     assert not turing.problems[0].skipped
+
+
+def test_a_quote_never_closed_costs_one_row_not_the_rest(tmp_path) -> None:
+    path = tmp_path / "stray.csv"
+    path.write_text("First Name,Last Name,E-mail 1 - Value,Labels\r\n"
+                    'Ada,"Lovelace,ada@example.com,\r\n'
+                    "Bob,Smith,bob@example.com,\r\n"
+                    'Cy,Young,cy@example.com,"Notes ""quoted""\r\nacross lines"\r\n'
+                    "Dee,Dee,dee@example.com,\r\n", encoding="utf-8", newline="")
+    from core.sync.providers.csvfile.detect import inspect_csv as inspect
+
+    layout = inspect(path)
+    found = list(iter_rows(layout, default_targets(layout.format, layout.headers)))
+    assert [str(p) for r in found for p in r.problems] == [
+        "stray.csv, line 2: a quote opened on this line is never closed (it ran to line 4); "
+        "row skipped"]
+    assert [(r.line, r.contact.name.given) for r in found if r.contact] == [
+        (3, "Bob"), (4, "Cy"), (6, "Dee")]
+    cy = next(r.contact for r in found if r.contact and r.contact.name.given == "Cy")
+    assert cy.groups == ['Notes "quoted"\nacross lines']  # a real multi-line value stays
+
+
+def test_a_stray_nul_byte_is_removed_and_said(tmp_path) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"First Name,Last Name,E-mail 1 - Value,Labels\r\n"
+                     b"Ada,Love\x00lace,ada@example.com,\r\nBob,Smith,bob@example.com,\r\n")
+    from core.sync.providers.csvfile.detect import inspect_csv as inspect
+
+    layout = inspect(path)
+    found = list(iter_rows(layout, default_targets(layout.format, layout.headers)))
+    assert found[0].contact.name.family == "Lovelace"
+    assert [str(p) for p in found[0].problems] == [
+        "nul.csv, line 2: NUL characters were removed"]
+    assert found[1].contact.name.family == "Smith"
