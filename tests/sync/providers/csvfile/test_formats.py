@@ -179,7 +179,7 @@ def test_a_quote_never_closed_costs_one_row_not_the_rest(tmp_path) -> None:
     assert [(r.line, r.contact.name.given) for r in found if r.contact] == [
         (3, "Bob"), (4, "Cy"), (6, "Dee")]
     cy = next(r.contact for r in found if r.contact and r.contact.name.given == "Cy")
-    assert cy.groups == ['Notes "quoted"\nacross lines']  # a real multi-line value stays
+    assert cy.groups == ['Notes "quoted"\r\nacross lines']  # a real multi-line value stays
 
 
 def test_a_stray_nul_byte_is_removed_and_said(tmp_path) -> None:
