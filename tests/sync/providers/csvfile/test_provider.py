@@ -50,10 +50,12 @@ def test_full_then_unchanged_then_edited_file(sqlite_db, tmp_path) -> None:
     path = tmp_path / "google.csv"
     write(path, "Ada,Lovelace,Home,ada@example.com,,* myContacts ::: Friends",
           "Alan,Turing,Work,alan@example.org,+44 20 7946 0000,* myContacts",
-          "Grace,Hopper,,grace@example.com,,Friends")
+          "Grace,Hopper,,grace@example.com,,Friends", ",,,,,* myContacts")
     account = add(sqlite_db, path)
     first = run_sync(sqlite_db, account, CsvProvider())
     assert first.ok and first.mode == "full" and first.counts["added"] == 3
+    assert first.problems == ["google.csv, line 5: no name, email, phone or company in this "
+                              "row; row skipped"]
     second = run_sync(sqlite_db, account, CsvProvider())
     assert second.ok and second.mode == "incremental" and not second.cursor_expired
     assert second.counts["added"] == second.counts["updated"] == 0
