@@ -1,7 +1,7 @@
 """Stream a CSV file as contacts: row numbers, stable keys, bad rows reported.
 
 CSV rows carry no UID, so each contact's external id is a hash of its identifying values
-(the name parts; with no name, the first email, phone or company). Re-importing the same file
+(the name; with no name, the first email, phone or company). Re-importing the same file
 therefore changes nothing, and a row whose phone or notes were edited updates its contact. Two
 rows with the same name are told apart by their first email and phone, and a third identical
 one by its position among them.
@@ -20,7 +20,7 @@ from core.sync.providers.csvfile.detect import CsvLayout, open_text
 from core.sync.providers.csvfile.mapping import RowMapper
 from core.sync.providers.csvfile.targets import Target
 
-#: Rows longer than this are not contacts (a binary file, a runaway quote): reported.
+#: A value longer than this is not a contact's (a binary file, a runaway quote): reported.
 MAX_FIELD = 1_000_000
 
 
@@ -47,9 +47,10 @@ class CsvRow:
 
 
 def _identity(c: ParsedContact) -> str:
+    """What names the row's person: the name (a title or suffix added later is an edit, not
+    someone else), else the first email, phone or company."""
     n = c.name
-    text = "\x1f".join(p.casefold() for p in (n.prefix, n.given, n.middle, n.family,
-                                                n.suffix, n.full))
+    text = "\x1f".join(p.casefold() for p in (n.given, n.middle, n.family, n.full))
     if text.strip("\x1f"):
         return "n:" + " ".join(text.split())
     if c.emails:

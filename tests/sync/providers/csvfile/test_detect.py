@@ -81,17 +81,17 @@ def keyed(path: Path) -> dict[str, str]:
 
 
 def test_row_keys_are_stable_and_ignore_edits_outside_the_name(tmp_path) -> None:
-    head = "First Name,Last Name,E-mail 1 - Value,Phone 1 - Value,Labels\r\n"
+    head = "First Name,Last Name,Name Prefix,E-mail 1 - Value,Phone 1 - Value,Labels\r\n"
     path = tmp_path / "p.csv"
-    path.write_text(head + "Ann,Lee,ann@a.example,111,\r\nAnn,Lee,ann@b.example,222,\r\n"
-                    "Bo,Wu,bo@example.com,333,\r\n", encoding="utf-8")
+    path.write_text(head + "Ann,Lee,,ann@a.example,111,\r\nAnn,Lee,,ann@b.example,222,\r\n"
+                    "Bo,Wu,,bo@example.com,333,\r\n", encoding="utf-8")
     first = keyed(path)
     assert len(first) == 3  # two "Ann Lee" rows get different keys
     assert keyed(path) == first  # reading again gives the same keys
-    path.write_text(head + "Ann,Lee,ann@a.example,111,\r\nAnn,Lee,ann@b.example,222,\r\n"
-                    "Bo,Wu,bo@example.com,999,\r\n", encoding="utf-8")
+    path.write_text(head + "Ann,Lee,,ann@a.example,111,\r\nAnn,Lee,,ann@b.example,222,\r\n"
+                    "Bo,Wu,Dr.,bo@example.com,999,\r\n", encoding="utf-8")
     edited = keyed(path)
-    assert set(edited) == set(first)  # Bo's phone changed, his key did not
+    assert set(edited) == set(first)  # Bo's phone and title changed, his key did not
     assert sorted(edited.values()) == ["111", "222", "999"]
 
 
