@@ -25,10 +25,14 @@ def _vcard(_account: AccountRef) -> ContactProvider:
     return VCardProvider()
 
 
-def _csv(_account: AccountRef) -> ContactProvider:
-    from core.sync.providers.csvfile.provider import CsvProvider
+def _csv_with(db: Database | None) -> ProviderFactory:
+    """With the database, rows whose etag Kith holds are reported unchanged, not re-sent."""
+    def factory(_account: AccountRef) -> ContactProvider:
+        from core.sync.providers.csvfile.provider import CsvProvider
 
-    return CsvProvider()
+        known = (lambda account: stored_etags(db, account.id)) if db is not None else None
+        return CsvProvider(known_etags=known)
+    return factory
 
 
 def _google_with(db: Database | None) -> ProviderFactory:
@@ -72,7 +76,7 @@ def stored_etags(db: Database, account_id: int) -> dict[str, str]:
 
 FACTORIES: dict[str, ProviderFactory] = {
     "vcard": _vcard, "google": _google_with(None), "carddav": _carddav_with(None),
-    "csv": _csv,
+    "csv": _csv_with(None),
 }
 
 
@@ -84,7 +88,7 @@ def provider_for(
 ) -> ContactProvider:
     """A provider for ``account``; ``db`` lets providers consult what Kith already holds."""
     factories = {**FACTORIES, "carddav": _carddav_with(db), "google": _google_with(db),
-                 **(overrides or {})}
+                 "csv": _csv_with(db), **(overrides or {})}
     try:
         factory = factories[account.provider]
     except KeyError:

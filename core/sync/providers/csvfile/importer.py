@@ -33,6 +33,7 @@ from core.sync.providers.csvfile.detect import CsvLayout, inspect_csv
 from core.sync.providers.csvfile.formats import norm
 from core.sync.providers.csvfile.reader import RowProblem, iter_rows
 from core.sync.providers.csvfile.targets import Target
+from core.sync.registry import stored_etags
 from core.sync.vcard_import import ensure_account
 from core.tasks import TaskState
 
@@ -112,14 +113,21 @@ def import_csv(
     report = CsvImportReport(account_id, layout.format.title)
     unmapped = {h for h, t in zip(layout.headers, targets, strict=True) if h and t.skipped}
     used: set[str] = set()
+    # Rows whose change marker the account already holds are unchanged: counted here without
+    # a trip through the write path (which would load each stored record to find that out).
+    known = stored_etags(db, account_id)
     batch: list[ParsedContact] = []
     for csv_row in iter_rows(layout, targets, signature=mapping_signature(targets)):
         report.rows += 1
         report.problems.extend(csv_row.problems)
-        if csv_row.contact is not None:
-            batch.append(csv_row.contact)
-            if unmapped and csv_row.contact.raw:
-                used.update(unmapped.intersection(csv_row.contact.raw))
+        contact = csv_row.contact
+        if contact is not None:
+            if unmapped and contact.raw:
+                used.update(unmapped.intersection(contact.raw))
+            if known.get(contact.external_id or "") == contact.etag:
+                report.stats.unchanged += 1
+            else:
+                batch.append(contact)
         if len(batch) >= BATCH:
             state.check()
             _write(db, account_id, batch, region, after_ingest, report)

@@ -14,7 +14,7 @@ import json
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,7 @@ class _Chain:
     cursor: str
     position: int = 0  # rows consumed
     groups: Counter[str] = field(default_factory=Counter)
+    known: dict[str, str] = field(default_factory=dict)
 
 
 def _path(account: AccountRef) -> Path:
@@ -68,8 +69,12 @@ def _cursor(path: Path, targets: list[Target]) -> str:
 class CsvProvider:
     """Reads ``account.settings["path"]`` with ``settings["mapping"]``; never writes it."""
 
-    def __init__(self, *, page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, *, page_size: int = PAGE_SIZE,
+                 known_etags: Callable[[AccountRef], dict[str, str]] | None = None) -> None:
+        """``known_etags(account)``: external id -> etag Kith holds; rows with the same etag
+        are reported as unchanged ids instead of being sent again."""
         self._page_size = page_size
+        self._known = known_etags
         self._chains: dict[str, _Chain] = {}
 
     def name(self) -> str:
@@ -97,7 +102,7 @@ class CsvProvider:
             path, layout, targets = self._open(account)
             cursor = _cursor(path, targets)  # before reading: a write meanwhile is seen next
             rows = iter_rows(layout, targets, signature=mapping_signature(targets))
-            chain = _Chain(rows, cursor)
+            chain = _Chain(rows, cursor, known=self._known(account) if self._known else {})
             skip = _token_position(page_token) if page_token else 0
             for _ in range(skip):  # stream lost: read again up to the position
                 row = next(rows, None)
@@ -142,16 +147,21 @@ class CsvProvider:
         return chain_id, self._chains.pop(chain_id, None)
 
     def _page(self, chain_id: str, chain: _Chain) -> ContactBatch:
-        page = ContactBatch()
+        unchanged: list[str] = []
+        page = ContactBatch(checkpoint={"unchanged": unchanged})
         try:
             for row in chain.rows:
                 chain.position += 1
                 page.problems.extend(str(p) for p in row.problems)
-                if row.contact is None:
+                contact = row.contact
+                if contact is None:
                     continue
-                chain.groups.update(row.contact.groups)
-                page.contacts.append(row.contact)
-                if len(page.contacts) >= self._page_size:
+                chain.groups.update(contact.groups)
+                if chain.known.get(contact.external_id or "") == contact.etag:
+                    unchanged.append(contact.external_id or "")
+                else:
+                    page.contacts.append(contact)
+                if len(page.contacts) + len(unchanged) >= self._page_size:
                     while len(self._chains) >= _MAX_LIVE_CHAINS:
                         _close(self._chains.pop(next(iter(self._chains))).rows)
                     self._chains[chain_id] = chain

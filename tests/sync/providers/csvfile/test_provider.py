@@ -105,3 +105,24 @@ def test_a_missing_file_is_an_actionable_error(sqlite_db, tmp_path) -> None:
     account = add(sqlite_db, path)
     result = run_sync(sqlite_db, account, CsvProvider())
     assert not result.ok and "CSV file not found" in (result.error or "")
+
+
+def test_rows_kith_holds_are_reported_unchanged_not_resent(sqlite_db, tmp_path) -> None:
+    from core.sync.registry import stored_etags
+
+    path = tmp_path / "google.csv"
+    write(path, "Ada,Lovelace,Home,ada@example.com,,", "Alan,Turing,,alan@example.org,,",
+          "Grace,Hopper,,grace@example.com,,")
+    account = add(sqlite_db, path)
+    assert run_sync(sqlite_db, account, CsvProvider()).counts["added"] == 3
+    provider = CsvProvider(known_etags=lambda ref: stored_etags(sqlite_db, ref.id))
+    ref = AccountRef(account, "csv", str(path), {"path": str(path)})
+    page = provider.full_sync(ref, None)
+    assert page.contacts == [] and len(page.checkpoint["unchanged"]) == 3
+    full = run_sync(sqlite_db, account, provider, mode="full")
+    assert (full.counts["unchanged"], full.counts["deleted"]) == (3, 0)
+    write(path, "Ada,Lovelace,Home,ada@example.com,,", "Grace,Hopper,,grace@example.com,,")
+    after = run_sync(sqlite_db, account, provider, mode="full")
+    # unchanged rows count as present: only the row that left the file is archived
+    assert (after.counts["unchanged"], after.counts["deleted"]) == (2, 1)
+    assert live(sqlite_db, account) == {"Ada": True, "Alan": False, "Grace": True}
