@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,9 @@ class CsvLayout:
     header_line: int
     headers: list[str]
     format: CsvFormat
+    #: Dates like 05/11/1930 are day first (the format says so, or a sampled date such as
+    #: 17/08/1936 could only be read day first: a UK or Australian Outlook export).
+    day_first: bool = False
 
 
 def detect_encoding(path: Path) -> str:
@@ -145,5 +149,24 @@ def inspect_csv(path: str | Path) -> CsvLayout:
     headers = [h.replace("\ufeff", "").strip() for h in rows[index][0]]
     if len(headers) < 2 and not any(headers):
         raise CsvFileError(f"{target.name}: no header row found")
-    return CsvLayout(str(target), encoding, delimiter, index, rows[index][1], headers,
-                     detect_format(headers))
+    fmt = detect_format(headers)
+    day_first = fmt.day_first or _dates_day_first([r for r, _ in rows[index + 1:]])
+    return CsvLayout(str(target), encoding, delimiter, index, rows[index][1], headers, fmt,
+                     day_first)
+
+
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{2,4}$")
+
+
+def _dates_day_first(rows: list[list[str]]) -> bool:
+    """Whether the sampled slash dates can only be day first (more such dates than dates
+    that can only be month first)."""
+    day = month = 0
+    for row in rows:
+        for cell in row:
+            match = _SLASH_DATE.match(cell.strip())
+            if match:
+                a, b = int(match.group(1)), int(match.group(2))
+                day += a > 12 >= b
+                month += b > 12 >= a
+    return day > month

@@ -97,7 +97,7 @@ def iter_rows(layout: CsvLayout, targets: list[Target], *, keep_raw: bool = True
     unchanged row under an unchanged mapping is then skipped by the write path without
     being normalised again."""
     name = Path(layout.path).name
-    mapper = RowMapper(layout.headers, targets, day_first=layout.format.day_first)
+    mapper = RowMapper(layout.headers, targets, day_first=layout.day_first)
     keys = StableKeys()
     width = len(layout.headers)
     headers = layout.headers

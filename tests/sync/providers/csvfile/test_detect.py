@@ -137,3 +137,19 @@ def test_utf16_without_bom_is_recognised(tmp_path) -> None:
     path.write_bytes(TEXT.encode("utf-16-be"))
     assert not path.read_bytes().startswith(codecs.BOM_UTF16_BE)
     assert names(path) == ["Zoë Ångström", "José Núñez"]
+
+
+def test_a_day_first_outlook_export_reads_its_ambiguous_dates_day_first(tmp_path) -> None:
+    from core.sync.providers.csvfile.formats import default_targets as targets_of
+
+    head = "First Name,Last Name,E-mail Address,Business Phone,Birthday\r\n"
+    path = tmp_path / "uk.csv"
+    path.write_text(head + "Edsger,Dijkstra,ewd@example.nl,,05/11/1930\r\n"
+                    "Margaret,Hamilton,mh@example.com,,17/08/1936\r\n", encoding="utf-8")
+    layout = inspect_csv(path)
+    assert layout.format.key == "outlook" and layout.day_first
+    dates = [r.contact.birthdays[0].iso()
+             for r in iter_rows(layout, targets_of(layout.format, layout.headers))]
+    assert dates == ["1930-11-05", "1936-08-17"]
+    path.write_text(head + "Edsger,Dijkstra,ewd@example.nl,,05/11/1930\r\n", encoding="utf-8")
+    assert not inspect_csv(path).day_first  # nothing says otherwise: US month first
