@@ -100,6 +100,9 @@ class CsvImportDialog(QDialog):
         fl.addWidget(self.rows)
         split.addWidget(first)
         split.setSizes([300, 160])
+        self.as_source = QCheckBox("Keep up to date: read this file again whenever it changes "
+                                   "(it becomes a source)")
+        self.as_source.setObjectName("csvAsSource")
         self.hint = QLabel("Choose at least one column that holds a name, email, phone or "
                            "company.")
         self.hint.setObjectName("csvHint")
@@ -115,6 +118,7 @@ class CsvImportDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.show_empty)
         layout.addWidget(split, 1)
+        layout.addWidget(self.as_source)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
         self.show_empty.toggled.connect(self._show_columns)
@@ -183,8 +187,8 @@ class CsvImportFlow(QObject):
         assert self.dialog is not None
         region = self.ctx.settings.get(cfg.DEFAULT_REGION)
         self.ctx.write(csv_services.import_file, self.path, self.dialog.mapping(), region,
-                       name="import CSV file", changes=tasks.ALL_TOPICS,
-                       on_result=self._done, on_error=self._failed)
+                       self.dialog.as_source.isChecked(), name="import CSV file",
+                       changes=tasks.ALL_TOPICS, on_result=self._done, on_error=self._failed)
 
     def _done(self, summary: Any) -> None:
         s = summary

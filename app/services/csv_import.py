@@ -106,9 +106,19 @@ def _first_rows(layout, open_text) -> list[list[str]]:  # noqa: ANN001 - core ty
 
 
 def import_file(db: Database, path: str, mapping: dict[str, str], region: str = "",
-                *, state: TaskState) -> CsvImportSummary:
-    """Import with the mapping chosen in the dialog (and remember it for this file)."""
-    from core.sync.providers.csvfile.importer import import_csv
+                as_source: bool = False, *, state: TaskState) -> CsvImportSummary:
+    """Import with the mapping chosen in the dialog (and remember it for this file). With
+    ``as_source`` the file also becomes a source that Kith re-reads when it changes."""
+    from core.sync.providers.csvfile.importer import account_name, import_csv
+
+    if as_source:
+        from app.services import write_session
+        from core.sync.sources import add_source
+
+        name = account_name(path)
+        with write_session(db) as session:
+            add_source(session, "csv", name, {"path": name, "import": False}, Path(name).name,
+                       default_region=region)
 
     try:
         from core.match.hooks import after_ingest

@@ -144,3 +144,23 @@ def test_the_vcard_file_picker_sends_a_csv_file_to_this_dialog(qtbot, ctx, tmp_p
     dialog = shown()[0]
     assert dialog.preview.format_title == "LinkedIn Connections CSV"
     dialog.reject()
+
+
+def test_keep_up_to_date_makes_the_file_a_source(qtbot, ctx, db, tmp_path) -> None:
+    from app.services.sources import sources
+
+    path = copy(tmp_path, "yahoo_contacts.csv")
+    flow = import_csv_interactively(None, str(path), ctx)
+    with qtbot.waitSignal(flow.dialogShown, timeout=10_000) as shown:
+        pass
+    dialog: CsvImportDialog = shown.args[0]
+    qtbot.addWidget(dialog)
+    assert not dialog.as_source.isChecked()  # a one-shot import unless asked
+    dialog.as_source.setChecked(True)
+    with qtbot.waitSignal(flow.finished, timeout=20_000) as done:
+        dialog.import_button.click()
+    assert done.args[0].added == 2
+    flow.message.accept()
+    listed = sources(db, state=TaskState())
+    assert [(s.provider, s.settings.get("path")) for s in listed] == [
+        ("csv", str(path.resolve()))]
