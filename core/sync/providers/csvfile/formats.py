@@ -45,6 +45,7 @@ _GOOGLE_FIXED = {
     "name suffix": Target("name", "suffix"), "nickname": Target("nickname"),
     "birthday": Target("birthday"), "notes": Target("notes"),
     "group membership": Target("groups"), "labels": Target("groups"),
+    "photo": Target("photo"),
     "organization name": Target("org", "name"), "organization title": Target("org", "title"),
     "organization department": Target("org", "department"),
 }

@@ -12,7 +12,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from core.ingest.parsed import Address, ContactValue, DateValue, Name, Organization, ParsedContact
+from core.ingest.parsed import (
+    Address,
+    ContactValue,
+    DateValue,
+    Name,
+    Organization,
+    ParsedContact,
+    Photo,
+)
 from core.sync.providers.csvfile.targets import Target
 
 MULTI_SEP = " ::: "
@@ -116,6 +124,7 @@ class RowMapper:
         self.nickname: list[int] = []
         self.notes: list[int] = []
         self.groups: list[int] = []
+        self.photo: list[int] = []
         self.dates: list[tuple[int, str, str]] = []  # (column, kind, slot)
         self.date_labels: dict[str, int] = {}
         self.slots: dict[tuple[str, str, str], _Slot] = {}
@@ -132,7 +141,7 @@ class RowMapper:
             return
         if kind == "name":
             self.name[t.part].append(col)
-        elif kind in ("nickname", "notes", "groups"):
+        elif kind in ("nickname", "notes", "groups", "photo"):
             getattr(self, kind).append(col)
         elif kind in ("birthday", "anniversary", "event"):
             if t.part == "label":
@@ -174,6 +183,9 @@ class RowMapper:
         for col in self.groups:
             if cells[col]:
                 self._groups(cells[col], c.groups)
+        for col in self.photo:  # a web address (Google's export); anything else is no photo
+            if cells[col].strip().startswith(("https://", "http://")):
+                c.photos.append(Photo(uri=cells[col].strip()))
         for slot in self.slots.values():
             if any(cells[col] for col in slot.value):
                 self._values(slot, cells, c)

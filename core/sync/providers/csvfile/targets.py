@@ -28,6 +28,7 @@ KIND_PARTS: dict[str, tuple[str, ...]] = {
     "event": ("", "label"),
     "notes": ("",),
     "groups": ("",),
+    "photo": ("",),
     "skip": ("",),
 }
 
@@ -98,7 +99,8 @@ _WORDS = {
     "im": "Chat username", "im.platform": "Chat username", "org.name": "Company",
     "org.title": "Job title",
     "org.department": "Department", "birthday": "Birthday", "anniversary": "Anniversary",
-    "event": "Date", "notes": "Notes", "groups": "Groups", "skip": "Don't import",
+    "event": "Date", "notes": "Notes", "groups": "Groups", "photo": "Photo (web address)",
+    "skip": "Don't import",
     "address.street": "street", "address.locality": "city", "address.region": "state/region",
     "address.postal_code": "postal code", "address.country": "country",
     "address.po_box": "PO box", "address.extended": "address line 2",

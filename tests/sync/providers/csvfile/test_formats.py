@@ -68,6 +68,9 @@ def test_google_current_export_labels_primary_multi_values_groups_and_dates() ->
     grace = contacts("google_contacts.csv")["Grace Brewster Hopper"]
     assert grace.birthdays[0].iso() == "--12-09"  # no year
     assert grace.emails[0].label == "Navy"  # a custom label stays as typed
+    assert [p.uri for p in grace.photos] == [
+        "https://lh3.googleusercontent.com/contacts/AOTexample-grace-hopper"]
+    assert ada.photos == []
 
 
 def test_google_legacy_export_with_im_and_fax_labels() -> None:
