@@ -185,7 +185,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                      "health": r.health, "live_records": r.live_records} for r in rows])
         return 0
     if not rows:
-        print("No sources. Add one with `kith sources add vcard|google|carddav ...`.")
+        print("No sources. Add one with `kith sources add vcard|csv|google|carddav ...`.")
         return 0
     for r in rows:
         print(f"{r.id:>4}  {r.provider:<8} {r.health:<18} {r.live_records:>7} contacts  "
