@@ -216,6 +216,8 @@ class CsvImportFlow(QObject):
 
     def _end(self) -> None:
         _LIVE.discard(self)
+        if self.dialog is not None:
+            self.dialog.deleteLater()
         self.deleteLater()
 
 

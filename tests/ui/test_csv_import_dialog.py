@@ -77,8 +77,7 @@ def test_the_whole_flow_imports_and_remembers_the_mapping(qtbot, ctx, db, tmp_pa
     flow = import_csv_interactively(None, str(path), ctx)
     with qtbot.waitSignal(flow.dialogShown, timeout=10_000) as shown:
         pass
-    dialog: CsvImportDialog = shown.args[0]
-    qtbot.addWidget(dialog)
+    dialog: CsvImportDialog = shown.args[0]  # the flow deletes it when it ends
     assert not dialog.preview.remembered
     dialog.set_field("Member", "name.full")
     dialog.set_field("Mail", "email:work")
@@ -98,12 +97,14 @@ def test_the_whole_flow_imports_and_remembers_the_mapping(qtbot, ctx, db, tmp_pa
     with qtbot.waitSignal(again.dialogShown, timeout=10_000) as shown:
         pass
     second: CsvImportDialog = shown.args[0]
-    qtbot.addWidget(second)
     assert second.preview.remembered
     assert second.combos[0].currentText() == "Full name"
     assert second.combos[1].currentText() == "Work email"
     assert second.import_button.isEnabled()
     second.reject()
+    from shiboken6 import isValid
+
+    qtbot.waitUntil(lambda: not isValid(second) and not isValid(dialog), timeout=5000)
 
 
 def test_a_file_that_is_not_csv_says_why(qtbot, ctx, tmp_path) -> None:
@@ -153,8 +154,7 @@ def test_keep_up_to_date_makes_the_file_a_source(qtbot, ctx, db, tmp_path) -> No
     flow = import_csv_interactively(None, str(path), ctx)
     with qtbot.waitSignal(flow.dialogShown, timeout=10_000) as shown:
         pass
-    dialog: CsvImportDialog = shown.args[0]
-    qtbot.addWidget(dialog)
+    dialog: CsvImportDialog = shown.args[0]  # the flow deletes it when it ends
     assert not dialog.as_source.isChecked()  # a one-shot import unless asked
     dialog.as_source.setChecked(True)
     with qtbot.waitSignal(flow.finished, timeout=20_000) as done:
