@@ -233,6 +233,14 @@ _GENERIC = {
     "groups": Target("groups"), "street": Target("address", "street"),
     "city": Target("address", "locality"), "zip": Target("address", "postal_code"),
     "postal code": Target("address", "postal_code"), "country": Target("address", "country"),
+    # the same words in the languages of the exports Kith knows (German, French, Spanish)
+    "vorname": Target("name", "given"), "nachname": Target("name", "family"),
+    "telefon": Target("phone"), "handy": Target("phone", label="mobile"),
+    "firma": Target("org", "name"), "prénom": Target("name", "given"),
+    "courriel": Target("email"), "téléphone": Target("phone"),
+    "société": Target("org", "name"), "nombre": Target("name", "given"),
+    "apellidos": Target("name", "family"), "correo": Target("email"),
+    "teléfono": Target("phone"), "empresa": Target("org", "name"),
 }
 
 

@@ -153,3 +153,14 @@ def test_a_day_first_outlook_export_reads_its_ambiguous_dates_day_first(tmp_path
     assert dates == ["1930-11-05", "1936-08-17"]
     path.write_text(head + "Edsger,Dijkstra,ewd@example.nl,,05/11/1930\r\n", encoding="utf-8")
     assert not inspect_csv(path).day_first  # nothing says otherwise: US month first
+
+
+def test_a_generic_csv_guesses_columns_whose_names_say_what_they_hold(tmp_path) -> None:
+    path = tmp_path / "verein.csv"
+    path.write_text("Vorname;Nachname;Handy;Lieblingsfarbe\r\nJörg;Schmidt;0171 5550100;blau\r\n",
+                    encoding="utf-8")
+    layout = inspect_csv(path)
+    assert layout.format.key == "generic"
+    assert default_targets(layout.format, layout.headers) == [
+        Target("name", "given"), Target("name", "family"), Target("phone", label="mobile"),
+        Target("skip")]
