@@ -23,7 +23,8 @@ def pick_vcard_path(parent: QWidget | None, start_dir: str = "", folder: bool = 
     if folder:
         return QFileDialog.getExistingDirectory(parent, "Choose a folder of vCards", start_dir)
     path, _ = QFileDialog.getOpenFileName(parent, "Choose a vCard file", start_dir,
-                                          "vCard files (*.vcf *.vcard);;All files (*)")
+                                          "vCard files (*.vcf *.vcard);;CSV files (*.csv);;"
+                                          "All files (*)")
     return path
 
 

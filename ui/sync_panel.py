@@ -294,6 +294,11 @@ class SyncPanel(QWidget):
             from pathlib import Path
 
             self.ctx.settings.set(cfg.LAST_IMPORT_DIR, str(Path(path).parent))
+            if path.lower().endswith(".csv"):  # a CSV export: the CSV import dialog
+                from ui.csv_import_dialog import import_csv_interactively
+
+                import_csv_interactively(self, path, self.ctx)
+                return
             self.add_vcard_path(path)
 
     def ask_carddav(self) -> None:

@@ -11,8 +11,10 @@ from app.context import database, session_scope
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="import vCard files or folders")
+    p = sub.add_parser("import", help="import vCard files or folders, or CSV files")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--map", action="append", metavar="COLUMN=FIELD",
+                   help="CSV: import COLUMN as FIELD (e.g. 'Mail=email:work'); repeatable")
     p.add_argument("--account", metavar="NAME", help="source account name (default: the path)")
     p.add_argument("--region", metavar="CC", default="",
                    help="default phone region, ISO country code (e.g. US, DE)")
@@ -66,6 +68,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     present = [p for p in args.paths if p not in missing]
     if not present:
         raise CommandError("nothing could be read", code=1)
+    from app.commands.csv_import import import_csv_files, is_csv
+
+    if csv_paths := [p for p in present if is_csv(p)]:
+        csv_code = import_csv_files(args, csv_paths, _after_ingest())
+        if not (present := [p for p in present if p not in csv_paths]):
+            return csv_code
     db = database(args)
     try:
         report = import_vcards(db, present, account=args.account, region=args.region,

@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("path", metavar="PATH")
     v.set_defaults(handler=cmd_add_vcard)
 
+    csv = kinds.add_parser("csv", parents=[policy], help="a CSV file, read again when changed")
+    csv.add_argument("path", metavar="PATH")
+    csv.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="COLUMN as FIELD")
+    csv.set_defaults(handler=cmd_add_csv)
+
     g = kinds.add_parser("google", parents=[policy], help="a Google account (People API)")
     g.add_argument("--client-secrets", required=True, metavar="FILE",
                    help="your OAuth client JSON (Desktop app) from the Google Cloud console")
@@ -126,6 +131,13 @@ def _tls_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trust-fingerprint", default=None, metavar="SHA256",
                         help="trust exactly the server certificate with this SHA-256 "
                              "fingerprint (shown when a certificate is refused)")
+
+
+def cmd_add_csv(args: argparse.Namespace) -> int:
+    from app.commands.csv_import import csv_source_settings
+
+    target, settings = csv_source_settings(args)
+    return _add(args, "csv", str(target), settings, target.name)
 
 
 def _carddav_password() -> str:
@@ -318,7 +330,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                     for r in rows])
         return 0
     if not rows:
-        print("No sources. Add one with `kith sources add vcard|google|carddav ...`.")
+        print("No sources. Add one with `kith sources add vcard|csv|google|carddav ...`.")
         return 0
     for r in rows:
         print(f"{r.id:>4}  {r.provider:<8} {r.health:<18} {r.live_records:>7} contacts  "

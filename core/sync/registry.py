@@ -25,6 +25,16 @@ def _vcard(_account: AccountRef) -> ContactProvider:
     return VCardProvider()
 
 
+def _csv_with(db: Database | None) -> ProviderFactory:
+    """With the database, rows whose etag Kith holds are reported unchanged, not re-sent."""
+    def factory(_account: AccountRef) -> ContactProvider:
+        from core.sync.providers.csvfile.provider import CsvProvider
+
+        known = (lambda account: stored_etags(db, account.id)) if db is not None else None
+        return CsvProvider(known_etags=known)
+    return factory
+
+
 def _google_with(db: Database | None) -> ProviderFactory:
     """Google spends API calls: with the database, each call first consumes from the quota
     ledger (per account, per minute) and waits for the next period when refused."""
@@ -66,6 +76,7 @@ def stored_etags(db: Database, account_id: int) -> dict[str, str]:
 
 FACTORIES: dict[str, ProviderFactory] = {
     "vcard": _vcard, "google": _google_with(None), "carddav": _carddav_with(None),
+    "csv": _csv_with(None),
 }
 
 
@@ -77,7 +88,7 @@ def provider_for(
 ) -> ContactProvider:
     """A provider for ``account``; ``db`` lets providers consult what Kith already holds."""
     factories = {**FACTORIES, "carddav": _carddav_with(db), "google": _google_with(db),
-                 **(overrides or {})}
+                 "csv": _csv_with(db), **(overrides or {})}
     try:
         factory = factories[account.provider]
     except KeyError:

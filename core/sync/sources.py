@@ -28,7 +28,7 @@ from core.db.base import utcnow
 from core.db.models import ActivityEvent, SourceAccount, SourceRecord, SyncState
 from core.ingest.deletes import remove_records
 
-PROVIDERS = ("vcard", "google", "carddav")
+PROVIDERS = ("vcard", "google", "carddav", "csv")
 DELETE_POLICIES = ("archive", "mirror")
 
 

@@ -12,7 +12,7 @@ import json
 import sys
 
 BENCHMARKS = ["ingest", "resync", "vcard", "duplicates", "identity", "carddav", "google", "gui",
-              "import", "households"]
+              "import", "households", "csv"]
 #: Benchmarks whose module name differs from their name ("import" is a Python keyword).
 MODULES = {"import": "import_e2e"}
 
