@@ -59,6 +59,8 @@ class ContactListPanel(QWidget):
     partySelected = Signal(int)
     #: A search finished and the list shows its result (count).
     listUpdated = Signal(int)
+    #: Enter or a double click on a contact: edit it (party id).
+    editRequested = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,8 +117,11 @@ class ContactListPanel(QWidget):
         self.search.returnPressed.connect(self.table.setFocus)
         self.filter.currentIndexChanged.connect(self._on_filter)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        # Find (Ctrl+F) is the window's Edit > Find action (ui.menus), which calls focus_search.
         QShortcut(QKeySequence("Escape"), self.search, self.search.clear)
+        self.table.editRequested.connect(self._edit_row)
+        #: A contact to select once the list holds it (the one selected when Kith closed).
+        self._restore_pid: int | None = None
         ctx.runner.changed.connect(self._on_changed)
 
     # -- loading ----------------------------------------------------------------------------
@@ -256,6 +261,13 @@ class ContactListPanel(QWidget):
     def _shown(self, query: ListQuery, selected: int | None) -> None:
         """The whole result is on screen: count, selection, listeners."""
         self._last_shown = query
+        if self._restore_pid is not None:
+            wanted, self._restore_pid = self._restore_pid, None
+            row = self.model.row_of(wanted) if selected is None and not query.search else None
+            if row is not None:
+                selected = wanted
+                self.table.scrollTo(self.model.index(row, NAME),
+                                    QAbstractItemView.ScrollHint.PositionAtCenter)
         count = self.model.rowCount()
         noun = "contact" if count == 1 else "contacts"
         self.count_label.setText(f"{count:,} {noun}")
@@ -335,6 +347,17 @@ class ContactListPanel(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows)
         self.table.scrollTo(self.model.index(row, NAME))
         return True
+
+    def restore_party(self, party_id: int) -> None:
+        """Select ``party_id`` now if the list shows it, else as soon as a full list does
+        (start-up: the first look's page may not reach it). The first search or click wins."""
+        if not self.select_party(party_id):
+            self._restore_pid = party_id
+
+    def _edit_row(self, row: int) -> None:
+        pid = self.model.party_id(row)
+        if pid is not None:
+            self.editRequested.emit(pid)
 
     def _on_current(self, current: Any, _previous: Any) -> None:
         pid = self.model.party_id(current.row()) if current.isValid() else None
