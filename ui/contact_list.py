@@ -261,17 +261,20 @@ class ContactListPanel(QWidget):
     def _shown(self, query: ListQuery, selected: int | None) -> None:
         """The whole result is on screen: count, selection, listeners."""
         self._last_shown = query
+        restored = None
         if self._restore_pid is not None:
             wanted, self._restore_pid = self._restore_pid, None
             row = self.model.row_of(wanted) if selected is None and not query.search else None
             if row is not None:
-                selected = wanted
+                selected = restored = wanted
                 self.table.scrollTo(self.model.index(row, NAME),
                                     QAbstractItemView.ScrollHint.PositionAtCenter)
         count = self.model.rowCount()
         noun = "contact" if count == 1 else "contacts"
         self.count_label.setText(f"{count:,} {noun}")
         self._restore_selection(selected)
+        if restored is not None:
+            self._announce(restored)  # the owner's own choice: the details show it at once
         self.listUpdated.emit(count)
 
     def _restore_selection(self, selected: int | None, fallback: bool = True) -> None:

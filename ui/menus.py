@@ -28,6 +28,18 @@ CONTACT_ACTIONS_END = "contactActionsEnd"
 StandardKey = QKeySequence.StandardKey
 
 
+#: What a standard key is where the platform theme names none: the offscreen and plain X11
+#: themes (no GNOME/KDE) have no Quit key, which is why Ctrl+Q used to do nothing.
+FALLBACKS = {StandardKey.Quit: "Ctrl+Q", StandardKey.Find: "Ctrl+F",
+             StandardKey.HelpContents: "F1", StandardKey.Refresh: "F5"}
+
+
+def standard_key(key: StandardKey) -> QKeySequence:
+    """The platform's first binding of ``key``, or the usual one when it has none."""
+    bindings = QKeySequence.keyBindings(key)
+    return bindings[0] if bindings else QKeySequence(FALLBACKS.get(key, ""))
+
+
 def shortcut_text(action: QAction) -> str:
     """The action's shortcuts as the desktop writes them ("Ctrl+Q"), "" when it has none."""
     keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
@@ -57,7 +69,9 @@ class WindowActions:
                  tip: str = "", icon: QStyle.StandardPixmap | None = None,
                  name: str = "") -> QAction:
             action = QAction(text, window)
-            if key is not None:
+            if isinstance(key, StandardKey):
+                action.setShortcut(standard_key(key))
+            elif key is not None:
                 action.setShortcut(QKeySequence(key))
             if tip:
                 action.setStatusTip(tip)
