@@ -97,6 +97,7 @@ class WindowActions:
         self.sync_all = make("&Sync all sources", StandardKey.Refresh,
                              "Fetch the latest changes from every source",
                              sp.SP_BrowserReload, "action_sync_all")
+        self.sync_all.setIconText("Sync all")
         self.quit = make("&Quit", StandardKey.Quit, "Close Kith", None, "action_quit")
         self.find = make("&Find…", StandardKey.Find, "Search names, emails and phones",
                          None, "action_find")

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 2
 KEY_ROLE = Qt.ItemDataRole.UserRole
-#: The sidebar's width: room for "Sources" and a 5-digit badge at the default font.
-MIN_WIDTH = 150
+#: Room beside the widest title: the icon and its gaps, a 4-digit badge, the frame.
+ICON, GAPS = 20, 36
 
 ICONS = {
     "contacts": QStyle.StandardPixmap.SP_DirHomeIcon,
@@ -106,9 +106,7 @@ class Sidebar(QListWidget):
         super().__init__(parent)
         self.setObjectName("navigation")
         self.setAccessibleName("Sections")
-        self.setMinimumWidth(MIN_WIDTH)
-        self.setMaximumWidth(MIN_WIDTH + 40)
-        self.setIconSize(QSize(20, 20))
+        self.setIconSize(QSize(ICON, ICON))
         self.setItemDelegate(_BadgeDelegate(self))
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._keys = [key for key, _ in sections]
@@ -119,6 +117,11 @@ class Sidebar(QListWidget):
             item.setData(COUNT_ROLE, 0)
             item.setToolTip(title)
         self._titles = dict(sections)
+        # As wide as the titles and a badge need at this font, no wider: at 800 px every
+        # pixel the sidebar does not take goes to the contact list.
+        fm = self.fontMetrics()
+        titles = max(fm.horizontalAdvance(title) for _, title in sections)
+        self.setFixedWidth(titles + ICON + fm.horizontalAdvance("9,999") + 12 + GAPS)
         self.currentRowChanged.connect(self._emit)
 
     def _emit(self, row: int) -> None:
