@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -54,8 +54,20 @@ TUNE_AFTER_MS = 2000
 #: many in a row).
 COUNTS_AFTER_MS = 400
 
+#: The first window on a big screen; on a small one (800x600) the window fills the screen's
+#: free area instead of reaching past its edges.
+DEFAULT_SIZE = QSize(1200, 760)
+
 PAGES = tuple(key for key, _ in SECTIONS)
 TITLES = dict(SECTIONS)
+
+
+def default_size(window: QWidget) -> QSize:
+    screen = window.screen()
+    if screen is None:
+        return DEFAULT_SIZE
+    free = screen.availableGeometry().size()
+    return DEFAULT_SIZE.boundedTo(QSize(free.width() - 16, free.height() - 48))
 
 
 class MainWindow(QMainWindow):
@@ -156,9 +168,13 @@ class MainWindow(QMainWindow):
             tasks.tune_for_gui()
 
     def _check_empty(self) -> None:
-        self.ctx.read(demo.is_empty, name="first run?",
-                      on_result=lambda empty: self.contacts_page.setCurrentWidget(
-                          self.empty if empty else self.splitter))
+        self.ctx.read(demo.is_empty, name="first run?", on_result=self._set_empty)
+
+    def _set_empty(self, empty: bool) -> None:
+        """First run: the welcome page, and no Export or Sync all (nothing to act on)."""
+        self.contacts_page.setCurrentWidget(self.empty if empty else self.splitter)
+        self.commands.export.setEnabled(not empty)
+        self.commands.sync_all.setEnabled(not empty)
 
     def _first_paint(self) -> None:
         if not self._painted:
@@ -279,7 +295,7 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(1200, 760)
+            self.resize(default_size(self))
         splitter = s.get(cfg.SPLITTER_STATE)
         if splitter:
             self.splitter.restoreState(QByteArray(splitter))
