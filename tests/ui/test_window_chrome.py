@@ -179,3 +179,19 @@ def test_export_and_sync_all_wait_for_something_to_act_on(qtbot, ctx, tmp_path) 
     qtbot.waitUntil(lambda: win.commands.export.isEnabled(), timeout=20_000)
     assert win.commands.sync_all.isEnabled()
     assert win.contacts_page.currentWidget() is win.splitter
+
+
+def test_help_opens_the_shortcuts_dialog_and_about(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    window.commands.shortcuts.trigger()
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    assert len(dialog.rows()) >= 20
+    dialog.close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about",
+                        staticmethod(lambda parent, title, body: shown.append(title + body)))
+    window.commands.about.trigger()
+    assert shown and "About Kith" in shown[0] and "undone" in shown[0]
