@@ -212,8 +212,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
 
     def install_contact_actions(self, actions: list[QAction], edit: QAction | None = None) -> None:
-        """The contact commands (ui.contact_actions) into the Edit menu and the toolbar;
-        ``edit`` is what Enter or a double click on a contact triggers."""
+        """The contact commands (ui.contact_actions) into the Edit menu (above Find) and, those
+        with an icon, the toolbar (before Sync all); ``edit`` is what Enter on a contact
+        triggers. Their shortcuts then show in tooltips and Help > Keyboard shortcuts.
+        Messages for the owner: ``self.status.note(text)`` (expires, replaced by the next)."""
         self.commands.insert_contact_actions(actions, edit)
 
     def edit_contact(self, party_id: int) -> None:
