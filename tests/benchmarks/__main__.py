@@ -11,7 +11,8 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["ingest", "resync", "vcard", "duplicates", "carddav", "google", "gui"]
+BENCHMARKS = ["ingest", "resync", "vcard", "duplicates", "carddav", "google", "gui",
+              "phone_search"]
 
 
 def main(argv: list[str] | None = None) -> int:
