@@ -26,6 +26,7 @@ from core.db.models import (
     Party,
     PartyHandleLink,
     PartyUrl,
+    RecordHandle,
     SourceAccount,
     SourceRecord,
 )
@@ -64,6 +65,9 @@ class HandleView:
     #: The value for reading: a phone formatted as the list shows it (core.views.phone_display),
     #: anything else as its source wrote it.
     shown: str = ""
+    #: Where it came from: the records that list it ("vcard:phone.vcf"), or empty when only
+    #: a link holds it (the owner's, a merge's, an unknown sender's).
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -375,12 +379,18 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
     )
     if not include_secured:
         stmt = stmt.where(Handle.is_secured.is_(False))
+    listed: dict[int, list[str]] = {}
+    for hid, rid in session.execute(
+            select(RecordHandle.handle_id, RecordHandle.source_record_id)
+            .where(RecordHandle.source_record_id.in_([r.id for r in records]))):
+        listed.setdefault(hid, []).append(record_source[rid])
     for handle, link, owner_name in session.execute(stmt):
         detail.handles.append(
             HandleView(handle.id, handle.platform, handle.value, handle.display_value,
                        link.confidence, link.is_confirmed, link.is_dismissed, link.label,
                        handle.is_valid, handle.is_shared, handle.is_secured, handle.party_id,
-                       owner_name or "", _shown_handle(handle))
+                       owner_name or "", _shown_handle(handle),
+                       sorted(set(listed.get(handle.id, []))))
         )
     for a in session.scalars(select(Address).where(Address.party_id == party_id)):
         detail.addresses.append({
