@@ -78,6 +78,11 @@ class ContactActions(QObject):
                                        "Save the selected contact as a vCard file")
         self.export_all = _action(self, "Export &all contacts…", "exportAll",
                                   "Save every contact in one vCard file")
+        for action, short in ((self.new, "New"), (self.edit, "Edit"),
+                              (self.archive, "Archive"), (self.restore, "Restore"),
+                              (self.delete, "Delete"), (self.export_selected, "Export"),
+                              (self.export_all, "Export all")):
+            action.setIconText(short)  # toolbar and card buttons: short words
         self.new.triggered.connect(self.create_contact)
         self.edit.triggered.connect(self.edit_contact)
         self.archive.triggered.connect(self.archive_contact)
@@ -115,8 +120,8 @@ class ContactActions(QObject):
 
     def set_bundle(self, bundle: ContactBundle | None) -> None:
         """The card of the selected contact arrived: what it is decides Archive/Delete."""
-        if bundle is not None and bundle.detail.id == self.party_id:
-            self.bundle = bundle
+        if bundle is not None:  # the card shows the selected contact
+            self.party_id, self.bundle = bundle.detail.id, bundle
         self.refresh_state()
 
     def refresh_state(self) -> None:
@@ -252,9 +257,21 @@ def install(window: Any) -> ContactActions:
     actions = ContactActions(window.ctx, window)
     panel, detail = window.contact_list, window.detail
     panel.partySelected.connect(actions.set_party)
-    panel.listUpdated.connect(lambda _count: actions.refresh_state())  # the database opened
     detail.loaded.connect(lambda _pid: actions.set_bundle(detail.bundle))
-    actions.saved.connect(lambda pid: panel.select_party(pid) or detail.show_party(pid))
+    wanted: list[int] = []  # a saved contact to select once the list shows it
+
+    def select_saved(pid: int) -> None:
+        wanted[:] = [] if panel.select_party(pid) else [pid]
+        if wanted:
+            detail.show_party(pid)
+
+    def list_updated() -> None:
+        actions.refresh_state()  # the database opened, or the list changed
+        if wanted and panel.select_party(wanted[0]):
+            wanted.clear()
+
+    actions.saved.connect(select_saved)
+    panel.listUpdated.connect(lambda _count: list_updated())
     actions.message.connect(lambda text: window.statusBar().showMessage(text, 10_000))
     panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     for action in [actions.edit, actions.archive, actions.restore, actions.delete,

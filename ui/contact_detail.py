@@ -173,6 +173,10 @@ class ContactDetail(QScrollArea):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setObjectName(f"card_{action.objectName()}")
             self.action_bar.addWidget(button)
+            if action in (actions.archive, actions.restore):
+                # One of the two applies: the other leaves room (the pane may be narrow).
+                action.changed.connect(lambda b=button, a=action: b.setVisible(a.isEnabled()))
+                button.setVisible(action.isEnabled())
         self.action_bar.addStretch(1)
 
     # -- loading ------------------------------------------------------------------------------
