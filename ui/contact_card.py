@@ -21,7 +21,7 @@ PHONE_LABELS = {"cell": "Mobile", "mobile": "Mobile", "work": "Work", "home": "H
 _WEEKDAY = re.compile(r"d{4}[,.]?\s*")
 _YEAR = re.compile(r"[,.]?\s*y+\.?|y+[\s,./-]*")
 #: Widest share of the pane a column other than the value's may take before it elides.
-MAX_SHARE = 0.34
+MAX_SHARE = 0.26
 
 
 def source_label(source: str) -> str:
@@ -105,7 +105,7 @@ def card_html(d: Any) -> str:
     for line in getattr(d, "extra_lines", []):
         add(line.section, line.label, line.value, list(line.sources))
     if d.labels:
-        add("Labels", "Labels", ", ".join(d.labels), [])
+        add("Labels", "", ", ".join(d.labels), [])
     add("Notes", "Notes", d.notes or "", [])
     parts = []
     for title, rows in sections.items():

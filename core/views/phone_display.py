@@ -17,13 +17,21 @@ from __future__ import annotations
 import calendar
 import locale
 import os
-from functools import lru_cache
-
-import phonenumbers
-from phonenumbers import PhoneNumber, PhoneNumberFormat
-from phonenumbers.data import _COUNTRY_CODE_TO_REGION_CODE as _REGIONS_OF_CODE
+from functools import cache, lru_cache
+from typing import Any
 
 _owner_region = ""
+
+
+@cache
+def _phonenumbers() -> tuple[Any, dict[int, tuple[str, ...]]]:
+    """``phonenumbers`` and its country-code table, imported on first use: the GUI imports
+    this module at start-up, and the import (30-50 ms) belongs on the worker that formats
+    the first rows, not on the GUI thread before the window shows."""
+    import phonenumbers
+    from phonenumbers.data import _COUNTRY_CODE_TO_REGION_CODE
+
+    return phonenumbers, _COUNTRY_CODE_TO_REGION_CODE
 
 
 def _region_from_locale() -> str:
@@ -53,13 +61,14 @@ def set_owner_region(region: str) -> None:
     format_phone.cache_clear()
 
 
-def _number(digits: str) -> PhoneNumber | None:
+def _number(digits: str) -> Any:
+    phonenumbers, regions_of_code = _phonenumbers()
     for size in (1, 2, 3):
         code = int(digits[:size]) if len(digits) > size else 0
-        if code in _REGIONS_OF_CODE:
+        if code in regions_of_code:
             national = digits[size:]
             zeros = len(national) - len(national.lstrip("0"))
-            return PhoneNumber(country_code=code, national_number=int(national or "0"),
+            return phonenumbers.PhoneNumber(country_code=code, national_number=int(national or "0"),
                                italian_leading_zero=zeros > 0 or None,
                                number_of_leading_zeros=zeros if zeros > 1 else None)
     return None
@@ -67,6 +76,7 @@ def _number(digits: str) -> PhoneNumber | None:
 
 def _grouped(code: int, national: str, domestic: bool) -> str:
     """Fallback grouping for a number the metadata cannot format."""
+    phonenumbers, _regions = _phonenumbers()
     head, tail = national[:3], national[3:]
     if domestic:
         trunk = phonenumbers.PhoneMetadata.metadata_for_region(
@@ -85,9 +95,11 @@ def format_phone(value: str, region: str | None = None) -> str:
     number = _number(digits) if digits.isdigit() else None
     if number is None:
         return value
+    phonenumbers, regions_of_code = _phonenumbers()
     home = owner_region() if region is None else region.upper()
-    domestic = bool(home) and home in _REGIONS_OF_CODE.get(number.country_code, ())
-    style = PhoneNumberFormat.NATIONAL if domestic else PhoneNumberFormat.INTERNATIONAL
+    domestic = bool(home) and home in regions_of_code.get(number.country_code, ())
+    kind = phonenumbers.PhoneNumberFormat
+    style = kind.NATIONAL if domestic else kind.INTERNATIONAL
     text = phonenumbers.format_number(number, style)
     rest = text.removeprefix(f"+{number.country_code}").strip()
     if not any(ch in rest for ch in " -()"):  # the metadata had no pattern for it
