@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
         """A bug in a slot must not kill the session: log it, say so in the status bar."""
         log.error("unexpected error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
-        window.task_label.setText(f"Unexpected error: {exc} (details in {log_file})")
+        window.status.error(f"Unexpected error: {exc} (details in {log_file})")
 
     sys.excepthook = excepthook
 

@@ -32,13 +32,16 @@ WINDOW_STATE = Setting("window/state", bytes, b"", "Main window dock/toolbar sta
 SPLITTER_STATE = Setting("contacts/splitter", bytes, b"", "List/detail splitter sizes")
 HEADER_STATE = Setting("contacts/header", bytes, b"", "Contact list column widths and order")
 LAST_VIEW = Setting("ui/last_view", str, "contacts", "The page shown at start-up")
+LAST_PARTY = Setting("ui/last_contact", int, 0,
+                     "The contact selected when Kith closed (0: none), selected again at start")
 LAST_IMPORT_DIR = Setting("ui/last_import_dir", str, "", "Folder last used to pick a vCard")
 SYNC_INTERVAL_MIN = Setting("sync/interval_minutes", int, 15, "Minutes between scheduled syncs")
 SYNC_ON_STARTUP = Setting("sync/on_startup", bool, True, "Sync every source at start-up")
 DEFAULT_REGION = Setting("ingest/default_region", str, "", "Region for phones without +")
 
 ALL: tuple[Setting[Any], ...] = (
-    WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, HEADER_STATE, LAST_VIEW, LAST_IMPORT_DIR,
+    WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, HEADER_STATE, LAST_VIEW, LAST_PARTY,
+    LAST_IMPORT_DIR,
     SYNC_INTERVAL_MIN, SYNC_ON_STARTUP, DEFAULT_REGION,
 )
 

@@ -7,10 +7,12 @@ contact is archived instead; the disabled Delete's tooltip says so). Archive and
 decisions the owner can undo in History. Where to plug them in:
 
 - the Edit menu: ``actions.edit_menu_actions()`` (New contact, Edit, Archive, Restore,
-  Delete); the File menu: ``actions.file_menu_actions()`` (Export selected, Export all);
-- the toolbar: ``actions.toolbar_actions()``;
-- :func:`install` wires them to a main window's contact list and card (selection, context
-  menu, buttons on the card, status messages).
+  Delete) through ``MainWindow.install_contact_actions`` (ui.menus), which also puts the
+  ones with an icon (``toolbar_actions()``: New, Edit, Archive, Delete) into the toolbar;
+- the File menu: ``actions.file_menu_actions()`` (Export selected contact…, after the
+  window's own "Export all…");
+- :func:`install` does all that for a main window and wires the contact list and card
+  (selection, context menu, buttons on the card, status messages).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QStyle, QWidget
 
 from app import tasks
 from app.appcontext import AppContext
@@ -39,12 +41,12 @@ def _action(parent: QObject, text: str, name: str, tip: str,
             key: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
     action = QAction(text, parent)
     action.setObjectName(name)
+    action.setStatusTip(tip)
     if key is not None:
         action.setShortcut(QKeySequence(key))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         tip = f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-    action.setToolTip(tip)
-    action.setStatusTip(tip)
+    action.setToolTip(tip)  # the shortcut shown where the action is a button
     return action
 
 
@@ -76,20 +78,25 @@ class ContactActions(QObject):
                               "Delete a contact only Kith holds", QKeySequence.StandardKey.Delete)
         self.export_selected = _action(self, "Export &selected contact…", "exportSelected",
                                        "Save the selected contact as a vCard file")
-        self.export_all = _action(self, "Export &all contacts…", "exportAll",
-                                  "Save every contact in one vCard file")
         for action, short in ((self.new, "New"), (self.edit, "Edit"),
                               (self.archive, "Archive"), (self.restore, "Restore"),
-                              (self.delete, "Delete"), (self.export_selected, "Export"),
-                              (self.export_all, "Export all")):
+                              (self.delete, "Delete"), (self.export_selected, "Export")):
             action.setIconText(short)  # toolbar and card buttons: short words
+        style = parent.style() if parent is not None else None
+        if style is not None:  # an icon puts it into the toolbar too (ui.menus)
+            pixmap = QStyle.StandardPixmap
+            for action, theme, fallback in (
+                    (self.new, "contact-new", pixmap.SP_FileIcon),
+                    (self.edit, "document-edit", pixmap.SP_FileDialogDetailedView),
+                    (self.archive, "archive-insert", pixmap.SP_DirClosedIcon),
+                    (self.delete, "edit-delete", pixmap.SP_TrashIcon)):
+                action.setIcon(QIcon.fromTheme(theme, style.standardIcon(fallback)))
         self.new.triggered.connect(self.create_contact)
         self.edit.triggered.connect(self.edit_contact)
         self.archive.triggered.connect(self.archive_contact)
         self.restore.triggered.connect(self.restore_contact)
         self.delete.triggered.connect(self.delete_contact)
-        self.export_selected.triggered.connect(lambda: self.ask_export(selected=True))
-        self.export_all.triggered.connect(lambda: self.ask_export(selected=False))
+        self.export_selected.triggered.connect(self.ask_export)
         #: Opens the editor (a function of the draft, the party id or None, and a callback
         #: taking the edited draft); ui.contact_editor's by default, tests may drive it.
         self.open_editor: Callable[..., Any] = self._open_editor
@@ -102,10 +109,12 @@ class ContactActions(QObject):
         return [self.new, self.edit, self.archive, self.restore, self.delete]
 
     def file_menu_actions(self) -> list[QAction]:
-        return [self.export_selected, self.export_all]
+        """Beside the window's own "Export all…" (ui.menus)."""
+        return [self.export_selected]
 
     def toolbar_actions(self) -> list[QAction]:
-        return [self.new, self.edit, self.archive, self.delete]
+        """The ones with an icon: ui.menus puts those into the toolbar too."""
+        return [a for a in self.edit_menu_actions() if not a.icon().isNull()]
 
     def all_actions(self) -> list[QAction]:
         return [*self.edit_menu_actions(), *self.file_menu_actions()]
@@ -132,15 +141,15 @@ class ContactActions(QObject):
         d = known.detail if known is not None else None
         contact = d is not None and d.role == "contact" and d.merged_into_id is None
         self.new.setEnabled(ready)
-        self.edit.setEnabled(d is not None and d.merged_into_id is None)
+        self.edit.setEnabled(selected and (d is None or d.merged_into_id is None))
         self.archive.setEnabled(contact and not d.archived)
         self.restore.setEnabled(contact and d.archived)
         reason = known.cannot_delete if known is not None else "Select a contact first"
         self.delete.setEnabled(contact and not reason)
-        self.delete.setToolTip("Delete this contact (Undo in History)" if not reason
-                               else f"Cannot delete: {reason}")
+        keys = self.delete.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.delete.setToolTip(f"Delete this contact; Undo in History ({keys})" if not reason
+                               else f"Cannot delete: {reason} ({keys})")
         self.export_selected.setEnabled(selected)
-        self.export_all.setEnabled(ready)
 
     # -- running -----------------------------------------------------------------------------
     def _write(self, fn: Any, *args: Any, name: str, done: Callable[[Any], str]) -> None:
@@ -212,26 +221,28 @@ class ContactActions(QObject):
             self._write(contacts.delete, self.party_id, name="delete the contact",
                         done=lambda _d: f"Deleted {name}. {UNDO_HINT}")
 
-    def ask_export(self, *, selected: bool) -> None:
-        path = self.ask_path("contact.vcf" if selected else "contacts.vcf")
+    def ask_export(self) -> None:
+        if self.party_id is None:
+            return
+        path = self.ask_path(f"{self._name() or 'contact'}.vcf")
         if path:
-            self.export_to(path, selected=selected)
+            self.export_to(path)
 
-    def export_to(self, path: str, *, selected: bool) -> None:
-        ids = [self.party_id] if selected and self.party_id is not None else None
-        if selected and ids is None:
+    def export_to(self, path: str) -> None:
+        """The selected contact to a vCard file at ``path``."""
+        if self.party_id is None:
             return
 
         def exported(count: int) -> None:
             noun = "contact" if count == 1 else "contacts"
             self.message.emit(f"Exported {count:,} {noun} to {path}.")
-            self.done.emit("exportSelected" if selected else "exportAll")
+            self.done.emit("exportSelected")
 
         def failed(exc: BaseException) -> None:
             self.message.emit(f"Could not export: {tasks.readable_error(exc)}")
-            self.done.emit("exportSelected" if selected else "exportAll")
+            self.done.emit("exportSelected")
 
-        self.ctx.read(contacts.export_vcard, path, ids, name="export vCard",
+        self.ctx.read(contacts.export_vcard, path, [self.party_id], name="export vCard",
                       on_result=exported, on_error=failed)
 
     # -- dialogs -----------------------------------------------------------------------------
@@ -252,11 +263,16 @@ class ContactActions(QObject):
 
 
 def install(window: Any) -> ContactActions:
-    """Wire the actions to a main window: its contact list (selection, context menu), its
-    card (buttons), its status bar; the window keeps them as ``window.contact_actions``."""
+    """Wire the actions to a main window: its Edit menu and toolbar (``install_contact_actions``
+    of ui.main_window, with Enter and a double click on a contact as Edit), its File menu
+    (Export selected, after "Export all…"), the list's context menu, the card's buttons, the
+    status bar. The window keeps them as ``window.contact_actions``."""
     actions = ContactActions(window.ctx, window)
     panel, detail = window.contact_list, window.detail
     panel.partySelected.connect(actions.set_party)
+    # The list's current row at once (partySelected may wait for typing to pause).
+    panel.table.selectionModel().currentRowChanged.connect(
+        lambda *_: actions.set_party(panel.selected_party()))
     detail.loaded.connect(lambda _pid: actions.set_bundle(detail.bundle))
     wanted: list[int] = []  # a saved contact to select once the list shows it
 
@@ -272,14 +288,20 @@ def install(window: Any) -> ContactActions:
 
     actions.saved.connect(select_saved)
     panel.listUpdated.connect(lambda _count: list_updated())
-    actions.message.connect(lambda text: window.statusBar().showMessage(text, 10_000))
+    actions.message.connect(window.status.note)
+    window.install_contact_actions(actions.edit_menu_actions(), edit=actions.edit)
+    file_menu = window.menuBar().findChild(QMenu, "menu_file")
+    if file_menu is not None:
+        after = file_menu.actions()
+        export_all = window.commands.export
+        following = after[after.index(export_all) + 1] if export_all in after[:-1] else None
+        for action in actions.file_menu_actions():
+            file_menu.insertAction(following, action)
+            window.addAction(action)
     panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     for action in [actions.edit, actions.archive, actions.restore, actions.delete,
                    actions.export_selected]:
         panel.table.addAction(action)
-    for action in actions.all_actions():
-        window.addAction(action)  # shortcuts work before any menu holds them
     detail.set_actions(actions)
-    panel.table.doubleClicked.connect(lambda _index: actions.edit.trigger())
     window.contact_actions = actions
     return actions

@@ -32,7 +32,7 @@ from app.appcontext import AppContext
 from app.services.lazy import service
 from app.services.list_query import FIRST_PAGE, FilterOptions, FirstPage, ListQuery, Shown
 from app.tasks import TaskHandle
-from ui.contact_model import COLUMNS, NAME, ContactListModel
+from ui.contact_model import AVATAR_SIZE, COLUMNS, EMAIL, NAME, ORG, PHONE, REVIEW, ContactListModel
 from ui.contact_table import ContactTable
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
@@ -46,6 +46,15 @@ REFINE_ROWS = 200
 #: it often loaded between two keystrokes of ordinary typing (gaps of 150-250 ms) and
 #: delayed the next keystroke's list by as much, the slowest keystrokes in the benchmark.
 SELECT_SETTLE_MS = 300
+#: Columns sized to their content (the first rows shown), within these widths: wide enough
+#: for a whole email or formatted phone, never so wide that Name goes out of sight.
+FIT_LIMITS = {NAME: (150, 280), EMAIL: (120, 300), PHONE: (100, 190), ORG: (100, 220),
+              REVIEW: (60, 140)}
+#: Rows measured for the fit (the first page; measuring is ~1 µs a cell).
+FIT_ROWS = 60
+#: Room around a cell's text (ui.contact_rows paints 4 px either side) and a header's title
+#: (its sort arrow and margins).
+CELL_PAD, HEADER_PAD = 12, 28
 
 contacts = service("app.services.contacts")
 
@@ -59,11 +68,15 @@ class ContactListPanel(QWidget):
     partySelected = Signal(int)
     #: A search finished and the list shows its result (count).
     listUpdated = Signal(int)
+    #: Enter or a double click on a contact: edit it (party id).
+    editRequested = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.search = QLineEdit(placeholderText="Search names, emails, phones, organisations")
+        # Short enough to show whole in a narrow list; the tooltip says the rest.
+        self.search = QLineEdit(placeholderText="Search names, emails, phones…")
+        self.search.setToolTip("Search names, emails, phones and organisations (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("contactSearch")
         self.filter = QComboBox()
@@ -115,8 +128,14 @@ class ContactListPanel(QWidget):
         self.search.returnPressed.connect(self.table.setFocus)
         self.filter.currentIndexChanged.connect(self._on_filter)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        # Find (Ctrl+F) is the window's Edit > Find action (ui.menus), which calls focus_search.
         QShortcut(QKeySequence("Escape"), self.search, self.search.clear)
+        self.table.editRequested.connect(self._edit_row)
+        #: Size the columns to the first rows shown (off when the owner's widths are restored).
+        self.auto_fit = True
+        self.model.rowsLoaded.connect(self._fit_once)
+        #: A contact to select once the list holds it (the one selected when Kith closed).
+        self._restore_pid: int | None = None
         ctx.runner.changed.connect(self._on_changed)
 
     # -- loading ----------------------------------------------------------------------------
@@ -256,10 +275,20 @@ class ContactListPanel(QWidget):
     def _shown(self, query: ListQuery, selected: int | None) -> None:
         """The whole result is on screen: count, selection, listeners."""
         self._last_shown = query
+        restored = None
+        if self._restore_pid is not None:
+            wanted, self._restore_pid = self._restore_pid, None
+            row = self.model.row_of(wanted) if selected is None and not query.search else None
+            if row is not None:
+                selected = restored = wanted
+                self.table.scrollTo(self.model.index(row, NAME),
+                                    QAbstractItemView.ScrollHint.PositionAtCenter)
         count = self.model.rowCount()
         noun = "contact" if count == 1 else "contacts"
         self.count_label.setText(f"{count:,} {noun}")
         self._restore_selection(selected)
+        if restored is not None:
+            self._announce(restored)  # the owner's own choice: the details show it at once
         self.listUpdated.emit(count)
 
     def _restore_selection(self, selected: int | None, fallback: bool = True) -> None:
@@ -335,6 +364,40 @@ class ContactListPanel(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows)
         self.table.scrollTo(self.model.index(row, NAME))
         return True
+
+    def _fit_once(self) -> None:
+        if self.auto_fit and self.model.rowCount():
+            self.auto_fit = False
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each text column as wide as its widest value among the first rows (and its title),
+        within FIT_LIMITS; rows are painted elided, so a longer value further down shows
+        "…" rather than widening the table past the screen."""
+        model, table = self.model, self.table
+        cells = table.fontMetrics()
+        titles = table.horizontalHeader().fontMetrics()
+        rows = [r for r in range(min(model.rowCount(), FIT_ROWS))
+                if model.cached(model.party_id(r)) is not None]
+        for col, (low, high) in FIT_LIMITS.items():
+            widest = titles.horizontalAdvance(COLUMNS[col]) + HEADER_PAD
+            extra = CELL_PAD + (AVATAR_SIZE + 6 if col == NAME else 0)
+            for r in rows:
+                text = model.index(r, col).data()
+                if text:
+                    widest = max(widest, cells.horizontalAdvance(str(text)) + extra)
+            table.setColumnWidth(col, max(low, min(high, widest)))
+
+    def restore_party(self, party_id: int) -> None:
+        """Select ``party_id`` now if the list shows it, else as soon as a full list does
+        (start-up: the first look's page may not reach it). The first search or click wins."""
+        if not self.select_party(party_id):
+            self._restore_pid = party_id
+
+    def _edit_row(self, row: int) -> None:
+        pid = self.model.party_id(row)
+        if pid is not None:
+            self.editRequested.emit(pid)
 
     def _on_current(self, current: Any, _previous: Any) -> None:
         pid = self.model.party_id(current.row()) if current.isValid() else None

@@ -11,24 +11,40 @@ the scroll bar's. At 100,000 contacts that repaint is a full page of cells (8-20
 GUI thread) for every search, and when the owner types on, it lands inside the next keystroke.
 So the view remembers whether everything since the last layout was such an out-of-sight
 append, and then only updates its geometry (the scroll bar range).
+
+Keyboard: the table is one pane of the window, a list of contacts rather than a grid of cells.
+Tab leaves it for the next pane (it never walks cell by cell); Up/Down and Page Up/Down move
+from contact to contact, Home/End go to the first/last contact (not the first/last column),
+Left/Right scroll sideways without moving the current cell off the Name column, and Enter
+(or a double click) asks to edit the contact (:attr:`ContactTable.editRequested`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ui.badges import SourceBadges
 from ui.contact_model import ContactListModel
 from ui.contact_rows import paint_rows
 
+Move = QAbstractItemView.CursorAction
+#: Enter keys that edit the current contact.
+EDIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
 
 class ContactTable(QTableView):
     """The table of contacts (see the module docstring for what it does differently)."""
 
+    #: Enter or a double click on a contact: edit it (row).
+    editRequested = Signal(int)
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self.setTabKeyNavigation(False)
+        self.doubleClicked.connect(lambda index: self.editRequested.emit(index.row()))
         #: Every change since the last items layout was rows appended out of sight.
         self._only_hidden_appends = False
         self._badges = SourceBadges()
@@ -71,3 +87,31 @@ class ContactTable(QTableView):
             self.updateGeometries()  # the scroll bar's range; no visible cell changed
             return
         super().doItemsLayout()
+
+    # -- keyboard -----------------------------------------------------------------------------
+    def moveCursor(self, action: Move, modifiers: Any) -> QModelIndex:  # noqa: N802
+        """Rows, not cells: Home/End are the first/last contact, Left/Right only scroll."""
+        model = self.model()
+        current = self.currentIndex()
+        column = current.column() if current.isValid() else 0
+        rows = model.rowCount() if model is not None else 0
+        if rows and action in (Move.MoveHome, Move.MoveEnd):
+            return model.index(0 if action == Move.MoveHome else rows - 1, column)
+        if action in (Move.MoveLeft, Move.MoveRight):
+            bar = self.horizontalScrollBar()
+            step = bar.singleStep() * 4
+            bar.setValue(bar.value() + (step if action == Move.MoveRight else -step))
+            return current
+        if action in (Move.MoveNext, Move.MovePrevious):
+            return current  # Tab is handled by the window (focus moves to the next pane)
+        return super().moveCursor(action, modifiers)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.key() in EDIT_KEYS and event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            current = self.currentIndex()
+            if current.isValid():
+                self.editRequested.emit(current.row())
+                event.accept()
+                return
+        super().keyPressEvent(event)

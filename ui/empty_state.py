@@ -25,6 +25,9 @@ class EmptyState(QWidget):
         self.status = QLabel("")
         self.status.setObjectName("emptyStatus")
         self.status.setWordWrap(True)
+        # Full width, centred text: a wrapped label squeezed to its empty size hint by an
+        # alignment flag was cut top and bottom once "Loading the demo data…" arrived.
+        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -42,5 +45,5 @@ class EmptyState(QWidget):
             button.clicked.connect(signal.emit)
             self.buttons[key] = button
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.status, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.status)
         layout.addStretch(2)

@@ -1,18 +1,22 @@
-"""The main window: navigation (Contacts, Handles, Review, History, Sources), the pages, and a
-status bar that shows background tasks. Geometry, splitter and columns persist in QSettings."""
+"""The main window: menu bar and toolbar (ui.menus), the sidebar of sections with live counts
+(ui.sidebar), the pages, and a status bar whose messages end with their task
+(ui.status_messages). Geometry, splitter, columns, the section and the selected contact persist
+in the settings.
+
+Keyboard: Tab moves between the panes (sidebar, search, filter, list, details); the list's own
+keys are in ui.contact_table; every shortcut is an action listed in Help > Keyboard shortcuts.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -24,27 +28,35 @@ from app import tasks
 from app.appcontext import AppContext
 from app.paths import resource_path
 from app.services.lazy import service
+from ui import import_flow
 from ui.contact_actions import install as install_contact_actions
 from ui.contact_detail import ContactDetail
 from ui.contact_list import ContactListPanel
 from ui.empty_state import EmptyState
 from ui.handles_view import HandlesView
 from ui.history_view import HistoryView
+from ui.menus import SECTIONS, WindowActions
 from ui.review_queue import ReviewQueue
+from ui.sidebar import Sidebar
+from ui.status_messages import StatusMessages
 from ui.sync_panel import SyncPanel
+from ui.widgets import ElidedLabel
 
 if TYPE_CHECKING:  # the database handle is opaque to ui/: only app/ services use it
     from app.appcontext import Database
     from app.services.list_query import FirstPage
 
 demo = service("app.services.demo")
+overview = service("app.services.overview")
 
 #: Tune the GC after the first painted list, or after this long if the list stays empty.
 TUNE_AFTER_MS = 2000
+#: The sidebar's counts are read again this long after the last change notice (a sync sends
+#: many in a row).
+COUNTS_AFTER_MS = 400
 
-PAGES = ("contacts", "handles", "review", "history", "sources")
-TITLES = {"contacts": "Contacts", "handles": "Handles", "review": "Review",
-          "history": "History", "sources": "Sources"}
+PAGES = tuple(key for key, _ in SECTIONS)
+TITLES = dict(SECTIONS)
 
 
 class MainWindow(QMainWindow):
@@ -58,11 +70,7 @@ class MainWindow(QMainWindow):
         icon = resource_path("icons", "kith.png")
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
-        self.nav = QListWidget()
-        self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
-        for key in PAGES:
-            QListWidgetItem(TITLES[key], self.nav).setData(Qt.ItemDataRole.UserRole, key)
+        self.nav = Sidebar(SECTIONS)
         self.pages = QStackedWidget()
 
         self.contact_list = ContactListPanel(ctx)
@@ -89,32 +97,35 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.task_label = QLabel("Opening the database…")
+        self.task_label = ElidedLabel("Opening the database…")
+        self.task_label.setObjectName("statusText")
         self.task_progress = QProgressBar()
         self.task_progress.setRange(0, 1000)
         self.task_progress.setMaximumWidth(200)
         self.task_progress.setVisible(False)
         self.statusBar().addWidget(self.task_label, 1)
         self.statusBar().addPermanentWidget(self.task_progress)
+        self.status = StatusMessages(self.task_label, self.task_progress, ctx.runner, self)
 
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.commands = WindowActions(self)
+        self.commands.build()
+        self._wire_commands()
+
+        self.nav.sectionChanged.connect(self._section_shown)
         self.contact_list.partySelected.connect(self.detail.show_party)
         self.contact_list.model.rowsLoaded.connect(self._first_paint)
+        self.contact_list.editRequested.connect(self.edit_contact)
         self.detail.openHandle.connect(self.open_handle)
         self.handles.openParty.connect(self.open_party)
         self.review.countChanged.connect(self._set_review_count)
-        self.empty.importVcard.connect(lambda: self.sync_panel.ask_vcard(folder=False))
+        self.empty.importVcard.connect(lambda: import_flow.ask_import(self))
         self.empty.addGoogle.connect(self.sync_panel.ask_google)
         self.empty.addCardDav.connect(self.sync_panel.ask_carddav)
         self.empty.loadDemo.connect(self.load_demo)
-        ctx.runner.started.connect(self._task_started)
-        ctx.runner.progressed.connect(self._task_progress)
-        ctx.runner.finished.connect(self._task_finished)
-        ctx.runner.error.connect(self._task_error)
         ctx.runner.changed.connect(self._on_changed)
-        for number, key in enumerate(PAGES, start=1):
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self,
-                      lambda k=key: self.show_page(k))
+        self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_AFTER_MS)
+        self._counts_timer.timeout.connect(self.refresh_counts)
+        self._set_tab_order()
         self._painted = False
         self._tuned = False
         # New contact, Edit, Archive, Restore, Delete, Export (ui.contact_actions).
@@ -125,13 +136,14 @@ class MainWindow(QMainWindow):
     def start(self, db: Database, sync_on_start: bool | None = None) -> None:
         """The database is open: load every view."""
         self.ctx.db = db
-        self.task_label.setText("")
+        self.status.clear()
         self.contact_list.start()
         self.handles.start()
         self.review.start()
         self.history.start()
         self.sync_panel.start(sync_on_start)
         self._check_empty()
+        self.refresh_counts()
         # The GC tuning runs a full collection: not before the list is painted (start-up).
         QTimer.singleShot(TUNE_AFTER_MS, self._tune)
 
@@ -169,9 +181,82 @@ class MainWindow(QMainWindow):
         self.empty.buttons["demo"].setEnabled(True)
         self.empty.status.setText(f"Could not load the demo data: {tasks.readable_error(exc)}")
 
+    # -- commands -------------------------------------------------------------------------------
+    def _wire_commands(self) -> None:
+        c = self.commands
+        c.import_.triggered.connect(lambda: import_flow.ask_import(self))
+        c.export.triggered.connect(lambda: import_flow.ask_export(self))
+        c.add_vcard.triggered.connect(lambda: self.sync_panel.ask_vcard(folder=False))
+        c.add_folder.triggered.connect(lambda: self.sync_panel.ask_vcard(folder=True))
+        c.add_carddav.triggered.connect(self.sync_panel.ask_carddav)
+        c.add_google.triggered.connect(self.sync_panel.ask_google)
+        c.sync_all.triggered.connect(self.sync_panel.sync_all)
+        c.quit.triggered.connect(self.close)
+        c.find.triggered.connect(self.find)
+        c.shortcuts.triggered.connect(self.show_shortcuts)
+        c.about.triggered.connect(self.show_about)
+        for key, action in c.section.items():
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+
+    def install_contact_actions(self, actions: list[QAction], edit: QAction | None = None) -> None:
+        """The contact commands (ui.contact_actions) into the Edit menu and the toolbar;
+        ``edit`` is what Enter or a double click on a contact triggers."""
+        self.commands.insert_contact_actions(actions, edit)
+
+    def edit_contact(self, party_id: int) -> None:
+        """Enter on a contact: the Edit action when there is one, else into the details."""
+        action = self.commands.edit_contact
+        if action is not None and action.isEnabled():
+            action.trigger()
+            return
+        self.detail.setFocus(Qt.FocusReason.TabFocusReason)
+        self.detail.focusNextChild()
+
+    def find(self) -> None:
+        self.show_page("contacts")
+        self.contact_list.focus_search()
+
+    def show_shortcuts(self) -> None:
+        from ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).open()
+
+    def show_about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("kith")
+        except PackageNotFoundError:
+            number = "development"
+        QMessageBox.about(self, "About Kith", (
+            f"<h3>Kith {number}</h3><p>One address book from your Google, CardDAV and vCard "
+            "contacts. Nothing Kith does on its own is irreversible: every merge and every "
+            "link can be undone from History.</p><p>MIT licence.</p>"))
+
+    def _set_tab_order(self) -> None:
+        """Sidebar -> search -> filter -> list -> details: the panes, in reading order."""
+        chain = [self.nav, self.contact_list.search, self.contact_list.filter,
+                 self.contact_list.table, self.detail]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
     # -- navigation -----------------------------------------------------------------------------
     def show_page(self, key: str) -> None:
-        self.nav.setCurrentRow(PAGES.index(key))
+        self.nav.set_current(key)
+
+    def _section_shown(self, key: str) -> None:
+        self.pages.setCurrentIndex(PAGES.index(key))
+        self.commands.section[key].setChecked(True)
+
+    def refresh_counts(self) -> None:
+        if self.ctx.db is not None:
+            self.ctx.read(overview.sidebar_counts, name="sidebar counts",
+                          on_result=self._set_counts)
+
+    def _set_counts(self, counts: Any) -> None:
+        self.nav.set_count("handles", counts.contested_handles, "claimed by two or more "
+                           "contacts")
+        self.nav.set_count("sources", counts.sources_failing, "need attention", alert=True)
 
     def open_handle(self, handle_id: int) -> None:
         self.show_page("handles")
@@ -183,36 +268,12 @@ class MainWindow(QMainWindow):
             self.detail.show_party(party_id)
 
     def _set_review_count(self, count: int) -> None:
-        item = self.nav.item(PAGES.index("review"))
-        item.setText(f"Review ({count})" if count else "Review")
+        self.nav.set_count("review", count, "to review")
 
     def _on_changed(self, topics: frozenset[str]) -> None:
         if topics & {tasks.PARTIES, tasks.SOURCES}:
             self._check_empty()
-
-    # -- task feedback ---------------------------------------------------------------------------
-    def _task_started(self, handle: Any) -> None:
-        if handle.write:
-            self.task_label.setText(f"{handle.name}…")
-
-    def _task_progress(self, handle: Any, fraction: float, text: str) -> None:
-        self.task_progress.setVisible(True)
-        if fraction <= 0.0:
-            self.task_progress.setRange(0, 0)
-        else:
-            self.task_progress.setRange(0, 1000)
-            self.task_progress.setValue(int(fraction * 1000))
-        if text:
-            self.task_label.setText(text)
-
-    def _task_finished(self, handle: Any) -> None:
-        if not any(h.write for h in self.ctx.runner.running):
-            self.task_progress.setVisible(False)
-            if handle.write and handle.error is None:
-                self.task_label.setText("")
-
-    def _task_error(self, handle: Any, message: str) -> None:
-        self.task_label.setText(f"{handle.name} failed: {message} (details in the log file)")
+        self._counts_timer.start()
 
     # -- persistence ------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -228,8 +289,12 @@ class MainWindow(QMainWindow):
         header = s.get(cfg.HEADER_STATE)
         if header:
             self.contact_list.table.horizontalHeader().restoreState(QByteArray(header))
+            self.contact_list.auto_fit = False  # the owner's own column widths
         last = s.get(cfg.LAST_VIEW)
         self.show_page(last if last in PAGES else "contacts")
+        party = s.get(cfg.LAST_PARTY)
+        if party > 0:
+            self.contact_list.restore_party(party)
 
     def save_state(self) -> None:
         s = self.ctx.settings
@@ -237,12 +302,13 @@ class MainWindow(QMainWindow):
         s.set(cfg.SPLITTER_STATE, bytes(self.splitter.saveState().data()))
         s.set(cfg.HEADER_STATE,
               bytes(self.contact_list.table.horizontalHeader().saveState().data()))
-        s.set(cfg.LAST_VIEW, PAGES[max(0, self.nav.currentRow())])
+        s.set(cfg.LAST_VIEW, self.nav.current_key())
+        s.set(cfg.LAST_PARTY, self.contact_list.selected_party() or 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the layout, cancel running syncs and wait for the workers to stop cleanly."""
         self.save_state()
         self.sync_panel.schedule.stop()
-        self.task_label.setText("Stopping background work…")
+        self.status.note("Stopping background work…")
         self.ctx.runner.shutdown()
         event.accept()

@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -84,9 +86,19 @@ class SyncPanel(QWidget):
         for b in (self.sync_button, self.full_button, self.cancel_button):
             actions.addWidget(b)
         actions.addStretch(1)
-        for b in (self.add_vcard, self.add_folder, self.add_carddav, self.add_google,
-                  self.remove_button):
-            actions.addWidget(b)
+        # The four ways to add a source share one "Add source" menu button (also File > Add
+        # source): five buttons side by side made the window 976 px wide at least.
+        add_menu = QMenu(self)
+        for b in (self.add_vcard, self.add_folder, self.add_carddav, self.add_google):
+            add_menu.addAction(b.text(), b.click)
+        self.add_button = QToolButton()
+        self.add_button.setObjectName("addSource")
+        self.add_button.setText("Add source")
+        self.add_button.setMenu(add_menu)
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.remove_button)
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)

@@ -1,10 +1,13 @@
-"""Small shared widgets: a confidence bar cell, section headers, readable timestamps."""
+"""Small shared widgets: a confidence bar cell, section headers, readable timestamps, a label
+that elides what does not fit (full text in its tooltip)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
 
@@ -75,7 +78,49 @@ def plain_table(headers: list[str]) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setShowGrid(False)
     table.setWordWrap(False)
+    # Tab leaves the table for the next pane instead of walking it cell by cell.
+    table.setTabKeyNavigation(False)
     # resizeColumnsToContents() measures this many rows, not all (Qt's default is 1000): a list
     # of 1000 contested handles refilled after an import must not stall the GUI thread.
     table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
     return table
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shows "Beginning of the te…" when its text does not fit, with
+    the whole text in its tooltip: at 800x600 a long status or name never gets clipped
+    mid-letter, and it never forces the window wider (its minimum width is small)."""
+
+    #: The layout test (tests/ui/test_layout.py) accepts this label's text as fitting.
+    elides = True
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._own_tooltip = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self._update_tooltip()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M…") + 4),
+                     hint.height())
+
+    def displayed_text(self) -> str:
+        """What is painted: the text, elided to the label's width."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             self.contentsRect().width())
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        self.setToolTip(self.text() if self.displayed_text() != self.text() else "")
+
+    def paintEvent(self, _event: Any) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.displayed_text())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
 
 from app import tasks
 from app.services import contacts
@@ -49,7 +50,7 @@ def editor_of(qtbot, window):  # noqa: ANN001, ANN201
 
 def test_actions_follow_the_selection(qtbot, window, people) -> None:  # noqa: ANN001
     actions = window.contact_actions
-    assert actions.new.isEnabled() and actions.export_all.isEnabled()
+    assert actions.new.isEnabled()
     for action in (actions.edit, actions.archive, actions.restore, actions.delete,
                    actions.export_selected):
         assert not action.isEnabled(), action.objectName()
@@ -135,7 +136,7 @@ def test_archive_restore_and_undo_in_history(qtbot, window, people) -> None:  # 
     show(qtbot, window, anna)
     run(qtbot, window, actions.archive)
     qtbot.waitUntil(lambda: anna not in shown_ids(window), timeout=10_000)
-    assert "Undo it in History" in window.statusBar().currentMessage()
+    assert "Undo it in History" in window.status.text
     window.contact_list.filter.setCurrentIndex(2)  # "Archived"
     qtbot.waitUntil(lambda: shown_ids(window) == [anna], timeout=10_000)
     show(qtbot, window, anna)
@@ -172,26 +173,35 @@ def test_delete_a_local_contact_and_undo_in_history(qtbot, window, people) -> No
     actions = window.contact_actions
     run(qtbot, window, actions.delete)
     qtbot.waitUntil(lambda: pid not in shown_ids(window), timeout=10_000)
-    assert "Deleted Ola Nordmann" in window.statusBar().currentMessage()
+    assert "Deleted Ola Nordmann" in window.status.text
     _undo_newest(qtbot, window, "Deleted Ola Nordmann")
     window.contact_list.search.setText("ola@example.no")
     qtbot.waitUntil(lambda: len(shown_ids(window)) == 1, timeout=10_000)
 
 
-@pytest.mark.parametrize("selected", [True, False])
-def test_export_selected_or_all(qtbot, window, people, tmp_path: Path, selected: bool) -> None:  # noqa: ANN001
+def test_export_the_selected_contact(qtbot, window, people, tmp_path: Path) -> None:  # noqa: ANN001
     show(qtbot, window, people["chloe"])
     target = tmp_path / "out.vcf"
     window.contact_actions.ask_path = lambda _suggested: str(target)
-    action = (window.contact_actions.export_selected if selected
-              else window.contact_actions.export_all)
     with qtbot.waitSignal(window.contact_actions.done, timeout=10_000):
-        action.trigger()
+        window.contact_actions.export_selected.trigger()
     text = target.read_text(encoding="utf-8")
-    assert "FN:Chloé Dubois" in text
-    assert text.count("BEGIN:VCARD") == (1 if selected else 6)
-    assert ("FN:Anna Müller" in text) is not selected
-    assert "Exported" in window.statusBar().currentMessage()
+    assert "FN:Chloé Dubois" in text and text.count("BEGIN:VCARD") == 1
+    assert "Exported 1 contact" in window.status.text
+
+
+def test_the_actions_are_in_the_menus_and_the_toolbar(qtbot, window, people) -> None:  # noqa: ANN001
+    actions = window.contact_actions
+    edit_menu = window.menuBar().findChild(QMenu, "menu_edit")
+    assert [a.objectName() for a in edit_menu.actions()][:5] == [
+        "newContact", "editContact", "archiveContact", "restoreContact", "deleteContact"]
+    file_menu = window.menuBar().findChild(QMenu, "menu_file")
+    names = [a.objectName() for a in file_menu.actions()]
+    assert names.index("exportSelected") == names.index("action_export") + 1
+    toolbar = window.commands.toolbar.actions()
+    assert {actions.new, actions.edit, actions.archive, actions.delete} <= set(toolbar)
+    assert "Ctrl+N" in actions.new.toolTip() and actions.new.toolTip().count("Ctrl+N") == 1
+    assert window.commands.edit_contact is actions.edit  # Enter and a double click edit
 
 
 def test_context_menu_policy_shows_the_actions(qtbot, window, people) -> None:  # noqa: ANN001

@@ -71,9 +71,10 @@ def test_layout_persists(qtbot, ctx, people) -> None:  # noqa: ANN001
     ctx.settings = Settings(backend)
     win = MainWindow(ctx)
     qtbot.addWidget(win)
-    win.resize(1000, 700)
+    # Within the offscreen screen (800x600): restoreGeometry() shrinks a window to the screen.
+    win.resize(780, 560)
     win.show()
-    win.splitter.setSizes([600, 400])
+    win.splitter.setSizes([400, 200])
     qtbot.wait(50)
     before = win.splitter.sizes()
     win.contact_list.table.setColumnWidth(1, 333)

@@ -1,0 +1,150 @@
+"""Window chrome: menus with standard keys, shortcuts shown in menus, tooltips and the
+shortcuts dialog, the contact actions' insertion point, the sidebar's live counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolButton
+from sqlalchemy import text
+
+from app import tasks
+from core.views.party import stats
+from ui.menus import SECTIONS, plain_text, shortcut_text, standard_key
+from ui.shortcuts_dialog import ShortcutsDialog, collect
+
+StandardKey = QKeySequence.StandardKey
+
+
+def menu(window, name: str) -> QMenu:  # noqa: ANN001
+    found = window.menuBar().findChild(QMenu, name)
+    assert found is not None, name
+    return found
+
+
+def texts(m: QMenu) -> list[str]:
+    return [plain_text(a) for a in m.actions() if not a.isSeparator()]
+
+
+def every_action(window) -> list[QAction]:  # noqa: ANN001
+    out: list[QAction] = []
+
+    def walk(m: QMenu) -> None:
+        for a in m.actions():
+            if a.menu() is not None:
+                walk(a.menu())
+            elif not a.isSeparator():
+                out.append(a)
+
+    for top in window.menuBar().actions():
+        walk(top.menu())
+    return out
+
+
+def test_menus_follow_desktop_conventions(window) -> None:  # noqa: ANN001
+    assert [plain_text(a) for a in window.menuBar().actions()] == ["File", "Edit", "View", "Help"]
+    assert texts(menu(window, "menu_file")) == ["Import…", "Export all…",
+                                                "Export selected contact…", "Add source",
+                                                "Sync all sources", "Quit"]
+    assert texts(menu(window, "menu_add_source")) == ["vCard file…", "vCard folder…",
+                                                      "CardDAV account…", "Google account…"]
+    c = window.commands
+    assert c.quit.shortcut() == standard_key(StandardKey.Quit)
+    assert not c.quit.shortcut().isEmpty()  # the plain X11/offscreen themes have no Quit key
+    assert c.find.shortcut() == QKeySequence(StandardKey.Find)
+    assert "Find…" in texts(menu(window, "menu_edit"))
+    assert texts(menu(window, "menu_view")) == [title for _, title in SECTIONS]
+    assert [c.section[k].shortcut().toString() for k, _ in SECTIONS] == [
+        f"Ctrl+{n}" for n in range(1, 6)]
+    assert texts(menu(window, "menu_help")) == ["Keyboard shortcuts", "About Kith"]
+
+
+def test_every_shortcut_is_in_its_tooltip_and_the_dialog(qtbot, window) -> None:  # noqa: ANN001
+    with_keys = [a for a in every_action(window) if shortcut_text(a)]
+    assert len(with_keys) >= 10
+    listed = {(keys, what.split(":")[0]) for _, keys, what in collect(window)}
+    for action in with_keys:
+        assert shortcut_text(action) in action.toolTip(), action.text()
+        assert (shortcut_text(action), plain_text(action).rstrip("…")) in listed, action.text()
+    dialog = ShortcutsDialog(window)
+    qtbot.addWidget(dialog)
+    keys = [row[1] for row in dialog.rows()]
+    for expected in ("Tab / Shift+Tab", "Home / End", "Enter", "M", "J / K",
+                     shortcut_text(window.commands.quit)):
+        assert expected in keys
+    # The toolbar's buttons name their key too.
+    button = window.commands.toolbar.widgetForAction(window.commands.sync_all)
+    assert isinstance(button, QToolButton)
+    assert shortcut_text(window.commands.sync_all) in button.toolTip()
+
+
+def test_section_keys_and_view_menu_follow_the_sidebar(qtbot, window) -> None:  # noqa: ANN001
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.review
+    assert window.commands.section["review"].isChecked()
+    window.nav.set_current("history")  # a click in the sidebar
+    assert window.pages.currentWidget() is window.history
+    assert window.commands.section["history"].isChecked()
+    window.commands.section["sources"].trigger()
+    assert window.nav.current_key() == "sources"
+
+
+def test_find_focuses_the_search_from_any_section(qtbot, window) -> None:  # noqa: ANN001
+    window.show_page("handles")
+    window.activateWindow()
+    qtbot.keySequence(window, QKeySequence(StandardKey.Find))
+    assert window.pages.currentWidget() is window.contacts_page
+    qtbot.waitUntil(lambda: window.contact_list.search.hasFocus(), timeout=2000)
+
+
+def test_quit_key_closes_the_window(qtbot, window) -> None:  # noqa: ANN001
+    assert window.isVisible()
+    qtbot.keySequence(window, window.commands.quit.shortcut())
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+
+
+def test_contact_actions_slot_into_edit_menu_and_toolbar(qtbot, window, people) -> None:  # noqa: ANN001
+    """The window's own contact actions (ui.contact_actions) are in the Edit menu above Find
+    and, those with an icon, in the toolbar before Sync; Enter on a contact edits it."""
+    actions = window.contact_actions
+    assert texts(menu(window, "menu_edit")) == ["New contact…", "Edit contact…", "Archive",
+                                                "Restore", "Delete", "Find…"]
+    toolbar = [a for a in window.commands.toolbar.actions() if not a.isSeparator()]
+    assert toolbar.index(actions.new) < toolbar.index(window.commands.sync_all)
+    assert actions.restore not in toolbar  # no icon: menu only
+    assert shortcut_text(actions.new) in actions.new.toolTip()
+    assert (shortcut_text(actions.edit), "Edit contact") in {(k, w.split(":")[0])
+                                                             for _, k, w in collect(window)}
+    edited: list[int] = []
+    actions.open_editor = lambda draft, pid, _accepted: edited.append(pid)
+    assert window.contact_list.select_party(people["chloe"])
+    window.contact_list.table.setFocus()
+    qtbot.keyClick(window.contact_list.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: edited == [people["chloe"]], timeout=5000)
+
+
+def test_sidebar_counts_follow_the_data(qtbot, window, db) -> None:  # noqa: ANN001
+    nav = window.nav
+    with db.session() as session:
+        contested = stats(session)["contested_handles"]
+    qtbot.waitUntil(lambda: nav.count_of("handles") == contested, timeout=5000)
+    assert nav.count_of("sources") == 0
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE sync_state SET health = 'error', "
+                          "last_error = 'server unreachable'"))
+    window.ctx.runner.changed.emit(frozenset({tasks.SOURCES}))
+    qtbot.waitUntil(lambda: nav.count_of("sources") == 2, timeout=5000)
+    assert "need attention" in nav.item(4).toolTip()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE sync_state SET health = 'ok'"))
+    window.ctx.runner.changed.emit(frozenset({tasks.SOURCES}))
+    qtbot.waitUntil(lambda: nav.count_of("sources") == 0, timeout=5000)
+    assert nav.item(4).toolTip() == "Sources"
+
+
+def test_review_count_is_shown_in_the_sidebar(qtbot, window) -> None:  # noqa: ANN001
+    window.review.countChanged.emit(7)
+    assert window.nav.count_of("review") == 7
+    assert "7" in window.nav.item(2).data(Qt.ItemDataRole.AccessibleTextRole)
+    window.review.countChanged.emit(0)
+    assert window.nav.count_of("review") == 0

@@ -1,0 +1,150 @@
+"""The sidebar: the window's sections with an icon, and a live count beside each one that
+needs the owner (suggestions to review, contested handles, sources in error).
+
+A count is painted as a small badge at the row's right edge, so the title never moves or gets
+clipped when the count grows; an alert count (sources in error) is drawn in the palette's
+highlight colours so it reads under a light or a dark palette.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+ALERT_ROLE = Qt.ItemDataRole.UserRole + 2
+KEY_ROLE = Qt.ItemDataRole.UserRole
+#: Room beside the widest title: the icon and its gaps, a 4-digit badge, the frame.
+ICON, GAPS = 20, 36
+
+ICONS = {
+    "contacts": QStyle.StandardPixmap.SP_DirHomeIcon,
+    "handles": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "review": QStyle.StandardPixmap.SP_MessageBoxQuestion,
+    "history": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "sources": QStyle.StandardPixmap.SP_DriveNetIcon,
+}
+
+
+def badge_text(count: int) -> str:
+    return f"{count:,}" if count < 100_000 else "99,999+"
+
+
+class _BadgeDelegate(QStyledItemDelegate):
+    """Paints the row as the style does, its title elided short of the badge, then the badge."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        count = index.data(COUNT_ROLE) or 0
+        if not count:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            super().paint(painter, option, index)
+            return
+        badge = badge_text(count)
+        fm = QFontMetrics(opt.font)
+        width = fm.horizontalAdvance(badge) + 12
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        available = max(0, text_rect.width() - width - 8)
+        opt.text = fm.elidedText(opt.text, Qt.TextElideMode.ElideRight, available)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        self._paint_badge(painter, option, QRect(option.rect), badge, width,
+                          bool(index.data(ALERT_ROLE)))
+
+    def _paint_badge(self, painter: QPainter, option: QStyleOptionViewItem, full: QRect,
+                     text: str, width: int, alert: bool) -> None:
+        fm = QFontMetrics(option.font)
+        height = fm.height() + 2
+        rect = QRect(full.right() - width - 2, full.center().y() - height // 2 + 1, width,
+                     height)
+        palette = option.palette
+        if alert:
+            fill, ink = palette.color(QPalette.ColorRole.Highlight), \
+                palette.color(QPalette.ColorRole.HighlightedText)
+        else:
+            fill, ink = palette.color(QPalette.ColorRole.Mid), \
+                palette.color(QPalette.ColorRole.BrightText)
+            if option.state & QStyle.StateFlag.State_Selected:
+                fill, ink = palette.color(QPalette.ColorRole.HighlightedText), \
+                    palette.color(QPalette.ColorRole.Highlight)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(ink)
+        painter.setFont(option.font)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), 30))
+
+
+class Sidebar(QListWidget):
+    """The list of sections; ``sectionChanged`` says which one the owner picked."""
+
+    sectionChanged = Signal(str)
+
+    def __init__(self, sections: tuple[tuple[str, str], ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("navigation")
+        self.setAccessibleName("Sections")
+        self.setIconSize(QSize(ICON, ICON))
+        self.setItemDelegate(_BadgeDelegate(self))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._keys = [key for key, _ in sections]
+        style = self.style()
+        for key, title in sections:
+            item = QListWidgetItem(style.standardIcon(ICONS[key]), title, self)
+            item.setData(KEY_ROLE, key)
+            item.setData(COUNT_ROLE, 0)
+            item.setToolTip(title)
+        self._titles = dict(sections)
+        # As wide as the titles and a badge need at this font, no wider: at 800 px every
+        # pixel the sidebar does not take goes to the contact list.
+        fm = self.fontMetrics()
+        titles = max(fm.horizontalAdvance(title) for _, title in sections)
+        self.setFixedWidth(titles + ICON + fm.horizontalAdvance("9,999") + 12 + GAPS)
+        self.currentRowChanged.connect(self._emit)
+
+    def _emit(self, row: int) -> None:
+        if 0 <= row < len(self._keys):
+            self.sectionChanged.emit(self._keys[row])
+
+    def current_key(self) -> str:
+        row = self.currentRow()
+        return self._keys[row] if 0 <= row < len(self._keys) else self._keys[0]
+
+    def set_current(self, key: str) -> None:
+        self.setCurrentRow(self._keys.index(key))
+
+    def set_count(self, key: str, count: int, tip: str = "", alert: bool = False) -> None:
+        """Show ``count`` beside the section (0 hides it); ``tip`` explains it on hover."""
+        item = self.item(self._keys.index(key))
+        item.setData(COUNT_ROLE, int(count))
+        item.setData(ALERT_ROLE, alert)
+        title = self._titles[key]
+        item.setToolTip(f"{title}: {tip}" if count and tip else title)
+        # Screen readers read the count the badge shows.
+        item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                     f"{title}, {count} {tip}".strip() if count else title)
+
+    def count_of(self, key: str) -> int:
+        return int(self.item(self._keys.index(key)).data(COUNT_ROLE) or 0)
