@@ -141,14 +141,15 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
                           if (w := table.cellWidget(r, col)) is not None), default=0)
             wanted[col] = widest + 6
         elif col != stretch:
-            contents = max(table.sizeHintForColumn(col), header.sectionSizeHint(col))
-            wanted[col] = min(contents + 8, int(width * MAX_SHARE))
+            title = header.sectionSizeHint(col)  # a column is never narrower than its title
+            contents = max(table.sizeHintForColumn(col), title)
+            wanted[col] = max(min(contents + 8, int(width * MAX_SHARE)), title)
     rest = width - sum(wanted.values())
-    if rest < 60:  # too narrow: the text columns give way, never the buttons
+    if rest < 60:  # too narrow: the text columns give way (to their titles), never buttons
         texts = [c for c in wanted if c not in buttons]
         cut = (60 - rest + len(texts) - 1) // max(len(texts), 1)
         for col in texts:
-            wanted[col] = max(40, wanted[col] - cut)
+            wanted[col] = max(header.sectionSizeHint(col), wanted[col] - cut)
         rest = width - sum(wanted.values())
     wanted[stretch] = max(rest, 40)
     for col, size in wanted.items():
