@@ -135,11 +135,13 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
     width = max(width - 4, 120)
     wanted: dict[int, int] = {}
+    buttons = tuple(c for c in buttons if any(table.cellWidget(r, c) is not None
+                                              for r in range(table.rowCount())))
     for col in range(count):
         if col in buttons:
             widest = max((w.sizeHint().width() for r in range(table.rowCount())
                           if (w := table.cellWidget(r, col)) is not None), default=0)
-            wanted[col] = widest + 6
+            wanted[col] = max(widest + 6, header.sectionSizeHint(col))
         elif col != stretch:
             title = header.sectionSizeHint(col)  # a column is never narrower than its title
             contents = max(table.sizeHintForColumn(col), title)

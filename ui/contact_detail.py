@@ -139,7 +139,7 @@ class ContactDetail(QScrollArea):
         layout.addWidget(self.card)
 
         layout.addWidget(section("Fields and where they come from"))
-        self.fields = plain_table(["Field", "Value", "Source", ""])
+        self.fields = plain_table(["Field", "Value", "Source"])
         self.fields.setObjectName("detailFields")
         self.fields.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                     | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -280,16 +280,16 @@ class ContactDetail(QScrollArea):
             source_cell = item(source)
             source_cell.setToolTip(f"{source_label(source)}, {when(p.updated_at)}" if p else "")
             self.fields.setItem(row, 2, source_cell)
-            if p and p.is_local:
+            if p and p.is_local:  # the owner's edit: its source cell takes the source back
                 button = QPushButton("Use source value")
                 button.setObjectName(f"takeSource_{name}")
-                button.setToolTip("Drop your edit and show what the source says")
+                button.setToolTip(f"Your edit ({when(p.updated_at)}): click to drop it and "
+                                  "show what the source says")
                 button.clicked.connect(lambda _=False, n=name: self.take_source_value(n))
-                self.fields.setCellWidget(row, 3, button)
+                self.fields.setCellWidget(row, 2, button)
             else:
-                self.fields.removeCellWidget(row, 3)
-                self.fields.setItem(row, 3, item(""))
-            for col in (0, 2, 3):
+                self.fields.removeCellWidget(row, 2)
+            for col in (0, 2):
                 cell_item = self.fields.item(row, col)
                 if cell_item is not None:
                     cell_item.setFlags(cell_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -339,7 +339,7 @@ class ContactDetail(QScrollArea):
 
     def _fit_columns(self) -> None:
         width = self.viewport().width() - 2 * self.widget().layout().contentsMargins().left()
-        fit_columns(self.fields, width, stretch=1, buttons=(3,))
+        fit_columns(self.fields, width, stretch=1, buttons=(2,))
         fit_columns(self.handles, width, stretch=1, buttons=())
         fit_columns(self.records, width, stretch=0, buttons=(3,))
 

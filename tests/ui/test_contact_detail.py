@@ -38,7 +38,7 @@ def test_inline_edit_is_local_and_can_be_taken_back(qtbot, window, people) -> No
     detail.fields.item(row, 1).setText("Acme Berlin")  # what the inline editor commits
     qtbot.waitUntil(lambda: detail.fields.item(row, 2).text() == "✎ local edit", timeout=5000)
     assert detail.fields.item(row, 1).text() == "Acme Berlin"
-    button = detail.fields.cellWidget(row, 3)
+    button = detail.fields.cellWidget(row, 2)
     assert button is not None and button.text() == "Use source value"
     # The list follows the change notice too.
     model = window.contact_list.model
