@@ -18,10 +18,15 @@ from app.db_open import is_current, open_read_only
 from app.services.list_query import FIRST_PAGE, FirstPage, ListQuery
 from core.db.location import resolve_database_url, sqlite_file
 from core.views.list_rows import first_ids_on_sqlite, rows_on_sqlite
+from core.views.phone_display import set_owner_region
 
 
-def first_look(url: str | None, *, state: object) -> FirstPage | None:
-    """The default list's first page straight from the SQLite file, or None (see above)."""
+def first_look(url: str | None, region: str = "", *, state: object) -> FirstPage | None:
+    """The default list's first page straight from the SQLite file, or None (see above).
+
+    ``region`` is the owner's (settings): its phone numbers show in national form, here and
+    in every later row and card (core.views.phone_display)."""
+    set_owner_region(region)
     resolved = resolve_database_url(url)
     path = sqlite_file(resolved)
     if path is None or not is_current(resolved):

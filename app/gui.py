@@ -28,10 +28,10 @@ def open_database_task(url: str | None, *, state: object) -> object:
     return open_for_gui(url)
 
 
-def first_look_task(url: str | None, *, state: object) -> object:
+def first_look_task(url: str | None, region: str = "", *, state: object) -> object:
     from app.first_look import first_look
 
-    return first_look(url, state=state)
+    return first_look(url, region, state=state)
 
 
 def database_error_text(exc: BaseException) -> str:
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from app.appcontext import AppContext
     from app.logging_setup import setup_logging
-    from app.settings import Settings
+    from app.settings import DEFAULT_REGION, Settings
     from app.tasks import TaskRunner
     from ui.main_window import MainWindow
 
@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         open_now()  # after the first look painted: SQLAlchemy's import would slow it down
 
     # The list's top straight from the SQLite file (app.first_look), then the real opening.
-    ctx.runner.submit(first_look_task, args.database, name="first look", on_result=looked,
+    ctx.runner.submit(first_look_task, args.database, ctx.settings.get(DEFAULT_REGION),
+                      name="first look", on_result=looked,
                       on_error=lambda _exc: open_now())
     code = app.exec()
     ctx.runner.shutdown()

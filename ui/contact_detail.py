@@ -1,17 +1,25 @@
-"""The contact detail pane: every field with its provenance, inline edits, handles, records.
+"""The contact card: what the owner knows about one person, and where each value came from.
 
-A double-click (or F2) on a value edits it locally: the edit wins over every source until
-"Use source value" takes the source's value back. Handles show their link confidence and
-state; double-clicking one opens it in the handle-links view.
+At the top, the photo (or initials), the name, the work line, flags, and the contact's
+actions (ui.contact_actions). Then the card itself (ui.contact_card): phones formatted as
+the list shows them, emails, web pages, addresses, dates in the locale's words, every extra
+line the read model has, labels and notes; empty fields are left out and every value names
+its sources. Below, for the details: the fields with their provenance (a double-click edits
+one locally, "Use source value" takes a source's back), the handles with their link state,
+and the source records ("Split off" makes one its own contact).
+
+The pane never scrolls sideways: columns are fitted to its width whenever it or the contact
+changes, texts elide, and the row buttons stay in view (they were off-screen at 1024x700).
+With no contact selected it says what it is for.
 """
 
 from __future__ import annotations
 
-import html
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +28,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +37,12 @@ from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
 from ui.avatars import initials_pixmap, photo_pixmap
+from ui.contact_card import card_html, fit_columns, locale_date, source_label
 from ui.widgets import confidence_bar, item, plain_table, section, when
 
 if TYPE_CHECKING:
     from app.services.contacts import ContactBundle
+    from ui.contact_actions import ContactActions
 
 FIELD_LABELS = {
     "display_name": "Display name", "given_name": "Given name", "family_name": "Family name",
@@ -39,6 +50,10 @@ FIELD_LABELS = {
     "nickname": "Nickname", "organization": "Organisation", "title": "Title", "notes": "Notes",
     "birthday": "Birthday",
 }
+EMPTY_TEXT = ("<h3>Contact card</h3><p>Select a contact in the list to see their phones, "
+              "emails, addresses and dates, and where each value came from.</p>"
+              "<p>To add someone, choose <b>New contact</b> (Ctrl+N).</p>")
+AVATAR = 80
 contacts = service("app.services.contacts")
 review = service("app.services.review")
 
@@ -52,15 +67,15 @@ def shown_fields() -> list[str]:
     return [f for f in EDITABLE_FIELDS if f in FIELD_LABELS]
 
 
-def _fit(table: QTableWidget) -> None:
+def _fit_height(table: QTableWidget) -> None:
     """Size a table to its rows so the pane scrolls as a whole, not table by table."""
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
     height = table.horizontalHeader().height() + 4
     height += sum(table.rowHeight(r) for r in range(table.rowCount()))
     table.setFixedHeight(max(height, 40))
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setMinimumWidth(0)
 
 
 class ContactDetail(QScrollArea):
@@ -76,30 +91,55 @@ class ContactDetail(QScrollArea):
         self.bundle: ContactBundle | None = None
         self._filling = False
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.setWidget(body)
-        layout = QVBoxLayout(body)
+        outer = QVBoxLayout(body)
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setObjectName("detailEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.empty, 1)
+        self.content = QWidget()
+        outer.addWidget(self.content)
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
         self.avatar = QLabel()
-        self.avatar.setFixedSize(64, 64)
-        self.title = QLabel("Select a contact")
+        self.avatar.setObjectName("detailPhoto")
+        self.avatar.setFixedSize(AVATAR, AVATAR)
+        self.title = QLabel("")
+        self.title.setWordWrap(True)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
         self.subtitle = QLabel("")
+        self.subtitle.setWordWrap(True)
         self.flags = QLabel("")
         self.flags.setObjectName("detailFlags")
+        self.flags.setWordWrap(True)
         names = QVBoxLayout()
-        names.addWidget(self.title)
-        names.addWidget(self.subtitle)
-        names.addWidget(self.flags)
-        header.addWidget(self.avatar)
+        for label in (self.title, self.subtitle, self.flags):
+            names.addWidget(label)
+        header.addWidget(self.avatar, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(names, 1)
         layout.addLayout(header)
+        self.action_bar = QHBoxLayout()
+        layout.addLayout(self.action_bar)
 
-        layout.addWidget(section("Fields"))
-        self.fields = plain_table(["Field", "Value", "Source", "Updated", ""])
+        self.card = QLabel("")
+        self.card.setObjectName("contactCard")
+        self.card.setWordWrap(True)
+        self.card.setTextFormat(Qt.TextFormat.RichText)
+        self.card.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.card.setOpenExternalLinks(True)
+        self.more = self.card  # the name earlier code and tests know it by
+        layout.addWidget(self.card)
+
+        layout.addWidget(section("Fields and where they come from"))
+        self.fields = plain_table(["Field", "Value", "Source"])
         self.fields.setObjectName("detailFields")
         self.fields.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                     | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -113,22 +153,31 @@ class ContactDetail(QScrollArea):
         layout.addWidget(self.handles)
 
         layout.addWidget(section("Source records"))
-        self.records = plain_table(["Source", "External id", "First seen", "Last seen", "State",
-                                    ""])
+        self.records = plain_table(["Source", "State", "Last seen", ""])
         self.records.setObjectName("detailRecords")
         layout.addWidget(self.records)
-
-        layout.addWidget(section("More"))
-        self.more = QLabel("")
-        self.more.setWordWrap(True)
-        self.more.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.more)
-        layout.addStretch(1)
+        outer.addStretch(0)
         self.status = QLabel("")
         self.status.setObjectName("detailStatus")
-        layout.addWidget(self.status)
+        self.status.setWordWrap(True)
+        outer.addWidget(self.status)
         ctx.runner.changed.connect(self._on_changed)
         self._clear()
+
+    def set_actions(self, actions: ContactActions) -> None:
+        """Buttons for the contact's actions on the card (they follow the actions' state)."""
+        for action in (actions.edit, actions.archive, actions.restore, actions.delete,
+                       actions.export_selected):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setObjectName(f"card_{action.objectName()}")
+            self.action_bar.addWidget(button)
+            if action in (actions.archive, actions.restore):
+                # One of the two applies: the other leaves room (the pane may be narrow).
+                action.changed.connect(lambda b=button, a=action: b.setVisible(a.isEnabled()))
+                button.setVisible(action.isEnabled())
+        self.action_bar.addStretch(1)
 
     # -- loading ------------------------------------------------------------------------------
     def show_party(self, party_id: int | None) -> None:
@@ -153,83 +202,108 @@ class ContactDetail(QScrollArea):
     def _failed(self, wanted: int, exc: BaseException) -> None:
         if wanted == self.party_id:
             self._clear()
-            self.title.setText("Contact not available")
-            self.status.setText(tasks.readable_error(exc))
+            self.empty.setText("<h3>This contact is not available any more</h3>"
+                               f"<p>{tasks.readable_error(exc)}</p>")
 
     def _clear(self) -> None:
         self.bundle = None
-        self.title.setText("Select a contact")
+        self.empty.setText(EMPTY_TEXT)
+        self.empty.setVisible(True)
+        self.content.setVisible(False)
+        self.title.setText("")
         self.subtitle.setText("")
         self.flags.setText("")
         self.avatar.clear()
         for table in (self.fields, self.handles, self.records):
             table.setRowCount(0)
-        self.more.setText("")
+        self.card.setText("")
 
     def _fill(self, wanted: int, bundle: ContactBundle) -> None:
         if wanted != self.party_id:
             return
         self.bundle = bundle
         d = bundle.detail
+        self.empty.setVisible(False)
+        self.content.setVisible(True)
         self.title.setText(d.display_name or "(no name)")
         self.subtitle.setText(" · ".join(x for x in (d.title, d.organization) if x))
         flags = []
         if d.needs_disambiguation:
             flags.append("⚑ Unknown sender: needs review")
         if d.needs_archival_review:
-            flags.append("⚑ No live source left: review for archiving")
+            flags.append("⚑ No live source left: review for archiving (Archive hides it)")
         if d.archived:
-            flags.append("Archived")
+            flags.append("Archived: not in the contact list (Restore brings it back)")
         self.flags.setText("   ".join(flags))
-        pix = photo_pixmap(bundle.photo, 64) if bundle.photo else None
+        self.flags.setVisible(bool(flags))
+        self.subtitle.setVisible(bool(self.subtitle.text()))
+        pix = photo_pixmap(bundle.photo, AVATAR) if bundle.photo else None
         initials = "".join(w[0] for w in (d.display_name or "?").split()[:2]).upper()
-        self.avatar.setPixmap(pix or initials_pixmap(initials, d.display_name or str(d.id), 64))
+        self.avatar.setPixmap(pix or initials_pixmap(initials, d.display_name or str(d.id),
+                                                     AVATAR))
+        self.avatar.setToolTip("Photo" if pix else "No photo")
+        self.card.setText(card_html(d))
         self._fill_fields(d)
         self._fill_handles(d)
         self._fill_records(d)
-        self._fill_more(d)
+        self._fit_columns()
+        self.horizontalScrollBar().setValue(0)
         self.status.setText("")
         self.loaded.emit(d.id)
 
     def _fill_fields(self, d: Any) -> None:
+        """The fields that have a value (or a local edit), with their provenance."""
         self._filling = True
         prov = {f.name: f for f in d.fields}
-        fields = shown_fields()
-        self.fields.setRowCount(len(fields))
-        for row, name in enumerate(fields):
+        rows = []
+        for name in shown_fields():
             p = prov.get(name)
             value = getattr(d, name, "") if hasattr(d, name) else (p.value if p else "")
             if value in (None, "") and p is not None:
                 value = p.value
+            if value not in (None, "") or (p is not None and p.is_local):
+                rows.append((name, "" if value is None else str(value), p))
+        self.fields.setRowCount(len(rows))
+        for row, (name, value, p) in enumerate(rows):
             self.fields.setItem(row, 0, item(FIELD_LABELS[name], name))
-            cell = QTableWidgetItem(str(value or ""))
+            shown = locale_date(value) if name == "birthday" else value
+            cell = QTableWidgetItem(shown)
             cell.setData(Qt.ItemDataRole.UserRole, name)
-            cell.setToolTip("Double-click to edit; your edit wins over every source")
+            if name == "birthday":
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                cell.setToolTip("Change dates with Edit contact")
+            else:
+                cell.setToolTip(f"{value}\n\nDouble-click to edit; your edit wins over every "
+                                "source")
             self.fields.setItem(row, 1, cell)
             source = "✎ local edit" if p and p.is_local else (p.source if p else "")
-            self.fields.setItem(row, 2, item(source))
-            self.fields.setItem(row, 3, item(when(p.updated_at) if p else ""))
-            if p and p.is_local:
+            source_cell = item(source)
+            source_cell.setToolTip(f"{source_label(source)}, {when(p.updated_at)}" if p else "")
+            self.fields.setItem(row, 2, source_cell)
+            if p and p.is_local:  # the owner's edit: its source cell takes the source back
                 button = QPushButton("Use source value")
                 button.setObjectName(f"takeSource_{name}")
+                button.setToolTip(f"Your edit ({when(p.updated_at)}): click to drop it and "
+                                  "show what the source says")
                 button.clicked.connect(lambda _=False, n=name: self.take_source_value(n))
-                self.fields.setCellWidget(row, 4, button)
+                self.fields.setCellWidget(row, 2, button)
             else:
-                self.fields.removeCellWidget(row, 4)
-                self.fields.setItem(row, 4, item(""))
-            for col in (0, 2, 3, 4):
+                self.fields.removeCellWidget(row, 2)
+            for col in (0, 2):
                 cell_item = self.fields.item(row, col)
                 if cell_item is not None:
                     cell_item.setFlags(cell_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        _fit(self.fields)
+        _fit_height(self.fields)
         self._filling = False
 
     def _fill_handles(self, d: Any) -> None:
         self.handles.setRowCount(len(d.handles))
         for row, h in enumerate(d.handles):
             self.handles.setItem(row, 0, item(h.platform, h.id))
-            text = h.display_value or h.value
-            self.handles.setItem(row, 1, item(text + ("" if h.is_valid else "  (not valid)")))
+            text = h.shown or h.display_value or h.value
+            cell = item(text + ("" if h.is_valid else "  (not valid)"))
+            cell.setToolTip(f"{text}\nFrom: {', '.join(map(source_label, h.sources)) or 'a link'}")
+            self.handles.setItem(row, 1, cell)
             self.handles.setCellWidget(row, 2, confidence_bar(h.confidence))
             states = []
             if h.dismissed:
@@ -243,45 +317,36 @@ class ContactDetail(QScrollArea):
             self.handles.setItem(row, 3, item(", ".join(states) or "candidate"))
             owner = h.resolved_owner_name if h.resolved_owner not in (None, d.id) else ""
             self.handles.setItem(row, 4, item(owner or ("—" if h.resolved_owner is None else "")))
-        _fit(self.handles)
+        _fit_height(self.handles)
 
     def _fill_records(self, d: Any) -> None:
         can_split = len(d.records) > 1
         self.records.setRowCount(len(d.records))
         for row, r in enumerate(d.records):
-            self.records.setItem(row, 0, item(f"{r.provider}: {r.account}", r.id))
-            self.records.setItem(row, 1, item(r.external_id))
-            self.records.setItem(row, 2, item(when(r.first_seen)))
-            self.records.setItem(row, 3, item(when(r.last_seen)))
-            self.records.setItem(row, 4, item("deleted at source" if r.deleted_at else "live"))
+            source = item(source_label(f"{r.provider}:{r.account}"), r.id)
+            source.setToolTip(f"Its id there: {r.external_id}\nFirst seen {when(r.first_seen)}")
+            self.records.setItem(row, 0, source)
+            self.records.setItem(row, 1, item("deleted at source" if r.deleted_at else "live"))
+            self.records.setItem(row, 2, item(when(r.last_seen)))
             button = QPushButton("Split off")
+            button.setObjectName(f"splitRecord_{row}")
             button.setEnabled(can_split)
             button.setToolTip("Make this record its own contact" if can_split else
                               "Needs a contact made of two or more records")
             button.clicked.connect(lambda _=False, rid=r.id: self.split_record(rid))
-            self.records.setCellWidget(row, 5, button)
-        _fit(self.records)
+            self.records.setCellWidget(row, 3, button)
+        _fit_height(self.records)
 
-    def _fill_more(self, d: Any) -> None:
-        """Labels, dates, addresses and web pages, each with where it came from. The same
-        value from several sources (a birthday in both the phone and the CardDAV copy) is one
-        line naming every source."""
-        entries: dict[tuple[str, str], list[str]] = {}
-        for x in d.dates:
-            entries.setdefault((x["kind"].title(), x["date"]), []).append(x["source"])
-        for a in d.addresses:
-            text = ", ".join(v for v in (a["street"], a["postal_code"] + " " + a["locality"],
-                                         a["region"], a["country"]) if v.strip())
-            entries.setdefault(((a["label"] or "Address").title(), text), []).append(
-                a["source"])
-        for u in d.urls:
-            entries.setdefault(("Web", u["url"]), []).append(u["source"])
-        parts = ["<b>Labels:</b> " + html.escape(", ".join(d.labels))] if d.labels else []
-        for (label, value), sources in entries.items():
-            origin = ", ".join(dict.fromkeys(sources))
-            parts.append(f"<b>{html.escape(label)}:</b> {html.escape(value)} "
-                         f"<i>({html.escape(origin)})</i>")
-        self.more.setText("<br>".join(parts) or "—")
+    def _fit_columns(self) -> None:
+        width = self.viewport().width() - 2 * self.widget().layout().contentsMargins().left()
+        fit_columns(self.fields, width, stretch=1, buttons=(2,))
+        fit_columns(self.handles, width, stretch=1, buttons=())
+        fit_columns(self.records, width, stretch=0, buttons=(3,))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.bundle is not None:
+            self._fit_columns()
 
     # -- actions -----------------------------------------------------------------------------
     def _on_field_edited(self, cell: QTableWidgetItem) -> None:

@@ -84,10 +84,9 @@ class _Entry:
             review, review_tip = "⚑ review", "Needs review: unknown sender or no live source"
         else:
             review = review_tip = "archived" if row.archived else ""
-        self.display = (name, row.primary_email, row.primary_phone, row.organization, sources,
-                        review)
-        self.tooltips = (name, row.primary_email, row.primary_phone, row.organization, sources,
-                         review_tip)
+        phone = row.phone_display or row.primary_phone  # formatted as the card shows it
+        self.display = (name, row.primary_email, phone, row.organization, sources, review)
+        self.tooltips = (name, row.primary_email, phone, row.organization, sources, review_tip)
         colour = _ARCHIVED_COLOUR if row.archived else None
         self.foreground = (colour, colour, colour, colour, colour,
                            _REVIEW_COLOUR if row.needs_review else colour)

@@ -29,6 +29,7 @@ from app.appcontext import AppContext
 from app.paths import resource_path
 from app.services.lazy import service
 from ui import import_flow
+from ui.contact_actions import install as install_contact_actions
 from ui.contact_detail import ContactDetail
 from ui.contact_list import ContactListPanel
 from ui.empty_state import EmptyState
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
         self._set_tab_order()
         self._painted = False
         self._tuned = False
+        # New contact, Edit, Archive, Restore, Delete, Export (ui.contact_actions).
+        self.contact_actions = install_contact_actions(self)
         self._restore()
 
     # -- start-up -----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from core.ingest import fields as field_ops
 from core.tasks import TaskCancelled, TaskState
 from core.views import party as party_views
 from core.views import refine
+from core.views.contact_draft import ContactDraft
 from core.views.party import PartyDetail, PartyRow
 from core.views.sources import label_names, list_sources
 
@@ -35,6 +36,8 @@ class ContactBundle:
 
     detail: PartyDetail
     photo: bytes | None
+    #: "" when the contact may be deleted (Kith alone holds it), else why not.
+    cannot_delete: str = ""
 
 
 def first_page(db: Database, query: ListQuery, limit: int = FIRST_PAGE,
@@ -98,10 +101,12 @@ def rows(db: Database, ids: Sequence[int], *, state: TaskState) -> list[PartyRow
 
 
 def detail(db: Database, party_id: int, *, state: TaskState) -> ContactBundle:
+    from core.ingest.contact_lifecycle import can_delete
+
     with read_session(db) as session:
         info = party_views.party_detail(session, party_id)
         photo = session.get(Party, party_id).photo if info.has_photo else None
-        return ContactBundle(info, photo)
+        return ContactBundle(info, photo, can_delete(session, party_id))
 
 
 def filter_options(db: Database, *, state: TaskState) -> FilterOptions:
@@ -133,3 +138,69 @@ def take_source_value(db: Database, party_id: int, name: str, *, state: TaskStat
 def counts(db: Database, *, state: TaskState) -> dict[str, int]:
     with read_session(db) as session:
         return party_views.stats(session)
+
+
+# -- the address book: create, edit, archive, delete, export (core.ingest.local_contacts) ----
+def draft(db: Database, party_id: int, *, state: TaskState) -> ContactDraft:
+    """The contact as the editor shows it (every value, marked with where it is from)."""
+    from core.ingest.local_contacts import draft_of
+
+    with read_session(db) as session:
+        return draft_of(session, party_id)
+
+
+def create(db: Database, new: ContactDraft, *, state: TaskState) -> int:
+    """A new contact kept by Kith ("This computer"); returns its id."""
+    from core.ingest.local_contacts import create_contact
+    from core.views.phone_display import owner_region
+
+    with write_session(db) as session:
+        return create_contact(session, new, region=owner_region())
+
+
+def save(db: Database, party_id: int, edited: ContactDraft, *, state: TaskState) -> int:
+    """The editor's changes to an existing contact; returns its id."""
+    from core.ingest.local_contacts import save_contact
+    from core.views.phone_display import owner_region
+
+    with write_session(db) as session:
+        save_contact(session, party_id, edited, region=owner_region())
+    return party_id
+
+
+def archive(db: Database, party_id: int, *, state: TaskState) -> int:
+    """Archive (undoable in History); returns the decision id."""
+    from core.ingest.contact_lifecycle import archive_contact
+
+    with write_session(db) as session:
+        return archive_contact(session, party_id)
+
+
+def restore(db: Database, party_id: int, *, state: TaskState) -> None:
+    from core.ingest.contact_lifecycle import restore_contact
+
+    with write_session(db) as session:
+        restore_contact(session, party_id)
+
+
+def delete(db: Database, party_id: int, *, state: TaskState) -> int:
+    """Delete a contact Kith alone holds (undoable in History); returns the decision id."""
+    from core.ingest.contact_lifecycle import delete_contact
+
+    with write_session(db) as session:
+        return delete_contact(session, party_id)
+
+
+def export_vcard(db: Database, path: str, party_ids: Sequence[int] | None = None,
+                 version: str = "4.0", *, state: TaskState) -> int:
+    """Write these contacts (None: every contact in the list) to one vCard file; returns how
+    many were written. Secured handles are never exported."""
+    from core.sync.providers.vcard.export import write_vcard_file
+    from core.views.export import iter_contacts, party_to_contact
+
+    with read_session(db) as session:
+        if party_ids is None:
+            contacts = iter_contacts(session)
+        else:
+            contacts = (party_to_contact(session, pid) for pid in party_ids)
+        return write_vcard_file(path, contacts, version)

@@ -20,6 +20,7 @@ from core.ingest.normalize import (
     sort_key,
 )
 from core.ingest.parsed import ParsedContact
+from core.ingest.phone_search import phone_index_words
 from core.ingest.serialize import contact_to_data, content_hash_of_data
 
 #: Single-valued party fields a source can supply (each has provenance).
@@ -206,7 +207,6 @@ def search_text(fields: dict[str, Any], handle_values: list[str],
     ]
     for value in handle_values:
         parts.append(value)
-        if value.startswith("+"):
-            digits = value[1:].split(";", 1)[0]
-            parts.append(digits)
+        # A phone is found in any form the owner types (core.ingest.phone_search).
+        parts.extend(phone_index_words(value))
     return fold(" ".join(p for p in parts if p))

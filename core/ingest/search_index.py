@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.models import Handle, Party, PartyFact, PartyHandleLink
 from core.ingest.facts import SEARCHED_KINDS, fact_search_words
 from core.ingest.normalize import fold
+from core.ingest.phone_search import join_phone_words
 from core.ingest.prepare import search_text
 from core.ingest.sqlutil import chunked, in_values, update_many
 
@@ -62,12 +63,18 @@ def refresh_search_text(session: Session, party_ids: Iterable[int]) -> None:
 
 
 def _tokens(query: str) -> list[str]:
-    return [t for t in fold(query).replace('"', " ").split() if t]
+    """The words of a query; a number typed in pieces ("0151 301 86 81") is one word."""
+    return join_phone_words([t for t in fold(query).replace('"', " ").split() if t])
+
+
+def query_words(query: str) -> list[str]:
+    """The words a search matches, each as a word prefix (for core.views.refine)."""
+    return [t.replace("+", "") for t in _tokens(query) if t.strip("+")]
 
 
 def fts_match(query: str) -> str:
     """The FTS5 MATCH expression for ``query`` (every token as a word prefix); "" for none."""
-    return " AND ".join('"' + t.replace("+", "") + '"*' for t in _tokens(query) if t.strip("+"))
+    return " AND ".join('"' + t + '"*' for t in query_words(query))
 
 
 def search_filter(session: Session, stmt: Select, query: str) -> Select:

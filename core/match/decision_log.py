@@ -17,6 +17,8 @@ from core.db.models import Decision
 KINDS = (
     "merge", "unmerge", "not_duplicate", "link_confirm", "link_dismiss", "handle_shared",
     "split", "disambiguate_attach", "disambiguate_promote",
+    # core.ingest.contact_lifecycle: archiving and deleting a contact
+    "contact_archive", "contact_delete",
 )
 
 

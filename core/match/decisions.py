@@ -121,6 +121,11 @@ def revoke_decision(session: Session, decision_id: int, *, actor: str = "owner")
         return unmerge(session, decision_id, actor=actor)
     if kind == "unmerge":
         return _remerge(session, decision, actor)
+    if kind in ("contact_archive", "contact_delete"):
+        from core.ingest.contact_lifecycle import revoke
+
+        revoke(session, decision, actor=actor)
+        return None
     if kind == "split":
         from core.match.split import revoke_split
 

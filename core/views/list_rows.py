@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.views.phone_display import format_phone
+
 #: Rows asked for in one statement at most (SQLite's JSON argument has no practical limit;
 #: this bounds the one value the statement returns).
 ROWS_PER_STATEMENT = 5000
@@ -30,6 +32,8 @@ class PartyRow:
     sources: list[str]
     needs_review: bool
     archived: bool
+    #: ``primary_phone`` formatted for reading (core.views.phone_display), as the card shows it.
+    phone_display: str = ""
 
     @property
     def initials(self) -> str:
@@ -67,7 +71,8 @@ def rows_on_sqlite(raw: sqlite3.Connection, ids: Sequence[int]) -> list[PartyRow
         for pid, name, email, phone, org, review, archived, sources in json.loads(packed):
             rows[pid] = PartyRow(pid, name or "", email or "", phone or "", org or "",
                                  sorted(sources.split(" ")) if sources else [],
-                                 bool(review), bool(archived))
+                                 bool(review), bool(archived),
+                                 format_phone(phone) if phone else "")
     return [rows[i] for i in wanted if i in rows]
 
 

@@ -26,6 +26,7 @@ from core.db.models import (
     Party,
     PartyHandleLink,
     PartyUrl,
+    RecordHandle,
     SourceAccount,
     SourceRecord,
 )
@@ -33,6 +34,7 @@ from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
 from core.views import packed_ids
 from core.views.list_rows import PartyRow, rows_on_sqlite
+from core.views.phone_display import format_date, format_phone
 from core.views.step_budget import OverBudget, step_budget
 
 #: List filters the GUI and CLI offer.
@@ -60,6 +62,12 @@ class HandleView:
     is_secured: bool
     resolved_owner: int | None
     resolved_owner_name: str
+    #: The value for reading: a phone formatted as the list shows it (core.views.phone_display),
+    #: anything else as its source wrote it.
+    shown: str = ""
+    #: Where it came from: the records that list it ("vcard:phone.vcf"), or empty when only
+    #: a link holds it (the owner's, a merge's, an unknown sender's).
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -306,7 +314,7 @@ def _party_rows_orm(session: Session, ids: Sequence[int]) -> list[PartyRow]:
             ).where(Party.id.in_(chunk))
         ):
             rows[p[0]] = PartyRow(p[0], p[1], p[2], p[3], p[4], [], bool(p[5] or p[6]),
-                                  p[7] is not None)
+                                  p[7] is not None, format_phone(p[3]) if p[3] else "")
         for pid, provider in session.execute(
             select(SourceRecord.party_id, SourceAccount.provider)
             .join(SourceAccount, SourceAccount.id == SourceRecord.account_id)
@@ -371,12 +379,18 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
     )
     if not include_secured:
         stmt = stmt.where(Handle.is_secured.is_(False))
+    listed: dict[int, list[str]] = {}
+    for hid, rid in session.execute(
+            select(RecordHandle.handle_id, RecordHandle.source_record_id)
+            .where(RecordHandle.source_record_id.in_([r.id for r in records]))):
+        listed.setdefault(hid, []).append(record_source[rid])
     for handle, link, owner_name in session.execute(stmt):
         detail.handles.append(
             HandleView(handle.id, handle.platform, handle.value, handle.display_value,
                        link.confidence, link.is_confirmed, link.is_dismissed, link.label,
                        handle.is_valid, handle.is_shared, handle.is_secured, handle.party_id,
-                       owner_name or "")
+                       owner_name or "", _shown_handle(handle),
+                       sorted(set(listed.get(handle.id, []))))
         )
     for a in session.scalars(select(Address).where(Address.party_id == party_id)):
         detail.addresses.append({
@@ -388,6 +402,8 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
         day = f"{d.month:02d}-{d.day:02d}"
         iso = f"{d.year:04d}-{day}" if d.year else f"--{day}"
         detail.dates.append({"kind": d.kind, "label": d.label, "date": iso,
+                             "year": d.year, "month": d.month, "day": d.day,
+                             "shown": format_date(d.month, d.day, d.year),
                              "source": record_source.get(d.source_record_id or -1, "local")})
     for u in session.scalars(select(PartyUrl).where(PartyUrl.party_id == party_id)):
         detail.urls.append({"url": u.url, "label": u.label,
@@ -400,6 +416,12 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
         .where(LabelMembership.party_id == party_id)
     )))
     return detail
+
+
+def _shown_handle(handle: Handle) -> str:
+    if handle.platform == "phone" and handle.is_valid:
+        return format_phone(handle.value)
+    return handle.display_value or handle.value
 
 
 def stats(session: Session) -> dict[str, int]:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from core.ingest.search_index import fts_match
+from core.ingest.search_index import fts_match, query_words
 from core.views import packed_ids
 from core.views.step_budget import OverBudget, step_budget
 
@@ -43,8 +43,20 @@ _TEMP_TABLE = "temp.kith_refine"
 
 
 def refines(previous: str, new: str) -> bool:
-    """True when ``new`` can only match a subset of what ``previous`` matches."""
-    return new.startswith(previous)
+    """True when ``new`` can only match a subset of what ``previous`` matches: each word of
+    ``previous`` is still there, the last one possibly longer, and more words may follow.
+
+    Compared on the words the search matches, not the typed text: a number typed in pieces
+    is one word ("0151 3" searches "01513"), and typing on can also shorten it ("+49 (0" is
+    "490", "+49 (0)" is "49" again, which matches more)."""
+    if not new.startswith(previous):
+        return False
+    before, after = query_words(previous), query_words(new)
+    if not before:
+        return True
+    if len(after) < len(before) or after[:len(before) - 1] != before[:-1]:
+        return False
+    return after[len(before) - 1].startswith(before[-1])
 
 
 def match_expression(session: Session, search: str) -> str | None:

@@ -12,7 +12,8 @@ import json
 import sys
 
 BENCHMARKS = ["ingest", "resync", "vcard", "duplicates", "identity", "carddav", "google", "gui",
-              "import", "households", "csv"]
+              "import", "households", "csv",
+              "phone_search"]
 #: Benchmarks whose module name differs from their name ("import" is a Python keyword).
 MODULES = {"import": "import_e2e"}
 

@@ -119,7 +119,7 @@ VIEWS: dict[str, Callable[[MainWindow], None]] = {
 DETAIL_SIDEWAYS = pytest.mark.xfail(
     strict=True, reason="contact detail (ui/contact_detail.py, issue 12 item 2): 'Split off' "
     "and 'Use source value' are reachable only by scrolling the tables sideways")
-KNOWN: dict[str, pytest.MarkDecorator] = {"contacts": DETAIL_SIDEWAYS, "search": DETAIL_SIDEWAYS}
+KNOWN: dict[str, pytest.MarkDecorator] = {}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

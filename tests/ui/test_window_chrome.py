@@ -44,7 +44,8 @@ def every_action(window) -> list[QAction]:  # noqa: ANN001
 
 def test_menus_follow_desktop_conventions(window) -> None:  # noqa: ANN001
     assert [plain_text(a) for a in window.menuBar().actions()] == ["File", "Edit", "View", "Help"]
-    assert texts(menu(window, "menu_file")) == ["Import…", "Export all…", "Add source",
+    assert texts(menu(window, "menu_file")) == ["Import…", "Export all…",
+                                                "Export selected contact…", "Add source",
                                                 "Sync all sources", "Quit"]
     assert texts(menu(window, "menu_add_source")) == ["vCard file…", "vCard folder…",
                                                       "CardDAV account…", "Google account…"]
@@ -104,25 +105,23 @@ def test_quit_key_closes_the_window(qtbot, window) -> None:  # noqa: ANN001
 
 
 def test_contact_actions_slot_into_edit_menu_and_toolbar(qtbot, window, people) -> None:  # noqa: ANN001
-    new = QAction("&New contact…", window)
-    new.setShortcut(QKeySequence(StandardKey.New))
-    new.setIcon(window.style().standardIcon(window.style().StandardPixmap.SP_FileIcon))
-    edit = QAction("&Edit contact…", window)
-    edit.setShortcut(QKeySequence("F2"))
-    edited: list[int] = []
-    edit.triggered.connect(lambda: edited.append(window.contact_list.selected_party()))
-    window.install_contact_actions([new, edit], edit=edit)
-    assert texts(menu(window, "menu_edit")) == ["New contact…", "Edit contact…", "Find…"]
+    """The window's own contact actions (ui.contact_actions) are in the Edit menu above Find
+    and, those with an icon, in the toolbar before Sync; Enter on a contact edits it."""
+    actions = window.contact_actions
+    assert texts(menu(window, "menu_edit")) == ["New contact…", "Edit contact…", "Archive",
+                                                "Restore", "Delete", "Find…"]
     toolbar = [a for a in window.commands.toolbar.actions() if not a.isSeparator()]
-    assert toolbar.index(new) < toolbar.index(window.commands.sync_all)
-    assert edit not in toolbar  # no icon: menu only
-    assert shortcut_text(new) in new.toolTip()
-    assert (shortcut_text(edit), "Edit contact") in {(k, w) for _, k, w in collect(window)}
-    # Enter on a contact triggers the edit action with that contact selected.
+    assert toolbar.index(actions.new) < toolbar.index(window.commands.sync_all)
+    assert actions.restore not in toolbar  # no icon: menu only
+    assert shortcut_text(actions.new) in actions.new.toolTip()
+    assert (shortcut_text(actions.edit), "Edit contact") in {(k, w.split(":")[0])
+                                                             for _, k, w in collect(window)}
+    edited: list[int] = []
+    actions.open_editor = lambda draft, pid, _accepted: edited.append(pid)
     assert window.contact_list.select_party(people["chloe"])
     window.contact_list.table.setFocus()
     qtbot.keyClick(window.contact_list.table, Qt.Key.Key_Return)
-    assert edited == [people["chloe"]]
+    qtbot.waitUntil(lambda: edited == [people["chloe"]], timeout=5000)
 
 
 def test_sidebar_counts_follow_the_data(qtbot, window, db, people) -> None:  # noqa: ANN001

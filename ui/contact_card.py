@@ -1,0 +1,159 @@
+"""The contact card's text and the detail pane's column fitting (ui.contact_detail).
+
+The card is one rich-text label: sections (Phone, Email, Web, Address, Dates, then every
+``PartyDetail.extra_lines`` section, Labels, Notes) with a line per value and its sources in
+grey. A section with nothing in it is left out. Dates are written in the locale's words
+("16 June", "16 June 1990" in English), never as ISO text ("--06-16").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QHeaderView, QTableWidget
+
+PROVIDERS = {"vcard": "vCard", "carddav": "CardDAV", "google": "Google"}
+PHONE_LABELS = {"cell": "Mobile", "mobile": "Mobile", "work": "Work", "home": "Home",
+                "fax": "Fax", "main": "Main", "pager": "Pager", "voice": "Phone"}
+_WEEKDAY = re.compile(r"d{4}[,.]?\s*")
+_YEAR = re.compile(r"[,.]?\s*y+\.?|y+[\s,./-]*")
+#: Widest share of the pane a column other than the value's may take before it elides.
+MAX_SHARE = 0.26
+
+
+def source_label(source: str) -> str:
+    """"vcard:phone.vcf" -> "vCard phone.vcf"; the owner's own values say so."""
+    if source in ("", "local", "✎ local edit"):
+        return "your edit" if source else ""
+    provider, _, account = source.partition(":")
+    if provider == "local":
+        return "you (this computer)"
+    return f"{PROVIDERS.get(provider, provider)} {account}".strip()
+
+
+def _date_format(year: bool) -> str:
+    """The locale's long date format without the weekday (and without the year)."""
+    fmt = _WEEKDAY.sub("", QLocale().dateFormat(QLocale.FormatType.LongFormat)).strip(" ,")
+    if not year:
+        fmt = _YEAR.sub("", fmt).strip(" ,./-")
+    return fmt
+
+
+def locale_date(value: str | None = None, *, month: int = 0, day: int = 0,
+                year: int | None = None) -> str:
+    """A date in the locale's words; ``value`` may be ISO ("1990-06-16") or year-less
+    ("--06-16"). Text that is not a date is returned as it is."""
+    if value:
+        match = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})", value.strip())
+        if match is None:
+            return value
+        year = None if match.group(1) == "-" else int(match.group(1))
+        month, day = int(match.group(2)), int(match.group(3))
+    date = QDate(year or 2000, month, day)  # 2000: a leap year, so 29 February exists
+    if not date.isValid():
+        return value or f"{day}.{month}."
+    return QLocale().toString(date, _date_format(bool(year)))
+
+
+def _row(label: str, value: str, sources: list[str], *, rich: bool = False) -> str:
+    origin = ", ".join(dict.fromkeys(source_label(s) for s in sources if s))
+    shown = value if rich else html.escape(value).replace("\n", "<br>")
+    tail = f" <span style='color:gray'><i>({html.escape(origin)})</i></span>" if origin else ""
+    return (f"<tr><td style='color:gray; padding-right:8px' valign='top'>"
+            f"{html.escape(label)}</td><td>{shown}{tail}</td></tr>")
+
+
+def _address(a: dict[str, Any]) -> str:
+    city = " ".join(x for x in (a.get("postal_code", ""), a.get("locality", "")) if x)
+    parts = [a.get("street", ""), a.get("extended", ""), a.get("po_box", ""), city,
+             a.get("region", ""), a.get("country", "")]
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def card_html(d: Any) -> str:
+    """The card for a PartyDetail (see the module docstring)."""
+    sections: dict[str, list[str]] = {}
+
+    def add(section: str, label: str, value: str, sources: list[str], **kw: Any) -> None:
+        if value.strip():
+            sections.setdefault(section, []).append(_row(label, value, sources, **kw))
+
+    for h in d.handles:
+        if h.dismissed:
+            continue
+        if h.platform == "phone":
+            add("Phone", PHONE_LABELS.get(h.label.casefold(), h.label.title() or "Phone"),
+                h.shown or h.display_value or h.value, h.sources)
+        elif h.platform == "email":
+            add("Email", h.label.title() or "Email", h.display_value or h.value, h.sources)
+        elif not h.is_secured:
+            add("Online", h.platform.title(), h.shown or h.display_value or h.value, h.sources)
+    for u in _merged(d.urls, lambda u: (u["label"], u["url"])):
+        url = html.escape(u[0][1])
+        add("Web", u[0][0].title() or "Web", f"<a href='{url}'>{url}</a>", u[1], rich=True)
+    for a in _merged(d.addresses, lambda a: (a["label"], _address(a))):
+        add("Address", a[0][0].title() or "Address", a[0][1], a[1])
+    for x in _merged(d.dates, lambda x: (x["kind"], x["label"], x.get("month"), x.get("day"),
+                                         x.get("year"), x["date"])):
+        kind, label, month, day, year, iso = x[0]
+        shown = (locale_date(month=month, day=day, year=year) if month
+                 else locale_date(iso))
+        add("Dates", label or kind.title(), shown, x[1])
+    for line in getattr(d, "extra_lines", []):
+        add(line.section, line.label, line.value, list(line.sources))
+    if d.labels:
+        add("Labels", "", ", ".join(d.labels), [])
+    add("Notes", "Notes", d.notes or "", [])
+    parts = []
+    for title, rows in sections.items():
+        parts.append(f"<tr><td colspan='2' style='padding-top:6px'><b>{html.escape(title)}"
+                     f"</b></td></tr>")
+        parts.extend(rows)
+    return f"<table cellspacing='0' cellpadding='1'>{''.join(parts)}</table>" if parts else ""
+
+
+def _merged(values: list[dict[str, Any]], key: Any) -> list[tuple[Any, list[str]]]:
+    """The same value from several sources once, naming every source."""
+    found: dict[Any, list[str]] = {}
+    for value in values:
+        found.setdefault(key(value), []).append(value.get("source", ""))
+    return list(found.items())
+
+
+def fit_columns(table: QTableWidget, width: int, *, stretch: int,
+                buttons: tuple[int, ...]) -> None:
+    """Columns that fill ``width`` exactly: button columns as wide as their buttons, the
+    others as their contents up to MAX_SHARE of the width, ``stretch`` gets the rest; text
+    that does not fit is elided (its tooltip has it whole). No sideways scrolling."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    count = table.columnCount()
+    for col in range(count):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+    width = max(width - 4, 120)
+    wanted: dict[int, int] = {}
+    buttons = tuple(c for c in buttons if any(table.cellWidget(r, c) is not None
+                                              for r in range(table.rowCount())))
+    for col in range(count):
+        if col in buttons:
+            widest = max((w.sizeHint().width() for r in range(table.rowCount())
+                          if (w := table.cellWidget(r, col)) is not None), default=0)
+            wanted[col] = max(widest + 6, header.sectionSizeHint(col))
+        elif col != stretch:
+            title = header.sectionSizeHint(col)  # a column is never narrower than its title
+            contents = max(table.sizeHintForColumn(col), title)
+            wanted[col] = max(min(contents + 8, int(width * MAX_SHARE)), title)
+    rest = width - sum(wanted.values())
+    if rest < 60:  # too narrow: the text columns give way (to their titles), never buttons
+        texts = [c for c in wanted if c not in buttons]
+        cut = (60 - rest + len(texts) - 1) // max(len(texts), 1)
+        for col in texts:
+            wanted[col] = max(header.sectionSizeHint(col), wanted[col] - cut)
+        rest = width - sum(wanted.values())
+    wanted[stretch] = max(rest, 40)
+    for col, size in wanted.items():
+        table.setColumnWidth(col, size)
+    table.horizontalScrollBar().setValue(0)
