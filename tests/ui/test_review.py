@@ -282,3 +282,26 @@ def test_undo_in_history_refreshes_the_review(qtbot, ctx, people) -> None:  # no
     assert len(view.suggestions) == 1  # the pair is back
     assert view.note.text() == ""  # no stale "Merged ..." after the undo
     assert view.dups.merge_button.isEnabled()
+
+
+def test_unknown_senders_explain_themselves_and_buttons_follow(qtbot, ctx, people) -> None:  # noqa: ANN001
+    view = queue(qtbot, ctx)
+    view.start()
+    pane = view.senders_pane
+    qtbot.waitUntil(lambda: pane.list.count() == 1, timeout=5000)
+    assert "does not know" in pane.explanation.text()
+    assert pane.stack.currentIndex() == 1
+    assert not pane.promote_button.isEnabled() and not pane.attach_button.isEnabled()
+    pane.list.setCurrentRow(0)
+    assert pane.promote_button.isEnabled() and not pane.attach_button.isEnabled()
+    pane.search.setText("anna")
+    qtbot.waitUntil(lambda: pane.matches.count() == 1, timeout=5000)
+    pane.matches.setCurrentRow(0)
+    assert pane.attach_button.isEnabled()
+    view.attach_current()
+    qtbot.waitUntil(lambda: not view.senders, timeout=10_000)
+    assert pane.stack.currentWidget() is pane.empty and "No unknown senders" in pane.empty.text()
+    assert not pane.promote_button.isEnabled() and not pane.attach_button.isEnabled()
+    assert view.tabs.tabText(1) == "Unknown senders (0)"
+    with ctx.db.session() as session:
+        assert session.get(Party, people["stranger"]).merged_into_id == people["anna"]

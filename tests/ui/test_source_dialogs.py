@@ -155,3 +155,21 @@ def test_session_only_keeps_the_password_in_memory(qtbot, ctx, server, no_os_key
     assert not no_os_keyring.exists()  # nothing written anywhere
     entry = f"carddav:{server.user}@{server.book_url('contacts')}"
     assert keyring.get_password("kith", entry) == AUTH_PASSWORD
+
+
+def test_google_dialog_checks_the_client_file(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    from ui.source_dialogs import GoogleDialog
+
+    dialog = GoogleDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.client.setText(str(tmp_path / "missing.json"))
+    dialog.email.setText("me@gmail.com")
+    dialog.check()
+    assert "cannot read the OAuth client file" in dialog.message.text()
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"type": "service_account"}')
+    dialog.client.setText(str(wrong))
+    dialog.check()
+    assert "is not an OAuth client file" in dialog.message.text()
+    assert dialog.isVisible()
