@@ -41,14 +41,14 @@ FIELD_NAMES = {"display_name": "Name", "given_name": "Given name", "family_name"
                "birthday": "Birthday", "notes": "Notes"}
 
 
-def _summary(d: Any) -> str:
-    lines = [f"<b>{d.display_name or '(no name)'}</b>"]
-    if d.organization:
-        lines.append(d.organization)
-    lines += d.emails + d.phones
-    lines.append("<i>" + ", ".join(sorted({f'{r.provider}: {r.account}' for r in d.records}))
-                 + "</i>")
-    return "<br>".join(lines)
+def _summary(d: Any, lines: list[str] | None = None) -> str:
+    """One side of the pair: the name in bold, then the service's readable lines."""
+    from html import escape
+
+    if lines is None:  # an older service: build the lines here
+        lines = ([d.organization] if d.organization else []) + d.emails + d.phones
+    head = f"<b>{escape(d.display_name or 'No name')}</b>"
+    return "<br>".join([head, *(escape(line) for line in lines)])
 
 
 class ReviewQueue(QWidget):
@@ -174,8 +174,8 @@ class ReviewQueue(QWidget):
             return  # decided or moved to the other list meanwhile
         self.current = detail
         self.dups.stack.setCurrentWidget(self.dups.detail)
-        self.dups.left.setText(_summary(detail.left))
-        self.dups.right.setText(_summary(detail.right))
+        self.dups.left.setText(_summary(detail.left, getattr(detail, "left_lines", None)))
+        self.dups.right.setText(_summary(detail.right, getattr(detail, "right_lines", None)))
         s = detail.suggestion
         rule = getattr(detail, "rule_text", "") or ""
         self.dups.rule.setText(f"{rule + '. ' if rule else ''}"

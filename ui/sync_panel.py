@@ -29,18 +29,23 @@ source_services = service("app.services.sources")
 syncing = service("app.services.syncing")
 
 HEADERS = ["Provider", "Account", "Health", "Last success", "Cursor age", "Next full sync",
-           "Next run", "Last run (added / updated / unchanged / deleted / conflicts)", "Records"]
+           "Next run", "Last run", "Records"]
 #: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
 SCHEDULE_CHECK_MS = 60_000
 
-def sync_summary(label: str, counts: dict[str, Any]) -> str:
-    """"Work contacts: 3 added, 1 updated" — only what happened; "3 unchanged" when nothing
-    did; never a row of zeros."""
+def count_text(counts: dict[str, Any]) -> str:
+    """"3 added, 1 updated": only what happened; "no contacts" when nothing is there."""
     parts = [f"{counts.get(key, 0)} {word}" for key, word in (
         ("added", "added"), ("updated", "updated"), ("unchanged", "unchanged"),
         ("deleted", "removed at the source"), ("conflicts", "kept your edits"),
         ("skipped", "skipped"), ("errors", "could not be read")) if counts.get(key, 0)]
-    return f"{label}: {', '.join(parts) if parts else 'no contacts'}."
+    return ", ".join(parts) if parts else "no contacts"
+
+
+def sync_summary(label: str, counts: dict[str, Any]) -> str:
+    """"Work contacts: 3 added, 1 updated"; "3 unchanged" when nothing changed; never a row
+    of zeros."""
+    return f"{label}: {count_text(counts)}."
 
 
 HEALTH_TEXT = {"ok": "✔ ok", "syncing": "⟳ syncing", "degraded": "▲ degraded",
@@ -154,8 +159,7 @@ class SyncPanel(QWidget):
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
             c = s.last_counts or {}
-            counts = " / ".join(str(c.get(k, 0)) for k in ("added", "updated", "unchanged",
-                                                            "deleted", "conflicts"))
+            counts = count_text(c)
             handle = self.running.get(s.id)
             if handle is None:
                 health = HEALTH_TEXT.get(s.health, s.health)

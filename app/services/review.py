@@ -58,6 +58,9 @@ class SuggestionDetail:
     rule_text: str = ""
     #: The evidence as waterfall rows (the starting point first) that sum to the total shown.
     chart: Waterfall | None = None
+    #: Each side as lines to read: organisation, emails, phones formatted, where it is from.
+    left_lines: list[str] = field(default_factory=list)
+    right_lines: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -145,7 +148,22 @@ def suggestion_detail(db: Database, suggestion: Suggestion,
                  and getattr(left, f) != getattr(right, f)]
     return SuggestionDetail(suggestion, left, right, conflicts,
                             rule_sentence(suggestion.blocking_rule),
-                            waterfall(suggestion.evidence, suggestion.score))
+                            waterfall(suggestion.evidence, suggestion.score),
+                            _summary_lines(left), _summary_lines(right))
+
+
+def _summary_lines(party: PartyDetail) -> list[str]:
+    """One side of a suggested pair as the owner reads it (no provider codes, phones
+    formatted)."""
+    from core.views.history import readable_handle
+
+    lines = [party.organization] if party.organization else []
+    lines += party.emails
+    lines += [readable_handle("phone", p) for p in party.phones]
+    sources = sorted({r.account for r in party.records})
+    if sources:
+        lines.append("From " + ", ".join(sources))
+    return lines
 
 
 def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
