@@ -40,6 +40,15 @@ class DuplicatesPane(QWidget):
         self.filter.addItem("Put off for later", LATER)
         self.filter.setToolTip("Pairs you put off with Later wait in their own list")
         self.filter.currentIndexChanged.connect(lambda _i: owner.reload())
+        #: Shown only when the engine can order by usefulness (see ReviewQueue.start).
+        self.order = QComboBox()
+        self.order.setObjectName("suggestionOrder")
+        self.order.addItem("Best match first", "score")
+        self.order.addItem("Uncertain first", "useful")
+        self.order.setToolTip("Uncertain first: the pairs Kith is least sure about, whose "
+                              "answers teach it the most")
+        self.order.setVisible(False)
+        self.order.currentIndexChanged.connect(lambda _i: owner.reload())
         self.list = QListWidget()
         self.list.setObjectName("suggestionList")
         self.list.setToolTip("J: next pair · K: previous pair")
@@ -102,6 +111,7 @@ class DuplicatesPane(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.filter)
+        ll.addWidget(self.order)
         ll.addWidget(self.list, 1)
         split = QSplitter()
         split.addWidget(left)
@@ -110,6 +120,12 @@ class DuplicatesPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
+
+    @property
+    def sort_order(self) -> str:
+        """How the list is ordered: "score", or "useful" when the engine offers it."""
+        return str(self.order.currentData() or "score") if self.order.isVisibleTo(self) \
+            else "score"
 
     @property
     def status(self) -> str:

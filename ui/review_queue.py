@@ -71,6 +71,8 @@ class ReviewQueue(QWidget):
         self.choice_groups: dict[str, QButtonGroup] = {}
         #: The next change notice is the one our own action caused: keep its message.
         self._own_notice = False
+        #: The engine said which orders it offers (the order combo is set up).
+        self.orders_known = False
         self.tabs = QTabWidget()
         self.dups = DuplicatesPane(self)
         self.senders_pane = SendersPane(self)
@@ -90,11 +92,18 @@ class ReviewQueue(QWidget):
         self._show_empty()
 
     def start(self) -> None:
+        self.ctx.read(review.review_orders, name="review orders", on_result=self._set_orders)
         self.reload()
 
+    def _set_orders(self, orders: list[str]) -> None:
+        """Offer "Uncertain first" only when the engine can list pairs that way."""
+        self.dups.order.setVisible("useful" in orders)
+        self.orders_known = True
+
     def reload(self) -> None:
+        options = {} if self.dups.sort_order == "score" else {"order": self.dups.sort_order}
         self.ctx.read(review.suggestion_queue, SHOWN_SUGGESTIONS, name="suggestions",
-                      status=self.dups.status, on_result=self._fill)
+                      status=self.dups.status, on_result=self._fill, **options)
         self.ctx.read(review.unknown_senders, name="unknown senders", on_result=self._fill_senders)
 
     def _on_changed(self, topics: frozenset[str]) -> None:

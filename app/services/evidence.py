@@ -47,26 +47,41 @@ PRIOR_HINT = ("How likely any two contacts that look alike are the same person, 
               "the evidence below")
 
 
+def _engine_rule_sentence(rule: str) -> str:
+    """The engine's own sentence for a rule, when this build has one (else "")."""
+    import importlib
+
+    for module, name, many in (("core.match.sentences", "rule_sentence", False),
+                               ("core.match.blocking", "rule_sentences", True),
+                               *(("core.match.blocking", n, False)
+                                 for n in _RULE_SENTENCE_FUNCTIONS)):
+        try:
+            fn = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if not callable(fn):
+            continue
+        try:
+            text = fn([rule]) if many else fn(rule)
+        except (KeyError, ValueError, TypeError, IndexError):
+            continue
+        if many:
+            text = text[0] if text else ""
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
 def rule_sentence(rule: str) -> str:
     """"Found because both have the same name" for the rule that paired two contacts."""
     rule = (rule or "").strip()
     if not rule:
         return ""
-    try:
-        from core.match import blocking
-    except ImportError:  # pragma: no cover - engine not in this build
-        blocking = None
-    for name in _RULE_SENTENCE_FUNCTIONS:
-        fn = getattr(blocking, name, None)
-        if callable(fn):
-            try:
-                text = fn(rule)
-            except (KeyError, ValueError, TypeError):
-                continue
-            if isinstance(text, str) and text.strip():
-                return text.strip()
     name = _RULE_CODES.get(rule, rule)
-    return RULE_SENTENCES.get(name, "Found because they share a detail")
+    if name in RULE_SENTENCES:  # known here: no need to ask the engine
+        engine = _engine_rule_sentence(rule)
+        return engine if engine and "some details" not in engine else RULE_SENTENCES[name]
+    return _engine_rule_sentence(rule) or "Found because some details are the same"
 
 
 def _names_apart(left: str, right: str) -> tuple[str, str]:

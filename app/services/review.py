@@ -88,14 +88,27 @@ def _evidence(items: Any) -> list[Evidence]:
                      it.sentence) for it in items]
 
 
+def review_orders(db: Database, *, state: TaskState) -> list[str]:
+    """The orders the review engine can list suggestions in: "score" (best match first)
+    and, where the engine has it, "useful" (the pairs it is least sure of first)."""
+    import inspect
+
+    from core.match import views
+
+    if "order" not in inspect.signature(views.list_suggestions).parameters:
+        return ["score"]
+    return list(getattr(views, "ORDERS", ("score",)))
+
+
 def suggestions(db: Database, limit: int | None = None, *,
-                state: TaskState, status: str = "open") -> list[Suggestion]:
-    """Open suggestions (or those of ``status``, e.g. "later"), best score first (the best
-    ``limit`` of them if given)."""
+                state: TaskState, status: str = "open", order: str = "score") -> list[Suggestion]:
+    """Open suggestions (or those of ``status``, e.g. "later"), best score first or in
+    ``order`` (see :func:`review_orders`); the first ``limit`` of them if given."""
+    options = {} if order == "score" else {"order": order}
     with read_session(db) as session:
         return [Suggestion(s.id, s.party_a_id, s.party_b_id, s.name_a, s.name_b, s.score,
                            s.probability, s.blocking_rule, s.status, _evidence(s.explanation))
-                for s in list_suggestions(session, limit=limit, status=status)]
+                for s in list_suggestions(session, limit=limit, status=status, **options)]
 
 
 @dataclass(slots=True)
@@ -109,7 +122,7 @@ class SuggestionQueue:
 
 
 def suggestion_queue(db: Database, limit: int, *, state: TaskState,
-                     status: str = "open") -> SuggestionQueue:
+                     status: str = "open", order: str = "score") -> SuggestionQueue:
     """The best ``limit`` open suggestions and the open total.
 
     After a big import there can be 100,000 suggestions; listing them all would fill a
@@ -120,7 +133,7 @@ def suggestion_queue(db: Database, limit: int, *, state: TaskState,
 
     from core.match.weights import DEFAULT_MIN_SCORE
 
-    items = suggestions(db, limit, state=state, status=status)
+    items = suggestions(db, limit, state=state, status=status, order=order)
     pa, pb = aliased(Party), aliased(Party)
 
     def count(of: str) -> int:  # the same criteria as core.match.views.list_suggestions

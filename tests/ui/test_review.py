@@ -305,3 +305,24 @@ def test_unknown_senders_explain_themselves_and_buttons_follow(qtbot, ctx, peopl
     assert view.tabs.tabText(1) == "Unknown senders (0)"
     with ctx.db.session() as session:
         assert session.get(Party, people["stranger"]).merged_into_id == people["anna"]
+
+
+def test_uncertain_first_is_offered_when_the_engine_can_order_so(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """The review engine may list the pairs it is least sure of first ("useful": answers that
+    teach the model most). The combo is there exactly when the engine offers that order, and
+    then lists the pairs by how close their score is to even."""
+    add_duplicate(ctx.db, people)
+    add_duplicate(ctx.db, people, "anna3", "anna.m@other.example")
+    add_kate_pair(ctx.db, people)
+    orders = review_services.review_orders(ctx.db, state=TaskState())
+    view = queue(qtbot, ctx)
+    view.start()
+    qtbot.waitUntil(lambda: view.orders_known and len(view.suggestions) >= 3, timeout=5000)
+    assert view.dups.order.isVisibleTo(view) == ("useful" in orders)
+    if "useful" not in orders:
+        assert view.dups.sort_order == "score"
+        return
+    with qtbot.waitSignal(view.filled, timeout=5000):
+        view.dups.order.setCurrentIndex(view.dups.order.findData("useful"))
+    scores = [abs(s.score) for s in view.suggestions]
+    assert scores == sorted(scores)
