@@ -111,3 +111,35 @@ def test_verdicts_say_what_happened_and_counts_follow(qtbot, ctx, people) -> Non
     assert owner_of(ctx.db, hid) == people["liam"]
     assert view.selected_party() == people["anna"]  # still on the row the owner picked
     assert view.links.item(view.links.currentRow(), 1).text() == "Dismissed"
+
+
+def test_undo_in_history_refreshes_the_handle_and_clears_the_message(qtbot, ctx, people) -> None:  # noqa: ANN001
+    from tests.ui.test_review import answer_undo
+    from ui.handles_view import HandlesView
+    from ui.history_view import HistoryView
+
+    hid = contest(ctx.db, "anna@example.com", people["liam"])
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.start()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open_handle(hid)
+    assert view.select_party(people["liam"])
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.confirm_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Confirmed. Owner changed"),
+                    timeout=5000)
+    history = HistoryView(ctx)
+    qtbot.addWidget(history)
+    history.show()
+    history.start()
+    qtbot.waitUntil(lambda: bool(history.rows), timeout=5000)
+    assert history.table.item(0, 2).text() == "anna@example.com belongs to Liam Smith"
+    history.table.selectRow(0)
+    answer_undo(history, "Undo")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        history.undo_button.click()
+    assert view.status.text() == ""  # no stale "Owner changed ..." after the undo
+    assert view.owner.text() == "Owner: Anna Müller"
+    assert not any(link.confirmed for link in view.info.links)
+    qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Contested (1)", timeout=5000)
