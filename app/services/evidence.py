@@ -13,7 +13,9 @@ is used as is; the tables below are the fallback for stored suggestions and olde
 
 from __future__ import annotations
 
+import calendar
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +97,34 @@ def _names_apart(left: str, right: str) -> tuple[str, str]:
     return " ".join(a), " ".join(b)
 
 
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4}|-)-(\d{2})-(\d{2})(?!\d)")
+_E164 = re.compile(r"\+\d{8,15}\b")
+
+
+def _date(match: re.Match[str]) -> str:
+    year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+    if not 1 <= month <= 12:
+        return match.group(0)
+    text = f"{day} {calendar.month_name[month]}"
+    return text if year == "-" else f"{text} {year}"
+
+
+def _phone(match: re.Match[str]) -> str:
+    try:
+        import phonenumbers
+
+        number = phonenumbers.parse(match.group(0), None)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except Exception:  # noqa: BLE001 - phonenumbers raises its own parse errors
+        return match.group(0)
+
+
+def readable_values(text: str) -> str:
+    """Dates and phone numbers inside a sentence as people write them: "1979-06-25" ->
+    "25 June 1979", "--06-16" -> "16 June", "+491513018681" -> "+49 1513 018681"."""
+    return _E164.sub(_phone, _ISO_DATE.sub(_date, text))
+
+
 def item_sentence(item: Any) -> str:
     """One evidence item as a plain sentence (the engine's own when it has one)."""
     field = str(getattr(item, "field", "") or "")
@@ -108,7 +138,7 @@ def item_sentence(item: Any) -> str:
             short, full = sorted((a, b), key=len)
             return f"{short} is a short form of {full}"
     if sentence:
-        return sentence
+        return readable_values(sentence)
     try:
         from core.match.weights import LEVELS
         text = LEVELS[(field, level)][2]
@@ -172,5 +202,6 @@ def waterfall(items: Sequence[Any], total: float) -> Waterfall:
     for item, weight in zip(evidence, shown[1:], strict=True):
         left, right = str(getattr(item, "left", "") or ""), str(getattr(item, "right", "") or "")
         tip = left if left == right else f"{left}  ·  {right}" if left or right else ""
+        tip = readable_values(tip)
         rows.append(WaterfallRow(item_sentence(item), weight, tip))
     return Waterfall(tuple(rows), round(sum(shown), 1) + 0.0)

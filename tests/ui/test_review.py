@@ -201,6 +201,10 @@ def test_waterfall_starts_with_the_prior_and_sums_to_the_total(qtbot, ctx, peopl
     labels = [r.label for r in rows]
     assert "Kate is a short form of Katherine" in labels
     assert not any("_" in label or label.startswith("name:") for label in labels)
+    import re
+
+    assert any("born on" in label for label in labels)
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", label) for label in labels)  # "7 April 1990"
     assert view.dups.rule.text().startswith("Found because both have the same name")
     assert "full_name_any_order" not in view.dups.rule.text()
 
