@@ -355,6 +355,11 @@ class SyncPanel(QWidget):
         dialog = KeyringDialog(self.ctx, f"“{self.label_of(account_id)}”", self)
         self.keyring_dialog = dialog
         dialog.accepted.connect(lambda: self.sync(account_id, full))
+        dialog.rejected.connect(lambda: self.status.setText(
+            f"{self.label_of(account_id)}: not synced. Kith needs the passphrase of your "
+            "passwords file to read this account's password."))
+        self.status.setText(f"{self.label_of(account_id)}: waiting for the passphrase of "
+                            "your passwords file…")
         dialog.open()
         return True
 

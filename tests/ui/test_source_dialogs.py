@@ -173,3 +173,33 @@ def test_google_dialog_checks_the_client_file(qtbot, ctx, tmp_path) -> None:  # 
     dialog.check()
     assert "is not an OAuth client file" in dialog.message.text()
     assert dialog.isVisible()
+
+
+def test_after_a_restart_the_sync_asks_for_the_passphrase_first(
+        qtbot, ctx, server, no_os_keyring) -> None:  # noqa: ANN001
+    panel, dialog = open_dialog(qtbot, ctx, server, AUTH_PASSWORD)
+    press_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.keyring_dialog is not None, timeout=10_000)
+    dialog.keyring_dialog.passphrase.setText("open sesame")
+    dialog.keyring_dialog.repeat.setText("open sesame")
+    with qtbot.waitSignal(panel.syncFinished, timeout=90_000) as blocker:
+        dialog.keyring_dialog.choose()
+    account_id = blocker.args[0]
+    # Kith restarts: no OS keyring again, the choice is not made yet, the file is there.
+    keyring_setup.forget_choice()
+    keyring.set_keyring(fail.Keyring())
+    panel.select_source(account_id)
+    qtbot.waitUntil(panel.sync_button.isEnabled, timeout=5000)
+    panel.sync_button.click()
+    unlock = panel.keyring_dialog
+    assert unlock.isVisible() and unlock.exists and not panel.running
+    assert panel.status.text().startswith("Work contacts: waiting for the passphrase")
+    unlock.reject()
+    assert "not synced" in panel.status.text()
+    panel.sync_button.click()
+    unlock = panel.keyring_dialog
+    unlock.passphrase.setText("open sesame")
+    with qtbot.waitSignal(panel.syncFinished, timeout=90_000) as blocker:
+        unlock.choose()
+    assert blocker.args[1] is not None
+    assert panel.status.text() == "Work contacts: 1 unchanged."
