@@ -165,7 +165,9 @@ class ReviewQueue(QWidget):
             text = ("No suggested duplicates. When two contacts look like the same person, "
                     "Kith suggests them here with the evidence; nothing is merged without you.")
         self.dups.empty.setText(text)
-        self.dups.stack.setCurrentWidget(self.dups.empty)
+        self.dups.show_later_button.setVisible(self.dups.status == WAITING
+                                               and self.later_total > 0)
+        self.dups.stack.setCurrentWidget(self.dups.empty_page)
         self.dups.evidence.set_items([], 0.0)
         self.dups.rule.setText("")
         self._set_choices([])

@@ -28,8 +28,8 @@ HISTORY_LIMIT = 500
 #: What each kind of decision is called in the History list.
 KIND_LABELS = {
     "merge": "Merge", "unmerge": "Undo of a merge", "not_duplicate": "Not the same person",
-    "link_confirm": "Address confirmed", "link_dismiss": "Address dismissed",
-    "handle_shared": "Shared address", "disambiguate_attach": "Unknown sender attached",
+    "link_confirm": "Owner confirmed", "link_dismiss": "Owner ruled out",
+    "handle_shared": "Shared number or address", "disambiguate_attach": "Unknown sender attached",
     "disambiguate_promote": "Unknown sender kept", "split": "Split off", "edit": "Edit",
 }
 #: Contact fields by the names the window uses.

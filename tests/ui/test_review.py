@@ -232,7 +232,8 @@ def test_empty_queue_shows_an_empty_state_with_buttons_disabled(qtbot, ctx, peop
     with qtbot.waitSignal(view.filled, timeout=5000):
         view.start()
     assert not view.suggestions
-    assert view.dups.stack.currentWidget() is view.dups.empty
+    assert view.dups.stack.currentWidget() is view.dups.empty_page
+    assert not view.dups.show_later_button.isVisibleTo(view)
     assert "No suggested duplicates" in view.dups.empty.text()
     for button in (view.dups.merge_button, view.dups.not_same_button, view.dups.later_button):
         assert not button.isEnabled()
@@ -256,8 +257,9 @@ def test_later_pairs_have_their_own_list_and_come_back(qtbot, ctx, people) -> No
         from core.db.models import MergeSuggestion
         assert session.scalar(select(MergeSuggestion.status)) == "later"
 
+    assert view.dups.show_later_button.isVisibleTo(view)
     with qtbot.waitSignal(view.loaded, timeout=5000):
-        view.show_list("later")
+        view.dups.show_later_button.click()
     assert len(view.suggestions) == 1 and view.dups.merge_button.isEnabled()
     assert view.dups.later_button.text() == "&Back to the queue (L)"
     assert view.tabs.tabText(0) == "Duplicates (0)"  # the counter counts waiting pairs only
