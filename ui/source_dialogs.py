@@ -28,7 +28,7 @@ from app.services.lazy import service
 
 source_services = service("app.services.sources")
 #: The account setting that pins a certificate the owner trusted (SHA-256 fingerprint).
-TRUST_SETTING = "trusted_certificate_sha256"
+TRUST_SETTING = "trust_fingerprint"
 
 
 def pick_vcard_path(parent: QWidget | None, start_dir: str = "", folder: bool = False) -> str:
@@ -113,6 +113,10 @@ class CardDavDialog(_CheckedDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         #: Settings the check found necessary (a trusted certificate fingerprint).
         self.extra: dict[str, Any] = {}
+        #: Address books the check found (where the provider lists them).
+        self.books: list[Any] = []
+        #: The "trust this certificate?" question while it is open.
+        self.trust_box: QMessageBox | None = None
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Server address", self.url)
@@ -148,25 +152,28 @@ class CardDavDialog(_CheckedDialog):
             self._failed("Enter your user name on this server.")
             return
         self._busy(f"Checking {url} and your sign-in…")
-        self.ctx.read(source_services.check_carddav, url, self.user.text().strip(),
-                      self.password.text(), dict(self.extra), name="check CardDAV account",
-                      on_result=lambda _r: self._keep_password_then_accept(
-                          f"“{self.source_name()}”"),
-                      on_error=self._check_failed)
+        self.ctx.runner.submit(source_services.check_carddav, url, self.user.text().strip(),
+                               self.password.text(), name="check CardDAV account",
+                               trust_fingerprint=self.extra.get(TRUST_SETTING),
+                               on_result=self._checked, on_error=self._check_failed)
+
+    def _checked(self, books: Any) -> None:
+        """The login works; ``books`` lists the address books where the provider says."""
+        self.books = list(books or [])
+        self._keep_password_then_accept(f"“{self.source_name()}”")
 
     def _check_failed(self, exc: BaseException) -> None:
-        fingerprint = getattr(exc, "fingerprint", None) or getattr(exc, "sha256", None)
+        fingerprint = getattr(exc, "fingerprint", None)
         if fingerprint:
             self.ask_trust(str(fingerprint))
             return
-        self._failed(tasks.readable_error(exc))
+        self._failed(check_error_text(exc, self.url.text().strip(),
+                                      bool(self.password.text())))
 
     def ask_trust(self, fingerprint: str) -> None:
         """The server's certificate is not trusted (self-signed, private CA): show its
-        SHA-256 fingerprint and let the owner trust it for this account, then check again.
-
-        The fingerprint is kept in the account's settings under ``TRUST_SETTING``; the
-        CardDAV provider pins it (see the report for wiring)."""
+        SHA-256 fingerprint and let the owner trust it for this account, then check again
+        with the fingerprint pinned (``trust_fingerprint``, kept in the source's settings)."""
         self._failed("")
         box = QMessageBox(QMessageBox.Icon.Warning, "Untrusted certificate",
                           "This server's certificate is not trusted: fingerprint "
@@ -178,11 +185,32 @@ class CardDavDialog(_CheckedDialog):
         box.button(QMessageBox.StandardButton.No).setText("Don't trust")
         box.setDefaultButton(QMessageBox.StandardButton.No)
         self.trust_box = box
-        if box.exec() == QMessageBox.StandardButton.Yes:
+        box.finished.connect(lambda answer: self._trust_answered(fingerprint, answer))
+        box.open()
+
+    def _trust_answered(self, fingerprint: str, answer: int) -> None:
+        self.trust_box = None
+        if answer == QMessageBox.StandardButton.Yes:
             self.extra[TRUST_SETTING] = fingerprint
             self.check()
         else:
             self._failed("Not added: the server's certificate is not trusted.")
+
+
+def check_error_text(exc: BaseException, url: str, has_password: bool) -> str:
+    """What went wrong when checking a CardDAV login, in the owner's words."""
+    kind = {cls.__name__ for cls in type(exc).__mro__}
+    if "CertificateError" in kind:
+        return f"The certificate of {url} is not trusted: {exc}"
+    if "AuthError" in kind:
+        return ("The server refused the user name or password." if has_password else
+                "The server asks for a password: enter the password for this account.")
+    if "TransientError" in kind or isinstance(exc, OSError):
+        return (f"Kith could not reach {url}. Check the address and your network "
+                "connection, then try again.")
+    if "DiscoveryError" in kind:
+        return f"There is no address book at {url}: {exc}"
+    return tasks.readable_error(exc)
 
 
 class GoogleDialog(_CheckedDialog):

@@ -322,10 +322,17 @@ class SyncPanel(QWidget):
         """Save the account the dialog checked, then sync it."""
         name = dialog.source_name()
         self.status.setText(f"Adding {name}…")
-        self.ctx.write(source_services.add_carddav_source, dialog.url.text(),
-                       dialog.user.text().strip(), dialog.password.text(), name,
-                       dict(dialog.extra), name=f"add {name}", changes={tasks.SOURCES},
-                       on_result=self._added, on_error=self._failed)
+        several = len(dialog.books) > 1  # one source per address book, each named by it
+        self.ctx.write(source_services.add_carddav_sources, dialog.url.text().strip(),
+                       dialog.user.text().strip(), dialog.password.text(), check=False,
+                       display_name="" if several else name, all_books=several,
+                       trust_fingerprint=dialog.extra.get("trust_fingerprint"),
+                       name=f"add {name}", changes={tasks.SOURCES},
+                       on_result=self._added_many, on_error=self._failed)
+
+    def _added_many(self, added: list[Any]) -> None:
+        for source in added:
+            self._added(source.account_id)
 
     def ask_google(self) -> None:
         dialog = source_dialogs.GoogleDialog(self.ctx, self)

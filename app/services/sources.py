@@ -7,6 +7,7 @@ provider's own consent flow.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,6 @@ from core.tasks import TaskState
 from core.views.sources import ActivityView, SourceStatus, list_sources, recent_activity
 
 KEYRING_SERVICE = "kith"
-
-
-class SourceCheckFailed(ValueError):
-    """Checking a new source's server or credentials failed (the message says why)."""
 
 
 def sources(db: Database, *, state: TaskState) -> list[SourceStatus]:
@@ -52,7 +49,7 @@ def add_vcard_source(db: Database, path: str, *, state: TaskState, region: str =
     return _add(db, "vcard", str(target), target.name, {"path": str(target)}, region)
 
 
-def carddav_default_name(url: str, username: str) -> str:
+def _default_name(url: str, username: str) -> str:
     """A readable default name for a CardDAV source: "alice on cloud.example.com"."""
     from urllib.parse import urlsplit
 
@@ -60,81 +57,81 @@ def carddav_default_name(url: str, username: str) -> str:
     return f"{username} on {host}" if username else host
 
 
-def _carddav_account(url: str, username: str, extra: dict | None = None) -> Any:
-    from core.sync.contract import AccountRef
+def check_carddav(url: str, username: str, password: str, *, ca_cert: str | None = None,
+                  trust_fingerprint: str | None = None, state: TaskState) -> list[Any]:
+    """Try the login at ``url`` before anything is saved (run as a task, no database).
 
-    return AccountRef(id=0, provider="carddav", account_id=f"{username}@{url}",
-                      settings={"url": url, "username": username, **(extra or {})})
-
-
-def check_carddav(db: Database, url: str, username: str, password: str,
-                  extra: dict | None = None, *, state: TaskState) -> None:
-    """Reach the server and sign in with these credentials, before anything is saved.
-
-    Raises :class:`SourceCheckFailed` with a message for the owner (never the password).
-    ``extra`` holds further account settings (e.g. a trusted certificate fingerprint).
+    Raises the provider's errors for the dialog to put in words: ``AuthError`` (wrong or
+    missing password; its ``CertificateError`` subclass carries ``.fingerprint`` where the
+    provider has one), ``DiscoveryError`` (no address book there), ``TransientError``
+    (server unreachable), ValueError (bad address). Returns the address books found where
+    the provider lists them (the carddav work adds that), else an empty list.
+    ``ca_cert`` is accepted for the same call shape and not used by this provider yet.
     """
-    from core.sync.contract import AuthError, ProviderError, TransientError
+    from core.sync.contract import AccountRef
     from core.sync.providers.carddav import CardDAVProvider
 
     url = url.strip()
     if not url.startswith(("http://", "https://")):
-        raise SourceCheckFailed("The server address must start with https:// (or http://).")
-    if not username.strip():
-        raise SourceCheckFailed("Enter the user name for this server.")
-    state.progress(0.0, "Checking the server and your sign-in…")
+        raise ValueError("The CardDAV address must start with https:// (or http://)")
+    state.progress(0.0, "Checking the login…")
+    settings = {"url": url, "username": username}
+    if trust_fingerprint:
+        settings["trust_fingerprint"] = trust_fingerprint
     provider = CardDAVProvider(password_lookup=lambda _account: password or None,
                                parse_workers=0, max_attempts=1, timeout=20.0)
     try:
-        provider.validate_credentials(_carddav_account(url, username, extra))
-    except AuthError as exc:
-        if getattr(exc, "fingerprint", None):  # untrusted certificate: the dialog asks
-            raise
-        raise SourceCheckFailed(
-            "The server refused the user name or password." if password else
-            "The server asks for a password: enter the password for this account.") from exc
-    except TransientError as exc:
-        if getattr(exc, "fingerprint", None):
-            raise
-        raise SourceCheckFailed(f"Kith could not reach {url}. Check the address and your "
-                                "network connection, then try again.") from exc
-    except ProviderError as exc:
-        if getattr(exc, "fingerprint", None):
-            raise
-        raise SourceCheckFailed(f"Kith could not find an address book at {url}: "
-                                f"{str(exc) or type(exc).__name__}") from exc
-    except OSError as exc:
-        raise SourceCheckFailed(f"Kith could not reach {url}: {exc}") from exc
+        provider.validate_credentials(AccountRef(0, "carddav", f"{username}@{url}", settings))
     finally:
         provider.close()
+    return []
 
 
-def add_carddav_source(db: Database, url: str, username: str, password: str,
-                       name: str = "", extra: dict | None = None, *, state: TaskState) -> int:
-    """A CardDAV address book; the password goes to the keyring, never the database.
+@dataclass(frozen=True, slots=True)
+class AddedSource:
+    account_id: int
+    display_name: str
+    #: False: the source already existed.
+    created: bool
 
-    The GUI checks the account with :func:`check_carddav` first; ``name`` is what every
-    message calls the source ("Work contacts").
-    """
+
+def add_carddav_sources(db: Database, url: str, username: str, password: str, *,
+                        addressbooks: list[str] | None = None, all_books: bool = False,
+                        ca_cert: str | None = None, trust_fingerprint: str | None = None,
+                        check: bool = True, display_name: str = "", region: str = "",
+                        state: TaskState) -> list[AddedSource]:
+    """Add the CardDAV address book at ``url`` as a source named ``display_name`` (default
+    "alice on cloud.example.com"), after checking the login unless ``check=False``. The
+    password goes to the keyring, never the database. ``addressbooks``/``all_books``/
+    ``ca_cert`` keep the call shape of the multi-book version and are not used here."""
     url = url.strip()
-    if not url.startswith(("http://", "https://")):
+    if check:
+        check_carddav(url, username, password, trust_fingerprint=trust_fingerprint,
+                      state=state)
+    elif not url.startswith(("http://", "https://")):
         raise ValueError("The CardDAV address must start with https:// (or http://)")
     if password:
         import keyring
 
         keyring.set_password(KEYRING_SERVICE, f"carddav:{username}@{url}", password)
-    return _add(db, "carddav", f"{username}@{url}",
-                name.strip() or carddav_default_name(url, username),
-                {"url": url, "username": username, **(extra or {})})
+    settings = {"url": url, "username": username}
+    if trust_fingerprint:
+        settings["trust_fingerprint"] = trust_fingerprint
+    name = display_name.strip() or _default_name(url, username)
+    return [AddedSource(_add(db, "carddav", f"{username}@{url}", name, settings, region),
+                        name, True)]
 
 
-def source_name(db: Database, account_id: int, *, state: TaskState) -> str:
-    """What messages call a source: its name (never its number)."""
-    with read_session(db) as session:
-        account = session.get(SourceAccount, account_id)
-        if account is None:
-            raise LookupError("That source no longer exists")
-        return account.display_name or account.account_id
+def add_carddav_source(db: Database, url: str, username: str, password: str,
+                       *, state: TaskState, addressbook: str | None = None,
+                       ca_cert: str | None = None, trust_fingerprint: str | None = None,
+                       check: bool = True) -> int:
+    """One CardDAV address book; returns its source id. See :func:`add_carddav_sources`."""
+    added = add_carddav_sources(db, url, username, password,
+                                addressbooks=[addressbook] if addressbook else None,
+                                ca_cert=ca_cert, trust_fingerprint=trust_fingerprint,
+                                check=check, state=state)
+    return added[0].account_id
 
 
 def add_google_source(db: Database, client_json: str, account_email: str,
