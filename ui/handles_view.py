@@ -26,6 +26,21 @@ from ui.widgets import confidence_bar, item, plain_table
 handles = service("app.services.handles")
 
 SHOWN_HANDLES = 300
+PICK_TEXT = "Pick an address or number on the left to see who it belongs to."
+PLATFORM_NAMES = {"email": "Email", "phone": "Phone", "url": "Web", "telegram": "Telegram",
+                  "username": "User name"}
+#: Where a link came from, in the owner's words.
+LINK_SOURCES = {"manual": "added by you", "temp_contact": "an unknown sender",
+                "merge": "a merge"}
+PROVIDERS = {"vcard": "a vCard file", "carddav": "CardDAV", "google": "Google"}
+
+
+def link_source(source: str) -> str:
+    """"source:carddav" -> "from CardDAV"; "manual" -> "added by you"."""
+    if source.startswith("source:"):
+        provider = source.split(":", 1)[1]
+        return f"from {PROVIDERS.get(provider, provider)}"
+    return LINK_SOURCES.get(source, source.replace("_", " ") or "—")
 
 
 class HandlesView(QWidget):
@@ -40,6 +55,8 @@ class HandlesView(QWidget):
         self.handle_id: int | None = None
         self.info: Any = None
         self._filling = False
+        #: The next change notice is our own action's: keep its message.
+        self._own_notice = False
 
         self.tabs = QTabWidget()
         self.contested = plain_table(["Type", "Value", "Live links", "Owner"])
@@ -51,7 +68,8 @@ class HandlesView(QWidget):
         for table in (self.contested, self.shared):
             table.itemSelectionChanged.connect(lambda t=table: self._pick(t))
 
-        self.title = QLabel("Pick a handle")
+        self.title = QLabel(PICK_TEXT)
+        self.title.setWordWrap(True)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -106,12 +124,17 @@ class HandlesView(QWidget):
     def _fill_list(self, table: Any, rows: list[Any]) -> None:
         more = len(rows) > SHOWN_HANDLES  # refilled after every import: keep it short
         rows = rows[:SHOWN_HANDLES]
+        table.blockSignals(True)  # refilling must not open another handle
+        table.clearSelection()
         table.setRowCount(len(rows))
         for r, h in enumerate(rows):
-            table.setItem(r, 0, item(h.platform, h.id))
+            table.setItem(r, 0, item(PLATFORM_NAMES.get(h.platform, h.platform), h.id))
             table.setItem(r, 1, item(h.value))
             table.setItem(r, 2, item(str(h.live_links)))
             table.setItem(r, 3, item(h.owner_name or "—"))
+            if h.id == self.handle_id:  # the selection stays put
+                table.selectRow(r)
+        table.blockSignals(False)
         table.resizeColumnsToContents()
         index = self.tabs.indexOf(table)
         self.tabs.setTabText(index, f"{'Contested' if table is self.contested else 'Shared'}"
@@ -133,20 +156,33 @@ class HandlesView(QWidget):
             return
         self.info = info
         self._filling = True
-        self.title.setText(f"{info.platform}: {info.display_value or info.value}")
+        picked = self.selected_party()
+        self.title.setText(f"{PLATFORM_NAMES.get(info.platform, info.platform)} "
+                           f"{info.display_value or info.value}")
         self.owner.setText(f"Owner: {info.owner_name}" if info.owner_id else "Owner: nobody")
         self.shared_box.setChecked(info.is_shared)
+        self.links.clearSelection()
         self.links.setRowCount(len(info.links))
         for r, link in enumerate(info.links):
             self.links.setItem(r, 0, item(link.party_name, link.party_id))
-            self.links.setCellWidget(r, 1, confidence_bar(link.confidence))
-            self.links.setItem(r, 2, item(link.source or "—"))
-            verdict = "dismissed" if link.dismissed else "confirmed" if link.confirmed else "—"
+            self.links.removeCellWidget(r, 1)
+            if link.confirmed or link.dismissed:  # the owner decided: no guess to show
+                self.links.setItem(r, 1, item("Confirmed" if link.confirmed and not
+                                              link.dismissed else "Dismissed"))
+            else:
+                self.links.setItem(r, 1, item(""))
+                self.links.setCellWidget(r, 1, confidence_bar(link.confidence))
+            self.links.setItem(r, 2, item(link_source(link.source)))
+            verdict = ("Dismissed" if link.dismissed else "Confirmed" if link.confirmed
+                       else "Not decided")
             self.links.setItem(r, 3, item(verdict))
             self.links.setItem(r, 4, item("★ owner" if link.is_owner else ""))
         self.links.resizeColumnsToContents()
         self.links.horizontalHeader().setStretchLastSection(True)
-        if info.links:
+        parties = [link.party_id for link in info.links]
+        if picked in parties:  # the selection stays on the contact the owner picked
+            self.links.selectRow(parties.index(picked))
+        elif info.links:
             self.links.selectRow(0)
         self._filling = False
         self._enable(bool(info.links))
@@ -181,22 +217,35 @@ class HandlesView(QWidget):
         if self.handle_id is None or party is None:
             return
         self.status.setText(f"{verb}…")
+
+        def done(change: Any) -> None:
+            self._own_notice = True
+            self.status.setText(change.message(verb))
+
         self.ctx.write(fn, self.handle_id, party, name=verb.lower(),
-                       changes={tasks.HANDLES, tasks.PARTIES},
-                       on_result=lambda _owner: self.status.setText(f"{verb}; owner updated."),
+                       changes={tasks.HANDLES, tasks.PARTIES}, on_result=done,
                        on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
 
     def _on_shared(self, on: bool) -> None:
         if self._filling or self.handle_id is None:
             return
+        def done(_result: Any) -> None:
+            self._own_notice = True
+            self.status.setText("Marked as shared: it never merges contacts by itself." if on
+                                else "No longer marked as shared.")
+
         self.ctx.write(handles.set_shared, self.handle_id, on, name="mark shared",
-                       changes={tasks.HANDLES},
+                       changes={tasks.HANDLES}, on_result=done,
                        on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
 
     def _on_link_activated(self, row: int, _col: int) -> None:
         self.openParty.emit(int(self.links.item(row, 0).data(Qt.ItemDataRole.UserRole)))
 
     def _on_changed(self, topics: frozenset[str]) -> None:
+        if self._own_notice:
+            self._own_notice = False
+        elif topics & {tasks.HANDLES, tasks.PARTIES}:
+            self.status.setText("")  # changed elsewhere (an undo): the message may be stale
         if topics & {tasks.HANDLES, tasks.PARTIES, tasks.SOURCES}:
             self.reload_lists()
             if self.handle_id is not None:

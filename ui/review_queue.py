@@ -6,20 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QPushButton,
     QRadioButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,8 +21,9 @@ from PySide6.QtWidgets import (
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
-from app.services.list_query import FirstPage, ListQuery
-from ui.evidence import EvidenceBars
+from app.services.list_query import ListQuery
+from ui.duplicates_pane import LATER, WAITING, DuplicatesPane
+from ui.unknown_senders import SendersPane
 
 #: People offered when attaching an unknown sender to an existing contact.
 if TYPE_CHECKING:
@@ -41,99 +35,20 @@ review = service("app.services.review")
 PEOPLE_MATCHES = 50
 #: Suggestions listed at once (best first); the tab shows how many are open in all.
 SHOWN_SUGGESTIONS = 300
+#: Conflicting fields by their names in the window.
+FIELD_NAMES = {"display_name": "Name", "given_name": "Given name", "family_name": "Family name",
+               "nickname": "Nickname", "organization": "Organisation", "title": "Job title",
+               "birthday": "Birthday", "notes": "Notes"}
 
 
-def _summary(d: Any) -> str:
-    lines = [f"<b>{d.display_name or '(no name)'}</b>"]
-    if d.organization:
-        lines.append(d.organization)
-    lines += d.emails + d.phones
-    lines.append("<i>" + ", ".join(sorted({f'{r.provider}: {r.account}' for r in d.records}))
-                 + "</i>")
-    return "<br>".join(lines)
+def _summary(d: Any, lines: list[str] | None = None) -> str:
+    """One side of the pair: the name in bold, then the service's readable lines."""
+    from html import escape
 
-
-class DuplicatesPane(QWidget):
-    def __init__(self, owner: ReviewQueue) -> None:
-        super().__init__()
-        self.owner = owner
-        self.list = QListWidget()
-        self.list.setObjectName("suggestionList")
-        self.list.currentRowChanged.connect(owner._load_current)
-        self.left = QLabel()
-        self.right = QLabel()
-        for label in (self.left, self.right):
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignTop)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.rule = QLabel("")
-        self.evidence = EvidenceBars()
-        self.choices_box = QGroupBox("Conflicting fields: keep which value?")
-        self.choices_layout = QGridLayout(self.choices_box)
-        self.merge_button = QPushButton("&Merge (M)")
-        self.merge_button.setObjectName("mergeButton")
-        self.not_same_button = QPushButton("&Not the same person (N)")
-        self.not_same_button.setObjectName("notSameButton")
-        self.later_button = QPushButton("&Later (L)")
-        self.later_button.setObjectName("laterButton")
-        self.merge_button.clicked.connect(owner.merge_current)
-        self.not_same_button.clicked.connect(owner.not_same_current)
-        self.later_button.clicked.connect(owner.later_current)
-        side = QHBoxLayout()
-        side.addWidget(self.left, 1)
-        side.addWidget(self.right, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.merge_button)
-        buttons.addWidget(self.not_same_button)
-        buttons.addWidget(self.later_button)
-        buttons.addStretch(1)
-        detail = QWidget()
-        dl = QVBoxLayout(detail)
-        dl.addLayout(side)
-        dl.addWidget(self.rule)
-        dl.addWidget(self.evidence)
-        dl.addWidget(self.choices_box)
-        dl.addStretch(1)
-        dl.addLayout(buttons)
-        split = QSplitter()
-        split.addWidget(self.list)
-        split.addWidget(detail)
-        split.setSizes([300, 700])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-
-
-class SendersPane(QWidget):
-    def __init__(self, owner: ReviewQueue) -> None:
-        super().__init__()
-        self.list = QListWidget()
-        self.list.setObjectName("senderList")
-        self.search = QLineEdit(placeholderText="Find the existing person…")
-        self.search.setObjectName("senderSearch")
-        self.matches = QListWidget()
-        self.matches.setObjectName("senderMatches")
-        self.attach_button = QPushButton("&Attach to this person")
-        self.attach_button.setObjectName("attachSender")
-        self.promote_button = QPushButton("&Promote to new contact")
-        self.promote_button.setObjectName("promoteSender")
-        self.search.textChanged.connect(owner._search_people)
-        self.attach_button.clicked.connect(owner.attach_current)
-        self.promote_button.clicked.connect(owner.promote_current)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.addWidget(self.search)
-        rl.addWidget(self.matches, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.attach_button)
-        row.addWidget(self.promote_button)
-        rl.addLayout(row)
-        split = QSplitter()
-        split.addWidget(self.list)
-        split.addWidget(right)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+    if lines is None:  # an older service: build the lines here
+        lines = ([d.organization] if d.organization else []) + d.emails + d.phones
+    head = f"<b>{escape(d.display_name or 'No name')}</b>"
+    return "<br>".join([head, *(escape(line) for line in lines)])
 
 
 class ReviewQueue(QWidget):
@@ -141,15 +56,23 @@ class ReviewQueue(QWidget):
     countChanged = Signal(int)
     #: The current suggestion's detail is shown (suggestion id).
     loaded = Signal(int)
+    #: The list was filled (after every reload, empty or not).
+    filled = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.suggestions: list[Suggestion] = []  # the best SHOWN_SUGGESTIONS
-        self.suggestion_total = 0  # open suggestions in all
+        self.suggestion_total = 0  # suggestions in the shown list in all
+        self.waiting_total = 0  # open suggestions (the counter), whichever list is shown
+        self.later_total = 0
         self.senders: list[UnknownSender] = []
         self.current: SuggestionDetail | None = None
         self.choice_groups: dict[str, QButtonGroup] = {}
+        #: The next change notice is the one our own action caused: keep its message.
+        self._own_notice = False
+        #: The engine said which orders it offers (the order combo is set up).
+        self.orders_known = False
         self.tabs = QTabWidget()
         self.dups = DuplicatesPane(self)
         self.senders_pane = SendersPane(self)
@@ -166,29 +89,46 @@ class ReviewQueue(QWidget):
                           ("K", self.previous_item)):
             QShortcut(QKeySequence(key), self.dups, slot)
         ctx.runner.changed.connect(self._on_changed)
+        self._show_empty()
 
     def start(self) -> None:
+        self.ctx.read(review.review_orders, name="review orders", on_result=self._set_orders)
         self.reload()
 
+    def _set_orders(self, orders: list[str]) -> None:
+        """Offer "Uncertain first" only when the engine can list pairs that way."""
+        self.dups.order.setVisible("useful" in orders)
+        self.orders_known = True
+
     def reload(self) -> None:
+        options = {} if self.dups.sort_order == "score" else {"order": self.dups.sort_order}
         self.ctx.read(review.suggestion_queue, SHOWN_SUGGESTIONS, name="suggestions",
-                      on_result=self._fill)
+                      status=self.dups.status, on_result=self._fill, **options)
         self.ctx.read(review.unknown_senders, name="unknown senders", on_result=self._fill_senders)
 
     def _on_changed(self, topics: frozenset[str]) -> None:
+        if self._own_notice:
+            self._own_notice = False
+        else:  # something else changed the data (an undo in History, a sync): the message
+            self.note.setText("")  # about our last action may no longer be true
         if topics & {tasks.REVIEW, tasks.PARTIES}:
             self.reload()
 
     def _emit_count(self) -> None:
-        self.tabs.setTabText(0, f"Duplicates ({self.suggestion_total:,})")
+        self.tabs.setTabText(0, f"Duplicates ({self.waiting_total:,})")
         self.tabs.setTabText(1, f"Unknown senders ({len(self.senders)})")
-        self.countChanged.emit(self.suggestion_total + len(self.senders))
+        self.dups.filter.setItemText(0, f"Waiting for review ({self.waiting_total:,})")
+        self.dups.filter.setItemText(1, f"Put off for later ({self.later_total:,})")
+        self.countChanged.emit(self.waiting_total + len(self.senders))
 
     def _fill(self, queue: SuggestionQueue) -> None:
         current_id = self.current.suggestion.id if self.current else None
         row_now = max(0, self.dups.list.currentRow())
         rows = queue.items
         self.suggestions, self.suggestion_total = rows, queue.total
+        self.later_total = queue.later
+        if self.dups.status == WAITING:
+            self.waiting_total = queue.total
         self.dups.list.blockSignals(True)
         self.dups.list.clear()
         for s in rows:
@@ -201,12 +141,37 @@ class ReviewQueue(QWidget):
             self.dups.list.setCurrentRow(row)
             self._load_current(row)
         else:
-            self.current = None
-            self.dups.left.setText("No duplicate suggestions. ✔")
-            self.dups.right.setText("")
-            self.dups.evidence.set_items([], 0.0)
-            self.dups.rule.setText("")
-            self._set_choices([])
+            self._show_empty()
+        if self.dups.status == LATER:  # the counter always counts the waiting pairs
+            self.ctx.read(review.suggestion_queue, 1, name="suggestion count",
+                          on_result=self._count_waiting)
+        self.filled.emit()
+
+    def _count_waiting(self, queue: SuggestionQueue) -> None:
+        self.waiting_total = queue.total
+        self._emit_count()
+
+    def _show_empty(self) -> None:
+        """No pair to show: say what the list is for and disable the buttons."""
+        self.current = None
+        if self.dups.status == LATER:
+            text = ("No pairs put off for later. “Later” on a suggested pair parks it here "
+                    "until you are ready to decide.")
+        elif self.later_total:
+            text = (f"Nothing waiting for review. {self.later_total:,} "
+                    f"{'pair is' if self.later_total == 1 else 'pairs are'} put off for later: "
+                    "choose “Put off for later” above to see them.")
+        else:
+            text = ("No suggested duplicates. When two contacts look like the same person, "
+                    "Kith suggests them here with the evidence; nothing is merged without you.")
+        self.dups.empty.setText(text)
+        self.dups.show_later_button.setVisible(self.dups.status == WAITING
+                                               and self.later_total > 0)
+        self.dups.stack.setCurrentWidget(self.dups.empty_page)
+        self.dups.evidence.set_items([], 0.0)
+        self.dups.rule.setText("")
+        self._set_choices([])
+        self.dups.set_actions(False)
 
     def _load_current(self, row: int) -> None:
         if not 0 <= row < len(self.suggestions):
@@ -216,14 +181,23 @@ class ReviewQueue(QWidget):
                       on_result=self._show_detail)
 
     def _show_detail(self, detail: SuggestionDetail) -> None:
+        if detail.suggestion.id not in {s.id for s in self.suggestions}:
+            return  # decided or moved to the other list meanwhile
         self.current = detail
-        self.dups.left.setText(_summary(detail.left))
-        self.dups.right.setText(_summary(detail.right))
+        self.dups.stack.setCurrentWidget(self.dups.detail)
+        self.dups.left.setText(_summary(detail.left, getattr(detail, "left_lines", None)))
+        self.dups.right.setText(_summary(detail.right, getattr(detail, "right_lines", None)))
         s = detail.suggestion
-        self.dups.rule.setText(f"Paired by blocking rule: <b>{s.blocking_rule or '—'}</b>   "
-                               f"probability {s.probability:.0%}")
-        self.dups.evidence.set_items(s.evidence, s.score)
+        rule = getattr(detail, "rule_text", "") or ""
+        self.dups.rule.setText(f"{rule + '. ' if rule else ''}"
+                               f"Chance they are the same person: {s.probability:.0%}")
+        chart = getattr(detail, "chart", None)
+        if chart is not None:
+            self.dups.evidence.set_waterfall(chart)
+        else:
+            self.dups.evidence.set_items(s.evidence, s.score)
         self._set_choices(detail.conflicts)
+        self.dups.set_actions(True)
         self.loaded.emit(s.id)
 
     def _set_choices(self, conflicts: list[tuple[str, str, str]]) -> None:
@@ -238,38 +212,67 @@ class ReviewQueue(QWidget):
             a.setChecked(True)
             group.addButton(a, 0)
             group.addButton(b, 1)
-            self.dups.choices_layout.addWidget(QLabel(name.replace("_", " ")), r, 0)
+            self.dups.choices_layout.addWidget(QLabel(FIELD_NAMES.get(name, name)), r, 0)
             self.dups.choices_layout.addWidget(a, r, 1)
             self.dups.choices_layout.addWidget(b, r, 2)
             self.choice_groups[name] = group
         self.dups.choices_box.setVisible(bool(conflicts))
 
     # -- actions -----------------------------------------------------------------------------
-    def _act(self, fn: Any, *args: Any, name: str) -> None:
+    def _act(self, fn: Any, *args: Any, name: str, done: str) -> None:
         self.note.setText(f"{name}…")
+
+        def finished(_result: Any) -> None:
+            self._own_notice = True
+            self.note.setText(done)
+
         self.ctx.write(fn, *args, name=name,
                        changes={tasks.REVIEW, tasks.PARTIES, tasks.HANDLES},
-                       on_result=lambda _r: self.note.setText(f"{name}: done."),
+                       on_result=finished,
                        on_error=lambda exc: self.note.setText(f"{name} failed: "
                                                               f"{tasks.readable_error(exc)}"))
 
-    def merge_current(self) -> None:
-        if self.current is None:
-            return
+    def _pair(self) -> tuple[Suggestion, str] | None:
+        if self.current is None or not self.merge_button_enabled():
+            return None
         s = self.current.suggestion
+        return s, f"{s.name_a or 'a contact'} and {s.name_b or 'a contact'}"
+
+    def merge_button_enabled(self) -> bool:
+        return self.dups.merge_button.isEnabled()
+
+    def merge_current(self) -> None:
+        pair = self._pair()
+        if pair is None:
+            return
+        s, names = pair
         choices = {f: (s.party_a_id if g.checkedId() == 0 else s.party_b_id)
                    for f, g in self.choice_groups.items()}
-        self._act(review.merge, s.party_a_id, s.party_b_id, choices, name="Merge")
+        self._act(review.merge, s.party_a_id, s.party_b_id, choices, name="Merge",
+                  done=f"Merged {names}. History can undo it.")
 
     def not_same_current(self) -> None:
-        if self.current is not None:
-            s = self.current.suggestion
-            self._act(review.not_same, s.party_a_id, s.party_b_id, name="Not the same person")
+        pair = self._pair()
+        if pair is not None:
+            s, names = pair
+            self._act(review.not_same, s.party_a_id, s.party_b_id, name="Not the same person",
+                      done=f"{names} are kept apart and not suggested again.")
 
     def later_current(self) -> None:
-        if self.current is not None:
-            s = self.current.suggestion
-            self._act(review.later, s.party_a_id, s.party_b_id, name="Later")
+        pair = self._pair()
+        if pair is None:
+            return
+        s, names = pair
+        if self.dups.status == LATER:
+            self._act(review.back_to_queue, s.party_a_id, s.party_b_id, name="Back to the queue",
+                      done=f"{names} are waiting for review again.")
+        else:
+            self._act(review.later, s.party_a_id, s.party_b_id, name="Later",
+                      done=f"{names} put off for later.")
+
+    def show_list(self, status: str) -> None:
+        """Show the waiting pairs (WAITING) or those put off for later (LATER)."""
+        self.dups.filter.setCurrentIndex(self.dups.filter.findData(status))
 
     def next_item(self) -> None:
         self.dups.list.setCurrentRow(min(self.dups.list.currentRow() + 1,
@@ -281,38 +284,28 @@ class ReviewQueue(QWidget):
     # -- unknown senders -------------------------------------------------------------------------
     def _fill_senders(self, rows: list[UnknownSender]) -> None:
         self.senders = rows
-        self.senders_pane.list.clear()
-        for s in rows:
-            item = QListWidgetItem(f"{s.display_name or '(unknown)'}   {', '.join(s.handles)}")
-            item.setData(Qt.ItemDataRole.UserRole, s.party_id)
-            self.senders_pane.list.addItem(item)
+        self.senders_pane.fill(rows)
         self._emit_count()
 
     def _search_people(self, text: str) -> None:
         query = ListQuery(search=text)
-
-        def show(page: FirstPage) -> None:
-            self.senders_pane.matches.clear()
-            for r in page.rows:
-                item = QListWidgetItem(f"{r.display_name}   {r.primary_email}")
-                item.setData(Qt.ItemDataRole.UserRole, r.id)
-                self.senders_pane.matches.addItem(item)
-
         if text.strip():
             self.ctx.read(contacts.first_page, query, PEOPLE_MATCHES, name="people search",
-                          on_result=show)
+                          on_result=lambda page: self.senders_pane.show_matches(page.rows))
+        else:
+            self.senders_pane.show_matches([])
 
     def _current_sender(self) -> int | None:
-        item = self.senders_pane.list.currentItem()
-        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        return self.senders_pane.current_sender()
 
     def attach_current(self) -> None:
-        sender, target = self._current_sender(), self.senders_pane.matches.currentItem()
-        if sender is not None and target is not None:
-            self._act(review.attach_sender, sender, int(target.data(Qt.ItemDataRole.UserRole)),
-                      name="Attach sender")
+        sender, target = self._current_sender(), self.senders_pane.current_match()
+        if sender is not None and target is not None and sender != target:
+            self._act(review.attach_sender, sender, target, name="Attach sender",
+                      done="The sender was attached to the person you picked.")
 
     def promote_current(self) -> None:
         sender = self._current_sender()
         if sender is not None:
-            self._act(review.promote_sender, sender, name="Promote sender")
+            self._act(review.promote_sender, sender, name="Promote sender",
+                      done="The sender is now a contact of their own.")

@@ -31,9 +31,24 @@ source_services = service("app.services.sources")
 syncing = service("app.services.syncing")
 
 HEADERS = ["Provider", "Account", "Health", "Last success", "Cursor age", "Next full sync",
-           "Next run", "Last run (added / updated / unchanged / deleted / conflicts)", "Records"]
+           "Next run", "Last run", "Records"]
 #: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
 SCHEDULE_CHECK_MS = 60_000
+
+def count_text(counts: dict[str, Any]) -> str:
+    """"3 added, 1 updated": only what happened; "no contacts" when nothing is there."""
+    parts = [f"{counts.get(key, 0)} {word}" for key, word in (
+        ("added", "added"), ("updated", "updated"), ("unchanged", "unchanged"),
+        ("deleted", "removed at the source"), ("conflicts", "kept your edits"),
+        ("skipped", "skipped"), ("errors", "could not be read")) if counts.get(key, 0)]
+    return ", ".join(parts) if parts else "no contacts"
+
+
+def sync_summary(label: str, counts: dict[str, Any]) -> str:
+    """"Work contacts: 3 added, 1 updated"; "3 unchanged" when nothing changed; never a row
+    of zeros."""
+    return f"{label}: {count_text(counts)}."
+
 
 HEALTH_TEXT = {"ok": "✔ ok", "syncing": "⟳ syncing", "degraded": "▲ degraded",
                "error": "✖ error", "never": "not synced yet",
@@ -140,11 +155,13 @@ class SyncPanel(QWidget):
 
         self.ctx.read(syncing.due_sources, startup, name="due syncs", on_result=got)
 
-    def reload(self, then_sync: bool = False) -> None:
+    def reload(self, then_sync: bool = False, then: Any = None) -> None:
         def got(rows: list[Any]) -> None:
             self._fill(rows)
             if then_sync:
                 self.run_due(startup=True)
+            if then is not None:
+                then()
 
         self.ctx.read(source_services.sources, name="sources", on_result=got)
         self.ctx.read(source_services.activity, 50, name="activity", on_result=self._fill_activity)
@@ -155,8 +172,7 @@ class SyncPanel(QWidget):
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
             c = s.last_counts or {}
-            counts = " / ".join(str(c.get(k, 0)) for k in ("added", "updated", "unchanged",
-                                                            "deleted", "conflicts"))
+            counts = count_text(c)
             handle = self.running.get(s.id)
             if handle is None:
                 health = HEALTH_TEXT.get(s.health, s.health)
@@ -225,17 +241,28 @@ class SyncPanel(QWidget):
         if sid is not None:
             self.sync(sid, full)
 
+    def label_of(self, account_id: int) -> str | None:
+        """The source's name as every message uses it (None until the list has it)."""
+        return next((s.label for s in self.rows if s.id == account_id), None)
+
     def sync(self, account_id: int, full: bool = False) -> TaskHandle | None:
         if account_id in self.running:
             return None
-        label = next((s.label for s in self.rows if s.id == account_id), str(account_id))
+        label = self.label_of(account_id)
+        if label is None:  # a source added a moment ago: learn its name first, never say "4"
+            self.reload(then=lambda: self.sync(account_id, full)
+                        if self.label_of(account_id) is not None else None)
+            return None
+        if self._wants_unlock(account_id, full):
+            return None
         self.status.setText(f"Syncing {label}…")
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         handle = self.ctx.write(
             syncing.sync_source, account_id, full, name=f"sync {label}",
             changes={tasks.PARTIES, tasks.HANDLES, tasks.SOURCES, tasks.REVIEW},
-            on_progress=self._on_progress,
+            on_progress=lambda fraction, text: self._on_progress(
+                fraction, f"{label}: {text}" if text and not text.startswith(label) else text),
             on_result=lambda counts: self._done(account_id, label, counts, None),
             on_error=lambda exc: self._done(account_id, label, None, exc),
         )
@@ -262,11 +289,7 @@ class SyncPanel(QWidget):
         if not self.running:
             self.progress.setVisible(False)
         if exc is None:
-            c = counts or {}
-            self.status.setText(
-                f"{label}: {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
-                f"{c.get('unchanged', 0)} unchanged, {c.get('deleted', 0)} deleted, "
-                f"{c.get('conflicts', 0)} conflicts")
+            self.status.setText(sync_summary(label, counts or {}))
         elif isinstance(exc, tasks.TaskCancelled):
             self.status.setText(f"{label}: sync cancelled.")
         else:
@@ -286,14 +309,17 @@ class SyncPanel(QWidget):
             self.reload()
 
     # -- adding and removing -------------------------------------------------------------------
-    def add_vcard_path(self, path: str, sync: bool = True) -> None:
-        def added(account_id: int) -> None:
-            self.reload()
-            if sync:
-                self.sync(account_id)
+    def _added(self, account_id: int, sync: bool = True) -> None:
+        """A source was added: show it, then sync it (named by its name from the start)."""
+        self.reload(then=(lambda: self.sync(account_id)) if sync else None)
 
+    def add_vcard_path(self, path: str, sync: bool = True) -> None:
+        from pathlib import Path
+
+        self.status.setText(f"Adding {Path(path).name}…")
         self.ctx.write(source_services.add_vcard_source, path, name="add vCard source",
-                       changes={tasks.SOURCES}, on_result=added, on_error=self._failed)
+                       changes={tasks.SOURCES}, on_result=lambda i: self._added(i, sync),
+                       on_error=self._failed)
 
     def ask_vcard(self, folder: bool) -> None:
         start = self.ctx.settings.get(cfg.LAST_IMPORT_DIR)
@@ -310,20 +336,63 @@ class SyncPanel(QWidget):
             self.add_vcard_path(path)
 
     def ask_carddav(self) -> None:
-        dialog = source_dialogs.CardDavDialog(self)
-        if dialog.exec():
-            self.ctx.write(source_services.add_carddav_source, dialog.url.text(),
-                           dialog.user.text(), dialog.password.text(), name="add CardDAV",
-                           changes={tasks.SOURCES}, on_result=lambda i: self.sync(i),
-                           on_error=self._failed)
+        """Ask for the account (the dialog checks it), then add and sync it."""
+        dialog = source_dialogs.CardDavDialog(self.ctx, self)
+        self.source_dialog = dialog
+        dialog.accepted.connect(lambda: self.save_carddav(dialog))
+        dialog.open()
+
+    def save_carddav(self, dialog: Any) -> None:
+        """Save the account the dialog checked, then sync it."""
+        name = dialog.source_name()
+        self.status.setText(f"Adding {name}…")
+        several = len(dialog.books) > 1  # one source per address book, each named by it
+        self.ctx.write(source_services.add_carddav_sources, dialog.url.text().strip(),
+                       dialog.user.text().strip(), dialog.password.text(), check=False,
+                       display_name="" if several else name, all_books=several,
+                       trust_fingerprint=dialog.extra.get("trust_fingerprint"),
+                       name=f"add {name}", changes={tasks.SOURCES},
+                       on_result=self._added_many, on_error=self._failed)
+
+    def _added_many(self, added: list[Any]) -> None:
+        for source in added:
+            self._added(source.account_id)
 
     def ask_google(self) -> None:
-        dialog = source_dialogs.GoogleDialog(self)
-        if dialog.exec():
-            self.status.setText("Waiting for Google consent in your browser…")
-            self.ctx.write(source_services.add_google_source, dialog.client.text(),
-                           dialog.email.text(), name="add Google", changes={tasks.SOURCES},
-                           on_result=lambda i: self.sync(i), on_error=self._failed)
+        dialog = source_dialogs.GoogleDialog(self.ctx, self)
+        self.source_dialog = dialog
+        dialog.accepted.connect(lambda: self._add_google(dialog))
+        dialog.open()
+
+    def _add_google(self, dialog: Any) -> None:
+        email = dialog.email.text().strip()
+        self.status.setText(f"Waiting for your consent for {email} in the browser…")
+        self.ctx.write(source_services.add_google_source, dialog.client.text().strip(), email,
+                       name=f"add {email}", changes={tasks.SOURCES}, on_result=self._added,
+                       on_error=self._failed)
+
+    def _wants_unlock(self, account_id: int, full: bool) -> bool:
+        """A CardDAV/Google source on a computer without a keyring whose passwords file is
+        still locked: ask for the passphrase first, then sync."""
+        provider = next((s.provider for s in self.rows if s.id == account_id), "")
+        if provider not in ("carddav", "google"):
+            return False
+        from app import keyring_setup
+
+        if not keyring_setup.needs_choice() or not keyring_setup.secrets_file_exists():
+            return False
+        from ui.keyring_dialog import KeyringDialog
+
+        dialog = KeyringDialog(self.ctx, f"“{self.label_of(account_id)}”", self)
+        self.keyring_dialog = dialog
+        dialog.accepted.connect(lambda: self.sync(account_id, full))
+        dialog.rejected.connect(lambda: self.status.setText(
+            f"{self.label_of(account_id)}: not synced. Kith needs the passphrase of your "
+            "passwords file to read this account's password."))
+        self.status.setText(f"{self.label_of(account_id)}: waiting for the passphrase of "
+                            "your passwords file…")
+        dialog.open()
+        return True
 
     def ask_remove(self) -> None:
         sid = self.selected_source()

@@ -13,11 +13,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.services import read_session, write_session
+from app.services.evidence import Waterfall, rule_sentence, waterfall
 from core.db.base import utcnow
 from core.db.engine import Database
 from core.db.models import MergeSuggestion, Party
 from core.match.views import list_decisions, list_suggestions
 from core.tasks import TaskState
+from core.views.history import HistoryEntry
 from core.views.party import PartyDetail, party_detail
 
 
@@ -54,6 +56,13 @@ class SuggestionDetail:
     right: PartyDetail
     #: Single-valued fields whose values differ: (field, left value, right value).
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Why the two were compared, in plain words ("Found because both have the same name").
+    rule_text: str = ""
+    #: The evidence as waterfall rows (the starting point first) that sum to the total shown.
+    chart: Waterfall | None = None
+    #: Each side as lines to read: organisation, emails, phones formatted, where it is from.
+    left_lines: list[str] = field(default_factory=list)
+    right_lines: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -81,16 +90,24 @@ def _evidence(items: Any) -> list[Evidence]:
                      it.sentence) for it in items]
 
 
-def suggestions(db: Database, limit: int | None = None, *, order: str = "score",
-                state: TaskState) -> list[Suggestion]:
-    """Open suggestions, best score first (the best ``limit`` of them if given);
-    ``order="useful"`` lists the pairs the model is least sure of first (answering those
-    teaches it most)."""
+def review_orders(db: Database, *, state: TaskState) -> list[str]:
+    """The orders the review engine can list suggestions in: "score" (best match first)
+    and "useful" (the pairs the model is least sure of first: answering those teaches it
+    most)."""
+    from core.match.views import ORDERS
+
+    return list(ORDERS)
+
+
+def suggestions(db: Database, limit: int | None = None, *,
+                state: TaskState, status: str = "open", order: str = "score") -> list[Suggestion]:
+    """Open suggestions (or those of ``status``, e.g. "later"), best score first or in
+    ``order`` (see :func:`review_orders`); the first ``limit`` of them if given."""
     with read_session(db) as session:
         return [Suggestion(s.id, s.party_a_id, s.party_b_id, s.name_a, s.name_b, s.score,
                            s.probability, s.blocking_rule, s.status, _evidence(s.explanation),
                            list(s.blocking_sentences))
-                for s in list_suggestions(session, limit=limit, order=order)]
+                for s in list_suggestions(session, limit=limit, status=status, order=order)]
 
 
 @dataclass(slots=True)
@@ -99,10 +116,12 @@ class SuggestionQueue:
 
     items: list[Suggestion]
     total: int
+    #: Pairs the owner put off for later (their own filter), whatever is listed.
+    later: int = 0
 
 
-def suggestion_queue(db: Database, limit: int, *, order: str = "score",
-                     state: TaskState) -> SuggestionQueue:
+def suggestion_queue(db: Database, limit: int, *, state: TaskState,
+                     status: str = "open", order: str = "score") -> SuggestionQueue:
     """The best ``limit`` open suggestions and the open total.
 
     After a big import there can be 100,000 suggestions; listing them all would fill a
@@ -113,18 +132,21 @@ def suggestion_queue(db: Database, limit: int, *, order: str = "score",
 
     from core.match.weights import DEFAULT_MIN_SCORE
 
-    items = suggestions(db, limit, order=order, state=state)
-    if len(items) < limit:
-        return SuggestionQueue(items, len(items))
+    items = suggestions(db, limit, state=state, status=status, order=order)
     pa, pb = aliased(Party), aliased(Party)
-    with read_session(db) as session:  # the same criteria as core.match.views.list_suggestions
-        total = session.scalar(
+
+    def count(of: str) -> int:  # the same criteria as core.match.views.list_suggestions
+        return session.scalar(
             select(func.count()).select_from(MergeSuggestion)
             .join(pa, pa.id == MergeSuggestion.party_a_id)
             .join(pb, pb.id == MergeSuggestion.party_b_id)
-            .where(MergeSuggestion.score >= DEFAULT_MIN_SCORE, MergeSuggestion.status == "open",
+            .where(MergeSuggestion.score >= DEFAULT_MIN_SCORE, MergeSuggestion.status == of,
                    pa.merged_into_id.is_(None), pb.merged_into_id.is_(None))) or 0
-    return SuggestionQueue(items, total)
+
+    with read_session(db) as session:
+        total = len(items) if len(items) < limit else count(status)
+        later_total = total if status == "later" else count("later")
+    return SuggestionQueue(items, total, later_total)
 
 
 def suggestion_detail(db: Database, suggestion: Suggestion,
@@ -136,7 +158,24 @@ def suggestion_detail(db: Database, suggestion: Suggestion,
                  for f in CONFLICT_FIELDS
                  if getattr(left, f, "") and getattr(right, f, "")
                  and getattr(left, f) != getattr(right, f)]
-    return SuggestionDetail(suggestion, left, right, conflicts)
+    return SuggestionDetail(suggestion, left, right, conflicts,
+                            rule_sentence(suggestion.blocking_rule),
+                            waterfall(suggestion.evidence, suggestion.score),
+                            _summary_lines(left), _summary_lines(right))
+
+
+def _summary_lines(party: PartyDetail) -> list[str]:
+    """One side of a suggested pair as the owner reads it (no provider codes, phones
+    formatted)."""
+    from core.views.history import readable_handle
+
+    lines = [party.organization] if party.organization else []
+    lines += party.emails
+    lines += [readable_handle("phone", p) for p in party.phones]
+    sources = sorted({r.account for r in party.records})
+    if sources:
+        lines.append("From " + ", ".join(sources))
+    return lines
 
 
 def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
@@ -166,6 +205,14 @@ def decisions(db: Database, *, state: TaskState) -> list[DecisionRow]:
                 for d in list_decisions(session)]
 
 
+def history(db: Database, *, state: TaskState) -> list[HistoryEntry]:
+    """The History page: decisions and field edits as sentences, newest first."""
+    from core.views.history import history as history_entries
+
+    with read_session(db) as session:
+        return history_entries(session)
+
+
 def merge(db: Database, keep_id: int, other_id: int, choices: dict[str, int] | None = None,
           *, state: TaskState) -> int:
     """Merge ``other_id`` into ``keep_id``; ``choices`` picks, per conflicting field, whose
@@ -190,6 +237,16 @@ def later(db: Database, a: int, b: int, *, state: TaskState) -> None:
         session.execute(update(MergeSuggestion)
                         .where(MergeSuggestion.party_a_id == lo, MergeSuggestion.party_b_id == hi)
                         .values(status="later", updated_at=utcnow()))
+
+
+def back_to_queue(db: Database, a: int, b: int, *, state: TaskState) -> None:
+    """A pair put off for later comes back into the review queue."""
+    with write_session(db) as session:
+        lo, hi = min(a, b), max(a, b)
+        session.execute(update(MergeSuggestion)
+                        .where(MergeSuggestion.party_a_id == lo, MergeSuggestion.party_b_id == hi,
+                               MergeSuggestion.status == "later")
+                        .values(status="open", updated_at=utcnow()))
 
 
 def undo(db: Database, decision_id: int, *, state: TaskState) -> int | None:

@@ -8,6 +8,7 @@ the source's :class:`SyncState`. The GUI runs it in a child process (:func:`sync
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from app.services import write_session
 from core.db.base import utcnow
@@ -28,14 +29,26 @@ def sync_source(db: Database, account_id: int, full: bool = False,
     The child runs :func:`sync_source_here`, so it is the same sync path; only the GIL is not
     shared with the GUI thread (see :mod:`app.child_tasks`).
     """
+    from app import keyring_setup
     from app.child_tasks import run_in_child
 
-    return run_in_child(sync_source_here, db, account_id, full, state=state)
+    # Without an OS keyring the passwords live where the owner chose (an encrypted file,
+    # or this session's memory): the spawned child must read them from the same place.
+    handoff = keyring_setup.handoff()
+    if handoff is None:
+        return run_in_child(sync_source_here, db, account_id, full, state=state)
+    return run_in_child(sync_source_here, db, account_id, full, state=state, keyring=handoff)
 
 
 def sync_source_here(db: Database, account_id: int, full: bool = False,
-                     *, state: TaskState) -> dict[str, int]:
-    """Sync one source now in this process; returns the run's counts (added, updated...)."""
+                     *, state: TaskState, keyring: Any = None) -> dict[str, int]:
+    """Sync one source now in this process; returns the run's counts (added, updated...).
+
+    ``keyring`` is the parent's :class:`app.keyring_setup.Handoff` when it runs in a child."""
+    if keyring is not None:
+        from app import keyring_setup
+
+        keyring_setup.install(keyring)
     # Imported here: the runtime pulls in every provider's client library, which the GUI's
     # start-up does not need (the GUI runs this in a child process anyway).
     from core.match.hooks import after_ingest

@@ -24,6 +24,14 @@ class IngestStats:
         self.touched_party_ids |= other.touched_party_ids
         self.seen_external_ids |= other.seen_external_ids
 
+    def settle_unchanged(self, live_records: int) -> None:
+        """Count as unchanged every record the source still holds that this run neither
+        added nor updated, also those the provider did not send again (an incremental run
+        of an unchanged file sends nothing: its 3 cards are "3 unchanged", not "0")."""
+        untouched = live_records - self.added - self.updated
+        if untouched > self.unchanged:
+            self.unchanged = untouched
+
     def as_dict(self) -> dict[str, int]:
         return {
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,

@@ -24,12 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
 from core.db.engine import Database
-from core.db.models import ActivityEvent, SourceAccount, SyncState
+from core.db.models import ActivityEvent, SourceAccount, SourceRecord, SyncState
 from core.ingest.deletes import SuspectEmptyListingError, settle_deletes
 from core.ingest.engine import ingest_contacts
 from core.ingest.sqlutil import optimize
@@ -190,6 +190,7 @@ def run_sync(
               result, label=label)
         raise
     end = now()
+    totals.settle_unchanged(_live_records(db, account_id))
     counts = totals.as_dict() | {"held_deletes": result.held_deletes}
     values: dict[str, object] = {
         "health": "ok", "last_run_at": started, "last_success_at": end, "last_error": None,
@@ -209,6 +210,13 @@ def run_sync(
     release(db, account_id, owner, **values)
     result.ok, result.health, result.counts = True, "ok", counts
     return result
+
+
+def _live_records(db: Database, account_id: int) -> int:
+    """Records of the source that are not deleted (what an unchanged run left unchanged)."""
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(SourceRecord).where(
+            SourceRecord.account_id == account_id, SourceRecord.deleted_at.is_(None))) or 0
 
 
 def _health_after_cancel(previous: SyncState) -> str:

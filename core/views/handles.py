@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.models import Handle, Party, PartyHandleLink
+from core.views.history import readable_handle
 
 
 @dataclass(slots=True)
@@ -59,7 +60,8 @@ def handle_info(session: Session, handle_id: int) -> HandleInfo:
         owner_name = session.scalar(
             select(Party.display_name).where(Party.id == handle.party_id)
         ) or ""
-    info = HandleInfo(handle.id, handle.platform, handle.value, handle.display_value,
+    info = HandleInfo(handle.id, handle.platform, handle.value,
+                      handle.display_value or readable_handle(handle.platform, handle.value),
                       handle.is_valid, handle.is_shared, handle.party_id, owner_name)
     rows = session.execute(
         select(PartyHandleLink, Party.display_name)
@@ -91,21 +93,28 @@ def _summaries(session: Session, stmt) -> list[HandleSummary]:  # noqa: ANN001 -
         .order_by(Handle.platform, Handle.value)
     )
     return [
-        HandleSummary(h.id, h.platform, h.display_value or h.value, name or "", int(n or 0),
+        HandleSummary(h.id, h.platform, h.display_value or readable_handle(h.platform, h.value),
+                      name or "", int(n or 0),
                       h.is_shared)
         for h, n, name in session.execute(query)
     ]
 
 
 def contested_handles(session: Session, limit: int = 1000) -> list[HandleSummary]:
-    """Handles with two or more live (non-dismissed) links: the owner should decide."""
+    """Handles with two or more live (non-dismissed) links that the owner has not settled
+    yet: once the owner confirms one of the links, the handle is no longer contested."""
     contested = (
         select(PartyHandleLink.handle_id)
         .where(PartyHandleLink.is_dismissed.is_(False))
         .group_by(PartyHandleLink.handle_id)
         .having(func.count() > 1)
     )
-    return _summaries(session, select(Handle).where(Handle.id.in_(contested)).limit(limit))
+    settled = (
+        select(PartyHandleLink.handle_id)
+        .where(PartyHandleLink.is_confirmed.is_(True), PartyHandleLink.is_dismissed.is_(False))
+    )
+    return _summaries(session, select(Handle).where(Handle.id.in_(contested),
+                                                    Handle.id.not_in(settled)).limit(limit))
 
 
 def shared_handles(session: Session, limit: int = 1000) -> list[HandleSummary]:

@@ -70,3 +70,76 @@ def test_mark_shared_is_stored_and_listed(qtbot, ctx, people) -> None:  # noqa: 
     qtbot.waitUntil(lambda: view.shared.rowCount() == 1, timeout=5000)
     with ctx.db.session() as session:
         assert session.get(Handle, hid).is_shared
+
+
+def test_verdicts_say_what_happened_and_counts_follow(qtbot, ctx, people) -> None:  # noqa: ANN001
+    from ui.handles_view import HandlesView
+
+    hid = contest(ctx.db, "anna@example.com", people["liam"])
+    contest(ctx.db, "chloe@example.fr", people["jose"])
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.start()
+    qtbot.waitUntil(lambda: view.contested.rowCount() == 2, timeout=5000)
+    assert view.tabs.tabText(0) == "Contested (2)"
+    row = next(r for r in range(2) if view.contested.item(r, 1).text() == "anna@example.com")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.contested.selectRow(row)
+
+    # Confirming the owner's own link: nothing moves, and the message says so.
+    assert view.select_party(people["anna"])
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.confirm_button.click()
+    qtbot.waitUntil(lambda: view.status.text() != "Confirmed…", timeout=5000)
+    assert view.status.text() == "Confirmed. Owner unchanged (Anna Müller)."
+    anna_row = next(r for r, link in enumerate(view.info.links)
+                    if link.party_id == people["anna"])
+    assert view.links.item(anna_row, 1).text() == "Confirmed"  # not "80%"
+    assert view.links.cellWidget(anna_row, 1) is None
+    assert view.selected_party() == people["anna"]  # the selection stayed on Anna
+    # Settled: no longer contested, the count follows at once.
+    qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Contested (1)", timeout=5000)
+    assert view.handle_id == hid and view.owner.text() == "Owner: Anna Müller"
+
+    # Dismissing the owner's link moves the handle: the message names both.
+    assert view.select_party(people["anna"])
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.dismiss_button.click()
+    qtbot.waitUntil(lambda: view.status.text() != "Dismissed…", timeout=5000)
+    assert view.status.text() == "Dismissed. Owner changed from Anna Müller to Liam Smith."
+    assert owner_of(ctx.db, hid) == people["liam"]
+    assert view.selected_party() == people["anna"]  # still on the row the owner picked
+    assert view.links.item(view.links.currentRow(), 1).text() == "Dismissed"
+
+
+def test_undo_in_history_refreshes_the_handle_and_clears_the_message(qtbot, ctx, people) -> None:  # noqa: ANN001
+    from tests.ui.test_review import answer_undo
+    from ui.handles_view import HandlesView
+    from ui.history_view import HistoryView
+
+    hid = contest(ctx.db, "anna@example.com", people["liam"])
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.start()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open_handle(hid)
+    assert view.select_party(people["liam"])
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.confirm_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Confirmed. Owner changed"),
+                    timeout=5000)
+    history = HistoryView(ctx)
+    qtbot.addWidget(history)
+    history.show()
+    history.start()
+    qtbot.waitUntil(lambda: bool(history.rows), timeout=5000)
+    assert history.table.item(0, 2).text() == "anna@example.com belongs to Liam Smith"
+    history.table.selectRow(0)
+    answer_undo(history, "Undo")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        history.undo_button.click()
+    assert view.status.text() == ""  # no stale "Owner changed ..." after the undo
+    assert view.owner.text() == "Owner: Anna Müller"
+    assert not any(link.confirmed for link in view.info.links)
+    qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Contested (1)", timeout=5000)

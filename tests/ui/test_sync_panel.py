@@ -50,7 +50,7 @@ def test_sync_now_shows_progress_and_counts(qtbot, ctx, tmp_path) -> None:  # no
     assert texts and all(t for t in texts)  # progress arrived while it ran
     assert "1500 added" in panel.status.text()
     qtbot.waitUntil(lambda: panel.table.item(0, 2).text() == "✔ ok", timeout=5000)
-    qtbot.waitUntil(lambda: "1500 / 0 / 0 / 0 / 0" in panel.table.item(0, 7).text(),
+    qtbot.waitUntil(lambda: panel.table.item(0, 7).text() == "1500 added",
                     timeout=5000)
     assert panel.activity.count() >= 1
     # Second runs converge: nothing new, incremental or full.
@@ -140,3 +140,37 @@ def test_a_second_sync_waits_as_queued_then_syncs(qtbot, ctx, tmp_path) -> None:
     assert finished == [first, second]
     assert "… queued" in seen[second] and "⟳ syncing" in seen[second]
     qtbot.waitUntil(lambda: health(second) == "✔ ok" and health(first) == "✔ ok", timeout=5000)
+
+
+def test_an_unchanged_file_reports_its_cards_as_unchanged_by_name(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    """Adding a file names it in every message (never "Syncing 4…" or "3: 3 added"); syncing
+    it again unchanged says "3 unchanged", not "0 added, 0 updated, 0 unchanged"."""
+    panel = panel_for(qtbot, ctx)
+    names: list[str] = []
+    texts: list[str] = []
+    ctx.runner.began.connect(lambda h: (names.append(h.name), texts.append(panel.status.text())))
+    with qtbot.waitSignal(panel.syncFinished, timeout=30_000) as blocker:
+        panel.add_vcard_path(str(write_vcards(tmp_path / "three.vcf", 3)))
+    account_id = blocker.args[0]
+    assert panel.status.text() == "three.vcf: 3 added."
+    assert "sync three.vcf" in names and "Syncing three.vcf…" in texts
+    assert not any(str(account_id) in name for name in names)
+    for button in (panel.sync_button, panel.full_button):  # incremental, then full
+        panel.select_source(account_id)
+        qtbot.waitUntil(button.isEnabled, timeout=5000)
+        with qtbot.waitSignal(panel.syncFinished, timeout=30_000) as blocker:
+            button.click()
+        assert blocker.args[1]["unchanged"] == 3
+        assert panel.status.text() == "three.vcf: 3 unchanged."
+    row = next(r for r, s in enumerate(panel.rows) if s.id == account_id)
+    qtbot.waitUntil(lambda: panel.table.item(row, 7).text() == "3 unchanged",
+                    timeout=5000)
+
+
+def test_summary_names_only_what_happened() -> None:
+    from ui.sync_panel import sync_summary
+
+    assert sync_summary("Work contacts", {"added": 3}) == "Work contacts: 3 added."
+    assert (sync_summary("Work", {"added": 1, "updated": 2, "unchanged": 0, "deleted": 1})
+            == "Work: 1 added, 2 updated, 1 removed at the source.")
+    assert sync_summary("Empty", {"added": 0, "unchanged": 0}) == "Empty: no contacts."
