@@ -2,7 +2,7 @@
 level pattern of each suggestion (decisions re-weigh pairs like the one decided).
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 from core.db.base import JSONType, UTCDateTime
 
 revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

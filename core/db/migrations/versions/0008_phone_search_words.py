@@ -7,7 +7,7 @@ row. Downgrade leaves the longer text in place: it is a superset of what older c
 (older code only ever matched more words against it).
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
