@@ -141,8 +141,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"  {f.name:<14} {str(f.value):<40.40} from {f.source or '?'}")
     for h in detail.handles:
         state = "confirmed" if h.confirmed else "dismissed" if h.dismissed else ""
-        print(f"  {h.platform:<8} {h.value:<36} {h.confidence:.2f} {state} "
+        print(f"  {h.platform:<8} {h.display_value or h.value:<36} {h.confidence:.2f} {state} "
               f"owner={h.resolved_owner}")
+    for line in detail.extra_lines:
+        print(f"  {line.section}: {line.label}: {line.value}")
     for r in detail.records:
         print(f"  record {r.provider}:{r.account} {r.external_id}"
               + (" (deleted at source)" if r.deleted_at else ""))
