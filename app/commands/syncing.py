@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="source id, provider (vcard/google/carddav) or account; default all")
     p.add_argument("--full", action="store_true", help="full listing instead of changes only")
     p.add_argument("--confirm-empty", action="store_true",
-                   help="allow an empty listing to remove every contact of the source")
+                   help="allow an empty listing to remove every contact of the source "
+                        "(and a removal of more than 50 and a third of them at once)")
     p.add_argument("--apply-deletes", type=int, default=None, metavar="ID",
                    help="apply the removals a sync of source ID held for your decision")
     p.add_argument("--keep-deletes", type=int, default=None, metavar="ID",

@@ -220,6 +220,9 @@ def settle_deletes(
         raise LookupError(f"No source account with id {account_id}")
     state = session.get(SyncState, account_id)
     info = held_info(state)
+    removed = set(removed)
+    if not (complete_listing or removed or info):
+        return Settled(IngestStats())  # a quiet incremental run: nothing to count
     seen = set(present)
     live = _live_ids(session, account_id)
     if complete_listing:
@@ -230,7 +233,7 @@ def settle_deletes(
                 "confirm to remove them.")
         candidates = live - seen
     else:
-        candidates = (set(info.get("ids") or []) | set(removed)) - seen
+        candidates = (set(info.get("ids") or []) | removed) - seen
     kept = set(info.get("kept") or []) - seen
     candidates = (candidates & live) - kept
     if candidates and not confirm and exceeds_guard(len(candidates), len(live)):

@@ -168,3 +168,24 @@ def test_two_databases_never_share_a_keyring_entry(two_books, keyring_backend, t
     assert len(keyring_backend.entries) == 1  # only the first database's entry went
     code, out, err = second("sync")
     assert code == 0 and "2 added" in out, err
+
+
+def test_source_added_before_per_book_keys_is_recognised(kith, two_books, keyring_backend,
+                                                         sqlite_migrated_url) -> None:
+    """A source from an older Kith (key user@URL, book chosen by its setting) reads the same
+    book as a new ``--addressbook`` add: reported as existing, not added twice."""
+    from core.db.engine import open_database
+    from core.sync.sources import add_source
+
+    db = open_database(sqlite_migrated_url)
+    with db.session() as s:
+        add_source(s, "carddav", f"alice@{two_books.url}",
+                   {"url": two_books.url, "username": "alice", "addressbook": "Work"},
+                   "alice @ old")
+        s.commit()
+    db.dispose()
+    add = ("sources", "add", "carddav", two_books.url, "--user", "alice")
+    code, out, _ = kith(*add, "--addressbook", "/alice/work/")
+    assert code == 0 and out.startswith("Source 1 (alice @ old) already exists")
+    code, out, _ = kith(*add, "--addressbook", "Contacts")
+    assert code == 0 and "Added carddav source 2: Contacts on 127.0.0.1" in out

@@ -16,7 +16,9 @@ delete it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from core.ingest.parsed import ParsedContact
@@ -140,9 +142,16 @@ def listing_pages(chain: Chain, after: str, builder: PageBuilder, fetch: Fetch, 
         after = last
 
 
+#: Pages whose missing cards (servers that send no address-data in sync-collection, such as
+#: Xandikos) are being multigot ahead while earlier pages are parsed and ingested: the server
+#: works on the next multiget while Kith handles the previous answer.
+FETCH_AHEAD = 2
+
+
 def stream_pages(stream: ChangeStream, builder: PageBuilder, fetch: Fetch, *,
                  page_size: int, multiget_batch: int,
-                 confirm_ctag: Callable[[str], str | None] | None = None) -> Iterator[Page]:
+                 confirm_ctag: Callable[[str], str | None] | None = None,
+                 fetch_ahead: int = FETCH_AHEAD) -> Iterator[Page]:
     """Pages of a sync-collection answer with inline cards, in the server's order.
 
     A full page is held back until the next member arrives, so the last page is never an
@@ -150,11 +159,13 @@ def stream_pages(stream: ChangeStream, builder: PageBuilder, fetch: Fetch, *,
     wins. In a full listing a member deleted before it was handed out is simply left out;
     one deleted after it was handed out becomes a deletion. ``confirm_ctag(token)`` runs
     once the answer is read, while the caller still ingests the pages handed out before;
-    its result goes on the last page.
+    its result goes on the last page. Members sent without card data are multigot on a
+    helper thread, up to ``fetch_ahead`` pages ahead; pages still come out in order.
     """
     emitted: set[str] = set()
     held: dict[str, dx.DavResponse] = {}
     pending: dict[str, dx.DavResponse] = {}
+    ahead = _FetchAhead(builder, fetch, multiget_batch, fetch_ahead)
     try:
         for item in stream.members():
             if item.status not in (None, 200, 404) and dx.GETETAG not in item.props:
@@ -164,7 +175,8 @@ def stream_pages(stream: ChangeStream, builder: PageBuilder, fetch: Fetch, *,
                 held.pop(item.href, None)
                 continue
             if held and item.href not in held:
-                yield Page(_stream_batch(held, builder, fetch, multiget_batch), False)
+                ahead.add(held)
+                yield from ahead.ready()
                 emitted.update(held)
                 held = {}
             if item.href in held:
@@ -176,16 +188,74 @@ def stream_pages(stream: ChangeStream, builder: PageBuilder, fetch: Fetch, *,
         ctag = confirm_ctag(stream.token) if confirm_ctag and stream.token else None
         last = pending or held
         if pending and held:
-            yield Page(_stream_batch(held, builder, fetch, multiget_batch), False)
-        yield Page(_stream_batch(last, builder, fetch, multiget_batch), True,
-                   token=stream.token, ctag=ctag)
+            ahead.add(held)
+        ahead.add(last, finished=True, token=stream.token, ctag=ctag)
+        yield from ahead.drain()
     finally:
+        ahead.close()
         stream.close()
 
 
-def _stream_batch(items: dict[str, dx.DavResponse], builder: PageBuilder, fetch: Fetch,
-                  multiget_batch: int) -> ContactBatch:
-    """One page from streamed responses; members sent without card data are multigot."""
+class _FetchAhead:
+    """Pages in order, each with its missing cards' multiget running (or done) behind it."""
+
+    def __init__(self, builder: PageBuilder, fetch: Fetch, multiget_batch: int,
+                 depth: int) -> None:
+        self._builder = builder
+        self._fetch = fetch
+        self._batch = multiget_batch
+        self._depth = max(0, depth)
+        self._queue: deque[tuple[Page, dict[str, str], Future[list[FetchedCard]] | None]] = (
+            deque())
+        self._pool: ThreadPoolExecutor | None = None
+
+    def add(self, items: dict[str, dx.DavResponse], *, finished: bool = False,
+            token: str | None = None, ctag: str | None = None) -> None:
+        batch, missing = _stream_batch(items, self._builder)
+        future = None
+        if missing:
+            if self._depth == 0:
+                self._complete(batch, missing, self._fetch_now(list(missing)))
+            else:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(1, thread_name_prefix="carddav-multiget")
+                future = self._pool.submit(self._fetch_now, list(missing))
+        self._queue.append((Page(batch, finished, token=token, ctag=ctag), missing, future))
+
+    def ready(self) -> Iterator[Page]:
+        """The pages that can go out now: fetched ones, or the oldest when too many wait."""
+        while self._queue:
+            _page, _missing, future = self._queue[0]
+            if future is not None and not future.done() and len(self._queue) <= self._depth:
+                return
+            yield self._pop()
+
+    def drain(self) -> Iterator[Page]:
+        while self._queue:
+            yield self._pop()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _pop(self) -> Page:
+        page, missing, future = self._queue.popleft()
+        if future is not None:
+            self._complete(page.batch, missing, future.result())
+        return page
+
+    def _fetch_now(self, hrefs: list[str]) -> list[FetchedCard]:
+        return list(_fetch_all(self._fetch, hrefs, self._batch))
+
+    def _complete(self, batch: ContactBatch, missing: dict[str, str],
+                  cards: list[FetchedCard]) -> None:
+        self._builder.add_cards(batch, [(card, missing.get(card.href, "")) for card in cards])
+
+
+def _stream_batch(items: dict[str, dx.DavResponse], builder: PageBuilder
+                  ) -> tuple[ContactBatch, dict[str, str]]:
+    """One page from streamed responses, and its members sent without card data (href ->
+    ETag), which the caller multigets."""
     batch = builder.new_batch()
     missing: dict[str, str] = {}
     inline: list[tuple[FetchedCard, str]] = []
@@ -200,6 +270,4 @@ def _stream_batch(items: dict[str, dx.DavResponse], builder: PageBuilder, fetch:
         else:
             missing[href] = etag
     builder.add_cards(batch, inline)
-    builder.add_cards(batch, [(card, missing.get(card.href, ""))
-                              for card in _fetch_all(fetch, list(missing), multiget_batch)])
-    return batch
+    return batch, missing
