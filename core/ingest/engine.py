@@ -6,7 +6,8 @@
 - creates or updates the source record, its handles, links and details, and folds its fields
   into the party (local edits win, conflicts are recorded);
 - attaches a new record to a party by: existing link -> primary email -> phone E.164 -> new
-  party (shared or contested handles never attach; names never attach);
+  party (shared or contested handles never attach; names never attach; contradicting
+  evidence holds an identifier match back: core/ingest/attach_veto.py);
 - applies deletions under the account's delete policy;
 - resolves the owners of the handles whose links changed.
 
@@ -38,6 +39,7 @@ from core.db.models import (
 )
 from core.gcpause import cyclic_gc_paused
 from core.ingest import deletes
+from core.ingest.attach_veto import AttachGuard
 from core.ingest.children import (
     RecordRef,
     drop_record_children,
@@ -45,7 +47,6 @@ from core.ingest.children import (
     write_record_children,
 )
 from core.ingest.fields import apply_record_fields, provenance_rows_for_new_party
-from core.ingest.names import given_names_compatible, given_token
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import (
@@ -249,26 +250,19 @@ def _write(
     owners, blocked = _handle_owners(session, handle_ids, [p.match_handles for p in fresh])
     new_party_rows: list[dict] = []
     assignment: list[int] = []  # >= 0: existing party id; < 0: -(index into new_party_rows)-1
-    owner_names = _given_names(session, {o for o in owners.values() if o >= 0})
-    for prepared in fresh:
+    guard = AttachGuard.load(session, account.id, fresh, changed, handle_ids, owners)
+    for index, prepared in enumerate(fresh):
         target = None
-        given = given_token(prepared.fields)
         for h in prepared.match_handles:
             owner = owners.get((h.platform, h.value))
-            if owner is None:
-                continue
-            # A phone never joins two people whose given names clearly differ: a family
-            # landline or a switchboard is evidence of two persons, not one.
-            if h.platform == "phone" and not given_names_compatible(
-                given, owner_names.get(owner, "")
-            ):
-                continue
+            if owner is None or guard.holds_back(index, prepared, h, owner):
+                continue  # vetoed: see core/ingest/attach_veto.py
             target = owner
             break
         if target is None:
             new_party_rows.append(_new_party_row(prepared, now, secured))
-            owner_names[-len(new_party_rows)] = given
             target = -len(new_party_rows)
+            guard.add_party(target, prepared)
             for h in prepared.match_handles:
                 key = (h.platform, h.value)
                 if key not in owners and key not in blocked:
@@ -281,6 +275,7 @@ def _write(
         new_party_rows[-placeholder - 1]["handle_count"] += 1
     new_ids = insert_returning_ids(session, Party, new_party_rows)
     party_of = [new_ids[-t - 1] if t < 0 else t for t in assignment]
+    guard.record(session, account.id, party_of, new_ids)
     created = set(new_ids)
     missing = [h for key, h in wanted.items() if key not in handle_ids]
     inserted, ours = insert_handles(
@@ -449,17 +444,6 @@ def _sole_new_claimants(
         for key, parties in claimants.items()
         if len(parties) == 1 and (target := next(iter(parties))) < 0
     }
-
-
-def _given_names(session: Session, party_ids: set[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for chunk in chunked(sorted(party_ids), 500):
-        for pid, given, display in session.execute(
-            select(Party.id, Party.given_name, Party.display_name)
-            .where(in_values(session, Party.id, chunk))
-        ):
-            found[pid] = given_token({"given_name": given, "display_name": display})
-    return found
 
 
 def _supported_handles(session: Session, party_id: int) -> set[int]:

@@ -32,6 +32,7 @@ from core.ingest.deletes import SuspectEmptyListingError, apply_complete_listing
 from core.ingest.engine import ingest_contacts
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
+from core.sync.bulk_refresh import DeferredRefresh
 from core.sync.contract import (
     AccountRef,
     AuthError,
@@ -58,8 +59,9 @@ MAX_BACKOFF = timedelta(hours=2)
 #: Checkpoint keys naming ids that exist at the source but were not (re)sent this page.
 PRESENT_KEYS = ("unchanged", "unreadable")
 
-#: Called after each committed page with the parties it touched (e.g. re-score duplicates).
-AfterIngest = Callable[[Session, set[int]], None]
+#: Called once after the run's last page with every party it touched (None: all), e.g. to
+#: re-score duplicates (``core.sync.bulk_refresh``).
+AfterIngest = Callable[[Session, set[int] | None], object]
 
 
 @dataclass(slots=True)
@@ -150,8 +152,10 @@ def run_sync(
     result = SyncResult(account_id, chosen, ok=False)
     totals = IngestStats()
     chain = _Chain(db, ref, provider, owner, state, totals, result, now)
+    refresh = DeferredRefresh(db, after_ingest)  # suggestions: once per run, not per page
     try:
-        cursor = chain.run(chosen, previous.cursor, confirm_empty, after_ingest)
+        cursor = chain.run(chosen, previous.cursor, confirm_empty, refresh.note)
+        refresh.finish()
     except TaskCancelled:
         release(db, account_id, owner, health=_health_after_cancel(previous),
                 last_run_at=started, last_error="Cancelled by the owner; the cursor was kept")

@@ -19,10 +19,12 @@ from core.db.models import SourceAccount
 from core.ingest.engine import ingest_contacts
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
+from core.sync.bulk_refresh import DeferredRefresh
 from core.sync.providers.vcard.reader import expand_paths, parse_paths
 from core.tasks import TaskState
 
-AfterIngest = Callable[[Session, set[int]], None]
+#: Called once after the last batch with every party the import touched (None: all).
+AfterIngest = Callable[[Session, set[int] | None], object]
 
 
 @dataclass(slots=True)
@@ -76,6 +78,7 @@ def import_vcards(
         region = region or s.get(SourceAccount, account_id).default_region or ""
         s.commit()
     report = ImportReport(account_id, len(files), IngestStats())
+    refresh = DeferredRefresh(db, after_ingest)  # suggestions: once, after the last batch
     # The parser processes also prepare each contact (normalise, serialise, hash), so this
     # process only writes: the import is as fast as the two halves running side by side.
     for batch in parse_paths(files, workers, prepare_region=region):
@@ -84,8 +87,7 @@ def import_vcards(
         if batch.prepared:
             with db.session() as s:
                 stats = ingest_contacts(s, account_id, batch.prepared, region=region)
-                if after_ingest is not None and stats.touched_party_ids:
-                    after_ingest(s, stats.touched_party_ids)
+                refresh.note(s, stats.touched_party_ids)
                 s.commit()
             stats.touched_party_ids = set()
             stats.seen_external_ids = set()
@@ -94,4 +96,7 @@ def import_vcards(
         state.progress(done / len(files), f"{report.cards_read} cards read")
     with db.session() as s:
         optimize(s)
+    if refresh.hook is not None:
+        state.progress(1.0, f"{report.cards_read} cards read; updating duplicate suggestions")
+        refresh.finish()
     return report

@@ -1,0 +1,74 @@
+"""Refresh duplicate suggestions once per bulk run instead of once per batch.
+
+An import or a sync writes its contacts batch by batch, each batch in its own transaction.
+:class:`DeferredRefresh` remembers which parties the committed batches touched and calls the
+after-ingest hook (``core.match.hooks.after_ingest``) once, after the last batch, with all of
+them: one incremental plan over what changed (or one rebuild when that is most of the book).
+
+A run that dies between its first batch and its refresh (killed, cancelled, failed) leaves
+parties whose suggestions are out of date. So the first batch also writes a
+``suggestions_pending`` activity row, in the same transaction, and the final refresh deletes
+it. A refresh that finds an older run's row still there rebuilds every suggestion, which puts
+the table back where a full rebuild would.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.db.base import utcnow
+from core.db.engine import Database
+from core.db.models import ActivityEvent
+
+log = logging.getLogger("kith.sync")
+
+PENDING = "suggestions_pending"
+
+#: ``hook(session, party_ids)``; ``party_ids`` None means "everything".
+Hook = Callable[[Session, set[int] | None], object]
+
+
+class DeferredRefresh:
+    """Collects the parties a run touches; :meth:`finish` refreshes them once."""
+
+    def __init__(self, db: Database, hook: Hook | None) -> None:
+        self.db = db
+        self.hook = hook
+        self.touched: set[int] = set()
+        self.marker: int | None = None
+        self.started = utcnow()
+
+    def note(self, session: Session, touched: set[int]) -> None:
+        """Call inside a batch's transaction, before its commit."""
+        if self.hook is None or not touched:
+            return
+        if self.marker is None:
+            event = ActivityEvent(kind=PENDING, message="Duplicate suggestions not updated yet")
+            session.add(event)
+            session.flush()
+            self.marker = event.id
+        self.touched |= touched
+
+    def finish(self) -> int:
+        """Refresh once (in its own transaction) and clear this run's pending row. Returns
+        the number of suggestions written."""
+        if self.hook is None:
+            return 0
+        with self.db.session() as s:
+            others = list(s.scalars(select(ActivityEvent.id).where(
+                ActivityEvent.kind == PENDING, ActivityEvent.created_at < self.started,
+                ActivityEvent.id != (self.marker or 0))))
+            if others:
+                log.info("an earlier run stopped before its duplicate refresh: rebuilding all")
+            elif self.marker is None:
+                return 0  # nothing changed, nothing left over
+            written = self.hook(s, None if others else self.touched)
+            mine = [self.marker] if self.marker is not None else []
+            s.execute(delete(ActivityEvent).where(ActivityEvent.id.in_(mine + others)))
+            s.commit()
+        self.touched, self.marker = set(), None
+        return written if isinstance(written, int) else 0
