@@ -18,6 +18,7 @@ from core.match.compare import (
     _DATE_RANK,
     ADDRESS_LEVELS,
     DATE_LEVELS,
+    HOME_LEVELS,
     address_level,
     date_level,
     phone_kind,
@@ -27,7 +28,7 @@ from core.match.name_levels import name_levels
 from core.match.names import within_one_edit
 from core.match.similarity import digits_one_off, digits_transposed, edits
 from core.match.values import is_role_email
-from core.match.weights import HAND_MODEL, Model
+from core.match.weights import HAND_MODEL, HOUSEHOLD, Model
 
 _NAMESAKES = ("name", "namesakes")
 
@@ -49,7 +50,15 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
         found.append(("address", ADDRESS_LEVELS[rank]))
     if a.organization and b.organization:
         found.append(("organisation", _organisation_level(a.organization, b.organization)))
+    _household(found)
     return found
+
+
+def _household(found: list[tuple[str, str]]) -> None:
+    """Append the household item as ``compare_all`` does."""
+    family = next((lvl for f, lvl in found if f == "family"), "different")
+    if family != "different" and any(key in HOME_LEVELS for key in found):
+        found.append(HOUSEHOLD)
 
 
 def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: float
@@ -96,6 +105,7 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
     if phone:
         names.append(("phone", _phone_level(a, b)))
     names.extend(rest)
+    _household(names)
     return names
 
 
