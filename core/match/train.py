@@ -238,10 +238,10 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
     return m, lam, MAX_ITERATIONS, False
 
 
-#: Levels whose m never rises above the hand table's: unrelated first names are strong
-#: evidence against, whatever a household shares (its members are the pairs EM would
-#: otherwise take for one person seen twice).
-CLAMPED_M = (("given", "different"),)
+#: Levels whose m never rises above the hand table's: unrelated first names and clearly
+#: different birthdays are strong evidence against, whatever a household shares (its
+#: members are the pairs EM would otherwise take for one person seen twice).
+CLAMPED_M = (("given", "different"), ("birthday", "conflict"))
 
 
 def _clamp(m: dict[tuple[str, str], float], field: str, hand_m: dict) -> None:
