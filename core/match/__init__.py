@@ -13,7 +13,15 @@ Public API (plain functions taking a Session; results are plain dataclasses):
   ``dismiss_handle_link``, ``mark_handle_shared``, ``revoke_decision``,
   ``reapply_decisions``; ``views.list_decisions(session) -> list[DecisionView]``.
 
-The model (levels and weights) lives in ``weights.py``; blocking rules in ``blocking.py``;
-what an incremental refresh re-decides so that it agrees with a full rebuild in
-``incremental.py``.
+The model: comparison levels in ``compare.py`` (names per given/family name in
+``name_levels.py``, string metrics in ``similarity.py``), the hand-set weight table in
+``weights.py`` (the model of small books and the EM's starting point), the estimate from the
+owner's own data in ``train.py`` (``train.retrain(session)``; ``kith duplicates --retrain``;
+stored versioned in ``match_model``, chosen by ``model_store.active_model``), the owner's
+decisions as labels in ``labels.py`` / ``relabel.py``. Explanations: the first item is the
+prior ("Starting point for any two contacts"), every item has a plain ``sentence``
+(``sentences.py``) and the items add up exactly to the score; ``blocking.rule_sentences``
+says why two contacts were compared. Blocking rules live in ``blocking.py``; what an
+incremental refresh re-decides so that it agrees with a full rebuild in ``incremental.py``;
+``views.list_suggestions(..., order="useful")`` puts the least certain pairs first.
 """

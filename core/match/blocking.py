@@ -105,10 +105,12 @@ def party_keys(f: PartyFeatures) -> set[str]:
     for year, month, day in f.birthdays:
         if year:
             keys.add(f"bd:{year:04d}-{month:02d}-{day:02d}")
-        for initial in {given[:1], family[:1]} - {""}:  # survives a year typo or gap
-            keys.add(f"dm:{initial}|{month:02d}-{day:02d}")
-            if year:  # survives a day typo
-                keys.add(f"ym:{initial}|{year:04d}-{month:02d}")
+        # The initials of both names, in either order: survive a year typo or gap (dm) or
+        # a day typo (ym).
+        initials = "".join(sorted(given[:1] + family[:1]))
+        keys.add(f"dm:{initials}|{month:02d}-{day:02d}")
+        if year:
+            keys.add(f"ym:{initials}|{year:04d}-{month:02d}")
     if family and given:
         keys.add(f"jn:{family}|{given[:1]}")
     if len(given) >= 2 and len(family) >= 2:

@@ -36,13 +36,13 @@ PRIOR_STRENGTH = 2.0
 
 
 def pattern_of(items: Iterable[Any]) -> Pattern:
-    """The pattern of Level tuples or stored explanation rows (dicts). The namesakes item
-    follows from the two name levels (and is not stored when it weighs 0), so it is left
-    out: both forms give the same pattern."""
+    """The pattern of Level tuples or stored explanation rows (dicts). The correction items
+    (namesakes, household) follow from other levels (and are not stored when they weigh 0),
+    so they are left out: both forms give the same pattern."""
     out = []
     for item in items:
         field, level = (item["field"], item["level"]) if isinstance(item, dict) else item[:2]
-        if field not in NOT_EVIDENCE and level != "namesakes":
+        if field not in NOT_EVIDENCE and level not in ("namesakes", "same_home"):
             out.append((field, level))
     return tuple(sorted(out))
 

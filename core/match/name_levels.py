@@ -25,12 +25,20 @@ NameLevels = tuple[tuple[str, str], ...]
 
 
 def _given_level(a: CompareName, b: CompareName) -> str:
-    x, y = a.given, b.given
+    return _given_words(a.given, b.given, a.nickname, b.nickname)
+
+
+@lru_cache(maxsize=65536)
+def _given_words(x: str, y: str, nick_x: str, nick_y: str) -> str:
+    """The given-name level of two first names (and the nicknames the records give):
+    few distinct names meet again and again, so the answers are cached."""
     if x == y:
         return "exact"
     if is_initial(x) or is_initial(y):
         return "initial" if x[:1] == y[:1] else "different"
-    if a.formal == b.formal or _nick_of(a) == b.formal or _nick_of(b) == a.formal:
+    fx, fy = formal_given(x), formal_given(y)
+    if fx == fy or (nick_x and formal_given(nick_x) == fy) or (nick_y and
+                                                             formal_given(nick_y) == fx):
         return "nickname"
     if gendered_pair(x, y):
         return "different"
@@ -59,10 +67,7 @@ def gendered_pair(x: str, y: str) -> bool:
     return False
 
 
-def _nick_of(n: CompareName) -> str:
-    return formal_given(n.nickname) if n.nickname else ""
-
-
+@lru_cache(maxsize=262144)
 def _family_level(x: str, y: str) -> str:
     if x == y:
         return "exact"
@@ -76,11 +81,16 @@ def _family_level(x: str, y: str) -> str:
 
 
 def _same_or_typo(x: str, y: str) -> bool:
-    return bool(x) and bool(y) and (x == y or formal_given(x) == formal_given(y)
-                                    or typo_band(joined(x), joined(y)) == "one_typo")
+    if not x or not y:
+        return False
+    if x == y or formal_given(x) == formal_given(y):
+        return True
+    # One edit leaves the length within one and the first or the last letter in place.
+    if abs(len(x) - len(y)) > 1 or (x[0] != y[0] and x[-1] != y[-1]):
+        return False
+    return typo_band(joined(x), joined(y)) == "one_typo"
 
 
-@lru_cache(maxsize=65536)
 def name_levels(a: CompareName, b: CompareName) -> NameLevels:
     """The name items of a pair, in order (given first)."""
     if a.is_blank() or b.is_blank():

@@ -18,6 +18,7 @@ from core.match.compare import (
     _DATE_RANK,
     ADDRESS_LEVELS,
     DATE_LEVELS,
+    HOME_LEVELS,
     address_level,
     date_level,
     phone_kind,
@@ -27,7 +28,7 @@ from core.match.name_levels import name_levels
 from core.match.names import within_one_edit
 from core.match.similarity import digits_one_off, digits_transposed, edits
 from core.match.values import is_role_email
-from core.match.weights import HAND_MODEL, Model
+from core.match.weights import HAND_MODEL, HOUSEHOLD, Model
 
 _NAMESAKES = ("name", "namesakes")
 
@@ -49,7 +50,63 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
         found.append(("address", ADDRESS_LEVELS[rank]))
     if a.organization and b.organization:
         found.append(("organisation", _organisation_level(a.organization, b.organization)))
+    _household(found)
     return found
+
+
+def _household(found: list[tuple[str, str]]) -> None:
+    """Append the household item as ``compare_all`` does."""
+    family = next((lvl for f, lvl in found if f == "family"), "different")
+    if family != "different" and any(key in HOME_LEVELS for key in found):
+        found.append(HOUSEHOLD)
+
+
+def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: float
+                   ) -> list[tuple[str, str]] | None:
+    """``quick_levels(a, b)``, or None as soon as the pair cannot reach ``floor`` whatever
+    its email and phone levels turn out to be (their typo checks are the costly part, and
+    most pairs the typo-tolerant rules bring together differ in name and everything else)."""
+    w = model.weights
+    names = list(name_levels(a.name, b.name))
+    if len(names) == 2 and names[0][1] != "different" and names[1][1] != "different":
+        names.append(_NAMESAKES)
+    bound = model.prior
+    for key in names:
+        bound += w[key]
+    rest: list[tuple[str, str]] = []
+    if a.birthdays and b.birthdays:
+        rank = min(_DATE_RANK[date_level(x, y)] for x in a.birthdays for y in b.birthdays)
+        rest.append(("birthday", DATE_LEVELS[rank]))
+    if a.addresses and b.addresses:
+        rank = min(_ADDRESS_RANK[address_level(x, y)] for x in a.addresses for y in b.addresses)
+        rest.append(("address", ADDRESS_LEVELS[rank]))
+    if a.organization and b.organization:
+        rest.append(("organisation", _organisation_level(a.organization, b.organization)))
+    for key in rest:
+        bound += w[key]
+    email = a.emails and b.emails
+    phone = a.phones and b.phones
+    if email:
+        if a.emails.keys() & b.emails.keys():
+            bound += max(w[("email", "exact")], w[("email", "role")])
+        elif a.email_locals.keys() & b.email_locals.keys():
+            bound += w[("email", "same_local_part")]
+        else:
+            bound += max(w[("email", "typo")], w[("email", "different")])
+    if phone:
+        if a.phones.keys() & b.phones.keys():
+            bound += max(w[("phone", lvl)] for lvl in ("exact", "landline", "household"))
+        else:
+            bound += max(w[("phone", lvl)] for lvl in ("typo", "different_mobile", "different"))
+    if bound < floor - 0.05:  # a margin for the rounding of the real sum
+        return None
+    if email:
+        names.append(("email", _email_level(a, b)))
+    if phone:
+        names.append(("phone", _phone_level(a, b)))
+    names.extend(rest)
+    _household(names)
+    return names
 
 
 def quick_score(a: PartyFeatures, b: PartyFeatures, mobiles: dict[int, bool] | None = None,

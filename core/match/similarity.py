@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jellyfish
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, Hamming, JaroWinkler
 
 #: Jaro-Winkler bands (as Splink's defaults): >= HIGH is "close", >= LOW "similar".
 JW_HIGH = 0.92
@@ -47,6 +47,9 @@ def typo_band(a: str, b: str) -> str | None:
     shortest = min(len(a), len(b))
     if shortest < 2:
         return None
+    if abs(len(a) - len(b)) > 3:  # no band but sound reaches that far: skip the metrics
+        key = sound(a)
+        return "phonetic" if key and len(key) >= 2 and key == sound(b) else None
     distance = edits(a, b)
     if distance <= 1 and shortest >= 3:
         return "one_typo"
@@ -61,12 +64,12 @@ def typo_band(a: str, b: str) -> str | None:
 
 def digits_one_off(a: str, b: str) -> bool:
     """Same length, exactly one character different (a mistyped digit)."""
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    return len(a) == len(b) and Hamming.distance(a, b, score_cutoff=2) == 1
 
 
 def digits_transposed(a: str, b: str) -> bool:
     """Same length, two neighbouring characters swapped."""
-    if len(a) != len(b) or a == b:
+    if len(a) != len(b) or Hamming.distance(a, b, score_cutoff=3) != 2:
         return False
     diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     return (len(diff) == 2 and diff[1] == diff[0] + 1

@@ -29,7 +29,7 @@ from core.match.features import PartyFeatures, load_features
 from core.match.incremental import plan_refresh
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
-from core.match.quick import quick_levels
+from core.match.quick import bounded_levels
 from core.match.stable_keys import resolve_party_key
 from core.match.store import Scored, existing_rows, store
 from core.match.weights import STORE_MIN_SCORE, Model
@@ -101,13 +101,17 @@ def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
     A pair whose pattern the owner judged
     before gets the "decisions" item (``labels.adjust``)."""
     scored: Scored = {}
+    # A merged pattern can lift a pair from any score, so nothing is skipped early then.
+    floor = -1e9 if any(merged for merged, _ in labels.values()) else STORE_MIN_SCORE
     for pair, rules in candidates.items():
         if pair in rejected:
             continue
         a, b = feats.get(pair[0]), feats.get(pair[1])
         if a is None or b is None:
             continue
-        quick = quick_levels(a, b)
+        quick = bounded_levels(a, b, model, floor)
+        if quick is None:
+            continue
         score = _sum(quick, model)
         extra = adjust(score, pattern_of(quick), labels) if labels else None
         if extra is not None:

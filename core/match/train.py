@@ -29,7 +29,15 @@ from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.compare import compare_all, compare_birthdays
 from core.match.features import PartyFeatures, load_features
 from core.match.labels import Pattern, load_labels, pattern_of
-from core.match.weights import FIELDS, HAND_MODEL, LEVELS, MODEL_VERSION, NAMESAKES, Model
+from core.match.weights import (
+    FIELDS,
+    HAND_MODEL,
+    HOUSEHOLD,
+    LEVELS,
+    MODEL_VERSION,
+    NAMESAKES,
+    Model,
+)
 
 MIN_PARTIES = 1000
 RANDOM_PAIRS = 50_000
@@ -137,6 +145,44 @@ def namesakes_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], f
     return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
 
 
+def household_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], float],
+                     total_pairs: float) -> float:
+    """How much less a shared last name AND street address say than their two weights (<= 0):
+    households share both. Measured like ``namesakes_weight``: the share of different people
+    among pairs at one street address with agreeing last names, read off birth dates."""
+    from core.match.name_levels import name_levels
+
+    homes: dict[tuple[str, str], list[PartyFeatures]] = {}
+    for f in feats.values():
+        for street, postal, locality in f.addresses:
+            if street and (postal or locality):
+                homes.setdefault((street, postal or locality), []).append(f)
+    pairs = both = conflicts = 0
+    for members in homes.values():
+        for i, a in enumerate(members[:50]):
+            for b in members[i + 1:50]:
+                family = dict(name_levels(a.name, b.name)).get("family", "different")
+                if family == "different":
+                    continue
+                pairs += 1
+                if a.birthdays and b.birthdays:
+                    both += 1
+                    conflicts += compare_birthdays(a, b)[1] == "conflict"
+    if both < MIN_NAMESAKE_PAIRS:
+        return 0.0
+    share = min(1.0, conflicts / (both * u[("birthday", "conflict")]))
+    u_joint = max(share * pairs / total_pairs, 1e-12)
+    ratio = u[("family", "exact")] * u[("address", "same_street")] / u_joint
+    return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
+
+
+def _same_home(pattern: Pattern) -> bool:
+    from core.match.compare import HOME_LEVELS
+
+    return (dict(pattern).get("family", "different") != "different"
+            and any(key in HOME_LEVELS for key in pattern))
+
+
 def blocked_patterns(feats: dict[int, PartyFeatures]) -> Counter[Pattern]:
     blocks: dict[str, list[int]] = {}
     for pid, f in feats.items():
@@ -147,8 +193,8 @@ def blocked_patterns(feats: dict[int, PartyFeatures]) -> Counter[Pattern]:
 
 
 def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs: float,
-       labelled: list[tuple[Pattern, float]], namesakes: float = 0.0
-       ) -> tuple[dict, float, int, bool]:
+       labelled: list[tuple[Pattern, float]], namesakes: float = 0.0,
+       household: float = 0.0) -> tuple[dict, float, int, bool]:
     """m per level and the match share of all pairs, by EM with u fixed."""
     m = {key: LEVELS[key][0] for key in LEVELS}
     for field, levels in FIELDS.items():  # each field's m sums to 1
@@ -168,6 +214,8 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
             s = prior + sum(weight[k] for k in pattern)
             if namesakes and _names_agree(pattern):
                 s += namesakes
+            if household and _same_home(pattern):
+                s += household
             p = 1.0 / (1.0 + 2.0 ** -s) if s > -60 else 0.0
             matches += p * count
             for k in pattern:
@@ -181,12 +229,30 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
             for lvl in levels:
                 new_m[(field, lvl)] = (num[(field, lvl)] + PRIOR_PAIRS * hand_m[(field, lvl)]
                                        ) / denom
+            _clamp(new_m, field, hand_m)
         new_lam = min(0.5, max(matches, 1.0) / total_pairs)
         change = max(abs(new_m[k] - m[k]) for k in m)
         m, lam = new_m, new_lam
         if change < TOLERANCE:
             return m, lam, iteration, True
     return m, lam, MAX_ITERATIONS, False
+
+
+#: Levels whose m never rises above the hand table's: unrelated first names and clearly
+#: different birthdays are strong evidence against, whatever a household shares (its
+#: members are the pairs EM would otherwise take for one person seen twice).
+CLAMPED_M = (("given", "different"), ("birthday", "conflict"))
+
+
+def _clamp(m: dict[tuple[str, str], float], field: str, hand_m: dict) -> None:
+    for key in CLAMPED_M:
+        if key[0] == field and m[key] > hand_m[key]:
+            spare = m[key] - hand_m[key]
+            m[key] = hand_m[key]
+            others = [(field, lvl) for lvl in FIELDS[field] if (field, lvl) != key]
+            total = sum(m[k] for k in others)
+            for k in others:
+                m[k] += spare * m[k] / total
 
 
 def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> TrainResult:
@@ -206,7 +272,9 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
     labelled += [(p, 0.0) for p, (_, r) in labels.items() for _ in range(r)]
     total_pairs = n * (n - 1) / 2
     namesakes = namesakes_weight(feats, u, total_pairs)
-    m, lam, iterations, converged = em(patterns, u, total_pairs, labelled, namesakes)
+    household = household_weight(feats, u, total_pairs)
+    m, lam, iterations, converged = em(patterns, u, total_pairs, labelled, namesakes,
+                                       household)
     rows = []
     for key in LEVELS:
         w = max(-MAX_WEIGHT, min(MAX_WEIGHT, math.log2(m[key] / u[key])))
@@ -220,7 +288,7 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
         rows.append([key[0], key[1], round(m[key], 6), round(u[key], 8), round(w, 2)])
     prior = round(math.log2(lam / (1 - lam)), 2)
     params = {"levels_of": MODEL_VERSION, "prior": prior, "levels": rows,
-              "namesakes": namesakes,
+              "namesakes": namesakes, "household": household,
               "random_pairs": RANDOM_PAIRS, "converged": converged}
     row = MatchModel(version="pending", params=params, parties=n,
                      pairs=sum(patterns.values()), labels=label_count, iterations=iterations)
@@ -230,6 +298,7 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
     session.flush()
     weights = {(f, lvl): w for f, lvl, _m, _u, w in rows}
     weights[NAMESAKES] = namesakes
+    weights[HOUSEHOLD] = household
     model = Model(row.version, prior, weights, "estimated")
     return TrainResult(model, n, row.pairs, label_count, iterations, converged)
 

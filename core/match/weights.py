@@ -100,6 +100,13 @@ NAMESAKES = ("name", "namesakes")
 #: Precomputed weights (the table above, evaluated once).
 WEIGHTS: dict[tuple[str, str], float] = {key: weight(*key) for key in LEVELS}
 WEIGHTS[NAMESAKES] = 0.0
+#: The item added when two records share a last name AND a street address: a household does
+#: (spouses, siblings, parents and children), so the two say less together than apart. 0 in
+#: the hand table (its u values are among blocked pairs); measured by ``train``.
+HOUSEHOLD = ("household", "same_home")
+WEIGHTS[HOUSEHOLD] = 0.0
+#: Correction items (shown only when they weigh something).
+CORRECTIONS = frozenset({NAMESAKES, HOUSEHOLD})
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.compare import compare_all, explain, explanation_rows, score_of
 from core.match.features import PartyFeatures, PhoneUse, load_features
 from core.match.names import compare_name
-from core.match.quick import quick_levels, quick_score
-from core.match.weights import LEVELS, NAMESAKES
+from core.match.quick import bounded_levels, quick_levels, quick_score
+from core.match.weights import HAND_MODEL, HOUSEHOLD, LEVELS, NAMESAKES, STORE_MIN_SCORE
 from tests.match.corpus import generate
 from tests.match.corpus_load import load
 
@@ -25,6 +25,11 @@ def _check(pairs: list[tuple[PartyFeatures, PartyFeatures]], seen: set[tuple[str
     for a, b in pairs:
         levels = compare_all(a, b)
         assert quick_levels(a, b) == [(f, lvl) for f, lvl, _, _ in levels], (a, b)
+        bounded = bounded_levels(a, b, HAND_MODEL, STORE_MIN_SCORE)
+        if bounded is None:  # skipped only when it could not have been stored
+            assert score_of(levels) < STORE_MIN_SCORE
+        else:
+            assert bounded == quick_levels(a, b)
         assert quick_score(a, b, mobiles) == score_of(levels), (a, b, levels)
         assert explanation_rows(levels) == [item.as_dict() for item in explain(levels)]
         seen.update((field, level) for field, level, _, _ in levels)
@@ -103,4 +108,4 @@ def test_quick_score_equals_the_explained_score(session: Session) -> None:
     made = _handmade()
     _check(list(product(made, made)), seen)
     # Every level of the model was reached at least once.
-    assert seen == set(LEVELS) | {NAMESAKES}
+    assert seen == set(LEVELS) | {NAMESAKES, HOUSEHOLD}

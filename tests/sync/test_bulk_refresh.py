@@ -61,22 +61,23 @@ def _assert_same_as_rebuild(db: Database) -> list[tuple]:
 
 
 def test_an_import_refreshes_once_and_ends_where_a_rebuild_does(
-        rt_db: Database, books: dict[str, Path]) -> None:  # noqa: F811
+        db: Database, books: dict[str, Path]) -> None:
+    """On SQLite and PostgreSQL."""
     hook = CountingHook()
-    report = import_vcards(rt_db, [books["a"]], account="a", after_ingest=hook, workers=1)
+    report = import_vcards(db, [books["a"]], account="a", after_ingest=hook, workers=1)
     assert report.stats.added > 1000  # more than one batch
     assert len(hook.calls) == 1 and len(hook.calls[0] or ()) == report.stats.added
-    _assert_same_as_rebuild(rt_db)
+    _assert_same_as_rebuild(db)
     # The second book joins a populated book: an incremental plan over what changed.
-    report = import_vcards(rt_db, [books["b"]], account="b", after_ingest=hook, workers=1)
+    report = import_vcards(db, [books["b"]], account="b", after_ingest=hook, workers=1)
     assert len(hook.calls) == 2
-    with rt_db.session() as s:
+    with db.session() as s:
         parties = s.scalar(select(func.count()).select_from(Party))
     assert 1000 < len(hook.calls[1] or ()) < parties
-    suggested = _assert_same_as_rebuild(rt_db)
+    suggested = _assert_same_as_rebuild(db)
     assert suggested  # the households corpus has people split over two parties
     # Importing the same file again changes nothing and refreshes nothing.
-    import_vcards(rt_db, [books["b"]], account="b", after_ingest=hook, workers=1)
+    import_vcards(db, [books["b"]], account="b", after_ingest=hook, workers=1)
     assert len(hook.calls) == 2
 
 
@@ -96,22 +97,23 @@ def test_a_sync_refreshes_once_per_run(rt_db: Database, books: dict[str, Path], 
 
 
 def test_a_run_stopped_before_its_refresh_is_caught_up_by_the_next(
-        rt_db: Database, books: dict[str, Path]) -> None:  # noqa: F811
-    import_vcards(rt_db, [books["a"]], account="a", after_ingest=after_ingest, workers=1)
+        db: Database, books: dict[str, Path]) -> None:
+    """On SQLite and PostgreSQL."""
+    import_vcards(db, [books["a"]], account="a", after_ingest=after_ingest, workers=1)
     # A run that wrote a batch and died: its pending row stays, nothing was refreshed.
     hook = CountingHook()
-    stopped = DeferredRefresh(rt_db, hook)
-    killed = import_vcards(rt_db, [books["b"]], account="b", after_ingest=None, workers=1)
-    with rt_db.session() as s:
+    stopped = DeferredRefresh(db, hook)
+    killed = import_vcards(db, [books["b"]], account="b", after_ingest=None, workers=1)
+    with db.session() as s:
         stopped.note(s, {1})
         s.commit()
     assert killed.stats.added > 0
-    with rt_db.session() as s:
+    with db.session() as s:
         stale = _state(s)
         refresh_suggestions(s)
         assert _state(s) != stale  # book b's parties were never scored
         s.rollback()
     # The next run (nothing new in it) sees the leftover row and rebuilds everything.
-    import_vcards(rt_db, [books["b"]], account="b", after_ingest=hook, workers=1)
+    import_vcards(db, [books["b"]], account="b", after_ingest=hook, workers=1)
     assert hook.calls == [None]
-    _assert_same_as_rebuild(rt_db)
+    _assert_same_as_rebuild(db)
