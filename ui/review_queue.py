@@ -4,6 +4,7 @@ previous. Actions the review engine does not offer yet are disabled, with a note
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -67,6 +68,7 @@ class DuplicatesPane(QWidget):
             label.setAlignment(Qt.AlignmentFlag.AlignTop)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.rule = QLabel("")
+        self.rule.setWordWrap(True)  # a held-back reason can be a long sentence
         self.evidence = EvidenceBars()
         self.choices_box = QGroupBox("Conflicting fields: keep which value?")
         self.choices_layout = QGridLayout(self.choices_box)
@@ -220,8 +222,10 @@ class ReviewQueue(QWidget):
         self.dups.left.setText(_summary(detail.left))
         self.dups.right.setText(_summary(detail.right))
         s = detail.suggestion
+        held = ("<br>Not joined automatically: " + html.escape("; ".join(detail.held_back))
+                if detail.held_back else "")
         self.dups.rule.setText(f"Paired by blocking rule: <b>{s.blocking_rule or '—'}</b>   "
-                               f"probability {s.probability:.0%}")
+                               f"probability {s.probability:.0%}{held}")
         self.dups.evidence.set_items(s.evidence, s.score)
         self._set_choices(detail.conflicts)
         self.loaded.emit(s.id)

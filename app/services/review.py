@@ -52,6 +52,8 @@ class SuggestionDetail:
     right: PartyDetail
     #: Single-valued fields whose values differ: (field, left value, right value).
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Why an identifier they share did not join them automatically (plain words).
+    held_back: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -123,14 +125,17 @@ def suggestion_queue(db: Database, limit: int, *, state: TaskState) -> Suggestio
 
 def suggestion_detail(db: Database, suggestion: Suggestion,
                       *, state: TaskState) -> SuggestionDetail:
+    from core.ingest.attach_veto import held_back_reasons
+
     with read_session(db) as session:
         left = party_detail(session, suggestion.party_a_id)
         right = party_detail(session, suggestion.party_b_id)
+        held_back = held_back_reasons(session, suggestion.party_a_id, suggestion.party_b_id)
     conflicts = [(f, str(getattr(left, f, "") or ""), str(getattr(right, f, "") or ""))
                  for f in CONFLICT_FIELDS
                  if getattr(left, f, "") and getattr(right, f, "")
                  and getattr(left, f) != getattr(right, f)]
-    return SuggestionDetail(suggestion, left, right, conflicts)
+    return SuggestionDetail(suggestion, left, right, conflicts, held_back)
 
 
 def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
