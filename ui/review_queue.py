@@ -189,8 +189,10 @@ class ReviewQueue(QWidget):
         self.dups.right.setText(_summary(detail.right, getattr(detail, "right_lines", None)))
         s = detail.suggestion
         rule = getattr(detail, "rule_text", "") or ""
+        held = ("\nNot joined automatically: " + "; ".join(detail.held_back)
+                if getattr(detail, "held_back", None) else "")
         self.dups.rule.setText(f"{rule + '. ' if rule else ''}"
-                               f"Chance they are the same person: {s.probability:.0%}")
+                               f"Chance they are the same person: {s.probability:.0%}{held}")
         chart = getattr(detail, "chart", None)
         if chart is not None:
             self.dups.evidence.set_waterfall(chart)

@@ -63,6 +63,8 @@ class SuggestionDetail:
     #: Each side as lines to read: organisation, emails, phones formatted, where it is from.
     left_lines: list[str] = field(default_factory=list)
     right_lines: list[str] = field(default_factory=list)
+    #: Why an identifier they share did not join them automatically (plain words).
+    held_back: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -151,9 +153,12 @@ def suggestion_queue(db: Database, limit: int, *, state: TaskState,
 
 def suggestion_detail(db: Database, suggestion: Suggestion,
                       *, state: TaskState) -> SuggestionDetail:
+    from core.ingest.attach_veto import held_back_reasons
+
     with read_session(db) as session:
         left = party_detail(session, suggestion.party_a_id)
         right = party_detail(session, suggestion.party_b_id)
+        held_back = held_back_reasons(session, suggestion.party_a_id, suggestion.party_b_id)
     conflicts = [(f, str(getattr(left, f, "") or ""), str(getattr(right, f, "") or ""))
                  for f in CONFLICT_FIELDS
                  if getattr(left, f, "") and getattr(right, f, "")
@@ -161,7 +166,7 @@ def suggestion_detail(db: Database, suggestion: Suggestion,
     return SuggestionDetail(suggestion, left, right, conflicts,
                             rule_sentence(suggestion.blocking_rule),
                             waterfall(suggestion.evidence, suggestion.score),
-                            _summary_lines(left), _summary_lines(right))
+                            _summary_lines(left), _summary_lines(right), held_back)
 
 
 def _summary_lines(party: PartyDetail) -> list[str]:
