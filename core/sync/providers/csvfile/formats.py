@@ -265,6 +265,7 @@ _GENERIC = {
     # the same words in the languages of the exports Kith knows (German, French, Spanish)
     "vorname": Target("name", "given"), "nachname": Target("name", "family"),
     "telefon": Target("phone"), "handy": Target("phone", label="mobile"),
+    "mobil": Target("phone", label="mobile"), "mobile phone": Target("phone", label="mobile"),
     "firma": Target("org", "name"), "prénom": Target("name", "given"),
     "courriel": Target("email"), "téléphone": Target("phone"),
     "société": Target("org", "name"), "nombre": Target("name", "given"),
