@@ -88,6 +88,7 @@ class CsvImportDialog(QDialog):
         self.rows = QTableWidget(len(preview.rows), len(preview.headers))
         self.rows.setObjectName("csvRows")
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rows.horizontalHeader().setMaximumSectionSize(260)
         for r, row in enumerate(preview.rows):
             for c, value in enumerate(row):
                 self.rows.setItem(r, c, QTableWidgetItem(value.replace("\n", " ⏎ ")))
@@ -153,6 +154,7 @@ class CsvImportDialog(QDialog):
             field = combo.currentText() if combo.currentData() != "skip" else "not imported"
             labels.append(f"{name}\n({field})")
         self.rows.setHorizontalHeaderLabels(labels)
+        self.rows.resizeColumnsToContents()
 
 
 class CsvImportFlow(QObject):

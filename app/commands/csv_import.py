@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from app.context import database
 
 
 def is_csv(path: str) -> bool:
+    """Paths ``kith import`` reads as CSV (anything else is a vCard file or folder)."""
     return path.lower().endswith((".csv", ".tsv"))
 
 
-def import_csv_files(args: argparse.Namespace, paths: list[str], after_ingest=None) -> int:
+def import_csv_files(args: argparse.Namespace, paths: list[str],
+                     after_ingest: Callable[..., None] | None = None) -> int:
     """Import each CSV file; 1 when one could not be imported at all, else 0."""
     from app.cli import CommandError
     from core.sync.providers.csvfile.columns import MappingError, parse_map_options

@@ -66,15 +66,16 @@ class CsvImportSummary:
 def preview(db: Database, path: str, *, state: TaskState) -> CsvPreview:
     """Read how ``path`` is laid out and its first rows; CsvFileError if it is not CSV."""
     from core.sync.providers.csvfile.columns import has_identity, resolve_targets
-    from core.sync.providers.csvfile.detect import inspect_csv, open_text
+    from core.sync.providers.csvfile.detect import inspect_csv
     from core.sync.providers.csvfile.importer import account_name, remembered_mapping
+    from core.sync.providers.csvfile.reader import first_rows
     from core.sync.providers.csvfile.targets import COMMON, describe, parse_target
 
     layout = inspect_csv(path)
     with read_session(db) as session:
         remembered = remembered_mapping(session, account_name(path))
     targets = resolve_targets(layout, remembered, strict=False)
-    rows = _first_rows(layout, open_text)
+    rows = first_rows(layout, PREVIEW_ROWS)
     choices = [FieldChoice(t.text(), describe(t)) for t in COMMON]
     known = {c.text for c in choices}
     for t in targets:
@@ -87,22 +88,6 @@ def preview(db: Database, path: str, *, state: TaskState) -> CsvPreview:
     return CsvPreview(str(Path(path).resolve()), Path(path).name, layout.format.title, reading,
                       list(layout.headers), rows, [t.text() for t in targets], choices,
                       remembered is not None, identity)
-
-
-def _first_rows(layout, open_text) -> list[list[str]]:  # noqa: ANN001 - core types
-    import csv
-    from itertools import islice
-
-    width = len(layout.headers)
-    with open_text(Path(layout.path), layout.encoding) as handle:
-        reader = csv.reader(handle, delimiter=layout.delimiter)
-        for _ in range(layout.skip_rows + 1):
-            next(reader, None)
-        try:
-            rows = [r for r in islice(reader, PREVIEW_ROWS * 2) if any(c.strip() for c in r)]
-        except csv.Error:
-            rows = []
-    return [(r + [""] * width)[:width] for r in rows[:PREVIEW_ROWS]]
 
 
 def import_file(db: Database, path: str, mapping: dict[str, str], region: str = "",

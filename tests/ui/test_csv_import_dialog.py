@@ -59,11 +59,14 @@ def test_empty_columns_hide_until_asked_for(qtbot, db, tmp_path) -> None:
 
 def test_import_needs_a_column_that_names_someone(qtbot, db, tmp_path) -> None:
     dialog = dialog_for(qtbot, db, copy(tmp_path, "members_tab.csv"))
-    # a generic CSV: "Mail" says what it holds, "Member" does not
+    # a generic CSV: "Mail" and "Mobil" say what they hold, "Member" does not
     assert dialog.combos[row_of(dialog, "Mail")].currentText() == "Email"
+    assert dialog.combos[row_of(dialog, "Mobil")].currentText() == "Mobile phone"
     assert dialog.combos[row_of(dialog, "Member")].currentText() == "Don't import"
     assert dialog.import_button.isEnabled()
     dialog.set_field("Mail", "skip")
+    assert dialog.import_button.isEnabled()
+    dialog.set_field("Mobil", "skip")
     assert not dialog.import_button.isEnabled() and dialog.hint.isVisible()
     dialog.set_field("Member", "name.full")
     assert dialog.import_button.isEnabled() and not dialog.hint.isVisible()

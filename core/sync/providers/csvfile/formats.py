@@ -1,7 +1,8 @@
 """The CSV exports Kith recognises by their header row, and their column meanings.
 
 Google Contacts (the older "Given Name / E-mail 1 - Type" export and the current "First Name /
-E-mail 1 - Label" one), Outlook (English and German headers), LinkedIn Connections and Yahoo.
+E-mail 1 - Label" one), Outlook (English and German headers), LinkedIn Connections, Yahoo and
+Thunderbird.
 A header row that matches none of them is "generic": columns whose names say what they hold
 ("Email", "Phone", "Last name"...) are guessed and the rest wait for a mapping.
 """
@@ -212,6 +213,34 @@ def _yahoo(header: str) -> Target | None:
     return _YAHOO.get(header)
 
 
+# ---------------------------------------------------------------- Thunderbird
+
+_THUNDERBIRD = {
+    "first name": Target("name", "given"), "last name": Target("name", "family"),
+    "display name": Target("name", "full"), "nickname": Target("nickname"),
+    "primary email": Target("email"), "secondary email": Target("email"),
+    "screen name": Target("im", label="im"), "work phone": Target("phone", label="work"),
+    "home phone": Target("phone", label="home"), "fax number": Target("phone", label="fax"),
+    "pager number": Target("phone", label="pager"),
+    "mobile number": Target("phone", label="mobile"),
+    "job title": Target("org", "title"), "department": Target("org", "department"),
+    "organization": Target("org", "name"), "web page 1": Target("url", label="work"),
+    "web page 2": Target("url", label="home"), "birth year": Target("birthday", "year"),
+    "birth month": Target("birthday", "month"), "birth day": Target("birthday", "day"),
+    "notes": Target("notes"),
+    **{f"{w} address": Target("address", "street", label=w) for w in ("home", "work")},
+    **{f"{w} address 2": Target("address", "street", label=w) for w in ("home", "work")},
+    **{f"{w} city": Target("address", "locality", label=w) for w in ("home", "work")},
+    **{f"{w} state": Target("address", "region", label=w) for w in ("home", "work")},
+    **{f"{w} zipcode": Target("address", "postal_code", label=w) for w in ("home", "work")},
+    **{f"{w} country": Target("address", "country", label=w) for w in ("home", "work")},
+}
+
+
+def _thunderbird(header: str) -> Target | None:
+    return _THUNDERBIRD.get(header)
+
+
 # ---------------------------------------------------------------- generic
 
 _GENERIC = {
@@ -236,6 +265,7 @@ _GENERIC = {
     # the same words in the languages of the exports Kith knows (German, French, Spanish)
     "vorname": Target("name", "given"), "nachname": Target("name", "family"),
     "telefon": Target("phone"), "handy": Target("phone", label="mobile"),
+    "mobil": Target("phone", label="mobile"), "mobile phone": Target("phone", label="mobile"),
     "firma": Target("org", "name"), "prénom": Target("name", "given"),
     "courriel": Target("email"), "téléphone": Target("phone"),
     "société": Target("org", "name"), "nombre": Target("name", "given"),
@@ -263,6 +293,8 @@ FORMATS: tuple[CsvFormat, ...] = (
     CsvFormat("linkedin", "LinkedIn Connections CSV", ("first name", "last name",
                                                        "connected on"), _linkedin),
     CsvFormat("yahoo", "Yahoo CSV", ("first", "last", "email", "messenger id"), _yahoo),
+    CsvFormat("thunderbird", "Thunderbird CSV", ("primary email", "display name",
+                                                 "birth year"), _thunderbird),
 )
 
 

@@ -127,6 +127,8 @@ class RowMapper:
         self.photo: list[int] = []
         self.dates: list[tuple[int, str, str]] = []  # (column, kind, slot)
         self.date_labels: dict[str, int] = {}
+        #: Dates written in three columns (Thunderbird's Birth Year / Month / Day).
+        self.split_dates: dict[str, dict[str, int]] = {}
         self.slots: dict[tuple[str, str, str], _Slot] = {}
         self.addresses: dict[str, dict[str, list[int]]] = {}
         self.address_labels: dict[str, int] = {}
@@ -146,6 +148,8 @@ class RowMapper:
         elif kind in ("birthday", "anniversary", "event"):
             if t.part == "label":
                 self.date_labels[t.slot] = col
+            elif t.part in ("year", "month", "day"):
+                self.split_dates.setdefault(kind, {})[t.part] = col
             else:
                 self.dates.append((col, kind, t.slot or (t.label and f"={t.label}")))
         elif kind in ("email", "phone", "url", "im"):
@@ -199,7 +203,27 @@ class RowMapper:
         for col, kind, slot in self.dates:
             if cells[col]:
                 self._date(col, kind, slot, cells, c, warnings)
+        for kind, parts in self.split_dates.items():
+            self._split_date(kind, parts, cells, c, warnings)
         return c, warnings
+
+    def _split_date(self, kind: str, parts: dict[str, int], cells: list[str], c: ParsedContact,
+                    warnings: list[str]) -> None:
+        texts = {p: cells[col].strip() for p, col in parts.items()}
+        if not any(texts.values()):
+            return
+        try:
+            month, day = int(texts.get("month", "")), int(texts.get("day", ""))
+            year = int(texts["year"]) if texts.get("year") else None
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                raise ValueError(month)
+        except ValueError:
+            shown = "/".join(texts.get(p, "") for p in ("year", "month", "day"))
+            warnings.append(f"{kind} {shown!r} (year/month/day) is not a date Kith can read; "
+                            "it was left out")
+            return
+        (c.birthdays if kind == "birthday" else c.anniversaries).append(
+            DateValue(month=month, day=day, year=year or None))
 
     @staticmethod
     def _groups(cell: str, groups: list[str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,6 +129,21 @@ def iter_rows(layout: CsvLayout, targets: list[Target], *, keep_raw: bool = True
         if keep_raw:
             contact.raw = {h: v for h, v in zip(headers, cells, strict=False) if v}
         yield CsvRow(line, contact, problems)
+
+
+def first_rows(layout: CsvLayout, count: int) -> list[list[str]]:
+    """The first ``count`` data rows as read, each as wide as the header (for a preview);
+    blank and unreadable rows are left out."""
+    width = len(layout.headers)
+    out: list[list[str]] = []
+    with closing(_physical_rows(layout)) as rows:
+        for _line, cells in rows:
+            if isinstance(cells, str) or not any(v.strip() for v in cells):
+                continue
+            out.append((cells + [""] * width)[:width])
+            if len(out) >= count:
+                break
+    return out
 
 
 def _runaway(cells: list[str], delimiter: str, width: int) -> bool:

@@ -35,6 +35,7 @@ def contacts(name: str) -> dict[str, ParsedContact]:
     ("outlook_de_cp1252.csv", "outlook_de", "cp1252", ";"),
     ("linkedin_connections.csv", "linkedin", "utf-8", ","),
     ("yahoo_contacts.csv", "yahoo", "utf-8-sig", ","),
+    ("thunderbird.csv", "thunderbird", "utf-8", ","),
     ("members_tab.csv", "generic", "utf-8", "\t"),
 ])
 def test_each_export_is_recognised_by_its_headers(name, key, encoding, delimiter) -> None:
@@ -139,6 +140,23 @@ def test_yahoo_export_with_bom_messenger_ids_and_addresses() -> None:
     assert hedy.addresses[0].locality == "Los Angeles" and hedy.addresses[0].label == "home"
     assert hedy.birthdays[0].iso() == "1914-11-09"
     assert hedy.notes == "Spread spectrum pioneer"
+
+
+def test_thunderbird_export_with_dates_in_three_columns() -> None:
+    found = rows("thunderbird.csv")
+    baker, eich, broken = (r.contact for r in found)
+    assert baker.name.full == "Mitchell Baker" and baker.name.given == "Mitchell"
+    assert [(e.value) for e in baker.emails] == ["mitchell@mozilla.example", "mb@home.example"]
+    assert {(p.value, p.label) for p in baker.phones} == {
+        ("+1 650 555 0190", "work"), ("+1 650 555 0191", "mobile")}
+    assert baker.addresses[0].street == "2 Harrison St\nSuite 175"
+    assert baker.organizations[0].department == "Board"
+    assert baker.birthdays[0].iso() == "--04-03"  # no birth year given
+    assert eich.birthdays[0].iso() == "1961-07-04"
+    assert broken.birthdays == []
+    assert [str(p) for p in found[2].problems] == [
+        "thunderbird.csv, line 4: birthday '/13/40' (year/month/day) is not a date Kith can "
+        "read; it was left out"]
 
 
 def test_bad_rows_are_reported_with_line_and_reason_and_the_rest_reads() -> None:
