@@ -68,7 +68,7 @@ class ContactListPanel(QWidget):
     partySelected = Signal(int)
     #: A search finished and the list shows its result (count).
     listUpdated = Signal(int)
-    #: Enter or a double click on a contact: edit it (party id).
+    #: Enter on a contact: edit it (party id).
     editRequested = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

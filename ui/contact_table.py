@@ -16,7 +16,8 @@ Keyboard: the table is one pane of the window, a list of contacts rather than a 
 Tab leaves it for the next pane (it never walks cell by cell); Up/Down and Page Up/Down move
 from contact to contact, Home/End go to the first/last contact (not the first/last column),
 Left/Right scroll sideways without moving the current cell off the Name column, and Enter
-(or a double click) asks to edit the contact (:attr:`ContactTable.editRequested`).
+asks to edit the contact (:attr:`ContactTable.editRequested`; a double click is the Edit
+action's own doubleClicked connection, ui.contact_actions).
 """
 
 from __future__ import annotations
@@ -38,13 +39,12 @@ EDIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class ContactTable(QTableView):
     """The table of contacts (see the module docstring for what it does differently)."""
 
-    #: Enter or a double click on a contact: edit it (row).
+    #: Enter on a contact: edit it (row).
     editRequested = Signal(int)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setTabKeyNavigation(False)
-        self.doubleClicked.connect(lambda index: self.editRequested.emit(index.row()))
         #: Every change since the last items layout was rows appended out of sight.
         self._only_hidden_appends = False
         self._badges = SourceBadges()

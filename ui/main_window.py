@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -55,8 +55,20 @@ TUNE_AFTER_MS = 2000
 #: many in a row).
 COUNTS_AFTER_MS = 400
 
+#: The first window on a big screen; on a small one (800x600) the window fills the screen's
+#: free area instead of reaching past its edges.
+DEFAULT_SIZE = QSize(1200, 760)
+
 PAGES = tuple(key for key, _ in SECTIONS)
 TITLES = dict(SECTIONS)
+
+
+def default_size(window: QWidget) -> QSize:
+    screen = window.screen()
+    if screen is None:
+        return DEFAULT_SIZE
+    free = screen.availableGeometry().size()
+    return DEFAULT_SIZE.boundedTo(QSize(free.width() - 16, free.height() - 48))
 
 
 class MainWindow(QMainWindow):
@@ -159,9 +171,13 @@ class MainWindow(QMainWindow):
             tasks.tune_for_gui()
 
     def _check_empty(self) -> None:
-        self.ctx.read(demo.is_empty, name="first run?",
-                      on_result=lambda empty: self.contacts_page.setCurrentWidget(
-                          self.empty if empty else self.splitter))
+        self.ctx.read(demo.is_empty, name="first run?", on_result=self._set_empty)
+
+    def _set_empty(self, empty: bool) -> None:
+        """First run: the welcome page, and no Export or Sync all (nothing to act on)."""
+        self.contacts_page.setCurrentWidget(self.empty if empty else self.splitter)
+        self.commands.export.setEnabled(not empty)
+        self.commands.sync_all.setEnabled(not empty)
 
     def _first_paint(self) -> None:
         if not self._painted:
@@ -199,8 +215,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
 
     def install_contact_actions(self, actions: list[QAction], edit: QAction | None = None) -> None:
-        """The contact commands (ui.contact_actions) into the Edit menu and the toolbar;
-        ``edit`` is what Enter or a double click on a contact triggers."""
+        """The contact commands (ui.contact_actions) into the Edit menu (above Find) and, those
+        with an icon, the toolbar (before Sync all); ``edit`` is what Enter on a contact
+        triggers. Their shortcuts then show in tooltips and Help > Keyboard shortcuts.
+        Messages for the owner: ``self.status.note(text)`` (expires, replaced by the next)."""
         self.commands.insert_contact_actions(actions, edit)
 
     def edit_contact(self, party_id: int) -> None:
@@ -282,7 +300,7 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(1200, 760)
+            self.resize(default_size(self))
         splitter = s.get(cfg.SPLITTER_STATE)
         if splitter:
             self.splitter.restoreState(QByteArray(splitter))

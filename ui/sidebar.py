@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -34,6 +34,25 @@ ICONS = {
     "history": QStyle.StandardPixmap.SP_FileDialogDetailedView,
     "sources": QStyle.StandardPixmap.SP_DriveNetIcon,
 }
+
+
+def _mix(a: QColor, b: QColor, share_a: float) -> QColor:
+    return QColor.fromRgbF(*(share_a * x + (1 - share_a) * y for x, y in
+                             zip(a.getRgbF()[:3], b.getRgbF()[:3], strict=True)))
+
+
+def badge_colours(palette: QPalette, selected: bool, alert: bool) -> tuple[QColor, QColor]:
+    """(fill, ink) of a count badge, from the palette so it reads in light and dark themes:
+    a neutral badge is the text colour softened towards the background with the background
+    as ink; an alert one uses the highlight colours; on a selected row, the reverse."""
+    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    on_highlight = palette.color(QPalette.ColorRole.HighlightedText)
+    if selected:
+        return on_highlight, highlight
+    if alert:
+        return highlight, on_highlight
+    return _mix(text, base, 0.62), base
 
 
 def badge_text(count: int) -> str:
@@ -71,16 +90,8 @@ class _BadgeDelegate(QStyledItemDelegate):
         height = fm.height() + 2
         rect = QRect(full.right() - width - 2, full.center().y() - height // 2 + 1, width,
                      height)
-        palette = option.palette
-        if alert:
-            fill, ink = palette.color(QPalette.ColorRole.Highlight), \
-                palette.color(QPalette.ColorRole.HighlightedText)
-        else:
-            fill, ink = palette.color(QPalette.ColorRole.Mid), \
-                palette.color(QPalette.ColorRole.BrightText)
-            if option.state & QStyle.StateFlag.State_Selected:
-                fill, ink = palette.color(QPalette.ColorRole.HighlightedText), \
-                    palette.color(QPalette.ColorRole.Highlight)
+        fill, ink = badge_colours(option.palette,
+                                  bool(option.state & QStyle.StateFlag.State_Selected), alert)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)

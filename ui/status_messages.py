@@ -84,6 +84,7 @@ class StatusMessages(QObject):
             self._tasks[handle.id] = readable_task(handle.name)
             self._note = ""  # a new task replaces an old result
             self._expiry.stop()
+            self.progress.setRange(0, 0)  # busy until the task reports how far it is
             self._render()
 
     def _progressed(self, handle: Any, fraction: float, text: str) -> None:

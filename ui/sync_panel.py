@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -91,12 +90,9 @@ class SyncPanel(QWidget):
         add_menu = QMenu(self)
         for b in (self.add_vcard, self.add_folder, self.add_carddav, self.add_google):
             add_menu.addAction(b.text(), b.click)
-        self.add_button = QToolButton()
+        self.add_button = QPushButton("Add source")
         self.add_button.setObjectName("addSource")
-        self.add_button.setText("Add source")
         self.add_button.setMenu(add_menu)
-        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         actions.addWidget(self.add_button)
         actions.addWidget(self.remove_button)
         top = QWidget()

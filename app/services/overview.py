@@ -22,7 +22,7 @@ FAILING = ("error", "degraded", "needs_confirmation")
 
 @dataclass(frozen=True, slots=True)
 class SidebarCounts:
-    #: Handles linked to two or more contacts (the owner should say whose it is).
+    #: Handles linked to two or more contacts that the owner has not settled yet.
     contested_handles: int
     #: Sources whose last sync failed, degraded, or waits for a confirmation.
     sources_failing: int
@@ -35,7 +35,13 @@ def sidebar_counts(db: Database, *, state: TaskState) -> SidebarCounts:
                      .group_by(PartyHandleLink.handle_id)
                      .having(func.count() > 1)
                      .subquery())
-        handles = session.scalar(select(func.count()).select_from(contested)) or 0
+        # Settled by the owner (a confirmed link): no longer contested, as the Handles view
+        # lists them (core.views.handles.contested_handles).
+        settled = (select(PartyHandleLink.handle_id)
+                   .where(PartyHandleLink.is_confirmed.is_(True),
+                          PartyHandleLink.is_dismissed.is_(False)))
+        handles = session.scalar(select(func.count()).select_from(contested)
+                                 .where(contested.c.handle_id.not_in(settled))) or 0
         failing = session.scalar(select(func.count()).select_from(SyncState)
                                  .where(SyncState.health.in_(FAILING))) or 0
     return SidebarCounts(int(handles), int(failing))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolButton
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import tasks
-from core.views.party import stats
+from core.db.models import Handle, PartyHandleLink
+from core.views.handles import contested_handles
 from ui.menus import SECTIONS, plain_text, shortcut_text, standard_key
 from ui.shortcuts_dialog import ShortcutsDialog, collect
 
@@ -123,11 +124,21 @@ def test_contact_actions_slot_into_edit_menu_and_toolbar(qtbot, window, people) 
     qtbot.waitUntil(lambda: edited == [people["chloe"]], timeout=5000)
 
 
-def test_sidebar_counts_follow_the_data(qtbot, window, db) -> None:  # noqa: ANN001
+def test_sidebar_counts_follow_the_data(qtbot, window, db, people) -> None:  # noqa: ANN001
     nav = window.nav
-    with db.session() as session:
-        contested = stats(session)["contested_handles"]
-    qtbot.waitUntil(lambda: nav.count_of("handles") == contested, timeout=5000)
+    qtbot.waitUntil(lambda: window.ctx.db is not None and not window.ctx.runner.busy(),
+                    timeout=5000)
+    assert nav.count_of("handles") == 0
+    with db.session() as session:  # Anna's email also claimed by Chloé: contested
+        handle = session.scalar(select(Handle.id).where(Handle.value == "anna@example.com"))
+        session.add(PartyHandleLink(party_id=people["chloe"], handle_id=handle,
+                                    confidence=0.5, source="manual"))
+        session.commit()
+        contested = len(contested_handles(session))  # what the Handles view lists
+    assert contested == 1
+    window.ctx.runner.changed.emit(frozenset({tasks.HANDLES}))
+    qtbot.waitUntil(lambda: nav.count_of("handles") == 1, timeout=5000)
+    assert "claimed by two or more" in nav.item(1).toolTip()
     assert nav.count_of("sources") == 0
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE sync_state SET health = 'error', "
@@ -148,3 +159,38 @@ def test_review_count_is_shown_in_the_sidebar(qtbot, window) -> None:  # noqa: A
     assert "7" in window.nav.item(2).data(Qt.ItemDataRole.AccessibleTextRole)
     window.review.countChanged.emit(0)
     assert window.nav.count_of("review") == 0
+
+
+def test_export_and_sync_all_wait_for_something_to_act_on(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    from ui.main_window import MainWindow
+
+    win = MainWindow(ctx)  # an empty database: the first-run page
+    qtbot.addWidget(win)
+    win.show()
+    win.start(ctx.db, sync_on_start=False)
+    qtbot.waitUntil(lambda: win.contacts_page.currentWidget() is win.empty, timeout=5000)
+    assert not win.commands.export.isEnabled() and not win.commands.sync_all.isEnabled()
+    assert win.commands.import_.isEnabled()
+    from tests.ui.helpers import write_vcards
+    from ui import import_flow
+
+    import_flow.import_file(win, str(write_vcards(tmp_path / "few.vcf", 2)))
+    qtbot.waitUntil(lambda: win.commands.export.isEnabled(), timeout=20_000)
+    assert win.commands.sync_all.isEnabled()
+    assert win.contacts_page.currentWidget() is win.splitter
+
+
+def test_help_opens_the_shortcuts_dialog_and_about(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    window.commands.shortcuts.trigger()
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    assert len(dialog.rows()) >= 20
+    dialog.close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about",
+                        staticmethod(lambda parent, title, body: shown.append(title + body)))
+    window.commands.about.trigger()
+    assert shown and "About Kith" in shown[0] and "undone" in shown[0]
