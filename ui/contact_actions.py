@@ -302,6 +302,7 @@ def install(window: Any) -> ContactActions:
     for action in [actions.edit, actions.archive, actions.restore, actions.delete,
                    actions.export_selected]:
         panel.table.addAction(action)
+    panel.table.doubleClicked.connect(lambda _index: actions.edit.trigger())
     detail.set_actions(actions)
     window.contact_actions = actions
     return actions

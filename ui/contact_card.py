@@ -59,11 +59,13 @@ def locale_date(value: str | None = None, *, month: int = 0, day: int = 0,
 
 
 def _row(label: str, value: str, sources: list[str], *, rich: bool = False) -> str:
+    """One value: "Mobile: 030 1234567 (vCard phone.vcf)". Plain paragraphs, not an HTML
+    table: Qt lays a rich-text table out several times per paint (5x the pane's cost)."""
     origin = ", ".join(dict.fromkeys(source_label(s) for s in sources if s))
     shown = value if rich else html.escape(value).replace("\n", "<br>")
     tail = f" <span style='color:gray'><i>({html.escape(origin)})</i></span>" if origin else ""
-    return (f"<tr><td style='color:gray; padding-right:8px' valign='top'>"
-            f"{html.escape(label)}</td><td>{shown}{tail}</td></tr>")
+    head = f"<span style='color:gray'>{html.escape(label)}:</span> " if label else ""
+    return f"{head}{shown}{tail}<br>"
 
 
 def _address(a: dict[str, Any]) -> str:
@@ -107,12 +109,9 @@ def card_html(d: Any) -> str:
     if d.labels:
         add("Labels", "", ", ".join(d.labels), [])
     add("Notes", "Notes", d.notes or "", [])
-    parts = []
-    for title, rows in sections.items():
-        parts.append(f"<tr><td colspan='2' style='padding-top:6px'><b>{html.escape(title)}"
-                     f"</b></td></tr>")
-        parts.extend(rows)
-    return f"<table cellspacing='0' cellpadding='1'>{''.join(parts)}</table>" if parts else ""
+    parts = [f"<b>{html.escape(title)}</b><br>{''.join(rows)}"
+             for title, rows in sections.items()]
+    return "<br>".join(parts)
 
 
 def _merged(values: list[dict[str, Any]], key: Any) -> list[tuple[Any, list[str]]]:

@@ -242,7 +242,9 @@ class ContactDetail(QScrollArea):
         self.avatar.setPixmap(pix or initials_pixmap(initials, d.display_name or str(d.id),
                                                      AVATAR))
         self.avatar.setToolTip("Photo" if pix else "No photo")
-        self.card.setText(card_html(d))
+        card = card_html(d)
+        if card != self.card.text():  # laying out rich text is most of a fill's cost
+            self.card.setText(card)
         self._fill_fields(d)
         self._fill_handles(d)
         self._fill_records(d)

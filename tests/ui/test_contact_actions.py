@@ -201,7 +201,14 @@ def test_the_actions_are_in_the_menus_and_the_toolbar(qtbot, window, people) -> 
     toolbar = window.commands.toolbar.actions()
     assert {actions.new, actions.edit, actions.archive, actions.delete} <= set(toolbar)
     assert "Ctrl+N" in actions.new.toolTip() and actions.new.toolTip().count("Ctrl+N") == 1
-    assert window.commands.edit_contact is actions.edit  # Enter and a double click edit
+    assert window.commands.edit_contact is actions.edit  # Enter edits
+    opened: list[int] = []
+    actions.open_editor = lambda _draft, pid, _accepted: opened.append(pid)
+    table = window.contact_list.table
+    assert window.contact_list.select_party(people["liam"])  # the press selects the row
+    row = window.contact_list.model.row_of(people["liam"])
+    table.doubleClicked.emit(window.contact_list.model.index(row, 0))  # a double click edits
+    qtbot.waitUntil(lambda: opened == [people["liam"]], timeout=5000)
 
 
 def test_context_menu_policy_shows_the_actions(qtbot, window, people) -> None:  # noqa: ANN001
