@@ -27,6 +27,8 @@ handles = service("app.services.handles")
 
 SHOWN_HANDLES = 300
 PICK_TEXT = "Pick an address or number on the left to see who it belongs to."
+NOTHING_CONTESTED = ("Nothing to decide: no email address or phone number is claimed by two "
+                     "contacts. When one is, it is listed here for you to settle.")
 PLATFORM_NAMES = {"email": "Email", "phone": "Phone", "url": "Web", "telegram": "Telegram",
                   "username": "User name"}
 #: Where a link came from, in the owner's words.
@@ -136,6 +138,8 @@ class HandlesView(QWidget):
                 table.selectRow(r)
         table.blockSignals(False)
         table.resizeColumnsToContents()
+        if table is self.contested and self.handle_id is None:
+            self.title.setText(PICK_TEXT if rows else NOTHING_CONTESTED)
         index = self.tabs.indexOf(table)
         self.tabs.setTabText(index, f"{'Contested' if table is self.contested else 'Shared'}"
                                     f" ({len(rows)}{'+' if more else ''})")

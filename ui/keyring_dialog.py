@@ -53,6 +53,7 @@ class KeyringDialog(QDialog):
 
         self.ctx = ctx
         self.setWindowTitle("Where should Kith keep the password?")
+        self.setMinimumWidth(480)
         self.exists = setup.secrets_file_exists(setup.default_secrets_file())
         text = self.explanation = QLabel(EXPLANATION.format(what=what))
         text.setWordWrap(True)
@@ -71,6 +72,8 @@ class KeyringDialog(QDialog):
         session_note = QLabel("Nothing is saved; Kith asks for the password again next time "
                               "it starts, and syncs in between work as usual.")
         session_note.setWordWrap(True)
+        for note in (file_note, session_note):  # under their choice
+            note.setContentsMargins(24, 0, 0, 6)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("keyringPassphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -78,6 +81,7 @@ class KeyringDialog(QDialog):
         self.repeat.setObjectName("keyringRepeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout()
+        form.setContentsMargins(24, 0, 0, 6)
         form.addRow("Passphrase", self.passphrase)
         if not self.exists:
             form.addRow("Repeat it", self.repeat)

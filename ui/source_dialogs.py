@@ -47,6 +47,7 @@ class _CheckedDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.setMinimumWidth(480)
         #: The "where to keep the password" dialog, while it is open.
         self.keyring_dialog: Any = None
         self.busy = QProgressBar()
@@ -124,8 +125,8 @@ class CardDavDialog(_CheckedDialog):
         form.addRow("User name", self.user)
         form.addRow("Password", self.password)
         note = QLabel("Kith checks the server and your sign-in before adding the account. "
-                      "The password is kept in your system keyring, never in Kith's "
-                      "database.")
+                      "The password is kept in your system keyring (where there is none, "
+                      "in a place you choose), never in Kith's database.")
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -35,6 +35,10 @@ HEADERS = ["Provider", "Account", "Health", "Last success", "Cursor age", "Next 
 #: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
 SCHEDULE_CHECK_MS = 60_000
 
+#: What a sync started before the list knows the source's name calls it (never its number).
+PROVISIONAL_NAME = "the new source"
+
+
 def count_text(counts: dict[str, Any]) -> str:
     """"3 added, 1 updated": only what happened; "no contacts" when nothing is there."""
     parts = [f"{counts.get(key, 0)} {word}" for key, word in (
@@ -192,6 +196,10 @@ class SyncPanel(QWidget):
         self.table.resizeColumnsToContents()
         if selected is None and rows:
             self.table.selectRow(0)
+        if self.status.text() == f"Syncing {PROVISIONAL_NAME}…" and len(self.running) == 1:
+            name = self.label_of(next(iter(self.running)))
+            if name:
+                self.status.setText(f"Syncing {name}…")
         errors = [f"{s.label}: {s.last_error}" for s in rows
                   if s.health in ("error", "degraded") and s.last_error]
         if errors and not self.running:
@@ -248,23 +256,27 @@ class SyncPanel(QWidget):
     def sync(self, account_id: int, full: bool = False) -> TaskHandle | None:
         if account_id in self.running:
             return None
-        label = self.label_of(account_id)
-        if label is None:  # a source added a moment ago: learn its name first, never say "4"
-            self.reload(then=lambda: self.sync(account_id, full)
-                        if self.label_of(account_id) is not None else None)
+        known = self.label_of(account_id)
+        if known is None:  # added elsewhere a moment ago: the list learns its name meanwhile
+            self.reload()
+        elif self._wants_unlock(account_id, full):
             return None
-        if self._wants_unlock(account_id, full):
-            return None
-        self.status.setText(f"Syncing {label}…")
+        provisional = known or PROVISIONAL_NAME
+
+        def label() -> str:  # never the source's number, its name as soon as it is known
+            return self.label_of(account_id) or provisional
+
+        self.status.setText(f"Syncing {provisional}…")
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         handle = self.ctx.write(
-            syncing.sync_source, account_id, full, name=f"sync {label}",
+            syncing.sync_source, account_id, full, name=f"sync {provisional}",
             changes={tasks.PARTIES, tasks.HANDLES, tasks.SOURCES, tasks.REVIEW},
             on_progress=lambda fraction, text: self._on_progress(
-                fraction, f"{label}: {text}" if text and not text.startswith(label) else text),
-            on_result=lambda counts: self._done(account_id, label, counts, None),
-            on_error=lambda exc: self._done(account_id, label, None, exc),
+                fraction, f"{label()}: {text}" if text and not text.startswith(label())
+                else text),
+            on_result=lambda counts: self._done(account_id, label(), counts, None),
+            on_error=lambda exc: self._done(account_id, label(), None, exc),
         )
         self.running[account_id] = handle
         self._fill(self.rows)

@@ -55,6 +55,17 @@ def test_confirm_moves_the_owner_and_dismiss_moves_it_back(qtbot, ctx, people) -
     qtbot.waitUntil(lambda: view.contested.rowCount() == 0, timeout=5000)
 
 
+def test_no_contested_handles_says_so(qtbot, ctx, people) -> None:  # noqa: ANN001
+    from ui.handles_view import HandlesView
+
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.start()
+    qtbot.waitUntil(lambda: view.title.text().startswith("Nothing to decide"), timeout=5000)
+    assert view.tabs.tabText(0) == "Contested (0)"
+    assert not view.confirm_button.isEnabled() and not view.shared_box.isEnabled()
+
+
 def test_mark_shared_is_stored_and_listed(qtbot, ctx, people) -> None:  # noqa: ANN001
     from ui.handles_view import HandlesView
 
@@ -83,6 +94,8 @@ def test_verdicts_say_what_happened_and_counts_follow(qtbot, ctx, people) -> Non
     view.start()
     qtbot.waitUntil(lambda: view.contested.rowCount() == 2, timeout=5000)
     assert view.tabs.tabText(0) == "Contested (2)"
+    assert view.title.text().startswith("Pick an address or number")
+    assert not view.confirm_button.isEnabled() and not view.dismiss_button.isEnabled()
     row = next(r for r in range(2) if view.contested.item(r, 1).text() == "anna@example.com")
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.contested.selectRow(row)

@@ -174,3 +174,18 @@ def test_summary_names_only_what_happened() -> None:
     assert (sync_summary("Work", {"added": 1, "updated": 2, "unchanged": 0, "deleted": 1})
             == "Work: 1 added, 2 updated, 1 removed at the source.")
     assert sync_summary("Empty", {"added": 0, "unchanged": 0}) == "Empty: no contacts."
+
+
+def test_a_source_added_elsewhere_is_named_once_the_list_knows_it(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    from app.services.sources import add_vcard_source
+    from core.tasks import TaskState
+
+    panel = panel_for(qtbot, ctx)
+    qtbot.waitUntil(lambda: not ctx.runner.busy(), timeout=5000)
+    account_id = add_vcard_source(ctx.db, str(write_vcards(tmp_path / "late.vcf", 2)),
+                                  state=TaskState())
+    with qtbot.waitSignal(panel.syncFinished, timeout=30_000):
+        handle = panel.sync(account_id)  # the panel has not listed it yet
+        assert handle is not None and str(account_id) not in handle.name
+        assert str(account_id) not in panel.status.text()
+    assert panel.status.text() == "late.vcf: 2 added."
