@@ -103,10 +103,13 @@ class AddOutcome:
 
 
 def find_source(session: Session, provider: str, account_id: str) -> SourceAccount | None:
-    """The live (not removed) source with this key, if any."""
+    """The live (not removed) source with this key, if any. The account of a one-shot
+    import (``kith import``) is not a source yet: adding it as one turns it into one."""
     account = session.scalar(select(SourceAccount).where(
         SourceAccount.provider == provider, SourceAccount.account_id == account_id))
-    return None if account is None or is_removed(account) else account
+    if account is None or is_removed(account) or (account.settings or {}).get("import"):
+        return None
+    return account
 
 
 def add_new_source(session: Session, provider: str, account_id: str,
