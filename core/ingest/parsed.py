@@ -8,7 +8,6 @@ processes and lets the engine hash a contact's content deterministically.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -180,12 +179,11 @@ class ParsedContact:
     extra_properties: list[str] = field(default_factory=list)
 
     def canonical(self) -> dict[str, Any]:
-        """The content that matters for change detection: everything but raw and etag."""
-        data = {name: plain(getattr(self, name)) for name in _CANONICAL_FIELDS}
-        for photo in data["photos"]:
-            if photo["data"] is not None:
-                photo["data"] = hashlib.sha256(photo["data"]).hexdigest()
-        return data
+        """The content that matters for change detection: everything but raw and etag (the
+        fields added later only when set, so older hashes still match; see serialize)."""
+        from core.ingest.serialize import canonical_of_data, contact_to_data
+
+        return canonical_of_data(contact_to_data(self))
 
     def content_hash(self) -> str:
         """A stable SHA-256 of :meth:`canonical`; equal content gives an equal hash.

@@ -26,7 +26,15 @@ from core.ingest.parsed import (
     plain,
 )
 
-_FIELDS = tuple(f.name for f in fields(ParsedContact) if f.name != "raw")
+#: Fields added after the first schema (issue 14): stored only when they say something, so
+#: a contact without them has exactly the data (and content hash) it had before they existed,
+#: and 100,000 stored records do not each carry a dozen empty keys.
+SPARSE_FIELDS = ("related", "gender", "phonetic", "time_zone", "geo", "languages", "dates",
+                 "file_as", "extra_properties")
+#: Organisation keys added with them, and their defaults (left out when at the default).
+_SPARSE_ORG = (("role", ""), ("current", True))
+_FIELDS = tuple(f.name for f in fields(ParsedContact)
+                if f.name != "raw" and f.name not in SPARSE_FIELDS)
 
 
 def contact_to_data(contact: ParsedContact) -> dict[str, Any]:
@@ -34,6 +42,17 @@ def contact_to_data(contact: ParsedContact) -> dict[str, Any]:
     for photo in data["photos"]:
         if photo["data"] is not None:
             photo["data"] = base64.b64encode(photo["data"]).decode("ascii")
+    for org in data["organizations"]:
+        for key, default in _SPARSE_ORG:
+            if org[key] == default:
+                del org[key]
+    for name in SPARSE_FIELDS:
+        value = getattr(contact, name)
+        if name == "phonetic":
+            if value.given or value.middle or value.family or value.full:
+                data[name] = plain(value)
+        elif value:
+            data[name] = plain(value)
     return data
 
 
@@ -44,15 +63,21 @@ def content_hash_of_data(data: dict[str, Any]) -> str:
     the hash from the data builds the plain dicts once instead of twice. The result is
     byte-for-byte the same hash (same canonical dict, same JSON settings).
     """
-    canonical = {name: data[name] for name in canonical_field_names()}
+    payload = json.dumps(canonical_of_data(data), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def canonical_of_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The canonical form (what change detection compares) of :func:`contact_to_data`'s
+    result: all but etag and renames, photos as digests, sparse fields only when set."""
+    canonical = {name: data[name] for name in canonical_field_names() if name in data}
     if canonical["photos"]:
         canonical["photos"] = [
             {**p, "data": None if p["data"] is None
              else hashlib.sha256(base64.b64decode(p["data"])).hexdigest()}
             for p in canonical["photos"]
         ]
-    payload = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return canonical
 
 
 def contact_from_data(data: dict[str, Any]) -> ParsedContact:
