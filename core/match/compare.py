@@ -20,7 +20,7 @@ from core.match.names import within_one_edit
 from core.match.sentences import PRIOR_SENTENCE, sentence
 from core.match.similarity import digits_one_off, digits_transposed, edits, jaro_winkler
 from core.match.values import is_mobile, is_role_email, number_type
-from core.match.weights import CORRECTIONS, HAND_MODEL, Model
+from core.match.weights import CORRECTIONS, HAND_MODEL, HOUSEHOLD_LEVELS, Model
 
 _LANDLINE_WORDS = ("home", "work", "office", "landline", "fax", "main")
 _FIXED_LINE = phonenumbers.PhoneNumberType.FIXED_LINE
@@ -258,27 +258,29 @@ def compare_all(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
         # Both names agree (exactly or nearly): see weights.NAMESAKES.
         found.append(("name", "namesakes", f"{found[0][2]} {found[1][2]}",
                       f"{found[0][3]} {found[1][3]}"))
-    family = home = None
+    family = None
+    home: list[Level] = []
     for compare in _SINGLE:
         item = compare(a, b)
         if item is not None:
             found.append(item)
             if (item[0], item[1]) in HOME_LEVELS:
-                home = home or item
+                home.append(item)
     for item in found:
         if item[0] == "family":
             family = item
-    if family is not None and family[1] != "different" and home is not None:
-        # A household shares a last name and a home (address or landline): see
-        # weights.HOUSEHOLD.
-        found.append(("household", "same_home", f"{family[2]}, {home[2]}",
-                      f"{family[3]}, {home[3]}"))
+    if family is not None and family[1] != "different" and home:
+        # A household shares a last name and a home (address, landline, family email):
+        # see weights.HOUSEHOLD.
+        found.append((*HOUSEHOLD_LEVELS[len(home) - 1],
+                      ", ".join([family[2], *(h[2] for h in home)]),
+                      ", ".join([family[3], *(h[3] for h in home)])))
     return found
 
 
 #: Levels that put two records in one home.
 HOME_LEVELS = frozenset({("address", "same_street"), ("address", "fuzzy_street"),
-                         ("phone", "landline"), ("phone", "household")})
+                         ("phone", "landline"), ("phone", "household"), ("email", "exact")})
 
 
 def score_of(levels: list[Level], model: Model = HAND_MODEL) -> float:

@@ -42,7 +42,7 @@ def pattern_of(items: Iterable[Any]) -> Pattern:
     out = []
     for item in items:
         field, level = (item["field"], item["level"]) if isinstance(item, dict) else item[:2]
-        if field not in NOT_EVIDENCE and level not in ("namesakes", "same_home"):
+        if field not in NOT_EVIDENCE and field != "household" and level != "namesakes":
             out.append((field, level))
     return tuple(sorted(out))
 

@@ -10,7 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.models import MatchModel
-from core.match.weights import HAND_MODEL, HOUSEHOLD, LEVELS, MODEL_VERSION, NAMESAKES, Model
+from core.match.weights import (
+    HAND_MODEL,
+    HOUSEHOLD_LEVELS,
+    LEVELS,
+    MODEL_VERSION,
+    NAMESAKES,
+    Model,
+)
 
 #: version -> Model, so a refresh does not rebuild the table from JSON every batch.
 _CACHE: dict[str, Model] = {}
@@ -39,5 +46,6 @@ def model_from_params(version: str, params: dict[str, Any]) -> Model:
     if set(weights) != set(LEVELS):
         return HAND_MODEL
     weights[NAMESAKES] = float(params.get("namesakes", 0.0))
-    weights[HOUSEHOLD] = float(params.get("household", 0.0))
+    for k, key in enumerate(HOUSEHOLD_LEVELS, start=1):
+        weights[key] = round(k * float(params.get("household", 0.0)), 2)
     return Model(version, float(params["prior"]), weights, "estimated")

@@ -28,7 +28,7 @@ from core.match.name_levels import name_levels
 from core.match.names import within_one_edit
 from core.match.similarity import digits_one_off, digits_transposed, edits
 from core.match.values import is_role_email
-from core.match.weights import HAND_MODEL, HOUSEHOLD, Model
+from core.match.weights import HAND_MODEL, HOUSEHOLD_LEVELS, Model
 
 _NAMESAKES = ("name", "namesakes")
 
@@ -57,8 +57,10 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
 def _household(found: list[tuple[str, str]]) -> None:
     """Append the household item as ``compare_all`` does."""
     family = next((lvl for f, lvl in found if f == "family"), "different")
-    if family != "different" and any(key in HOME_LEVELS for key in found):
-        found.append(HOUSEHOLD)
+    if family != "different":
+        home = sum(key in HOME_LEVELS for key in found)
+        if home:
+            found.append(HOUSEHOLD_LEVELS[home - 1])
 
 
 def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: float

@@ -30,8 +30,14 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("name", "namesakes"): "In this address book, different people have names as alike as "
                            "{l} and {r} more often than each name alone suggests",
     ("household", "same_home"): "People of one household share a last name and a home "
-                                "(address or landline), so together these say less than "
-                                "each alone",
+                                "(address, landline or family email), so together these say "
+                                "less than each alone",
+    ("household", "same_home_2"): "People of one household share a last name and a home "
+                                  "(address, landline or family email), so together these "
+                                  "say less than each alone",
+    ("household", "same_home_3"): "People of one household share a last name and a home "
+                                  "(address, landline or family email), so together these "
+                                  "say less than each alone",
     ("email", "exact"): "Both use the email address {l}",
     ("email", "role"): "Both list {l}, a shared address (like info@) that says little",
     ("email", "same_local_part"): "{l} and {r} have the same mailbox name at different providers",

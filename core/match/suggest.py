@@ -15,6 +15,7 @@ follows the data.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,6 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import Decision, MatchKey, MergeSuggestion
 from core.gcpause import cyclic_gc_paused
-from core.ingest.sqlutil import chunked
 from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.compare import PairScore, compare_all, explain, score_of
 from core.match.features import PartyFeatures, load_features
@@ -72,14 +72,17 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
     model = active_model(session)
     if party_ids is None:
         feats = load_features(session)
-        keys = {pid: party_keys(f) for pid, f in feats.items()}
-        session.execute(delete(MatchKey))
-        _insert_keys(session, keys, rebuild=True)
+        # Keys go straight into their blocks (no per-party key sets kept: at 100,000
+        # parties those were ~2 million strings held twice), written from the blocks.
         blocks: dict[str, list[int]] = {}
-        for pid, ks in keys.items():
-            for k in ks:
+        for pid, f in feats.items():
+            for k in party_keys(f):
                 blocks.setdefault(k, []).append(pid)
+        session.execute(delete(MatchKey))
+        _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
+                    rebuild=True)
         candidates = pairs_from_blocks(blocks)
+        del blocks
         existing_scope: tuple[set[int] | None, set[Pair]] = (None, set())
     elif _stale_model(session, model):
         return _refresh(session, None)  # a new weight table re-scores everything
@@ -145,15 +148,23 @@ def _insert_keys(session: Session, keys: dict[int, set[str]], *, rebuild: bool =
     """Write keys with a plain driver-level executemany (a full refresh writes ~8 keys per
     party; ORM or Core parameter processing would dominate). On a full rebuild the key index
     is dropped and built once afterwards, which is much faster than growing it row by row."""
-    rows = [(pid, k) for pid in sorted(keys) for k in sorted(keys[pid])]
+    _write_keys(session, ((pid, k) for pid in sorted(keys) for k in sorted(keys[pid])),
+                rebuild=rebuild)
+
+
+def _write_keys(session: Session, rows: Iterable[tuple[int, str]], *, rebuild: bool = False
+                ) -> None:
+    """``_insert_keys`` from (party id, key) rows, consumed in chunks (never all in one
+    list)."""
     connection = session.connection()
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO match_key (party_id, key) VALUES ({mark}, {mark})"
     if rebuild:
         for name in _KEY_INDEXES:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-    for chunk in chunked(rows, 20000):
-        connection.exec_driver_sql(sql, list(chunk))
+    it = iter(rows)
+    while chunk := list(islice(it, 20000)):
+        connection.exec_driver_sql(sql, chunk)
     if rebuild:
         for name, column in _KEY_INDEXES.items():
             connection.exec_driver_sql(f"CREATE INDEX {name} ON match_key ({column})")

@@ -32,7 +32,7 @@ from core.match.labels import Pattern, load_labels, pattern_of
 from core.match.weights import (
     FIELDS,
     HAND_MODEL,
-    HOUSEHOLD,
+    HOUSEHOLD_LEVELS,
     LEVELS,
     MODEL_VERSION,
     NAMESAKES,
@@ -176,11 +176,13 @@ def household_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], f
     return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
 
 
-def _same_home(pattern: Pattern) -> bool:
+def _same_home(pattern: Pattern) -> int:
+    """How many things of a home the pair shares with an agreeing last name (0: none)."""
     from core.match.compare import HOME_LEVELS
 
-    return (dict(pattern).get("family", "different") != "different"
-            and any(key in HOME_LEVELS for key in pattern))
+    if dict(pattern).get("family", "different") == "different":
+        return 0
+    return sum(key in HOME_LEVELS for key in pattern)
 
 
 def blocked_patterns(feats: dict[int, PartyFeatures]) -> Counter[Pattern]:
@@ -214,8 +216,8 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
             s = prior + sum(weight[k] for k in pattern)
             if namesakes and _names_agree(pattern):
                 s += namesakes
-            if household and _same_home(pattern):
-                s += household
+            if household:
+                s += household * _same_home(pattern)
             p = 1.0 / (1.0 + 2.0 ** -s) if s > -60 else 0.0
             matches += p * count
             for k in pattern:
@@ -298,7 +300,8 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
     session.flush()
     weights = {(f, lvl): w for f, lvl, _m, _u, w in rows}
     weights[NAMESAKES] = namesakes
-    weights[HOUSEHOLD] = household
+    for k, key in enumerate(HOUSEHOLD_LEVELS, start=1):
+        weights[key] = round(k * household, 2)
     model = Model(row.version, prior, weights, "estimated")
     return TrainResult(model, n, row.pairs, label_count, iterations, converged)
 

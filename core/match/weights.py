@@ -103,10 +103,14 @@ WEIGHTS[NAMESAKES] = 0.0
 #: The item added when two records share a last name AND a street address: a household does
 #: (spouses, siblings, parents and children), so the two say less together than apart. 0 in
 #: the hand table (its u values are among blocked pairs); measured by ``train``.
+#: It is added once per thing of the home the two share (address, landline, family email):
+#: ``HOUSEHOLD_LEVELS[k - 1]`` for k of them, weighing k times the measured correction.
 HOUSEHOLD = ("household", "same_home")
-WEIGHTS[HOUSEHOLD] = 0.0
+HOUSEHOLD_LEVELS = (HOUSEHOLD, ("household", "same_home_2"), ("household", "same_home_3"))
+for _key in HOUSEHOLD_LEVELS:
+    WEIGHTS[_key] = 0.0
 #: Correction items (shown only when they weigh something).
-CORRECTIONS = frozenset({NAMESAKES, HOUSEHOLD})
+CORRECTIONS = frozenset({NAMESAKES, *HOUSEHOLD_LEVELS})
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ def test_em_converges_and_the_estimate_scores_the_suggestions(session: Session,
     assert w[("birthday", "exact")] > w[("birthday", "one_digit")] > 0  # a typo is FOR
     assert w[("birthday", "conflict")] < 0
     assert w[("name", "namesakes")] <= 0
+    assert w[("household", "same_home_2")] == round(2 * w[("household", "same_home")], 2) <= 0
     assert result.model.prior < -5  # matches are rare among all pairs
     row = session.scalar(select(MatchModel))
     assert row is not None and row.version == result.model.version
