@@ -136,6 +136,7 @@ class ContactListPanel(QWidget):
         self.model.rowsLoaded.connect(self._fit_once)
         #: A contact to select once the list holds it (the one selected when Kith closed).
         self._restore_pid: int | None = None
+        self._center_pending: int | None = None
         ctx.runner.changed.connect(self._on_changed)
 
     # -- loading ----------------------------------------------------------------------------
@@ -281,14 +282,14 @@ class ContactListPanel(QWidget):
             row = self.model.row_of(wanted) if selected is None and not query.search else None
             if row is not None:
                 selected = restored = wanted
-                self.table.scrollTo(self.model.index(row, NAME),
-                                    QAbstractItemView.ScrollHint.PositionAtCenter)
         count = self.model.rowCount()
         noun = "contact" if count == 1 else "contacts"
         self.count_label.setText(f"{count:,} {noun}")
         self._restore_selection(selected)
         if restored is not None:
             self._announce(restored)  # the owner's own choice: the details show it at once
+            # In the middle of the list, once the appended rows' scroll range is laid out.
+            QTimer.singleShot(0, lambda: self._center(restored))
         self.listUpdated.emit(count)
 
     def _restore_selection(self, selected: int | None, fallback: bool = True) -> None:
@@ -387,6 +388,25 @@ class ContactListPanel(QWidget):
                 if text:
                     widest = max(widest, cells.horizontalAdvance(str(text)) + extra)
             table.setColumnWidth(col, max(low, min(high, widest)))
+
+    def _center(self, party_id: int) -> None:
+        """Scroll the restored contact to the middle; a hidden list (Kith opened on another
+        section) has no height yet, so it waits until it is shown (showEvent)."""
+        self._center_pending = None
+        row = self.model.row_of(party_id)
+        if row is None:
+            return
+        if not self.table.isVisible():
+            self._center_pending = party_id
+            return
+        self.table.scrollTo(self.model.index(row, NAME),
+                            QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._center_pending is not None:
+            pending = self._center_pending
+            QTimer.singleShot(0, lambda: self._center(pending))
 
     def restore_party(self, party_id: int) -> None:
         """Select ``party_id`` now if the list shows it, else as soon as a full list does

@@ -128,6 +128,10 @@ def test_selected_contact_and_section_are_restored(qtbot, ctx, people) -> None: 
         again.start(ctx.db, sync_on_start=False)
     qtbot.waitUntil(lambda: again.contact_list.selected_party() == people["jose"], timeout=5000)
     assert shown[-1] == people["jose"]  # the detail pane was told
+    table = again.contact_list.table
+    row = again.contact_list.model.row_of(people["jose"])
+    qtbot.waitUntil(lambda: table.rowAt(0) <= row <= table.rowAt(table.viewport().height() - 1)
+                    or table.rowAt(table.viewport().height() - 1) == -1, timeout=2000)
     again_ctx.runner.shutdown()
 
 

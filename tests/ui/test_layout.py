@@ -69,7 +69,8 @@ def shown(qtbot, demo_db) -> Iterator[Callable[[tuple[int, int]], MainWindow]]: 
 
 
 def assert_fits(window: Any, size: tuple[int, int], view: str) -> None:
-    settle(window) if isinstance(window, MainWindow) else None
+    if isinstance(window, MainWindow):
+        settle(window)
     assert (window.width(), window.height()) == size, \
         f"{view}: the window cannot be as small as {size}: {window.width()}x{window.height()}"
     clipped = find_clipped(window)
@@ -153,4 +154,3 @@ def test_shortcuts_dialog_fits(qtbot, shown, size) -> None:  # noqa: ANN001
     qtbot.waitExposed(dialog)
     assert dialog.width() <= size[0] and dialog.height() <= size[1]
     assert not find_clipped(dialog)
-    assert dialog.table.horizontalScrollBar().maximum() == 0 or dialog.width() < 700
