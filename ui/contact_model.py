@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from core.views.phone_display import format_phone
 from ui.avatars import initials_pixmap
 
 #: Rows fetched around a missing row on screen (before, after): small, so it paints soon.
@@ -84,7 +85,10 @@ class _Entry:
             review, review_tip = "⚑ review", "Needs review: unknown sender or no live source"
         else:
             review = review_tip = "archived" if row.archived else ""
-        phone = row.phone_display or row.primary_phone  # formatted as the card shows it
+        # Formatted as the card shows it; rows read far ahead come unformatted (see
+        # core.views.list_rows.FORMAT_ROWS) and are formatted here, once, when first painted.
+        phone = row.phone_display or (format_phone(row.primary_phone) if row.primary_phone
+                                      else "")
         self.display = (name, row.primary_email, phone, row.organization, sources, review)
         self.tooltips = (name, row.primary_email, phone, row.organization, sources, review_tip)
         colour = _ARCHIVED_COLOUR if row.archived else None

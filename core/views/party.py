@@ -33,7 +33,7 @@ from core.db.models import (
 from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
 from core.views import packed_ids
-from core.views.list_rows import PartyRow, rows_on_sqlite
+from core.views.list_rows import FORMAT_ROWS, PartyRow, rows_on_sqlite
 from core.views.phone_display import format_date, format_phone
 from core.views.step_budget import OverBudget, step_budget
 
@@ -314,7 +314,9 @@ def _party_rows_orm(session: Session, ids: Sequence[int]) -> list[PartyRow]:
             ).where(Party.id.in_(chunk))
         ):
             rows[p[0]] = PartyRow(p[0], p[1], p[2], p[3], p[4], [], bool(p[5] or p[6]),
-                                  p[7] is not None, format_phone(p[3]) if p[3] else "")
+                                  p[7] is not None,
+                                  format_phone(p[3]) if p[3] and len(ids) <= FORMAT_ROWS
+                                  else "")
         for pid, provider in session.execute(
             select(SourceRecord.party_id, SourceAccount.provider)
             .join(SourceAccount, SourceAccount.id == SourceRecord.account_id)

@@ -108,6 +108,17 @@ def format_phone(value: str, region: str | None = None) -> str:
     return f"{text} ext. {extension}" if extension else text
 
 
+def warm_up(values: list[str]) -> None:
+    """Load what formatting ``values`` will need (``phonenumbers`` and each country's
+    metadata, a module import each) by formatting one number per country prefix, here on the
+    worker, so the GUI thread never pays an import when it formats them later."""
+    seen: set[str] = set()
+    for value in values:
+        if value.startswith("+") and value[:4] not in seen:
+            seen.add(value[:4])
+            format_phone(value)
+
+
 def format_date(month: int, day: int, year: int | None = None) -> str:
     """A day for reading in the locale's language: "16 June", "16 June 1990" (never
     "--06-16"); the month name comes from the C library's locale."""
