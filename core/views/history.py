@@ -31,6 +31,8 @@ KIND_LABELS = {
     "link_confirm": "Owner confirmed", "link_dismiss": "Owner ruled out",
     "handle_shared": "Shared number or address", "disambiguate_attach": "Unknown sender attached",
     "disambiguate_promote": "Unknown sender kept", "split": "Split off", "edit": "Edit",
+    "contact_archive": "Archived", "contact_delete": "Deleted",
+    "contact_created": "New contact", "contact_edited": "Edit",
 }
 #: Contact fields by the names the window uses.
 FIELD_NAMES = {
@@ -41,7 +43,7 @@ FIELD_NAMES = {
     "photo": "photo",
 }
 #: Event kinds that are the owner's own edits of a contact.
-EDIT_KINDS = ("local_edit",)
+EDIT_KINDS = ("local_edit", "contact_created", "contact_edited")
 _ROW_ID = re.compile(r"\s*\[\d+\]")
 
 
@@ -161,6 +163,8 @@ def decision_sentence(session: Session, d: Decision, names: _Names | None = None
 
 
 def _edit_sentence(event: ActivityEvent, names: _Names) -> str:
+    if event.kind in ("contact_created", "contact_edited") and event.message:
+        return _ROW_ID.sub("", event.message)  # "Created Ola Nordmann", "Edited Anna Müller"
     payload = event.payload or {}
     field = str(payload.get("field", ""))
     what = FIELD_NAMES.get(field, field.replace("_", " ") or "details")
@@ -186,7 +190,7 @@ def history(session: Session, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     for ev in session.scalars(select(ActivityEvent).where(ActivityEvent.kind.in_(EDIT_KINDS))
                               .order_by(ActivityEvent.created_at.desc(),
                                         ActivityEvent.id.desc()).limit(limit)):
-        out.append(HistoryEntry(f"edit:{ev.id}", "edit", KIND_LABELS["edit"],
+        out.append(HistoryEntry(f"edit:{ev.id}", "edit", KIND_LABELS.get(ev.kind, "Edit"),
                                 _edit_sentence(ev, names), ev.created_at, None, None, False))
     out.sort(key=lambda e: e.created_at, reverse=True)
     return out

@@ -34,7 +34,7 @@ from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
 from core.views import packed_ids
 from core.views.list_rows import FORMAT_ROWS, PartyRow, rows_on_sqlite
-from core.views.phone_display import format_date, format_phone
+from core.views.phone_display import format_date, format_phone, is_bare_number
 from core.views.step_budget import OverBudget, step_budget
 
 #: List filters the GUI and CLI offer.
@@ -421,9 +421,12 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
 
 
 def _shown_handle(handle: Handle) -> str:
-    if handle.platform == "phone" and handle.is_valid:
+    """A handle as the card shows it: as its source wrote it; a phone the source wrote as
+    bare digits is formatted for reading (the same rule as the list's phone column)."""
+    written = handle.display_value or handle.value
+    if handle.platform == "phone" and handle.is_valid and is_bare_number(written):
         return format_phone(handle.value)
-    return handle.display_value or handle.value
+    return written
 
 
 def stats(session: Session) -> dict[str, int]:

@@ -119,6 +119,14 @@ def warm_up(values: list[str]) -> None:
             format_phone(value)
 
 
+def is_bare_number(written: str) -> bool:
+    """True when a source wrote a phone as bare digits ("+491513018681", "01513018681"):
+    such a number is formatted for reading; one the source laid out itself ("+49 30
+    1234567", "(905) 555-1234") is shown as written (DESIGN section 8)."""
+    text = written.strip().removeprefix("+")
+    return text.isdigit()
+
+
 def format_date(month: int, day: int, year: int | None = None) -> str:
     """A day for reading in the locale's language: "16 June", "16 June 1990" (never
     "--06-16"); the month name comes from the C library's locale."""

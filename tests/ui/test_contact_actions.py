@@ -154,11 +154,12 @@ def test_archive_restore_and_undo_in_history(qtbot, window, people) -> None:  # 
 
 def _undo_newest(qtbot, window, summary: str) -> None:  # noqa: ANN001
     history = window.history
-    qtbot.waitUntil(lambda: any(d.summary == summary and d.revoked_at is None
+    qtbot.waitUntil(lambda: any(d.sentence == summary and d.revoked_at is None
                                 for d in history.rows), timeout=10_000)
-    row = next(r for r, d in enumerate(history.rows) if d.summary == summary
+    row = next(r for r, d in enumerate(history.rows) if d.sentence == summary
                and d.revoked_at is None)
     history.table.selectRow(row)
+    history.confirm_undo = lambda entry: True  # the owner answers "Undo" in the question
     history.undo_selected()
 
 

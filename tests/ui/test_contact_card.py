@@ -6,6 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QLocale, QPoint
 
+from app import tasks
+from app.services import contacts
+from core.tasks import TaskState
+from core.views.contact_draft import ContactDraft, DraftValue
 from core.views.party import DetailLine, PartyDetail
 from core.views.phone_display import set_owner_region
 from ui.contact_card import card_html, locale_date
@@ -75,16 +79,34 @@ def test_the_card_hides_what_a_contact_does_not_have(qtbot, window, people) -> N
 
 
 def test_a_phone_reads_the_same_in_the_list_and_on_the_card(qtbot, window, people) -> None:  # noqa: ANN001
-    show(qtbot, window, people["anna"])  # +49 30 1234567, the owner is in Germany
-    row = window.contact_list.model.row_of(people["anna"])
-    in_list = window.contact_list.model.index(row, PHONE).data()
-    assert in_list == "030 1234567"
-    assert in_list in window.detail.card.text()
-    handles = [window.detail.handles.item(r, 1).text()
-               for r in range(window.detail.handles.rowCount())]
-    assert in_list in handles
-    show(qtbot, window, people["chloe"])  # a French number: international form
-    assert "+33 1 23 45 67 89" in window.detail.card.text()
+    def shown_everywhere(party_id: int) -> str:
+        show(qtbot, window, party_id)
+        row = window.contact_list.model.row_of(party_id)
+        in_list = window.contact_list.model.index(row, PHONE).data()
+        assert in_list in window.detail.card.text()
+        handles = [window.detail.handles.item(r, 1).text()
+                   for r in range(window.detail.handles.rowCount())]
+        assert in_list in handles
+        return in_list
+
+    # The source laid the number out itself: shown as written, in the list and on the card.
+    assert shown_everywhere(people["anna"]) == "+49 30 1234567"
+    # Typed as bare digits: formatted for reading, national form for the owner's region...
+    draft = ContactDraft()
+    draft.fields.update(given_name="Zoë", family_name="Nowak")
+    draft.phones = [DraftValue("+491513018681")]
+    zoe = contacts.create(window.ctx.db, draft, state=TaskState())
+    window.ctx.runner.changed.emit(frozenset({tasks.PARTIES}))
+    qtbot.waitUntil(lambda: window.contact_list.model.row_of(zoe) is not None, timeout=10_000)
+    assert shown_everywhere(zoe) == "0151 3018681"
+    # ...and the international form for a number of another country.
+    draft = ContactDraft()
+    draft.fields.update(given_name="Luc", family_name="Martin")
+    draft.phones = [DraftValue("+33123456789")]
+    luc = contacts.create(window.ctx.db, draft, state=TaskState())
+    window.ctx.runner.changed.emit(frozenset({tasks.PARTIES}))
+    qtbot.waitUntil(lambda: window.contact_list.model.row_of(luc) is not None, timeout=10_000)
+    assert shown_everywhere(luc) == "+33 1 23 45 67 89"
 
 
 def test_empty_selection_says_what_the_pane_is_for(qtbot, window, people) -> None:  # noqa: ANN001
