@@ -35,7 +35,7 @@ from ui.contact_list import ContactListPanel
 from ui.empty_state import EmptyState
 from ui.handles_view import HandlesView
 from ui.history_view import HistoryView
-from ui.menus import SECTIONS, WindowActions
+from ui.menus import SECTIONS, WindowActions, shortcut_text
 from ui.review_queue import ReviewQueue
 from ui.sidebar import Sidebar
 from ui.status_messages import StatusMessages
@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         c.about.triggered.connect(self.show_about)
         for key, action in c.section.items():
             action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            self.nav.set_keys(key, shortcut_text(action))
 
     def install_contact_actions(self, actions: list[QAction], edit: QAction | None = None) -> None:
         """The contact commands (ui.contact_actions) into the Edit menu (above Find) and, those

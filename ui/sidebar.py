@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 2
+TIP_ROLE = Qt.ItemDataRole.UserRole + 3
 KEY_ROLE = Qt.ItemDataRole.UserRole
 #: Room beside the widest title: the icon and its gaps, a 4-digit badge, the frame.
 ICON, GAPS = 20, 36
@@ -128,6 +129,7 @@ class Sidebar(QListWidget):
             item.setData(COUNT_ROLE, 0)
             item.setToolTip(title)
         self._titles = dict(sections)
+        self._shortcuts: dict[str, str] = {}
         # As wide as the titles and a badge need at this font, no wider: at 800 px every
         # pixel the sidebar does not take goes to the contact list.
         fm = self.fontMetrics()
@@ -151,11 +153,25 @@ class Sidebar(QListWidget):
         item = self.item(self._keys.index(key))
         item.setData(COUNT_ROLE, int(count))
         item.setData(ALERT_ROLE, alert)
-        title = self._titles[key]
-        item.setToolTip(f"{title}: {tip}" if count and tip else title)
+        item.setData(TIP_ROLE, tip)
+        self._update_tooltip(key)
         # Screen readers read the count the badge shows.
+        title = self._titles[key]
         item.setData(Qt.ItemDataRole.AccessibleTextRole,
                      f"{title}, {count} {tip}".strip() if count else title)
+
+    def set_keys(self, key: str, keys: str) -> None:
+        """The section's shortcut ("Ctrl+2"), shown in its tooltip."""
+        self._shortcuts[key] = keys
+        self._update_tooltip(key)
+
+    def _update_tooltip(self, key: str) -> None:
+        item = self.item(self._keys.index(key))
+        title = self._titles[key]
+        keys = self._shortcuts.get(key, "")
+        head = f"{title} ({keys})" if keys else title
+        count, tip = item.data(COUNT_ROLE) or 0, item.data(TIP_ROLE) or ""
+        item.setToolTip(f"{head}: {count:,} {tip}" if count and tip else head)
 
     def count_of(self, key: str) -> int:
         return int(self.item(self._keys.index(key)).data(COUNT_ROLE) or 0)

@@ -145,12 +145,12 @@ def test_sidebar_counts_follow_the_data(qtbot, window, db, people) -> None:  # n
                           "last_error = 'server unreachable'"))
     window.ctx.runner.changed.emit(frozenset({tasks.SOURCES}))
     qtbot.waitUntil(lambda: nav.count_of("sources") == 2, timeout=5000)
-    assert "need attention" in nav.item(4).toolTip()
+    assert nav.item(4).toolTip() == "Sources (Ctrl+5): 2 need attention"
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE sync_state SET health = 'ok'"))
     window.ctx.runner.changed.emit(frozenset({tasks.SOURCES}))
     qtbot.waitUntil(lambda: nav.count_of("sources") == 0, timeout=5000)
-    assert nav.item(4).toolTip() == "Sources"
+    assert nav.item(4).toolTip() == "Sources (Ctrl+5)"
 
 
 def test_review_count_is_shown_in_the_sidebar(qtbot, window) -> None:  # noqa: ANN001
