@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
@@ -64,9 +64,17 @@ LOCAL_ACCOUNT = "this-computer"
 LOCAL_NAME = "This computer"
 def local_account(session: Session, region: str = "") -> SourceAccount:
     """The "This computer" account, created on first use (never synced, not a listed
-    source: its settings say ``import``, like a one-off import)."""
+    source: its settings say ``import``, like a one-off import).
+
+    Its region reads numbers the owner types without a country code ("0151 3018681"): the
+    owner's (settings or locale), else the one most of the owner's sources use."""
     account = session.scalar(select(SourceAccount).where(
         SourceAccount.provider == LOCAL_PROVIDER, SourceAccount.account_id == LOCAL_ACCOUNT))
+    region = region or session.scalar(
+        select(SourceAccount.default_region).where(SourceAccount.default_region != "")
+        .group_by(SourceAccount.default_region).order_by(func.count().desc()).limit(1)) or ""
+    if account is not None and region and account.default_region != region.upper()[:2]:
+        account.default_region = region.upper()[:2]
     if account is None:
         account = SourceAccount(provider=LOCAL_PROVIDER, account_id=LOCAL_ACCOUNT,
                                 display_name=LOCAL_NAME, settings={"import": True,

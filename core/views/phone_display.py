@@ -86,7 +86,7 @@ def _grouped(code: int, national: str, domestic: bool) -> str:
     return " ".join(p for p in (f"+{code}", head, tail) if p)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)  # about 1 MB; a page of rows is a few dozen
 def format_phone(value: str, region: str | None = None) -> str:
     """``value`` (an E.164 phone key, maybe with ";ext=N") formatted for reading."""
     if not value.startswith("+"):

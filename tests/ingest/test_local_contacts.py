@@ -186,3 +186,13 @@ def test_bad_input_is_refused_with_a_reason(db):
         bad.dates = [DraftDate("birthday", 13, 1)]
         with pytest.raises(ValueError, match="not a day"):
             create_contact(s, bad)
+
+
+def test_a_national_number_is_read_with_the_sources_region_when_the_owner_has_none(db):
+    with db.session() as s:
+        add_account(s, region="DE")
+        draft = _draft(given_name="Zoë")
+        draft.phones = [DraftValue("0151 3018681")]
+        pid = create_contact(s, draft)  # no region from settings or the locale
+        s.commit()
+        assert party_detail(s, pid).phones == ["+491513018681"]

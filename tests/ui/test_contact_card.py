@@ -153,3 +153,28 @@ def test_row_buttons_are_in_view_at_1024_by_700(qtbot, window, people) -> None: 
         assert table.horizontalScrollBar().value() == 0
         total = sum(table.columnWidth(c) for c in range(table.columnCount()))
         assert total <= table.viewport().width() + 1
+
+
+def test_the_photo_is_shown_when_there_is_one(qtbot, window, people) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from core.db.models import Party
+
+    image = QImage(40, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3366aa"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    with window.ctx.db.session() as session:
+        party = session.get(Party, people["bjorn"])
+        party.photo, party.photo_mime = bytes(data.data()), "image/png"
+        session.commit()
+    show(qtbot, window, people["bjorn"])
+    avatar = window.detail.avatar
+    assert avatar.toolTip() == "Photo"
+    shown = avatar.pixmap().toImage()
+    assert shown.pixelColor(shown.width() // 2, shown.height() // 2).name() == "#3366aa"
+    show(qtbot, window, people["liam"])
+    assert window.detail.avatar.toolTip() == "No photo"
