@@ -3,8 +3,8 @@
 Import: a file dialog offers vCard (*.vcf *.vcard) and CSV (*.csv); :func:`import_file`
 routes by the file's type. A vCard file goes through the existing vCard import (it becomes a
 vCard source, synced at once, exactly as the sources panel and the first-run page do). A CSV
-file goes to :data:`csv_importer` when one is installed (the CSV import dialog, wired in at
-merge time); until then the owner is told plainly that CSV needs a newer Kith.
+file goes to :data:`csv_importer`: the CSV import dialog (preview, a field per column, the
+mapping remembered per file).
 
 Export: every contact to a vCard file, on a worker (app.services.export), with the result in
 the status bar.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog
 
 from app import settings as cfg
 from app.services.lazy import service
@@ -33,8 +33,15 @@ OPEN_FILTER = ("Contacts (*.vcf *.vcard *.csv);;vCard files (*.vcf *.vcard);;"
 SAVE_FILTER = "vCard files (*.vcf)"
 DEFAULT_EXPORT_NAME = "Kith contacts.vcf"
 
-#: CSV import, ``csv_importer(parent, path)``: set by the CSV import code (None: not here).
-csv_importer: Callable[[QWidget, str], None] | None = None
+def _open_csv_dialog(window: MainWindow, path: str) -> object:
+    """The CSV import dialog for ``path`` (imported on first use: not needed to paint)."""
+    from ui.csv_import_dialog import import_csv_interactively
+
+    return import_csv_interactively(window, path, window.ctx)
+
+
+#: CSV import, ``csv_importer(window, path)``: returns the running import flow.
+csv_importer: Callable[[MainWindow, str], object] = _open_csv_dialog
 
 
 def _start_dir(window: MainWindow) -> str:
@@ -64,10 +71,6 @@ def import_file(window: MainWindow, path: str) -> str:
         window.sync_panel.add_vcard_path(str(file))
         return "vcard"
     if suffix in CSV_SUFFIXES:
-        if csv_importer is None:
-            window.status.error(f"Cannot import {file.name}: this Kith reads vCard files "
-                                "(.vcf, .vcard) only.")
-            return "refused"
         csv_importer(window, str(file))
         return "csv"
     window.status.error(f"Cannot import {file.name}: choose a vCard (.vcf, .vcard) "

@@ -24,16 +24,19 @@ def test_a_vcard_file_is_imported_and_becomes_a_source(qtbot, window, tmp_path) 
     assert window.ctx.settings.get(import_flow.cfg.LAST_IMPORT_DIR) == str(tmp_path)
 
 
-def test_csv_goes_to_the_csv_importer_when_there_is_one(qtbot, window, tmp_path,  # noqa: ANN001
-                                                        monkeypatch) -> None:
+def test_csv_opens_the_csv_import_dialog(qtbot, window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     path = tmp_path / "people.csv"
     path.write_text("Name,Email\nAda,ada@example.com\n", encoding="utf-8")
-    assert import_flow.import_file(window, str(path)) == "refused"
-    assert "people.csv" in window.task_label.text() and "vCard" in window.task_label.text()
-    seen: list[str] = []
-    monkeypatch.setattr(import_flow, "csv_importer", lambda parent, p: seen.append(p))
+    flows: list = []
+    real = import_flow.csv_importer
+    monkeypatch.setattr(import_flow, "csv_importer",
+                        lambda parent, p: flows.append(real(parent, p)))
     assert import_flow.import_file(window, str(path)) == "csv"
-    assert seen == [str(path)]
+    with qtbot.waitSignal(flows[0].dialogShown, timeout=10_000) as shown:
+        pass
+    dialog = shown.args[0]
+    assert dialog.isVisible() and dialog.import_button.isEnabled()  # Name and Email mapped
+    dialog.reject()
 
 
 @pytest.mark.parametrize("name", ["notes.txt", "missing.vcf"])
