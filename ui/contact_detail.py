@@ -283,7 +283,8 @@ class ContactDetail(QScrollArea):
                 cell.setToolTip(f"{value}\n\nDouble-click to edit; your edit wins over every "
                                 "source")
             self.fields.setItem(row, 1, cell)
-            source = "✎ local edit" if p and p.is_local else (p.source if p else "")
+            source = ("✎ local edit" if p and p.is_local
+                      else source_label(p.source) if p else "")
             source_cell = item(source)
             source_cell.setToolTip(f"{source_label(source)}, {when(p.updated_at)}" if p else "")
             self.fields.setItem(row, 2, source_cell)

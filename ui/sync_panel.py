@@ -25,13 +25,15 @@ from app.services.lazy import service
 from app.tasks import TaskHandle
 from ui import source_dialogs
 from ui.held_deletes import HeldDeletesNotice
-from ui.widgets import age, item, plain_table, when
+from ui.widgets import item, plain_table, when
 
 source_services = service("app.services.sources")
 syncing = service("app.services.syncing")
 
-HEADERS = ["Provider", "Account", "Health", "Last success", "Cursor age", "Next full sync",
-           "Next run", "Last run", "Records"]
+HEADERS = ["Kind", "Source", "Health", "Last success", "Next full sync", "Next run",
+           "Last run", "Contacts"]
+#: Each kind of source as the owner knows it.
+KINDS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "google": "Google"}
 #: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
 SCHEDULE_CHECK_MS = 60_000
 
@@ -182,7 +184,8 @@ class SyncPanel(QWidget):
                 health = HEALTH_TEXT.get(s.health, s.health)
             else:  # writes run one at a time: the others wait their turn
                 health = "⟳ syncing" if handle.began else "… queued"
-            cells = [s.provider, s.label, health, when(s.last_success_at), age(s.cursor_at),
+            cells = [KINDS.get(s.provider, s.provider), s.label, health,
+                     when(s.last_success_at),
                      when(s.next_full_at) if s.next_full_at else "next run",
                      when(s.next_run_at) if s.next_run_at else "in ≤ 15 min",
                      counts if c else "—", f"{s.live_records:,}"]

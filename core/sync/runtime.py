@@ -203,9 +203,10 @@ def run_sync(
         values["last_full_at"] = end
     held = (f"; {result.held_deletes:,} removals held for your decision"
             if result.held_deletes else "")
+    changes = ", ".join(f"{counts[k]:,} {k}" for k in ("added", "updated", "unchanged",
+                                                        "deleted") if counts.get(k))
     _event(db, account_id, "sync_finished",
-           f"{label}: {result.mode} sync, {counts['added']} added, {counts['updated']} "
-           f"updated, {counts['unchanged']} unchanged, {counts['deleted']} deleted{held}",
+           f"{label}: {result.mode} sync, {changes or 'nothing to read'}{held}",
            counts | {"mode": result.mode})
     release(db, account_id, owner, **values)
     result.ok, result.health, result.counts = True, "ok", counts

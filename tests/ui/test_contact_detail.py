@@ -24,7 +24,7 @@ def test_detail_shows_fields_with_provenance(qtbot, window, people) -> None:  # 
     assert detail.title.text() == "Anna Müller"
     row = field_row(detail, "organization")
     assert detail.fields.item(row, 1).text() == "Acme GmbH"
-    assert detail.fields.item(row, 2).text() == "vcard:phone.vcf"
+    assert detail.fields.item(row, 2).text() == "vCard phone.vcf"
     handles = {detail.handles.item(r, 1).text() for r in range(detail.handles.rowCount())}
     assert "anna@example.com" in handles
     assert "uid-anna" in detail.records.item(0, 0).toolTip()  # its id there, on hover
@@ -46,7 +46,7 @@ def test_inline_edit_is_local_and_can_be_taken_back(qtbot, window, people) -> No
                              and model.cached(people["anna"]).organization == "Acme Berlin"),
                     timeout=5000)
     button.click()
-    qtbot.waitUntil(lambda: detail.fields.item(row, 2).text() == "vcard:phone.vcf", timeout=5000)
+    qtbot.waitUntil(lambda: detail.fields.item(row, 2).text() == "vCard phone.vcf", timeout=5000)
     assert detail.fields.item(row, 1).text() == "Acme GmbH"
 
 

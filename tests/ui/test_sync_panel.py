@@ -50,7 +50,7 @@ def test_sync_now_shows_progress_and_counts(qtbot, ctx, tmp_path) -> None:  # no
     assert texts and all(t for t in texts)  # progress arrived while it ran
     assert "1500 added" in panel.status.text()
     qtbot.waitUntil(lambda: panel.table.item(0, 2).text() == "✔ ok", timeout=5000)
-    qtbot.waitUntil(lambda: panel.table.item(0, 7).text() == "1500 added",
+    qtbot.waitUntil(lambda: panel.table.item(0, 6).text() == "1500 added",
                     timeout=5000)
     assert panel.activity.count() >= 1
     # Second runs converge: nothing new, incremental or full.
@@ -163,7 +163,7 @@ def test_an_unchanged_file_reports_its_cards_as_unchanged_by_name(qtbot, ctx, tm
         assert blocker.args[1]["unchanged"] == 3
         assert panel.status.text() == "three.vcf: 3 unchanged."
     row = next(r for r, s in enumerate(panel.rows) if s.id == account_id)
-    qtbot.waitUntil(lambda: panel.table.item(row, 7).text() == "3 unchanged",
+    qtbot.waitUntil(lambda: panel.table.item(row, 6).text() == "3 unchanged",
                     timeout=5000)
 
 
