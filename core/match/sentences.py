@@ -99,7 +99,6 @@ RULE_SENTENCES: dict[str, str] = {
     "fp": "Found because both have the same last name and postcode",
     "jn": "Found because the last names match when written without spaces",
     "qg": "Found because the names start with the same letters",
-    "qe": "Found because the names end with the same letters",
     "dm": "Found because both have the same birthday and initial",
     "an": "Found because both have the same house number and postcode",
     "ym": "Found because both were born in the same month and year and share an initial",
