@@ -46,16 +46,25 @@ def pack(c: ParsedContact) -> Packed:
         _dates(c.birthdays), _dates(c.anniversaries), _values(c.urls), _values(c.usernames),
         [(p.data, p.mime_type, p.uri) for p in c.photos],
         list(c.groups), c.notes, c.country, c.deleted, list(c.previous_external_ids),
-        [(r.name, r.relation, r.uri) for r in c.related], c.gender,
-        (c.phonetic.full, c.phonetic.given, c.phonetic.family, c.phonetic.middle,
-         c.phonetic.prefix, c.phonetic.suffix), c.time_zone, c.geo,
-        list(c.languages), _dates(c.dates), c.file_as, list(c.extra_properties),
+        _more(c),
     )
+
+
+def _more(c: ParsedContact) -> Packed | None:
+    """The fields added for issue 14, or None when the contact has none (most contacts: the
+    parent then builds nothing for them)."""
+    p = c.phonetic
+    if not (c.related or c.gender or p.given or p.family or p.middle or p.full or c.time_zone
+            or c.geo or c.languages or c.dates or c.file_as or c.extra_properties):
+        return None
+    return ([(r.name, r.relation, r.uri) for r in c.related], c.gender,
+            (p.full, p.given, p.family, p.middle, p.prefix, p.suffix), c.time_zone, c.geo,
+            list(c.languages), _dates(c.dates), c.file_as, list(c.extra_properties))
 
 
 def unpack(t: Packed, raw: Any = None) -> ParsedContact:
     """Inverse of :func:`pack`; ``raw`` is attached as given."""
-    return ParsedContact(
+    contact = ParsedContact(
         external_id=t[0], etag=t[1], name=Name(*t[2]), nickname=t[3],
         emails=[ContactValue(*v) for v in t[4]], phones=[ContactValue(*v) for v in t[5]],
         addresses=[Address(*a) for a in t[6]], organizations=[Organization(*o) for o in t[7]],
@@ -63,10 +72,15 @@ def unpack(t: Packed, raw: Any = None) -> ParsedContact:
         urls=[ContactValue(*v) for v in t[10]], usernames=[ContactValue(*v) for v in t[11]],
         photos=[Photo(*p) for p in t[12]], groups=t[13], notes=t[14], country=t[15],
         deleted=t[16], raw=raw, previous_external_ids=t[17],
-        related=[Related(*r) for r in t[18]], gender=t[19], phonetic=Name(*t[20]),
-        time_zone=t[21], geo=t[22], languages=t[23], dates=[DateValue(*d) for d in t[24]],
-        file_as=t[25], extra_properties=t[26],
     )
+    more = t[18]
+    if more is not None:
+        contact.related = [Related(*r) for r in more[0]]
+        contact.gender, contact.phonetic, contact.time_zone, contact.geo = (
+            more[1], Name(*more[2]), more[3], more[4])
+        contact.languages, contact.dates = more[5], [DateValue(*d) for d in more[6]]
+        contact.file_as, contact.extra_properties = more[7], more[8]
+    return contact
 
 
 def pack_prepared(p: PreparedContact) -> Packed:

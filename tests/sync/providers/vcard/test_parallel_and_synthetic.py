@@ -122,6 +122,11 @@ def test_transport_carries_every_field() -> None:
     (contact,), _ = parse_file(FIXTURES / "apple_v30.vcf")
     contact.previous_external_ids = ["old-id"]
     contact.etag = "e1"
+    assert pack(contact)[-1] is not None  # the card has an unlabelled/custom X-ABDATE
+    plain = ParsedContact(external_id="p", raw="text")
+    assert pack(plain)[-1] is None and unpack(pack(plain), "text") == plain
+    contact.gender, contact.time_zone, contact.languages = "F", "Europe/Paris", ["fr"]
     packed = pack(contact)
-    assert len(packed) == len(fields(ParsedContact)) - 1  # everything but raw
+    # everything but raw: the issue-14 fields travel together as the last entry
+    assert len(packed) - 1 + len(packed[-1]) == len(fields(ParsedContact)) - 1
     assert unpack(packed, contact.raw) == contact
