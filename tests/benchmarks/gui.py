@@ -156,13 +156,16 @@ def _measure_in_process(db_path: Path, workdir: Path, size: int,
     from PySide6.QtWidgets import QApplication
 
     from app.appcontext import AppContext
+    from app.db_open import GUI_CACHE_KIB
     from app.settings import DictBackend, Settings
     from app.tasks import TaskRunner
     from core.db.engine import open_database
     from ui.main_window import MainWindow
 
     qapp = QApplication.instance() or QApplication([])  # kept alive for the whole run
-    db = open_database(f"sqlite:///{db_path}")
+    # Opened as the app opens it (app.db_open): the GUI's read connections keep a smaller
+    # page cache than imports; the default here measured a GUI the app never runs.
+    db = open_database(f"sqlite:///{db_path}", cache_kib=GUI_CACHE_KIB)
     ctx = AppContext(TaskRunner(), Settings(DictBackend()), db)
     window = MainWindow(ctx)  # with its menu bar, toolbar and sidebar, as the owner sees it
     window.resize(1280, 800)
