@@ -85,6 +85,23 @@ def label_says_mobile(label: str) -> bool | None:
     return None
 
 
+#: Label words that name whose number it is when it is not the card's own (Apple's related
+#: names, "Dad", "Mutter"): a child's card listing a parent's mobile shares it with the parent.
+_RELATION_WORDS = _words(
+    "dad daddy mom mommy mum mummy mother father mama papa parent parents wife husband "
+    "spouse partner son daughter child kid brother sister sibling grandma grandpa granny "
+    "grandmother grandfather aunt uncle assistant manager mutter vater mutti vati bruder "
+    "schwester tochter sohn oma opa mere pere maman madre padre hermano hermana esposa "
+    "esposo hijo hija mae pai irma irmao"
+)
+
+
+@lru_cache(maxsize=4096)
+def names_someone_else(label: str) -> bool:
+    """The label says the number is a relative's or a colleague's, not the card's own."""
+    return bool(label) and not _RELATION_WORDS.isdisjoint(clean(label).split())
+
+
 def is_mobile(e164: str, label: str = "") -> bool:
     """A mobile number: by the label the source gave, else by the numbering plan."""
     said = label_says_mobile(label)

@@ -88,6 +88,13 @@ def _handmade() -> list[PartyFeatures]:
         _made(14, "Filip", "Fillpot", birthdays={(1980, 2, 2)}),
         _made(15, "Jon", "Smyth"),
         _made(16, "Jonathan", "Smithe"),
+        # Generation markers and a parent and a child of one name at one home (kin item).
+        _made(17, "John", "Baker", marker="Jr.", phones={home.value: home},
+              birthdays={(2001, 3, 4)}, addresses=[("elm st 5", "10115", "")]),
+        _made(18, "John", "Baker", marker="Sr.", phones={home.value: home},
+              birthdays={(1970, 8, 9)}, addresses=[("elm st 5", "10115", "")]),
+        _made(19, "John", "Baker", phones={home.value: home}),
+        _made(20, "John", "Baker", marker="Jr.", birthdays={(2001, 3, 4)}),
     ]
 
 
