@@ -20,7 +20,14 @@ from core.match.name_levels import name_levels, names_agree
 from core.match.names import within_one_edit
 from core.match.sentences import PRIOR_SENTENCE, sentence
 from core.match.similarity import digits_one_off, digits_transposed, edits, jaro_winkler
-from core.match.values import is_mobile, is_role_email, names_someone_else, number_type
+from core.match.values import (
+    email_typo,
+    is_mobile,
+    is_role_email,
+    name_made,
+    names_someone_else,
+    number_type,
+)
 from core.match.weights import CORRECTIONS, HAND_MODEL, HOUSEHOLD_LEVELS, KIN, Model
 
 _LANDLINE_WORDS = ("home", "work", "office", "landline", "fax", "main")
@@ -84,15 +91,27 @@ def compare_emails(a: PartyFeatures, b: PartyFeatures) -> Level | None:
         personal = sorted(e for e in common if not is_role_email(e))
         e = personal[0] if personal else min(common)
         return ("email", "exact" if personal else "role", a.emails[e], b.emails[e])
-    shared_locals = a.email_locals.keys() & b.email_locals.keys()
+    shared_locals = own_locals(a, b)
     if shared_locals:
         local = min(shared_locals)
         return ("email", "same_local_part", a.email_locals[local], b.email_locals[local])
     for x in sorted(a.emails):
         for y in sorted(b.emails):
-            if min(len(x), len(y)) >= 8 and edits(x, y, 1) <= 1 and not is_role_email(x):
+            if email_typo(x, y):
                 return ("email", "typo", a.emails[x], b.emails[y])
     return ("email", "different", min(a.emails.values()), min(b.emails.values()))
+
+
+def own_locals(a: PartyFeatures, b: PartyFeatures) -> list[str]:
+    """Mailbox names both use (at different providers), but not those made only of either
+    one's names (``values.name_made``)."""
+    shared = a.email_locals.keys() & b.email_locals.keys()
+    if not shared:
+        return []
+    na, nb = a.name, b.name
+    return [local for local in shared
+            if not (name_made(local, na.given, na.family) or name_made(local, nb.given,
+                                                                         nb.family))]
 
 
 def phone_kind(value: str, label: str) -> str:
@@ -155,7 +174,7 @@ def _fmt_date(d: Date) -> str:
 
 #: Date levels from best to worst (a pair with several dates shows its best).
 DATE_LEVELS = ("exact", "day_month", "one_digit", "transposed", "day_month_swapped",
-               "year_differs", "conflict", "generation")
+               "day_month_typo", "year_differs", "conflict", "generation")
 #: Birth years at least this far apart (with day and month different too): a generation.
 GENERATION_YEARS = 15
 _DATE_RANK = {level: i for i, level in enumerate(DATE_LEVELS)}
@@ -163,8 +182,10 @@ _DATE_RANK = {level: i for i, level in enumerate(DATE_LEVELS)}
 
 def date_level(da: Date, db: Date) -> str:
     """exact; day_month (same day and month, a year missing); one_digit (one digit
-    mistyped); transposed (two neighbouring digits swapped); day_month_swapped; year_differs
-    (same day and month, years more than one digit apart); conflict; generation (years
+    mistyped); transposed (two neighbouring digits swapped); day_month_swapped;
+    day_month_typo (one digit of day or month different and a year missing: one in thirty
+    strangers' birthdays are that close, so it weighs far less); year_differs (same day and
+    month, years more than one digit apart); conflict; generation (years
     ``GENERATION_YEARS`` or more apart and day and month different: a parent and a child)."""
     ya, yb = da[0], db[0]
     if da[1:] == db[1:]:
@@ -179,7 +200,7 @@ def date_level(da: Date, db: Date) -> str:
         return "day_month_swapped"
     sa, sb = f"{da[1]:02d}{da[2]:02d}", f"{db[1]:02d}{db[2]:02d}"
     if digits_one_off(sa, sb):
-        return "one_digit"
+        return "one_digit" if ya and yb else "day_month_typo"
     if digits_transposed(sa, sb):
         return "transposed"
     return "conflict"

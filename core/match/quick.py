@@ -22,6 +22,7 @@ from core.match.compare import (
     address_level,
     date_level,
     generation_level,
+    own_locals,
     phone_kind,
     shared_use,
 )
@@ -29,8 +30,8 @@ from core.match.features import PartyFeatures
 from core.match.kin import kin_applies, kin_weight
 from core.match.name_levels import name_levels, names_agree
 from core.match.names import within_one_edit
-from core.match.similarity import digits_one_off, digits_transposed, edits
-from core.match.values import is_role_email
+from core.match.similarity import digits_one_off, digits_transposed
+from core.match.values import email_typo, is_role_email
 from core.match.weights import HAND_MODEL, HOUSEHOLD_LEVELS, KIN, Model
 
 _NAMESAKES = ("name", "namesakes")
@@ -102,7 +103,7 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
     if email:
         if a.emails.keys() & b.emails.keys():
             bound += max(w[("email", "exact")], w[("email", "role")])
-        elif a.email_locals.keys() & b.email_locals.keys():
+        elif own_locals(a, b):
             bound += w[("email", "same_local_part")]
         else:
             bound += max(w[("email", "typo")], w[("email", "different")])
@@ -142,11 +143,11 @@ def _email_level(a: PartyFeatures, b: PartyFeatures) -> str:
     common = a.emails.keys() & b.emails.keys()
     if common:
         return "exact" if any(not is_role_email(e) for e in common) else "role"
-    if a.email_locals.keys() & b.email_locals.keys():
+    if own_locals(a, b):
         return "same_local_part"
     for x in a.emails:
         for y in b.emails:
-            if min(len(x), len(y)) >= 8 and edits(x, y, 1) <= 1 and not is_role_email(x):
+            if email_typo(x, y):
                 return "typo"
     return "different"
 

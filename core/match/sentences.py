@@ -62,6 +62,8 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("birthday", "one_digit"): "Birthdays {l} and {r} differ by one digit, a likely typo",
     ("birthday", "transposed"): "Birthdays {l} and {r} have two digits swapped, a likely typo",
     ("birthday", "day_month_swapped"): "Birthdays {l} and {r} have day and month swapped",
+    ("birthday", "day_month_typo"): "Birthdays {l} and {r} differ by one digit and one year "
+                                    "is unknown: many people's birthdays are that close",
     ("birthday", "year_differs"): "Same day and month but different years ({l} and {r})",
     ("birthday", "conflict"): "Different birthdays ({l} and {r})",
     ("birthday", "generation"): "Birthdays a generation apart ({l} and {r}), as a parent's "

@@ -19,6 +19,7 @@ from functools import lru_cache
 import phonenumbers
 
 from core.match.names import clean
+from core.match.similarity import edits
 
 
 def _words(text: str) -> frozenset[str]:
@@ -68,6 +69,31 @@ def is_role_local(local: str) -> bool:
 
 def is_role_email(value: str) -> bool:
     return is_role_local(email_local(value))
+
+
+def email_typo(x: str, y: str) -> bool:
+    """Two (canonical, different) addresses one character apart, long enough to mean it, not
+    a role address, and not apart only in their digits: "name2@" and "name@", "name66@" and
+    "name60@" are how providers number the mailboxes of people with one name."""
+    if min(len(x), len(y)) < 8 or edits(x, y, 1) > 1 or is_role_email(x):
+        return False
+    return x.translate(_NO_DIGITS) != y.translate(_NO_DIGITS)
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_SEPARATORS = str.maketrans("", "", "._-+")
+
+
+@lru_cache(maxsize=65536)
+def name_made(local: str, given: str, family: str) -> bool:
+    """The mailbox name is only the person's names or initials ("zofiak", "ma.bo",
+    "j.smith"): two people of one name pick it at every provider, so it says no more than
+    the names already do."""
+    if not given or not family:
+        return False
+    bare = local.translate(_SEPARATORS)
+    g, f = given.replace(" ", ""), family.replace(" ", "")
+    return bare in {g + f, f + g, g[0] + f, f + g[0], g + f[0], f[0] + g, g, f}
 
 
 _MOBILE_WORDS = ("mobile", "cell", "handy", "iphone", "portable")

@@ -68,6 +68,9 @@ LEVELS: dict[tuple[str, str], tuple[float, float, str]] = {
     ("birthday", "one_digit"): (0.05, 0.006, "birthdays one digit apart"),
     ("birthday", "transposed"): (0.01, 0.002, "birthdays with two digits swapped"),
     ("birthday", "day_month_swapped"): (0.01, 0.002, "day and month swapped"),
+    # One digit of day or month off while a year is missing: many strangers are that close.
+    ("birthday", "day_month_typo"): (0.005, 0.0035, "day or month one digit apart, "
+                                                    "one year unknown"),
     ("birthday", "year_differs"): (0.01, 0.12, "same day and month, different year"),
     ("birthday", "conflict"): (0.01, 0.85, "different birthdays"),
     # Birth years a generation apart (and day and month different too): no typo does that,

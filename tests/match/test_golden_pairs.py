@@ -123,9 +123,25 @@ def test_swapped_and_family_given_display() -> None:
 
 
 def test_same_mailbox_name_at_another_provider() -> None:
+    a = feats(1, "Eva", "Lind", emails=("evchen77@web.de",))
+    b = feats(2, "Eva", "Lind", emails=("evchen77@gmx.de",))
+    assert levels(a, b)[2] == ("email", "same_local_part", 1.0)
+
+
+def test_mailbox_names_made_of_the_name_or_numbered_apart_are_no_evidence() -> None:
+    # Two people named Eva Lind both pick "eva.lind" or "elind" at their providers, and a
+    # provider numbers namesakes' mailboxes (eva.lind66@ / eva.lind60@): not a typo.
     a = feats(1, "Eva", "Lind", emails=("eva.lind@web.de",))
     b = feats(2, "Eva", "Lind", emails=("eva.lind@gmx.de",))
-    assert levels(a, b)[2] == ("email", "same_local_part", 1.0)
+    assert levels(a, b)[2] == ("email", "different", -0.5)
+    c = feats(3, "Eva", "Lind", emails=("e_lind@web.de",))
+    d = feats(4, "Eva", "Lind", emails=("e_lind@gmx.de",))
+    assert levels(c, d)[2][1] == "different"
+    e = feats(5, "Eva", "Lind", emails=("eva.lind66@web.de",))
+    f = feats(6, "Eva", "Lind", emails=("eva.lind60@web.de",))
+    assert levels(e, f)[2][1] == "different"
+    g = feats(7, "Eva", "Lind", emails=("eva.lindd66@web.de",))  # a letter typo still is one
+    assert levels(e, g)[2] == ("email", "typo", 3.32)
 
 
 def test_typo_and_initial() -> None:
