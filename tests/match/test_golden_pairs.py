@@ -21,9 +21,10 @@ from core.match.weights import DEFAULT_MIN_SCORE, MODEL_VERSION, PRIOR, WEIGHTS,
 def feats(pid: int, given: str = "", family: str = "", *, display: str = "",
           emails: tuple[str, ...] = (), phones: tuple[tuple[str, str, bool], ...] = (),
           birthday: tuple[int | None, int, int] | None = None, org: str = "",
-          street: str = "", postal: str = "", city: str = "") -> PartyFeatures:
+          street: str = "", postal: str = "", city: str = "", marker: str = ""
+          ) -> PartyFeatures:
     f = PartyFeatures(pid, display or f"{given} {family}".strip(),
-                      compare_name(given, family, "", display), clean(org), org)
+                      compare_name(given, family, "", display), clean(org), org, marker=marker)
     f.emails = {canonical_email(e): e for e in emails}
     f.email_locals = {canonical_email(e).partition("@")[0]: e for e in emails
                       if len(canonical_email(e).partition("@")[0]) >= 5
