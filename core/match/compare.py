@@ -320,19 +320,8 @@ def compare_all(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
                       ", ".join([family[2], *(h[2] for h in home)]),
                       ", ".join([family[3], *(h[3] for h in home)])))
     if home and kin_applies([(f, lvl) for f, lvl, _, _ in found]):
-        found.append((*KIN, *_two_people(found)))
+        found.append((*KIN, a.display_name, b.display_name))
     return found
-
-
-def _two_people(found: list[Level]) -> tuple[str, str]:
-    """What shows the kin item's two people: the first names, the markers or the dates."""
-    by_field = {item[0]: item for item in found}
-    for field, level in (("given", "different"), ("generation", "different"),
-                         ("generation", "one_side"), ("birthday", "generation")):
-        item = by_field.get(field)
-        if item is not None and item[1] == level:
-            return item[2], item[3]
-    return "", ""  # pragma: no cover - kin_applies found one of them
 
 
 def score_of(levels: list[Level], model: Model = HAND_MODEL) -> float:

@@ -39,9 +39,10 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("household", "same_home_3"): "People of one household share a last name and a home "
                                   "(address, landline or family email), so together these "
                                   "say less than each alone",
-    ("household", "kin"): "{l} and {r} show two people of one home: a household shares its "
-                          "address, landline and family email (twins even a birthday), so "
-                          "here these count for nothing",
+    ("household", "kin"): "{l} and {r} look like two people of one home (by their first "
+                          "names, Jr./Sr. or birth dates): a household shares its address, "
+                          "landline and family email, twins even a birthday, so here these "
+                          "count for nothing",
     ("generation", "same"): "Both names carry {l}",
     ("generation", "one_side"): "{l} and {r}: only one name carries a generation marker",
     ("generation", "different"): "{l} and {r}: one name, two generations (a parent and a "

@@ -35,8 +35,8 @@ def test_twins_shared_birthday_and_home_count_for_nothing() -> None:
     # ...so what is left is the names: two different first names of one family.
     assert score_pair(anna, lena).score == round(-7.5 - 7.28 + 3.23, 2)
     kin = _item(anna, lena, "household")
-    assert (kin.left, kin.right) == ("Anna", "Lena")
-    assert "two people of one home" in kin.sentence
+    assert (kin.left, kin.right) == ("Anna Berg", "Lena Berg")
+    assert kin.sentence.startswith("Anna Berg and Lena Berg look like two people of one home")
 
 
 def test_spouses_family_email_and_landline_count_for_nothing() -> None:
