@@ -41,8 +41,6 @@ RULES: tuple[tuple[str, str], ...] = (
     ("dm", "birthday_and_initial"),
     ("an", "house_number_and_postcode"),
     ("ym", "birth_month_and_initial"),
-    ("ge", "family_name_and_given_name_ending"),
-    ("sl", "family_name_letters_and_initial"),
 )
 RULE_NAMES = dict(RULES)
 #: Stored rule name -> code (suggestions store names; sentences are keyed by code).
@@ -54,7 +52,7 @@ MAX_BLOCK_SIZE = 50
 #: The typo-tolerant rules (name beginnings/endings, birthday or birth month with an
 #: initial, house number with postcode) are coarse on purpose; their blocks are compared only
 #: while small, so they add the few pairs the exact rules lose and not a namesake crowd.
-FUZZY_RULES = frozenset({"qg", "dm", "ym", "an", "ge", "sl"})
+FUZZY_RULES = frozenset({"qg", "dm", "ym", "an"})
 FUZZY_BLOCK_SIZE = 8
 
 
@@ -115,10 +113,6 @@ def party_keys(f: PartyFeatures) -> set[str]:
             keys.add(f"ym:{initials}|{year:04d}-{month:02d}")
     if family and given:
         keys.add(f"jn:{family}|{given[:1]}")
-        if len(given) >= 4:  # survives a typo in the first letter ("Deniz" / "Feniz")
-            keys.add(f"ge:{family}|{given[1:]}")
-        if len(family) >= 3:  # survives letters swapped in the last name ("Bakr" / "aBkr")
-            keys.add(f"sl:{''.join(sorted(family))}|{given[:1]}")
     if len(given) >= 2 and len(family) >= 2:
         # Both orders, so names swapped between the fields still meet.
         for first, last in ((given, family), (family, given)):

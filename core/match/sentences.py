@@ -115,8 +115,6 @@ RULE_SENTENCES: dict[str, str] = {
     "dm": "Found because both have the same birthday and initial",
     "an": "Found because both have the same house number and postcode",
     "ym": "Found because both were born in the same month and year and share an initial",
-    "ge": "Found because both have the same last name and first names that end alike",
-    "sl": "Found because the last names have the same letters and the initial is the same",
 }
 
 
