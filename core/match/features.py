@@ -109,8 +109,17 @@ def _parties(rows: Iterable) -> dict[int, PartyFeatures]:  # noqa: ANN001 - resu
             pid, display, compare_name(given or "", family or "", middle or "", display,
                                        nick or ""),
             clean(org), org, {parsed} if parsed else set(), {}, {}, {}, [],
-            generation_marker(suffix or "", display) if (suffix or display) else "")
+            generation_marker(suffix, display) if suffix or _ends_in_marker(display) else "")
     return feats
+
+
+_MARKER_WORDS = frozenset({"jr", "junior", "sr", "senior", "ii", "iii", "iv"})
+
+
+def _ends_in_marker(display: str) -> bool:
+    """A cheap look at the last word before the full reading (``generation_marker`` folds
+    the whole name; almost no name ends in a marker)."""
+    return display.rstrip(". ").rpartition(" ")[2].casefold() in _MARKER_WORDS
 
 
 def _add_handles(session: Session, feats: dict[int, PartyFeatures], reader: _Reader) -> None:
