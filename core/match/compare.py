@@ -15,12 +15,20 @@ from typing import Any
 import phonenumbers
 
 from core.match.features import PartyFeatures, PhoneUse
-from core.match.name_levels import name_levels
+from core.match.kin import HOME_LEVELS, item_weight, kin_applies
+from core.match.name_levels import name_levels, names_agree
 from core.match.names import within_one_edit
 from core.match.sentences import PRIOR_SENTENCE, sentence
 from core.match.similarity import digits_one_off, digits_transposed, edits, jaro_winkler
-from core.match.values import is_mobile, is_role_email, number_type
-from core.match.weights import CORRECTIONS, HAND_MODEL, HOUSEHOLD_LEVELS, Model
+from core.match.values import (
+    email_typo,
+    is_mobile,
+    is_role_email,
+    name_made,
+    names_someone_else,
+    number_type,
+)
+from core.match.weights import CORRECTIONS, HAND_MODEL, HOUSEHOLD_LEVELS, KIN, Model
 
 _LANDLINE_WORDS = ("home", "work", "office", "landline", "fax", "main")
 _FIXED_LINE = phonenumbers.PhoneNumberType.FIXED_LINE
@@ -83,15 +91,27 @@ def compare_emails(a: PartyFeatures, b: PartyFeatures) -> Level | None:
         personal = sorted(e for e in common if not is_role_email(e))
         e = personal[0] if personal else min(common)
         return ("email", "exact" if personal else "role", a.emails[e], b.emails[e])
-    shared_locals = a.email_locals.keys() & b.email_locals.keys()
+    shared_locals = own_locals(a, b)
     if shared_locals:
         local = min(shared_locals)
         return ("email", "same_local_part", a.email_locals[local], b.email_locals[local])
     for x in sorted(a.emails):
         for y in sorted(b.emails):
-            if min(len(x), len(y)) >= 8 and edits(x, y, 1) <= 1 and not is_role_email(x):
+            if email_typo(x, y):
                 return ("email", "typo", a.emails[x], b.emails[y])
     return ("email", "different", min(a.emails.values()), min(b.emails.values()))
+
+
+def own_locals(a: PartyFeatures, b: PartyFeatures) -> list[str]:
+    """Mailbox names both use (at different providers), but not those made only of either
+    one's names (``values.name_made``)."""
+    shared = a.email_locals.keys() & b.email_locals.keys()
+    if not shared:
+        return []
+    na, nb = a.name, b.name
+    return [local for local in shared
+            if not (name_made(local, na.given, na.family) or name_made(local, nb.given,
+                                                                         nb.family))]
 
 
 def phone_kind(value: str, label: str) -> str:
@@ -116,12 +136,17 @@ def _phone_kind(use: PhoneUse) -> str:
     return phone_kind(use.value, use.label)
 
 
+def shared_use(use: PhoneUse) -> bool:
+    """Several people hold the number, or the card lists it as someone else's ("Dad")."""
+    return use.shared or names_someone_else(use.label)
+
+
 def compare_phones(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     if not a.phones or not b.phones:
         return None
     common = sorted(set(a.phones) & set(b.phones))
     if common:
-        private = [p for p in common if not (a.phones[p].shared or b.phones[p].shared)]
+        private = [p for p in common if not (shared_use(a.phones[p]) or shared_use(b.phones[p]))]
         if private:
             for p in private:
                 if _phone_kind(a.phones[p]) != "landline" or _phone_kind(b.phones[p]) != "landline":
@@ -149,14 +174,19 @@ def _fmt_date(d: Date) -> str:
 
 #: Date levels from best to worst (a pair with several dates shows its best).
 DATE_LEVELS = ("exact", "day_month", "one_digit", "transposed", "day_month_swapped",
-               "year_differs", "conflict")
+               "day_month_typo", "year_differs", "conflict", "generation")
+#: Birth years at least this far apart (with day and month different too): a generation.
+GENERATION_YEARS = 15
 _DATE_RANK = {level: i for i, level in enumerate(DATE_LEVELS)}
 
 
 def date_level(da: Date, db: Date) -> str:
     """exact; day_month (same day and month, a year missing); one_digit (one digit
-    mistyped); transposed (two neighbouring digits swapped); day_month_swapped; year_differs
-    (same day and month, years more than one digit apart); conflict."""
+    mistyped); transposed (two neighbouring digits swapped); day_month_swapped;
+    day_month_typo (one digit of day or month different and a year missing: one in thirty
+    strangers' birthdays are that close, so it weighs far less); year_differs (same day and
+    month, years more than one digit apart); conflict; generation (years
+    ``GENERATION_YEARS`` or more apart and day and month different: a parent and a child)."""
     ya, yb = da[0], db[0]
     if da[1:] == db[1:]:
         if not (ya and yb):
@@ -164,13 +194,13 @@ def date_level(da: Date, db: Date) -> str:
         if ya == yb:
             return "exact"
         return "one_digit" if digits_one_off(str(ya), str(yb)) else "year_differs"
-    if ya and yb and ya != yb:
-        return "conflict"  # year and day/month both differ: not one typo
+    if ya and yb and ya != yb:  # year and day/month both differ: not one typo
+        return "generation" if abs(ya - yb) >= GENERATION_YEARS else "conflict"
     if da[1] == db[2] and da[2] == db[1]:
         return "day_month_swapped"
     sa, sb = f"{da[1]:02d}{da[2]:02d}", f"{db[1]:02d}{db[2]:02d}"
     if digits_one_off(sa, sb):
-        return "one_digit"
+        return "one_digit" if ya and yb else "day_month_typo"
     if digits_transposed(sa, sb):
         return "transposed"
     return "conflict"
@@ -251,13 +281,27 @@ _SINGLE = (compare_emails, compare_phones, compare_birthdays, compare_addresses,
            compare_organisations)
 
 
+def generation_level(a: str, b: str) -> str | None:
+    """Generation markers of two agreeing names: same, one_side, different, or None (no
+    marker on either side)."""
+    if not a and not b:
+        return None
+    if a == b:
+        return "same"
+    return "different" if a and b else "one_side"
+
+
 def compare_all(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
     """The level every field reaches (fields missing on either side are left out)."""
     found = compare_names(a, b)
-    if len(found) == 2 and found[0][1] != "different" and found[1][1] != "different":
+    if names_agree(found):
         # Both names agree (exactly or nearly): see weights.NAMESAKES.
         found.append(("name", "namesakes", f"{found[0][2]} {found[1][2]}",
                       f"{found[0][3]} {found[1][3]}"))
+        marker = generation_level(a.marker, b.marker)
+        if marker is not None:
+            found.append(("generation", marker, a.marker or "no Jr./Sr.",
+                          b.marker or "no Jr./Sr."))
     family = None
     home: list[Level] = []
     for compare in _SINGLE:
@@ -275,21 +319,19 @@ def compare_all(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
         found.append((*HOUSEHOLD_LEVELS[len(home) - 1],
                       ", ".join([family[2], *(h[2] for h in home)]),
                       ", ".join([family[3], *(h[3] for h in home)])))
+    if home and kin_applies([(f, lvl) for f, lvl, _, _ in found]):
+        found.append((*KIN, a.display_name, b.display_name))
     return found
-
-
-#: Levels that put two records in one home.
-HOME_LEVELS = frozenset({("address", "same_street"), ("address", "fuzzy_street"),
-                         ("phone", "landline"), ("phone", "household"), ("email", "exact")})
 
 
 def score_of(levels: list[Level], model: Model = HAND_MODEL) -> float:
     """The prior plus every level's weight, rounded to the 2 decimals the items show, so
     the items of ``explain`` add up to exactly this."""
     weights = model.weights
+    keys = [(f, lvl) for f, lvl, _, _ in levels]
     total = model.prior  # summed in the order the items are listed (see relabel)
-    for f, lvl, _, _ in levels:
-        total += weights[(f, lvl)]
+    for key in keys:
+        total += item_weight(key, keys, weights)
     return round(total, 2)
 
 
@@ -298,12 +340,14 @@ def explanation_rows(levels: list[Level], model: Model = HAND_MODEL,
     """What a stored suggestion keeps: the prior first, then every level with its weight
     and sentence, then ``extra`` items (what the owner's decisions add)."""
     weights = model.weights
+    keys = [(f, lvl) for f, lvl, _, _ in levels]
     rows = [{"field": "prior", "level": "start", "left": "", "right": "",
              "weight": model.prior, "sentence": PRIOR_SENTENCE}]
-    rows.extend({"field": f, "level": lvl, "left": left, "right": right,
-                 "weight": weights[(f, lvl)], "sentence": sentence(f, lvl, left, right)}
-                for f, lvl, left, right in levels
-                if (f, lvl) not in CORRECTIONS or weights[(f, lvl)])  # 0 says nothing
+    for f, lvl, left, right in levels:
+        w = item_weight((f, lvl), keys, weights)
+        if (f, lvl) not in CORRECTIONS or w:  # a correction of 0 says nothing
+            rows.append({"field": f, "level": lvl, "left": left, "right": right,
+                         "weight": w, "sentence": sentence(f, lvl, left, right)})
     rows.extend(extra)
     return rows
 

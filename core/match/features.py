@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from core.ingest.attach_veto import generation_marker
 from core.match.names import CompareName, clean, compare_name
 from core.match.rawsql import Reader
 from core.match.values import address_key, canonical_email, is_role_local, parse_birthday
@@ -48,6 +49,9 @@ class PartyFeatures:
     email_locals: dict[str, str] = field(default_factory=dict)
     phones: dict[str, PhoneUse] = field(default_factory=dict)
     addresses: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Generation marker of the name ("Jr.", "Sr.", "II", ...; "" for none): see
+    #: ``core.ingest.attach_veto.generation_marker``.
+    marker: str = ""
 
 
 def load_features(session: Session, party_ids: Iterable[int] | None = None
@@ -69,7 +73,7 @@ def load_features(session: Session, party_ids: Iterable[int] | None = None
 
 #: The statements, each completed by a condition on the party id column (see _Reader).
 _PARTY_SQL = ("SELECT id, display_name, given_name, family_name, middle_name, nickname, "
-              "organization, birthday FROM party "
+              "organization, birthday, name_suffix FROM party "
               "WHERE merged_into_id IS NULL AND kind != 'system'")
 # Platform and secured are filtered in Python, not in SQL: without table statistics SQLite
 # would otherwise drive the query from every email/phone handle instead of from the parties.
@@ -96,7 +100,7 @@ class _Reader:
 
 def _parties(rows: Iterable) -> dict[int, PartyFeatures]:  # noqa: ANN001 - result rows
     feats: dict[int, PartyFeatures] = {}
-    for pid, display, given, family, middle, nick, org, bday in rows:
+    for pid, display, given, family, middle, nick, org, bday, suffix in rows:
         display = display or ""
         org = org or ""
         parsed = parse_birthday(bday) if bday else None
@@ -104,8 +108,18 @@ def _parties(rows: Iterable) -> dict[int, PartyFeatures]:  # noqa: ANN001 - resu
         feats[pid] = PartyFeatures(
             pid, display, compare_name(given or "", family or "", middle or "", display,
                                        nick or ""),
-            clean(org), org, {parsed} if parsed else set(), {}, {}, {}, [])
+            clean(org), org, {parsed} if parsed else set(), {}, {}, {}, [],
+            generation_marker(suffix, display) if suffix or _ends_in_marker(display) else "")
     return feats
+
+
+_MARKER_WORDS = frozenset({"jr", "junior", "sr", "senior", "ii", "iii", "iv"})
+
+
+def _ends_in_marker(display: str) -> bool:
+    """A cheap look at the last word before the full reading (``generation_marker`` folds
+    the whole name; almost no name ends in a marker)."""
+    return display.rstrip(". ").rpartition(" ")[2].casefold() in _MARKER_WORDS
 
 
 def _add_handles(session: Session, feats: dict[int, PartyFeatures], reader: _Reader) -> None:

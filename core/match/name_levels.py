@@ -2,9 +2,11 @@
 
 Given name: exact; nickname (both forms of one name: "Kate" / "Katherine"); one typo
 (one edit: insertion, deletion, substitution, swap of neighbours); close (Jaro-Winkler >=
-0.88 or two edits); phonetic (same Metaphone key); initial ("K." / "Katherine"); swapped
-(the given and family names trade places); different (also the male and female forms of
-one name, Peter/Petra, Mario/Maria: family members, not typos).
+0.88 or two edits); phonetic (same Metaphone key); initial ("K." /
+"Katherine"); swapped (the given and family names trade places); gender_form (the male and
+female forms of one name, Peter/Petra, Mario/Maria: siblings and spouses more often than
+typos, but not unrelated names either); different (unrelated names). The typo
+bands also compare the formal forms (a nickname with a typo: "Abby" / "Abgiail").
 
 Family name: exact; joined (equal once spaces and hyphens go: "Mac Kinder" / "MacKinder");
 part (one is a part of a compound name: "García" / "García López"); one typo; close;
@@ -22,6 +24,15 @@ from core.match.similarity import joined, typo_band
 
 #: (field, level) of each name item; a pair yields zero, one or two of them.
 NameLevels = tuple[tuple[str, str], ...]
+
+#: Name levels that do not agree (the namesakes item needs both names agreeing).
+NOT_AGREEING = frozenset({"different", "gender_form"})
+
+
+def names_agree(found: list) -> bool:
+    """Both name items present (given first) and neither of them disagreeing."""
+    return (len(found) == 2 and found[0][1] not in NOT_AGREEING
+            and found[1][1] not in NOT_AGREEING)
 
 
 def _given_level(a: CompareName, b: CompareName) -> str:
@@ -41,8 +52,9 @@ def _given_words(x: str, y: str, nick_x: str, nick_y: str) -> str:
                                                              formal_given(nick_y) == fx):
         return "nickname"
     if gendered_pair(x, y):
-        return "different"
-    return typo_band(x, y) or "different"
+        return "gender_form"
+    band = typo_band(x, y) or (typo_band(fx, fy) if (fx, fy) != (x, y) else None)
+    return band or "different"
 
 
 _VOWELS = frozenset("aeiouy")
@@ -80,11 +92,21 @@ def _family_level(x: str, y: str) -> str:
     return typo_band(jx, jy) or "different"
 
 
+def _related(x: str, y: str) -> bool:
+    """Equal, or within a typo band of each other (one or two typos, or sounding alike)."""
+    return bool(x and y) and (_same_or_typo(x, y)
+                              or typo_band(joined(x), joined(y)) is not None)
+
+
 def _same_or_typo(x: str, y: str) -> bool:
     if not x or not y:
         return False
     if x == y or formal_given(x) == formal_given(y):
         return True
+    if " " in x or " " in y:
+        # A given name keeps its first word only ("Ji-ho" -> "ji"): a swapped compound name
+        # meets its first word ("ji" / "ji ho", "van" / "van den berg").
+        return x.split()[0] == y.split()[0]
     # One edit leaves the length within one and the first or the last letter in place.
     if abs(len(x) - len(y)) > 1 or (x[0] != y[0] and x[-1] != y[-1]):
         return False
@@ -106,11 +128,13 @@ def name_levels(a: CompareName, b: CompareName) -> NameLevels:
     if not a.given or not b.given:
         return (("family", family),)
     given = _given_level(a, b)
-    if (family == "different" or given == "different") and _swapped(a, b):
+    if (family == "different" or given in NOT_AGREEING) and _swapped(a, b):
         return (("given", "swapped"),)
     return (("given", given), ("family", family))
 
 
 def _swapped(a: CompareName, b: CompareName) -> bool:
-    """Given and family name traded places (each within a typo of the other's)."""
-    return _same_or_typo(a.given, b.family) and _same_or_typo(a.family, b.given)
+    """Given and family name traded places: one within a typo of the other's, the other at
+    least spelled alike (two slips in one of them still leave a swap visible)."""
+    gf, fg = (a.given, b.family), (a.family, b.given)
+    return ((_same_or_typo(*gf) and _related(*fg)) or (_same_or_typo(*fg) and _related(*gf)))

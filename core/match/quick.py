@@ -21,23 +21,36 @@ from core.match.compare import (
     HOME_LEVELS,
     address_level,
     date_level,
+    generation_level,
+    own_locals,
     phone_kind,
+    shared_use,
 )
 from core.match.features import PartyFeatures
-from core.match.name_levels import name_levels
+from core.match.kin import kin_applies, kin_weight
+from core.match.name_levels import name_levels, names_agree
 from core.match.names import within_one_edit
-from core.match.similarity import digits_one_off, digits_transposed, edits
-from core.match.values import is_role_email
-from core.match.weights import HAND_MODEL, HOUSEHOLD_LEVELS, Model
+from core.match.similarity import digits_one_off, digits_transposed
+from core.match.values import email_typo, is_role_email
+from core.match.weights import HAND_MODEL, HOUSEHOLD_LEVELS, KIN, Model
 
 _NAMESAKES = ("name", "namesakes")
 
 
+def _names(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
+    """The name items, the namesakes item and the generation item, as ``compare_all``."""
+    found = list(name_levels(a.name, b.name))
+    if names_agree(found):
+        found.append(_NAMESAKES)
+        marker = generation_level(a.marker, b.marker)
+        if marker is not None:
+            found.append(("generation", marker))
+    return found
+
+
 def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
     """``[(field, level) for field, level, _, _ in compare_all(a, b)]``, without the values."""
-    found = list(name_levels(a.name, b.name))
-    if len(found) == 2 and found[0][1] != "different" and found[1][1] != "different":
-        found.append(_NAMESAKES)
+    found = _names(a, b)
     if a.emails and b.emails:
         found.append(("email", _email_level(a, b)))
     if a.phones and b.phones:
@@ -55,12 +68,13 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
 
 
 def _household(found: list[tuple[str, str]]) -> None:
-    """Append the household item as ``compare_all`` does."""
+    """Append the household and kin items as ``compare_all`` does."""
     family = next((lvl for f, lvl in found if f == "family"), "different")
-    if family != "different":
-        home = sum(key in HOME_LEVELS for key in found)
-        if home:
-            found.append(HOUSEHOLD_LEVELS[home - 1])
+    home = sum(key in HOME_LEVELS for key in found)
+    if family != "different" and home:
+        found.append(HOUSEHOLD_LEVELS[home - 1])
+    if home and kin_applies(found):
+        found.append(KIN)
 
 
 def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: float
@@ -69,10 +83,8 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
     its email and phone levels turn out to be (their typo checks are the costly part, and
     most pairs the typo-tolerant rules bring together differ in name and everything else)."""
     w = model.weights
-    names = list(name_levels(a.name, b.name))
-    if len(names) == 2 and names[0][1] != "different" and names[1][1] != "different":
-        names.append(_NAMESAKES)
-    bound = model.prior
+    names = _names(a, b)
+    bound = model.prior  # the kin item only ever lowers a score: left out of the bound
     for key in names:
         bound += w[key]
     rest: list[tuple[str, str]] = []
@@ -91,7 +103,7 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
     if email:
         if a.emails.keys() & b.emails.keys():
             bound += max(w[("email", "exact")], w[("email", "role")])
-        elif a.email_locals.keys() & b.email_locals.keys():
+        elif own_locals(a, b):
             bound += w[("email", "same_local_part")]
         else:
             bound += max(w[("email", "typo")], w[("email", "different")])
@@ -115,10 +127,15 @@ def quick_score(a: PartyFeatures, b: PartyFeatures, mobiles: dict[int, bool] | N
                 model: Model = HAND_MODEL) -> float:
     """``score_of(compare_all(a, b), model)``, computed without any explanation value
     (``mobiles`` is accepted for callers of the old signature and not needed)."""
+    return sum_levels(quick_levels(a, b), model)
+
+
+def sum_levels(levels: list[tuple[str, str]], model: Model) -> float:
+    """The score of ``quick_levels``: the same order and arithmetic as ``score_of``."""
     weights = model.weights
-    total = model.prior  # the same order and arithmetic as score_of
-    for key in quick_levels(a, b):
-        total += weights[key]
+    total = model.prior
+    for key in levels:
+        total += kin_weight(levels, weights) if key == KIN else weights[key]
     return round(total, 2)
 
 
@@ -126,11 +143,11 @@ def _email_level(a: PartyFeatures, b: PartyFeatures) -> str:
     common = a.emails.keys() & b.emails.keys()
     if common:
         return "exact" if any(not is_role_email(e) for e in common) else "role"
-    if a.email_locals.keys() & b.email_locals.keys():
+    if own_locals(a, b):
         return "same_local_part"
     for x in a.emails:
         for y in b.emails:
-            if min(len(x), len(y)) >= 8 and edits(x, y, 1) <= 1 and not is_role_email(x):
+            if email_typo(x, y):
                 return "typo"
     return "different"
 
@@ -139,7 +156,7 @@ def _phone_level(a: PartyFeatures, b: PartyFeatures) -> str:
     pa, pb = a.phones, b.phones
     common = pa.keys() & pb.keys()
     if common:
-        private = [p for p in common if not (pa[p].shared or pb[p].shared)]
+        private = [p for p in common if not (shared_use(pa[p]) or shared_use(pb[p]))]
         if not private:
             return "household"
         for p in private:

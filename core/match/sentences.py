@@ -19,6 +19,7 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("given", "phonetic"): "{l} and {r} sound the same",
     ("given", "initial"): "{l} and {r}: one first name is just the initial of the other",
     ("given", "swapped"): "{l} and {r} have the same names with first and last name swapped",
+    ("given", "gender_form"): "{l} and {r} are the male and female forms of one name",
     ("given", "different"): "{l} and {r} are different first names",
     ("family", "exact"): "Both have the last name {l}",
     ("family", "joined"): "{l} and {r} are the same last name, written with or without a space",
@@ -38,6 +39,14 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("household", "same_home_3"): "People of one household share a last name and a home "
                                   "(address, landline or family email), so together these "
                                   "say less than each alone",
+    ("household", "kin"): "{l} and {r} look like two people of one home (by their first "
+                          "names, Jr./Sr. or birth dates): a household shares its address, "
+                          "landline and family email, twins even a birthday, so here these "
+                          "count for nothing",
+    ("generation", "same"): "Both names carry {l}",
+    ("generation", "one_side"): "{l} and {r}: only one name carries a generation marker",
+    ("generation", "different"): "{l} and {r}: one name, two generations (a parent and a "
+                                 "child)",
     ("email", "exact"): "Both use the email address {l}",
     ("email", "role"): "Both list {l}, a shared address (like info@) that says little",
     ("email", "same_local_part"): "{l} and {r} have the same mailbox name at different providers",
@@ -54,8 +63,12 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("birthday", "one_digit"): "Birthdays {l} and {r} differ by one digit, a likely typo",
     ("birthday", "transposed"): "Birthdays {l} and {r} have two digits swapped, a likely typo",
     ("birthday", "day_month_swapped"): "Birthdays {l} and {r} have day and month swapped",
+    ("birthday", "day_month_typo"): "Birthdays {l} and {r} differ by one digit and one year "
+                                    "is unknown: many people's birthdays are that close",
     ("birthday", "year_differs"): "Same day and month but different years ({l} and {r})",
     ("birthday", "conflict"): "Different birthdays ({l} and {r})",
+    ("birthday", "generation"): "Birthdays a generation apart ({l} and {r}), as a parent's "
+                                "and a child's",
     ("address", "same_street"): "Both live at {l}",
     ("address", "fuzzy_street"): "Nearly the same street address ({l} and {r}), a likely typo",
     ("address", "postcode_typo"): "Postcodes differ by one digit ({l} and {r})",

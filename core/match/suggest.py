@@ -29,7 +29,7 @@ from core.match.features import PartyFeatures, load_features
 from core.match.incremental import plan_refresh
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
-from core.match.quick import bounded_levels
+from core.match.quick import bounded_levels, sum_levels
 from core.match.stable_keys import resolve_party_key
 from core.match.store import Scored, existing_rows, store
 from core.match.weights import STORE_MIN_SCORE, Model
@@ -126,11 +126,7 @@ def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
 
 
 def _sum(levels: list[tuple[str, str]], model: Model) -> float:
-    weights = model.weights
-    total = model.prior  # the order and arithmetic of compare.score_of
-    for key in levels:
-        total += weights[key]
-    return round(total, 2)
+    return sum_levels(levels, model)  # the order and arithmetic of compare.score_of
 
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.

@@ -28,6 +28,7 @@ from core.db.models import MatchModel
 from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.compare import compare_all, compare_birthdays
 from core.match.features import PartyFeatures, load_features
+from core.match.kin import kin_applies, kin_weight
 from core.match.labels import Pattern, load_labels, pattern_of
 from core.match.weights import (
     FIELDS,
@@ -49,6 +50,8 @@ MAX_WEIGHT = 16.0
 #: Same-name pairs with two birth dates needed to measure the namesakes correction.
 MIN_NAMESAKE_PAIRS = 20
 NEAR_MISS_MARGIN = 1.0
+#: Random pairs that must show a field before its u is read off them.
+MIN_U_SIGHTINGS = 200
 
 
 @dataclass
@@ -81,8 +84,10 @@ def estimate_u(feats: dict[int, PartyFeatures], rng: random.Random,
     u: dict[tuple[str, str], float] = {}
     for key in LEVELS:
         total = present[key[0]]
-        # Never below half a sighting: an unseen level is rare, not impossible.
-        u[key] = max(counts[key], 0.5) / total if total else LEVELS[key][1]
+        # Never below half a sighting: an unseen level is rare, not impossible. A field the
+        # random pairs hardly show (generation markers: only namesakes have that item)
+        # keeps the hand table's u.
+        u[key] = max(counts[key], 0.5) / total if total >= MIN_U_SIGHTINGS else LEVELS[key][1]
     for field, share in _exact_shares(feats).items():
         if share > 0:
             u[(field, "exact")] = share
@@ -108,11 +113,19 @@ def _exact_shares(feats: dict[int, PartyFeatures]) -> dict[str, float]:
     return shares
 
 
+#: Birthday levels no typo explains (the namesakes and household measures read them).
+_CLEARLY_DIFFERENT = ("conflict", "generation")
+
+
+def _u_clearly_different(u: dict[tuple[str, str], float]) -> float:
+    return sum(u[("birthday", level)] for level in _CLEARLY_DIFFERENT)
+
+
 def _names_agree(pattern: Pattern) -> bool:
     """Both name items present and neither "different" (when ``compare_all`` adds the
     namesakes item)."""
     levels = dict(pattern)
-    return (levels.get("given", "different") not in ("different", "swapped")
+    return (levels.get("given", "different") not in ("different", "gender_form", "swapped")
             and levels.get("family", "different") != "different")
 
 
@@ -136,10 +149,10 @@ def namesakes_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], f
             for b in members[i + 1:100]:
                 if a.birthdays and b.birthdays:
                     both += 1
-                    conflicts += compare_birthdays(a, b)[1] == "conflict"
+                    conflicts += compare_birthdays(a, b)[1] in _CLEARLY_DIFFERENT
     if both < MIN_NAMESAKE_PAIRS:
         return 0.0
-    share = min(1.0, conflicts / (both * u[("birthday", "conflict")]))
+    share = min(1.0, conflicts / (both * _u_clearly_different(u)))
     u_joint = max(share * same / total_pairs, 1e-12)
     ratio = u[("given", "exact")] * u[("family", "exact")] / u_joint
     return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
@@ -167,10 +180,10 @@ def household_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], f
                 pairs += 1
                 if a.birthdays and b.birthdays:
                     both += 1
-                    conflicts += compare_birthdays(a, b)[1] == "conflict"
+                    conflicts += compare_birthdays(a, b)[1] in _CLEARLY_DIFFERENT
     if both < MIN_NAMESAKE_PAIRS:
         return 0.0
-    share = min(1.0, conflicts / (both * u[("birthday", "conflict")]))
+    share = min(1.0, conflicts / (both * _u_clearly_different(u)))
     u_joint = max(share * pairs / total_pairs, 1e-12)
     ratio = u[("family", "exact")] * u[("address", "same_street")] / u_joint
     return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
@@ -206,18 +219,25 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
     hand_m = dict(m)
     lam = min(0.5, max(1.0, 0.1 * math.sqrt(2 * total_pairs)) / total_pairs)
     items = list(patterns.items())
+    kin = [kin_applies(pattern) for pattern, _ in items]
     for iteration in range(1, MAX_ITERATIONS + 1):
         log_u = {k: math.log2(v) for k, v in u.items()}
         weight = {k: math.log2(m[k]) - log_u[k] for k in m}
+        for k, key in enumerate(HOUSEHOLD_LEVELS, start=1):
+            weight[key] = k * household
         prior = math.log2(lam / (1 - lam))
         num: Counter[tuple[str, str]] = Counter()
         matches = 0.0
-        for pattern, count in items:
+        for (pattern, count), two_people in zip(items, kin, strict=True):
             s = prior + sum(weight[k] for k in pattern)
             if namesakes and _names_agree(pattern):
                 s += namesakes
-            if household:
-                s += household * _same_home(pattern)
+            home = _same_home(pattern) if household or two_people else 0
+            if home:
+                s += household * home
+            if two_people:  # as compare_all's kin item, with the household item it adds
+                keys = [*pattern, HOUSEHOLD_LEVELS[home - 1]] if home else pattern
+                s += kin_weight(keys, weight)
             p = 1.0 / (1.0 + 2.0 ** -s) if s > -60 else 0.0
             matches += p * count
             for k in pattern:
@@ -240,10 +260,13 @@ def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs:
     return m, lam, MAX_ITERATIONS, False
 
 
-#: Levels whose m never rises above the hand table's: unrelated first names and clearly
-#: different birthdays are strong evidence against, whatever a household shares (its
-#: members are the pairs EM would otherwise take for one person seen twice).
-CLAMPED_M = (("given", "different"), ("birthday", "conflict"))
+#: Levels whose m never rises above the hand table's: unrelated first names, clearly
+#: different birthdays (or a generation apart) and generation markers that differ are strong
+#: evidence against, whatever a household shares (its members are the pairs EM would
+#: otherwise take for one person seen twice).
+CLAMPED_M = (("given", "different"), ("given", "gender_form"), ("birthday", "conflict"),
+             ("birthday", "generation"),
+             ("generation", "one_side"), ("generation", "different"))
 
 
 def _clamp(m: dict[tuple[str, str], float], field: str, hand_m: dict) -> None:

@@ -19,6 +19,7 @@ from functools import lru_cache
 import phonenumbers
 
 from core.match.names import clean
+from core.match.similarity import edits
 
 
 def _words(text: str) -> frozenset[str]:
@@ -70,6 +71,31 @@ def is_role_email(value: str) -> bool:
     return is_role_local(email_local(value))
 
 
+def email_typo(x: str, y: str) -> bool:
+    """Two (canonical, different) addresses one character apart, long enough to mean it, not
+    a role address, and not apart only in their digits: "name2@" and "name@", "name66@" and
+    "name60@" are how providers number the mailboxes of people with one name."""
+    if min(len(x), len(y)) < 8 or edits(x, y, 1) > 1 or is_role_email(x):
+        return False
+    return x.translate(_NO_DIGITS) != y.translate(_NO_DIGITS)
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_SEPARATORS = str.maketrans("", "", "._-+")
+
+
+@lru_cache(maxsize=65536)
+def name_made(local: str, given: str, family: str) -> bool:
+    """The mailbox name is only the person's names or initials ("zofiak", "ma.bo",
+    "j.smith"): two people of one name pick it at every provider, so it says no more than
+    the names already do."""
+    if not given or not family:
+        return False
+    bare = local.translate(_SEPARATORS)
+    g, f = given.replace(" ", ""), family.replace(" ", "")
+    return bare in {g + f, f + g, g[0] + f, f + g[0], g + f[0], f[0] + g, g, f}
+
+
 _MOBILE_WORDS = ("mobile", "cell", "handy", "iphone", "portable")
 _NOT_MOBILE_WORDS = ("home", "work", "fax", "office", "landline")
 
@@ -83,6 +109,23 @@ def label_says_mobile(label: str) -> bool | None:
     if any(word in low for word in _NOT_MOBILE_WORDS):
         return False
     return None
+
+
+#: Label words that name whose number it is when it is not the card's own (Apple's related
+#: names, "Dad", "Mutter"): a child's card listing a parent's mobile shares it with the parent.
+_RELATION_WORDS = _words(
+    "dad daddy mom mommy mum mummy mother father mama papa parent parents wife husband "
+    "spouse partner son daughter child kid brother sister sibling grandma grandpa granny "
+    "grandmother grandfather aunt uncle assistant manager mutter vater mutti vati bruder "
+    "schwester tochter sohn oma opa mere pere maman madre padre hermano hermana esposa "
+    "esposo hijo hija mae pai irma irmao"
+)
+
+
+@lru_cache(maxsize=4096)
+def names_someone_else(label: str) -> bool:
+    """The label says the number is a relative's or a colleague's, not the card's own."""
+    return bool(label) and not _RELATION_WORDS.isdisjoint(clean(label).split())
 
 
 def is_mobile(e164: str, label: str = "") -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-MODEL_VERSION = "kith-fs-2"
+MODEL_VERSION = "kith-fs-3"
 
 #: log2 of the prior odds that two blocked parties are the same person (about 1 in 180).
 PRIOR = -7.5
@@ -42,6 +42,8 @@ LEVELS: dict[tuple[str, str], tuple[float, float, str]] = {
     ("given", "phonetic"): (0.01, 0.01, "first names sound alike"),
     ("given", "initial"): (0.04, 0.02, "initial matches the first name"),
     ("given", "swapped"): (0.02, 0.0005, "first and last name swapped"),
+    # Male and female forms of one name (Peter/Petra): siblings and spouses, or a typo.
+    ("given", "gender_form"): (0.002, 0.01, "male and female forms of one name"),
     ("given", "different"): (0.006, 0.93, "different first names"),
     ("family", "exact"): (0.80, 0.085, "same last name"),
     ("family", "joined"): (0.02, 0.004, "same last name with or without a space"),
@@ -66,13 +68,26 @@ LEVELS: dict[tuple[str, str], tuple[float, float, str]] = {
     ("birthday", "one_digit"): (0.05, 0.006, "birthdays one digit apart"),
     ("birthday", "transposed"): (0.01, 0.002, "birthdays with two digits swapped"),
     ("birthday", "day_month_swapped"): (0.01, 0.002, "day and month swapped"),
+    # One digit of day or month off while a year is missing: many strangers are that close.
+    ("birthday", "day_month_typo"): (0.005, 0.0035, "day or month one digit apart, "
+                                                    "one year unknown"),
     ("birthday", "year_differs"): (0.01, 0.12, "same day and month, different year"),
     ("birthday", "conflict"): (0.01, 0.85, "different birthdays"),
+    # Birth years a generation apart (and day and month different too): no typo does that,
+    # a parent and a child do.
+    ("birthday", "generation"): (0.0005, 0.35, "birthdays a generation apart"),
     ("address", "same_street"): (0.30, 0.0133, "same street address"),
     ("address", "fuzzy_street"): (0.05, 0.005, "street address one typo apart"),
     ("address", "postcode_typo"): (0.02, 0.004, "postcodes one digit apart"),
     ("address", "same_area"): (0.20, 0.115, "same postal code or town"),
     ("address", "different"): (0.30, 0.37, "different addresses"),
+    # Generation markers (Jr., Sr., II, III), compared only when both names agree and at
+    # least one carries a marker (m and u are shares of those pairs): a marker exists to tell
+    # two people of one name apart. One side without it is no evidence by itself (people drop
+    # a Jr.); at one home it is (``kin``).
+    ("generation", "same"): (0.45, 0.1, "same generation marker"),
+    ("generation", "one_side"): (0.54, 0.5, "a generation marker on one side only"),
+    ("generation", "different"): (0.01, 0.4, "different generation markers"),
     ("organisation", "same"): (0.30, 0.106, "same organisation"),
     ("organisation", "similar"): (0.10, 0.0574, "similar organisation name"),
     ("organisation", "different"): (0.30, 0.37, "different organisations"),
@@ -109,8 +124,16 @@ HOUSEHOLD = ("household", "same_home")
 HOUSEHOLD_LEVELS = (HOUSEHOLD, ("household", "same_home_2"), ("household", "same_home_3"))
 for _key in HOUSEHOLD_LEVELS:
     WEIGHTS[_key] = 0.0
+#: The item added when two records that share a home (address, landline, family email) show
+#: they are two people of it: unrelated first names, different generation markers (or one
+#: side's marker), birth dates a generation apart. Family members share a home, so what the
+#: home shares (and, for first names that differ, a birthday: twins) is no evidence that they
+#: are one person: its weight cancels the net weight of those items (``kin_weight``), so it is
+#: not a number in the table (0 here) but follows from the other items of the pair.
+KIN = ("household", "kin")
+WEIGHTS[KIN] = 0.0
 #: Correction items (shown only when they weigh something).
-CORRECTIONS = frozenset({NAMESAKES, *HOUSEHOLD_LEVELS})
+CORRECTIONS = frozenset({NAMESAKES, *HOUSEHOLD_LEVELS, KIN})
 
 
 @dataclass(frozen=True)

@@ -95,9 +95,11 @@ def test_household_number_threshold_agrees_with_a_full_rebuild(session: Session)
                       street="Hauptstraße 1", postal="10115", city="Berlin", etag=etag)
 
     def clara_dora(rows: list[tuple]) -> list[tuple]:
-        return [r for r in rows if "Clara" in str(r[5]) and "Dora" in str(r[5])]
+        return [r for r in rows if "Clara" in str(r[5]) and "Klara" in str(r[5])]
 
-    _sync(session, acc, [member("1", "Clara"), member("2", "Dora")])
+    # One person written two ways (unrelated first names at one home would be two people
+    # of it, whose shared landline counts for nothing either way: see core.match.kin).
+    _sync(session, acc, [member("1", "Clara"), member("2", "Klara")])
     private = clara_dora(_assert_same_as_rebuild(session))
     _sync(session, acc, [member("3", "Emma")])  # a third party lists it: a household number
     household = clara_dora(_assert_same_as_rebuild(session))

@@ -56,12 +56,12 @@ def _handmade() -> list[PartyFeatures]:
               addresses=[("hauptstr 1", "10115", "berlin")], organization="acme",
               organization_raw="Acme"),
         _made(2, "Anna", "Berg", emails={"info@berg.de": "info@berg.de",
-                                         "annaberg@x.org": "annaberg@x.org"},
-              email_locals={"annaberg": "annaberg@x.org"}, phones={home.value: home},
+                                         "annab77@x.org": "annab77@x.org"},
+              email_locals={"annab77": "annab77@x.org"}, phones={home.value: home},
               birthdays={(1981, 1, 2)}, addresses=[("nebenstr 2", "10115", "")],
               organization="acme gmbh", organization_raw="Acme GmbH"),
-        _made(3, "A", "Berg", emails={"annaberg@y.org": "annaberg@y.org"},
-              email_locals={"annaberg": "annaberg@y.org"}, phones={shared.value: shared},
+        _made(3, "A", "Berg", emails={"annab77@y.org": "annab77@y.org"},
+              email_locals={"annab77": "annab77@y.org"}, phones={shared.value: shared},
               birthdays={(None, 1, 2)}, addresses=[("", "", "berlin")], organization="acmx",
               organization_raw="Acmx"),
         _made(4, "Berg", "Anna", phones={office.value: office, mobile.value: mobile},
@@ -88,6 +88,13 @@ def _handmade() -> list[PartyFeatures]:
         _made(14, "Filip", "Fillpot", birthdays={(1980, 2, 2)}),
         _made(15, "Jon", "Smyth"),
         _made(16, "Jonathan", "Smithe"),
+        # Generation markers and a parent and a child of one name at one home (kin item).
+        _made(17, "John", "Baker", marker="Jr.", phones={home.value: home},
+              birthdays={(2001, 3, 4)}, addresses=[("elm st 5", "10115", "")]),
+        _made(18, "John", "Baker", marker="Sr.", phones={home.value: home},
+              birthdays={(1970, 8, 9)}, addresses=[("elm st 5", "10115", "")]),
+        _made(19, "John", "Baker", phones={home.value: home}),
+        _made(20, "John", "Baker", marker="Jr.", birthdays={(2001, 3, 4)}),
     ]
 
 

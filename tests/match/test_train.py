@@ -81,3 +81,34 @@ def test_cli_retrain(db: Database, corpus, capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert out.startswith("Learnt new weights from ")
     assert "Starting point for any two contacts" in out
+
+
+def test_em_does_not_learn_households_into_one_person() -> None:
+    """Twins (unrelated first names, one birthday, one home) and a parent and a child of one
+    name (Jr./Sr., birth dates a generation apart) are many in a book of families; EM must
+    not take them for one person seen twice: the kin item explains their home away, and the
+    m of the "different" levels stays capped at the hand table's."""
+    from collections import Counter
+
+    from core.match.train import CLAMPED_M, em
+    from core.match.weights import FIELDS, LEVELS
+
+    same = (("address", "same_street"), ("birthday", "exact"), ("family", "exact"),
+            ("given", "exact"))
+    twins = (("address", "same_street"), ("birthday", "exact"), ("family", "exact"),
+             ("given", "different"), ("phone", "landline"))
+    namesakes = (("address", "same_street"), ("birthday", "generation"), ("family", "exact"),
+                 ("generation", "different"), ("given", "exact"), ("phone", "landline"))
+    strangers = (("address", "different"), ("birthday", "conflict"), ("family", "different"),
+                 ("given", "different"))
+    patterns = Counter({same: 200, twins: 300, namesakes: 100, strangers: 20000})
+    u = {key: LEVELS[key][1] for key in LEVELS}
+    m, _lam, _iterations, converged = em(patterns, u, 1e6, [])
+    assert converged
+    hand = {key: LEVELS[key][0] / sum(LEVELS[(key[0], lvl)][0] for lvl in FIELDS[key[0]])
+            for key in LEVELS}
+    for key in CLAMPED_M:
+        assert m[key] <= hand[key] + 1e-12
+    # The landline only ever appears in the households' pairs: had EM counted them as
+    # matches, its m would be near 1.
+    assert m[("phone", "landline")] < 0.5
