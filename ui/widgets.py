@@ -10,6 +10,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
+from ui.columns import tip_delegate
+
 
 def confidence_bar(value: float, parent: QWidget | None = None) -> QProgressBar:
     """A slim 0..100 % bar for a link's confidence."""
@@ -83,6 +85,7 @@ def plain_table(headers: list[str]) -> QTableWidget:
     # resizeColumnsToContents() measures this many rows, not all (Qt's default is 1000): a list
     # of 1000 contested handles refilled after an import must not stall the GUI thread.
     table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
+    tip_delegate(table)  # a value cut short ("…") shows its whole text as its tooltip
     return table
 
 
