@@ -13,7 +13,7 @@ from PySide6.QtCore import QDeadlineTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from app.appcontext import AppContext
-from app.services import demo, review
+from app.services import demo, handles, review
 from app.settings import DictBackend, Settings
 from app.tasks import TaskRunner
 from core.db.engine import Database, open_database
@@ -27,13 +27,18 @@ SIZES = [(800, 600), (1280, 800)]
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The demo data, with one merge made so History has an entry."""
+    """The demo data with decisions of three kinds, so History has long sentences to show
+    (a merge, a "not the same person", an address confirmed), and one pair left to review."""
     path: Path = tmp_path_factory.mktemp("layout") / "kith.sqlite"
     database = open_database(f"sqlite:///{path}")
     demo.load_demo(database, state=TaskState())
-    first = review.suggestions(database, 1, state=TaskState())
-    if first:
-        review.merge(database, first[0].party_a_id, first[0].party_b_id, state=TaskState())
+    pairs = review.suggestions(database, 2, state=TaskState())
+    assert len(pairs) == 2, "the demo data has two suggested pairs"
+    review.merge(database, pairs[0].party_a_id, pairs[0].party_b_id, state=TaskState())
+    review.not_same(database, pairs[1].party_a_id, pairs[1].party_b_id, state=TaskState())
+    contested = handles.contested(database, 1, state=TaskState())
+    links = handles.info(database, contested[0].id, state=TaskState()).links
+    handles.confirm(database, contested[0].id, links[-1].party_id, state=TaskState())
     yield database
     database.dispose()
 
