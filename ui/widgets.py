@@ -42,6 +42,25 @@ def when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def short_when(value: datetime | None, now: datetime | None = None) -> str:
+    """A timestamp in a narrow column: "17:30" today, "Sat 17:30" within a week either way,
+    else "12 Dec" ("12 Dec 2025" in another year); "never" when there is none. The cell's
+    tooltip carries the full ``when``."""
+    if value is None:
+        return "never"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone()
+    today = (now or datetime.now(UTC)).astimezone()
+    days = abs((local.date() - today.date()).days)
+    if days == 0:
+        return local.strftime("%H:%M")
+    if days < 7:
+        return local.strftime("%a %H:%M")
+    day = f"{local.day} {local.strftime('%b')}"
+    return day if local.year == today.year else f"{day} {local.year}"
+
+
 def age(value: datetime | None, now: datetime | None = None) -> str:
     """"3 min", "2 h", "4 d" since ``value``; "—" when unknown."""
     if value is None:
