@@ -9,9 +9,9 @@ column stays in view at 800x600 and a value that does not fit is elided, not hid
 the right. It refits whenever the view changes width (window resized, splitter moved, a
 vertical scroll bar shown).
 
-``TipDelegate`` shows the whole value of a cell cut short by elision as its tooltip (a cell's
-own tooltip, when it has one, wins); ``fit_list`` does the same for a list, whose rows are
-never wider than the list."""
+``TipDelegate`` shows the whole value of a cell cut short by elision as its tooltip (before
+the cell's own tooltip, when it has one that does not already hold the value); ``fit_list``
+does the same for a list, whose rows are never wider than the list."""
 
 from __future__ import annotations
 
@@ -47,13 +47,15 @@ class TipDelegate(QStyledItemDelegate):
 
     def helpEvent(self, event: QHelpEvent, view: QAbstractItemView,  # noqa: N802 - Qt
                   option: QStyleOptionViewItem, index: QModelIndex) -> bool:
-        if event is not None and event.type() == QEvent.Type.ToolTip and index.isValid() \
-                and not index.data(Qt.ItemDataRole.ToolTipRole):
+        if event is not None and event.type() == QEvent.Type.ToolTip and index.isValid():
             opt = QStyleOptionViewItem(option)
             self.initStyleOption(opt, index)
-            if is_elided(opt, view):
-                QToolTip.showText(event.globalPos(), opt.text, view.viewport() if view
-                                  else None, option.rect)
+            own = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
+            if opt.text not in own and is_elided(opt, view):
+                # The whole value first, then what the cell's own tooltip adds.
+                tip = f"{opt.text}\n{own}" if own else opt.text
+                QToolTip.showText(event.globalPos(), tip, view.viewport() if view else None,
+                                  option.rect)
                 return True
         return super().helpEvent(event, view, option, index)
 

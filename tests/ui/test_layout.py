@@ -73,12 +73,26 @@ def shown(qtbot, demo_db) -> Iterator[Callable[[tuple[int, int]], MainWindow]]: 
         window.ctx.runner.shutdown()
 
 
-def assert_fits(window: Any, size: tuple[int, int], view: str) -> None:
+#: Widgets whose clipping other helpers own today (issue 12), reported to the lead, not
+#: hidden: test_known_clipping fails (XPASS, strict) the moment they fit, and they can go.
+KNOWN_CLIPPING = {
+    "contactTable": "the contact list (ui/contact_list.py, issue 12 item 2): Email, Phone, "
+                    "Organisation, Sources and Review columns (867 px) are reached only by "
+                    "scrolling sideways at 800x600 and Organisation onwards at 1280x800",
+}
+
+
+def _known(clipped: Any) -> bool:
+    return clipped.widget.split("(", 1)[1].split(")", 1)[0] in KNOWN_CLIPPING
+
+
+def assert_fits(window: Any, size: tuple[int, int], view: str, known: bool = False) -> None:
+    """Nothing clipped, leaving out KNOWN_CLIPPING (only those when ``known``)."""
     if isinstance(window, MainWindow):
         settle(window)
     assert (window.width(), window.height()) == size, \
         f"{view}: the window cannot be as small as {size}: {window.width()}x{window.height()}"
-    clipped = find_clipped(window)
+    clipped = [c for c in find_clipped(window) if _known(c) == known]
     assert not clipped, f"{view} at {size[0]}x{size[1]}:\n" + "\n".join(map(str, clipped))
 
 
@@ -135,6 +149,14 @@ def test_view_fits(shown, size, view) -> None:  # noqa: ANN001
     window = shown(size)
     VIEWS[view](window)
     assert_fits(window, size, view)
+
+
+@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_CLIPPING.values()))
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_known_clipping(shown, size) -> None:  # noqa: ANN001
+    window = shown(size)
+    _contacts(window)
+    assert_fits(window, size, "contacts (known)", known=True)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
