@@ -130,6 +130,8 @@ class HandlesView(QWidget):
         split.setSizes([500, 500])  # at 800x600 both lists show every column
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+        for table, stretch in ((self.contested, 3), (self.shared, 3), (self.links, 0)):
+            fit_columns(table, stretch)  # titles in view before anything is loaded or picked
         self._enable(False)
         ctx.runner.changed.connect(self._on_changed)
 

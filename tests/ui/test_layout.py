@@ -111,6 +111,11 @@ def _handles(window: MainWindow) -> None:
         window.handles.contested.selectRow(0)
 
 
+def _handles_unpicked(window: MainWindow) -> None:
+    """Before an address is picked, the empty links table's titles (once cut) show."""
+    window.show_page("handles")
+
+
 def _review(window: MainWindow) -> None:
     window.show_page("review")
 
@@ -129,7 +134,8 @@ def _sources(window: MainWindow) -> None:
 
 
 VIEWS: dict[str, Callable[[MainWindow], None]] = {
-    "contacts": _contacts, "search": _search, "handles": _handles, "review": _review,
+    "contacts": _contacts, "search": _search, "handles": _handles,
+    "handles, nothing picked": _handles_unpicked, "review": _review,
     "unknown senders": _senders, "history": _history, "sources": _sources,
 }
 
