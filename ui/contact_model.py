@@ -20,10 +20,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from core.views.phone_display import format_phone
 from ui.avatars import initials_pixmap
+from ui.colours import status_colours
 
 #: Rows fetched around a missing row on screen (before, after): small, so it paints soon.
 WINDOW_BEFORE, WINDOW_AFTER = 40, 160
@@ -59,8 +60,6 @@ _SERVED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, _PARTY_ID, _N
 #: Built once: combining enum flags in Python costs microseconds, and Qt asks for every cell.
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_REVIEW_COLOUR = QColor("#C0602A")
-_ARCHIVED_COLOUR = QColor("#8A8F98")
 _PLACEHOLDER = ("…", "", "", "", "", "")
 AVATAR_SIZE = 22
 
@@ -77,7 +76,7 @@ class _Entry:
     __slots__ = ("avatar", "display", "elided", "foreground", "needs_review", "row",
                  "sources", "tooltips")
 
-    def __init__(self, row: Any) -> None:
+    def __init__(self, row: Any, colours: tuple[QColor, QColor]) -> None:
         self.row = row
         name = row.display_name or "(no name)"
         sources = " · ".join(row.sources)
@@ -91,9 +90,10 @@ class _Entry:
                                       else "")
         self.display = (name, row.primary_email, phone, row.organization, sources, review)
         self.tooltips = (name, row.primary_email, phone, row.organization, sources, review_tip)
-        colour = _ARCHIVED_COLOUR if row.archived else None
+        review_colour, archived_colour = colours  # from the palette (ui.colours)
+        colour = archived_colour if row.archived else None
         self.foreground = (colour, colour, colour, colour, colour,
-                           _REVIEW_COLOUR if row.needs_review else colour)
+                           review_colour if row.needs_review else colour)
         self.needs_review = row.needs_review
         self.sources = tuple(row.sources)
         self.avatar: Any = None  # the initials pixmap, made on first paint
@@ -118,6 +118,9 @@ class ContactListModel(QAbstractTableModel):
     def __init__(self, fetcher: Fetcher | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._fetcher = fetcher
+        #: (needs review, archived) text colours, readable on the palette (set_palette).
+        self._colours = status_colours(QGuiApplication.palette() if QGuiApplication.instance()
+                                       else QPalette())
         self._ids: array = array("q")
         #: party id -> fetched row (PartyRow), or its _Entry once painted.
         self._cache: dict[int, Any] = {}
@@ -224,7 +227,7 @@ class ContactListModel(QAbstractTableModel):
             entry = cache.get(pid)
         if entry is None or entry.__class__ is _Entry:
             return entry
-        entry = cache[pid] = _Entry(entry)
+        entry = cache[pid] = _Entry(entry, self._colours)
         return entry
 
     def _request(self, row: int, before: int = WINDOW_BEFORE, after: int = WINDOW_AFTER,
@@ -302,6 +305,18 @@ class ContactListModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return _ROW_FLAGS if index.isValid() else _NO_FLAGS
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Take the status colours from ``palette`` (a theme change): painted rows are
+        painted again with them."""
+        self._colours = status_colours(palette)
+        for cache in (self._cache, self._stale):
+            for pid, entry in cache.items():
+                if entry.__class__ is _Entry:
+                    cache[pid] = entry.row
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if role not in _SERVED:

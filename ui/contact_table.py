@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ui.badges import SourceBadges
@@ -51,6 +51,12 @@ class ContactTable(QTableView):
         #: Something else (a reset, a removal, a visible insert) asked for a layout not done
         #: yet. Font and style changes also ask for one, but they repaint the widget anyway.
         self._full_layout_due = False
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        model = self.model()
+        if event.type() == QEvent.Type.PaletteChange and isinstance(model, ContactListModel):
+            model.set_palette(self.palette())  # status colours readable in the new theme
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         model = self.model()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.columns import fit_list
 from ui.evidence import EvidenceBars
 
 #: The two lists of the Duplicates tab: pairs waiting for a decision, pairs put off for later.
@@ -52,6 +53,8 @@ class DuplicatesPane(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("suggestionList")
         self.list.setToolTip("J: next pair · K: previous pair")
+        fit_list(self.list)  # a long pair elides (its tooltip shows it whole), never sideways
+        self.list.setAlternatingRowColors(True)  # two-line pairs stay apart
         self.list.currentRowChanged.connect(owner._load_current)
         self.left = QLabel()
         self.right = QLabel()

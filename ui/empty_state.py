@@ -1,4 +1,5 @@
-"""The first-run page: import a vCard file, add a Google or CardDAV source, or load demo data."""
+"""The first-run page: import a vCard or CSV file (ui.import_flow), add a Google or CardDAV
+source, or load demo data."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class EmptyState(QWidget):
         layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
         self.buttons: dict[str, QPushButton] = {}
         for key, label, signal in (
-            ("vcard", "Import a vCard file…", self.importVcard),
+            ("vcard", "Import a vCard or CSV file…", self.importVcard),
             ("google", "Add a Google account…", self.addGoogle),
             ("carddav", "Add a CardDAV account (Nextcloud, iCloud…)…", self.addCardDav),
             ("demo", "Load the demo data", self.loadDemo),

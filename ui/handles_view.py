@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
+from ui.columns import fit_columns
 from ui.widgets import confidence_bar, item, plain_table
 
 #: Handles listed per tab (the first ones; the tab says "300+" when there are more).
@@ -31,18 +32,34 @@ NOTHING_CONTESTED = ("Nothing to decide: no email address or phone number is cla
                      "contacts. When one is, it is listed here for you to settle.")
 PLATFORM_NAMES = {"email": "Email", "phone": "Phone", "url": "Web", "telegram": "Telegram",
                   "username": "User name"}
-#: Where a link came from, in the owner's words.
-LINK_SOURCES = {"manual": "added by you", "temp_contact": "an unknown sender",
-                "merge": "a merge"}
-PROVIDERS = {"vcard": "a vCard file", "carddav": "CardDAV", "google": "Google"}
+#: Where a link came from, in the owner's words (short: a column at 800x600).
+LINK_SOURCES = {"manual": "added by you", "temp_contact": "unknown sender", "merge": "a merge"}
+PROVIDERS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "google": "Google"}
+#: The handle lists' columns, with what each says (header tooltips).
+LIST_COLUMNS = (("Type", "Email address, phone number, …"),
+                ("Value", "The address or number"),
+                ("Links", "How many contacts hold it in a source"),
+                ("Owner", "The contact it belongs to now"))
+LINK_COLUMNS = (("Contact", "A contact that holds this address or number"),
+                ("Verdict", "Confirmed or dismissed by you; else how sure Kith is"),
+                ("Source", "Where the link came from"),
+                ("Owner", "★ marks the contact it belongs to"))
 
 
 def link_source(source: str) -> str:
-    """"source:carddav" -> "from CardDAV"; "manual" -> "added by you"."""
+    """"source:carddav" -> "CardDAV"; "manual" -> "added by you"."""
     if source.startswith("source:"):
         provider = source.split(":", 1)[1]
-        return f"from {PROVIDERS.get(provider, provider)}"
+        return PROVIDERS.get(provider, provider)
     return LINK_SOURCES.get(source, source.replace("_", " ") or "—")
+
+
+def titled_table(columns: tuple[tuple[str, str], ...]) -> Any:
+    """A plain table whose column titles explain themselves in a tooltip."""
+    table = plain_table([title for title, _ in columns])
+    for c, (_title, tip) in enumerate(columns):
+        table.horizontalHeaderItem(c).setToolTip(tip)
+    return table
 
 
 class HandlesView(QWidget):
@@ -61,9 +78,9 @@ class HandlesView(QWidget):
         self._own_notice = False
 
         self.tabs = QTabWidget()
-        self.contested = plain_table(["Type", "Value", "Live links", "Owner"])
+        self.contested = titled_table(LIST_COLUMNS)
         self.contested.setObjectName("contestedHandles")
-        self.shared = plain_table(["Type", "Value", "Live links", "Owner"])
+        self.shared = titled_table(LIST_COLUMNS)
         self.shared.setObjectName("sharedHandles")
         self.tabs.addTab(self.contested, "Contested")
         self.tabs.addTab(self.shared, "Shared")
@@ -78,10 +95,12 @@ class HandlesView(QWidget):
         self.title.setFont(font)
         self.owner = QLabel("")
         self.owner.setObjectName("handleOwner")
-        self.shared_box = QCheckBox("Shared handle (family landline, info@…): never merges")
+        self.shared_box = QCheckBox("Shared by several people: never merges")
+        self.shared_box.setToolTip("A family landline or an info@ address: it never makes two "
+                                   "contacts one person")
         self.shared_box.setObjectName("handleShared")
         self.shared_box.toggled.connect(self._on_shared)
-        self.links = plain_table(["Contact", "Confidence", "Link source", "Verdict", "Owner"])
+        self.links = titled_table(LINK_COLUMNS)
         self.links.setObjectName("handleLinks")
         self.links.cellDoubleClicked.connect(self._on_link_activated)
         self.confirm_button = QPushButton("&Confirm")
@@ -108,9 +127,11 @@ class HandlesView(QWidget):
         split = QSplitter()
         split.addWidget(self.tabs)
         split.addWidget(right)
-        split.setSizes([380, 620])
+        split.setSizes([500, 500])  # at 800x600 both lists show every column
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+        for table, stretch in ((self.contested, 3), (self.shared, 3), (self.links, 0)):
+            fit_columns(table, stretch)  # titles in view before anything is loaded or picked
         self._enable(False)
         ctx.runner.changed.connect(self._on_changed)
 
@@ -137,7 +158,7 @@ class HandlesView(QWidget):
             if h.id == self.handle_id:  # the selection stays put
                 table.selectRow(r)
         table.blockSignals(False)
-        table.resizeColumnsToContents()
+        fit_columns(table, stretch=3)  # every column in view; a long address elides
         if table is self.contested and self.handle_id is None:
             self.title.setText(PICK_TEXT if rows else NOTHING_CONTESTED)
         index = self.tabs.indexOf(table)
@@ -173,16 +194,17 @@ class HandlesView(QWidget):
             if link.confirmed or link.dismissed:  # the owner decided: no guess to show
                 self.links.setItem(r, 1, item("Confirmed" if link.confirmed and not
                                               link.dismissed else "Dismissed"))
-            else:
+            else:  # not decided yet: how sure Kith is
                 self.links.setItem(r, 1, item(""))
-                self.links.setCellWidget(r, 1, confidence_bar(link.confidence))
+                bar = confidence_bar(link.confidence)
+                bar.setToolTip(f"Not decided yet: Kith is {link.confidence:.0%} sure "
+                               "it is theirs")
+                self.links.setCellWidget(r, 1, bar)
             self.links.setItem(r, 2, item(link_source(link.source)))
-            verdict = ("Dismissed" if link.dismissed else "Confirmed" if link.confirmed
-                       else "Not decided")
-            self.links.setItem(r, 3, item(verdict))
-            self.links.setItem(r, 4, item("★ owner" if link.is_owner else ""))
-        self.links.resizeColumnsToContents()
-        self.links.horizontalHeader().setStretchLastSection(True)
+            owner = item("★" if link.is_owner else "")
+            owner.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.links.setItem(r, 3, owner)
+        fit_columns(self.links, stretch=0)  # the contact's name gets the room left
         parties = [link.party_id for link in info.links]
         if picked in parties:  # the selection stays on the contact the owner picked
             self.links.selectRow(parties.index(picked))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
+from ui.columns import fit_columns
 from ui.widgets import item, plain_table, when
 
 review = service("app.services.review")
@@ -89,8 +90,9 @@ class HistoryView(QWidget):
             state = (f"undone {when(d.revoked_at)}" if d.revoked_at
                      else "can be undone" if d.can_undo else "")
             self.table.setItem(r, 3, item(state))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # "What happened" takes the room left; at 800 px a long sentence elides and its
+        # tooltip shows it whole, and "State" stays in view.
+        fit_columns(self.table, stretch=2)
         if key is not None:
             for r, d in enumerate(rows):
                 if d.key == key:

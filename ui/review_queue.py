@@ -51,6 +51,19 @@ def _summary(d: Any, lines: list[str] | None = None) -> str:
     return "<br>".join([head, *(escape(line) for line in lines)])
 
 
+def pair_text(s: Suggestion) -> str:
+    """A pair in the list on two lines, so a narrow list (800x600) shows both names:
+    "Katherine Müller" / "↔ Kate Müller   +5.1"."""
+    return f"{s.name_a or 'No name'}\n↔ {s.name_b or 'No name'}   {s.score:+.1f}"
+
+
+def pair_tooltip(s: Suggestion) -> str:
+    """The whole pair, whatever the list's width cuts off."""
+    return (f"{s.name_a or 'No name'} ↔ {s.name_b or 'No name'}\n"
+            f"Score {s.score:+.1f}, chance they are the same person: {s.probability:.0%}\n"
+            "J: next pair · K: previous pair")
+
+
 class ReviewQueue(QWidget):
     #: Items waiting for the owner (suggestions + unknown senders): the navigation counter.
     countChanged = Signal(int)
@@ -132,7 +145,8 @@ class ReviewQueue(QWidget):
         self.dups.list.blockSignals(True)
         self.dups.list.clear()
         for s in rows:
-            QListWidgetItem(f"{s.name_a}  ↔  {s.name_b}    {s.score:+.1f}", self.dups.list)
+            pair = QListWidgetItem(pair_text(s), self.dups.list)
+            pair.setToolTip(pair_tooltip(s))
         self.dups.list.blockSignals(False)
         self._emit_count()
         if rows:

@@ -3,6 +3,7 @@ the recent activity. Also runs the schedule (every 15 minutes while the app is o
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,14 +25,25 @@ from app.appcontext import AppContext
 from app.services.lazy import service
 from app.tasks import TaskHandle
 from ui import source_dialogs
+from ui.columns import fit_columns, fit_list
 from ui.held_deletes import HeldDeletesNotice
-from ui.widgets import item, plain_table, when
+from ui.widgets import item, plain_table, short_when, when
 
 source_services = service("app.services.sources")
 syncing = service("app.services.syncing")
 
-HEADERS = ["Kind", "Source", "Health", "Last success", "Next full sync", "Next run",
-           "Last run", "Contacts"]
+#: The sources table's columns, each title with what it says (header tooltips): short
+#: titles and short times so the table reads without sideways scrolling at 800x600.
+COLUMNS = (("Kind", "vCard file, CSV file, CardDAV or Google"),
+           ("Source", "The file or account"),
+           ("Health", "How the last syncs went"),
+           ("Last synced", "When the last sync that worked ended"),
+           ("Next sync", "When Kith syncs it next (“full”: reads every card again)"),
+           ("Result", "What the last sync changed"),
+           ("Contacts", "Contacts this source holds"))
+HEADERS = [title for title, _ in COLUMNS]
+#: Columns by name (tests and the fill below).
+HEALTH_COL, RESULT_COL = 2, 5
 #: Each kind of source as the owner knows it.
 KINDS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "google": "Google"}
 #: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
@@ -61,6 +73,29 @@ HEALTH_TEXT = {"ok": "✔ ok", "syncing": "⟳ syncing", "degraded": "▲ degrad
                "needs_confirmation": "? needs confirmation"}
 
 
+def next_sync(run: datetime | None, full: datetime | None) -> str:
+    """"17:45", "17:45 (full)" when that run reads every card again (no full sync yet, or
+    one is due by then); "soon" before the schedule has set a time (within 15 minutes)."""
+    shown = short_when(run) if run is not None else "soon"
+    return f"{shown} (full)" if _full_next(run, full) else shown
+
+
+def next_sync_tip(run: datetime | None, full: datetime | None) -> str:
+    """The next run and the next full sync in full."""
+    lines = [f"Next sync: {when(run)}" if run else "Next sync: within 15 minutes"]
+    lines.append("It reads every card again (a full sync)" if _full_next(run, full)
+                 else f"Next full sync (every card read again): {when(full)}")
+    return "\n".join(lines)
+
+
+def _full_next(run: datetime | None, full: datetime | None) -> bool:
+    return full is None or (run is not None and _aware(full) <= _aware(run))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class SyncPanel(QWidget):
     #: A sync ended (account id, counts or None on error/cancel).
     syncFinished = Signal(int, object)
@@ -71,6 +106,8 @@ class SyncPanel(QWidget):
         self.rows: list[Any] = []
         self.running: dict[int, TaskHandle] = {}
         self.table = plain_table(HEADERS)
+        for col, (_title, tip) in enumerate(COLUMNS):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
         self.table.setObjectName("sourcesTable")
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.sync_button = QPushButton("Sync &now")
@@ -102,6 +139,7 @@ class SyncPanel(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.activity = QListWidget()
         self.activity.setObjectName("activityList")
+        fit_list(self.activity)  # a long line elides, its tooltip shows it whole
 
         actions = QHBoxLayout()
         for b in (self.sync_button, self.full_button, self.cancel_button):
@@ -185,18 +223,22 @@ class SyncPanel(QWidget):
             else:  # writes run one at a time: the others wait their turn
                 health = "⟳ syncing" if handle.began else "… queued"
             cells = [KINDS.get(s.provider, s.provider), s.label, health,
-                     when(s.last_success_at),
-                     when(s.next_full_at) if s.next_full_at else "next run",
-                     when(s.next_run_at) if s.next_run_at else "in ≤ 15 min",
+                     short_when(s.last_success_at), next_sync(s.next_run_at, s.next_full_at),
                      counts if c else "—", f"{s.live_records:,}"]
+            tips = {HEALTH_COL: s.last_error or "",
+                    3: when(s.last_success_at) if s.last_success_at else "",
+                    4: next_sync_tip(s.next_run_at, s.next_full_at)}
             for col, text in enumerate(cells):
                 cell = item(text, s.id if col == 0 else None)
-                if col == 2 and s.last_error:
-                    cell.setToolTip(s.last_error)
+                if tips.get(col):
+                    cell.setToolTip(tips[col])
+                if col == len(cells) - 1:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, cell)
             if s.id == selected:
                 self.table.selectRow(r)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table, stretch=1)  # the source's name takes the room left
         if selected is None and rows:
             self.table.selectRow(0)
         if self.status.text() == f"Syncing {PROVISIONAL_NAME}…" and len(self.running) == 1:

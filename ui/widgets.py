@@ -10,6 +10,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
+from ui.columns import tip_delegate
+
 
 def confidence_bar(value: float, parent: QWidget | None = None) -> QProgressBar:
     """A slim 0..100 % bar for a link's confidence."""
@@ -38,6 +40,25 @@ def when(value: datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def short_when(value: datetime | None, now: datetime | None = None) -> str:
+    """A timestamp in a narrow column: "17:30" today, "Sat 17:30" within a week either way,
+    else "12 Dec" ("12 Dec 2025" in another year); "never" when there is none. The cell's
+    tooltip carries the full ``when``."""
+    if value is None:
+        return "never"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone()
+    today = (now or datetime.now(UTC)).astimezone()
+    days = abs((local.date() - today.date()).days)
+    if days == 0:
+        return local.strftime("%H:%M")
+    if days < 7:
+        return local.strftime("%a %H:%M")
+    day = f"{local.day} {local.strftime('%b')}"
+    return day if local.year == today.year else f"{day} {local.year}"
 
 
 def age(value: datetime | None, now: datetime | None = None) -> str:
@@ -83,6 +104,7 @@ def plain_table(headers: list[str]) -> QTableWidget:
     # resizeColumnsToContents() measures this many rows, not all (Qt's default is 1000): a list
     # of 1000 contested handles refilled after an import must not stall the GUI thread.
     table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
+    tip_delegate(table)  # a value cut short ("…") shows its whole text as its tooltip
     return table
 
 

@@ -18,7 +18,7 @@ from core.match.features import PartyFeatures, PhoneUse
 from core.match.kin import HOME_LEVELS, item_weight, kin_applies
 from core.match.name_levels import name_levels, names_agree
 from core.match.names import within_one_edit
-from core.match.sentences import PRIOR_SENTENCE, sentence
+from core.match.sentences import PRIOR_SENTENCE, sentence, written
 from core.match.similarity import digits_one_off, digits_transposed, edits, jaro_winkler
 from core.match.values import (
     email_typo,
@@ -64,22 +64,20 @@ class PairScore:
 Level = tuple[str, str, str, str]
 
 
-def _shown(token: str) -> str:
-    return " ".join(w[:1].upper() + w[1:] for w in token.split())
-
-
 def compare_names(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
     """Given and family name items (see ``name_levels``)."""
     found: list[Level] = []
     na, nb = a.name, b.name
+    da, db = a.display_name, b.display_name  # names shown as written ("Müller", not "Muller")
     for field, level in name_levels(na, nb):
         if level == "swapped":
-            found.append(("given", level, _shown(na.full), _shown(nb.full)))
+            found.append(("given", level, f"{written(na.given, da)} {written(na.family, da)}",
+                          f"{written(nb.given, db)} {written(nb.family, db)}"))
         elif field == "given":
-            found.append((field, level, _shown(na.given or na.family),
-                          _shown(nb.given or nb.family)))
+            found.append((field, level, written(na.given or na.family, da),
+                          written(nb.given or nb.family, db)))
         else:
-            found.append((field, level, _shown(na.family), _shown(nb.family)))
+            found.append((field, level, written(na.family, da), written(nb.family, db)))
     return found
 
 

@@ -8,7 +8,9 @@ names or row ids reach the owner.
 
 from __future__ import annotations
 
-from core.match.names import NICKNAMES
+from functools import lru_cache
+
+from core.match.names import NICKNAMES, clean
 
 PRIOR_SENTENCE = "Starting point for any two contacts"
 
@@ -90,6 +92,34 @@ def sentence(field: str, level: str, left: str, right: str) -> str:
     if template is None:
         return f"{field}: {left} and {right}"
     return template.format(l=left, r=right)
+
+
+@lru_cache(maxsize=65536)
+def written(token: str, display: str) -> str:
+    """A folded name token as the owner wrote it in ``display``: "muller" in "Katherine
+    Müller" -> "Müller" (diacritics, capitals, hyphens kept). The words of the display name
+    that fold to the token, else the token capitalised word by word when the display name
+    does not hold it (a name taken from the structured fields)."""
+    words = display.split()
+    wanted = token.split()
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            folded = clean(" ".join(words[start:end])).split()
+            if folded == wanted:
+                return _trim(" ".join(words[start:end]))
+            if len(folded) >= len(wanted):
+                break
+    return " ".join(w[:1].upper() + w[1:] for w in wanted)
+
+
+def _trim(text: str) -> str:
+    """Punctuation around a written name goes ("Müller," in "Müller, Katherine")."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum() and text[end - 1] != ".":
+        end -= 1
+    return text[start:end]
 
 
 def _is_short_form(a: str, b: str) -> bool:

@@ -6,6 +6,10 @@ What counts as room: a label's contents rect less its margin and indent; a push 
 contents rect as the style lays it out (less the icon); a check box's or radio button's size
 hint (indicator, spacing and text) against its width; a tool button's width less its icon.
 A label that elides itself (``elides = True``, ui.widgets.ElidedLabel) always fits.
+
+Lists and tables: their columns must fit the view (no sideways scrolling to reach a column),
+and a value cut short (elided) must show its full text in a tooltip, asked for as the owner
+asks: a real tooltip event on the cell.
 """
 
 from __future__ import annotations
@@ -13,20 +17,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
+    QApplication,
     QCheckBox,
     QHeaderView,
     QLabel,
+    QListView,
     QPushButton,
     QRadioButton,
     QStyle,
     QStyleOptionButton,
+    QTableView,
     QToolButton,
+    QToolTip,
     QWidget,
 )
 
@@ -198,12 +207,101 @@ def check_header(header: QHeaderView) -> list[Clipped]:
     return out
 
 
+def check_sideways(view: QAbstractItemView) -> list[Clipped]:
+    """Columns (or list rows) wider than the view: only scrolling sideways shows them."""
+    width = view.viewport().width()
+    header = getattr(view, "horizontalHeader", lambda: None)()
+    if header is not None and header.isVisibleTo(view) and header.model() is not None:
+        model = header.model()
+        cut = [str(model.headerData(header.logicalIndex(v), Qt.Orientation.Horizontal) or "")
+               for v in range(header.count())
+               if not header.isSectionHidden(header.logicalIndex(v))
+               and header.sectionViewportPosition(header.logicalIndex(v))
+               + header.sectionSize(header.logicalIndex(v)) > width + SLACK]
+        if cut or view.horizontalScrollBar().maximum() > 0:
+            return [Clipped(_name(view), ", ".join(cut) or "(scrolled)", header.length(), width,
+                            "only scrolling sideways shows these columns")]
+        return []
+    if view.horizontalScrollBar().maximum() > 0:
+        return [Clipped(_name(view), "", width + view.horizontalScrollBar().maximum(), width,
+                        "its rows are wider than it: only scrolling sideways shows them")]
+    return []
+
+
+def tooltip_of(view: QAbstractItemView, index: QModelIndex) -> str:
+    """The tooltip the owner sees when resting the mouse on ``index``."""
+    pos = view.visualRect(index).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
+    _hide_tooltip()
+    QApplication.sendEvent(view.viewport(), event)
+    text = QToolTip.text() if QToolTip.isVisible() else ""
+    _hide_tooltip()
+    return text
+
+
+def _hide_tooltip() -> None:
+    """Hide the tooltip now (QToolTip.hideText() lets it linger a moment, still visible)."""
+    QToolTip.hideText()
+    for widget in QApplication.topLevelWidgets():
+        if widget.inherits("QTipLabel"):
+            widget.hide()
+
+
+#: Rows of a list or table looked at (those in view first).
+CELLS_CHECKED = 60
+
+
+def check_cells(view: QAbstractItemView) -> list[Clipped]:
+    """Values cut short (elided or cut by the view's edge) whose full text no tooltip shows."""
+    model = view.model()
+    if model is None:
+        return []
+    fm = QFontMetrics(view.font())
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                           view) + 1)
+    width = view.viewport().width()
+    out: list[Clipped] = []
+    root = view.rootIndex()
+    for row in range(min(model.rowCount(root), CELLS_CHECKED)):
+        if isinstance(view, QListView | QTableView) and view.isRowHidden(row):
+            continue
+        # (a QListWidget's model keeps columnCount private)
+        columns = range(view.horizontalHeader().count()) if isinstance(view, QTableView) \
+            else [view.modelColumn() if isinstance(view, QListView) else 0]
+        for col in columns:
+            if isinstance(view, QTableView) and view.isColumnHidden(col):
+                continue
+            index = model.index(row, col, root)
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            if not text or view.indexWidget(index) is not None:
+                continue
+            rect = view.visualRect(index)
+            room = min(rect.right() + 1, width) - max(rect.left(), 0) - margin
+            if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+                room -= view.iconSize().width() if view.iconSize().isValid() else \
+                    view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+            needed = max(fm.horizontalAdvance(line) for line in text.split("\n"))
+            if needed <= room + SLACK:
+                continue
+            tip = tooltip_of(view, index)
+            if text.replace("\n", " ") not in tip.replace("\n", " "):
+                out.append(Clipped(_name(view), text, needed, room,
+                                   "value cut short and no tooltip shows it whole"))
+    return out
+
+
 def find_clipped(window: QWidget) -> list[Clipped]:
-    """Every visible button and label under ``window`` whose text does not fit."""
+    """Every visible button, label, column title and list value under ``window`` whose text
+    does not fit."""
     found: list[Clipped] = []
     for header in window.findChildren(QHeaderView):
         if header.isVisibleTo(window):
             found += check_header(header)
+    for view in window.findChildren(QAbstractItemView):
+        if isinstance(view, QHeaderView) or not view.isVisibleTo(window):
+            continue
+        found += check_sideways(view)
+        found += check_cells(view)
     widgets: list[QWidget] = [*window.findChildren(QLabel), *window.findChildren(QAbstractButton)]
     for widget in widgets:
         if not widget.isVisibleTo(window) or widget.width() <= 0 or widget.height() <= 0:

@@ -55,3 +55,43 @@ def test_sidebar_paints_with_a_dark_palette(qtbot) -> None:  # noqa: ANN001
     colours = {image.pixelColor(x, row.center().y()).name()
                for x in range(row.right() - 40, row.right())}
     assert fill.name() in colours
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_contact_list_status_colours_are_readable(qtbot, theme) -> None:  # noqa: ANN001
+    """"⚑ review" and archived rows were fixed #C0602A and #8A8F98: 3.3-4.2:1. From the
+    palette they reach 4.5:1 on the list's background in both themes, and stay their hue."""
+    from ui.colours import REVIEW_HUE, status_colours
+
+    palette = QApplication.palette() if theme == "light" else dark_palette()
+    base = palette.color(QPalette.ColorRole.Base)
+    review, archived = status_colours(palette)
+    assert contrast(review, base) >= 4.5, review.name()
+    assert contrast(archived, base) >= 4.5, archived.name()
+    assert review.hslHue() == pytest.approx(REVIEW_HUE.hslHue(), abs=12)  # still orange
+    assert archived != palette.color(QPalette.ColorRole.Text)  # still set apart
+
+
+def test_the_list_paints_archived_and_review_rows_in_the_palette_colours(
+        qtbot) -> None:  # noqa: ANN001
+    from types import SimpleNamespace
+
+    from ui.colours import status_colours
+    from ui.contact_model import ContactListModel
+    from ui.contact_table import ContactTable
+
+    model = ContactListModel()
+    table = ContactTable()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    table.setPalette(dark_palette())
+    assert model._colours == status_colours(table.palette())  # the table passed it on
+    review, archived = status_colours(table.palette())
+    row = SimpleNamespace(id=1, display_name="Zoë Müller", primary_email="", phone_display="",
+                          primary_phone="", organization="", sources=(), needs_review=True,
+                          archived=True, initials="ZM")
+    from ui.contact_model import _Entry
+
+    entry = _Entry(row, model._colours)
+    assert entry.foreground[0] == archived and entry.foreground[-1] == review
+    assert contrast(archived, table.palette().color(QPalette.ColorRole.Base)) >= 4.5

@@ -79,3 +79,25 @@ def test_export_failure_is_said(qtbot, window, tmp_path) -> None:  # noqa: ANN00
     import_flow.export_to(window, str(tmp_path / "no such folder" / "x.vcf"))
     qtbot.waitUntil(lambda: "failed" in window.task_label.text(), timeout=10_000)
     assert window.task_label.text().startswith("Export to x.vcf failed:")
+
+
+def test_the_first_run_button_imports_vcard_or_csv(qtbot, window, tmp_path,  # noqa: ANN001
+                                                   monkeypatch) -> None:
+    """The first-run page's import button goes through the same import as File > Import…,
+    which takes a CSV file too: it says so."""
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email\nAda,ada@example.com\n", encoding="utf-8")
+    asked: list[str] = []
+
+    def pick(_parent, _title, _start, file_filter):  # noqa: ANN001, ANN202
+        asked.append(file_filter)
+        return str(path), ""
+
+    routed: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(pick))
+    monkeypatch.setattr(import_flow, "csv_importer", lambda _w, p: routed.append(p))
+    button = window.empty.buttons["vcard"]
+    assert button.text() == "Import a vCard or CSV file…"
+    button.click()
+    assert asked and "*.csv" in asked[0] and "*.vcf" in asked[0]
+    assert routed == [str(path)]

@@ -13,7 +13,7 @@ from PySide6.QtCore import QDeadlineTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from app.appcontext import AppContext
-from app.services import demo, review
+from app.services import demo, handles, review
 from app.settings import DictBackend, Settings
 from app.tasks import TaskRunner
 from core.db.engine import Database, open_database
@@ -27,13 +27,18 @@ SIZES = [(800, 600), (1280, 800)]
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The demo data, with one merge made so History has an entry."""
+    """The demo data with decisions of three kinds, so History has long sentences to show
+    (a merge, a "not the same person", an address confirmed), and one pair left to review."""
     path: Path = tmp_path_factory.mktemp("layout") / "kith.sqlite"
     database = open_database(f"sqlite:///{path}")
     demo.load_demo(database, state=TaskState())
-    first = review.suggestions(database, 1, state=TaskState())
-    if first:
-        review.merge(database, first[0].party_a_id, first[0].party_b_id, state=TaskState())
+    pairs = review.suggestions(database, 2, state=TaskState())
+    assert len(pairs) == 2, "the demo data has two suggested pairs"
+    review.merge(database, pairs[0].party_a_id, pairs[0].party_b_id, state=TaskState())
+    review.not_same(database, pairs[1].party_a_id, pairs[1].party_b_id, state=TaskState())
+    contested = handles.contested(database, 1, state=TaskState())
+    links = handles.info(database, contested[0].id, state=TaskState()).links
+    handles.confirm(database, contested[0].id, links[-1].party_id, state=TaskState())
     yield database
     database.dispose()
 
@@ -68,12 +73,26 @@ def shown(qtbot, demo_db) -> Iterator[Callable[[tuple[int, int]], MainWindow]]: 
         window.ctx.runner.shutdown()
 
 
-def assert_fits(window: Any, size: tuple[int, int], view: str) -> None:
+#: Widgets whose clipping other helpers own today (issue 12), reported to the lead, not
+#: hidden: test_known_clipping fails (XPASS, strict) the moment they fit, and they can go.
+KNOWN_CLIPPING = {
+    "contactTable": "the contact list (ui/contact_list.py, issue 12 item 2): Email, Phone, "
+                    "Organisation, Sources and Review columns (867 px) are reached only by "
+                    "scrolling sideways at 800x600 and Organisation onwards at 1280x800",
+}
+
+
+def _known(clipped: Any) -> bool:
+    return clipped.widget.split("(", 1)[1].split(")", 1)[0] in KNOWN_CLIPPING
+
+
+def assert_fits(window: Any, size: tuple[int, int], view: str, known: bool = False) -> None:
+    """Nothing clipped, leaving out KNOWN_CLIPPING (only those when ``known``)."""
     if isinstance(window, MainWindow):
         settle(window)
     assert (window.width(), window.height()) == size, \
         f"{view}: the window cannot be as small as {size}: {window.width()}x{window.height()}"
-    clipped = find_clipped(window)
+    clipped = [c for c in find_clipped(window) if _known(c) == known]
     assert not clipped, f"{view} at {size[0]}x{size[1]}:\n" + "\n".join(map(str, clipped))
 
 
@@ -90,6 +109,11 @@ def _handles(window: MainWindow) -> None:
     window.show_page("handles")
     if window.handles.contested.rowCount():
         window.handles.contested.selectRow(0)
+
+
+def _handles_unpicked(window: MainWindow) -> None:
+    """Before an address is picked, the empty links table's titles (once cut) show."""
+    window.show_page("handles")
 
 
 def _review(window: MainWindow) -> None:
@@ -110,7 +134,8 @@ def _sources(window: MainWindow) -> None:
 
 
 VIEWS: dict[str, Callable[[MainWindow], None]] = {
-    "contacts": _contacts, "search": _search, "handles": _handles, "review": _review,
+    "contacts": _contacts, "search": _search, "handles": _handles,
+    "handles, nothing picked": _handles_unpicked, "review": _review,
     "unknown senders": _senders, "history": _history, "sources": _sources,
 }
 
@@ -130,6 +155,14 @@ def test_view_fits(shown, size, view) -> None:  # noqa: ANN001
     window = shown(size)
     VIEWS[view](window)
     assert_fits(window, size, view)
+
+
+@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_CLIPPING.values()))
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_known_clipping(shown, size) -> None:  # noqa: ANN001
+    window = shown(size)
+    _contacts(window)
+    assert_fits(window, size, "contacts (known)", known=True)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

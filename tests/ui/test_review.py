@@ -332,3 +332,24 @@ def test_uncertain_first_is_offered_when_the_engine_can_order_so(qtbot, ctx, peo
         view.dups.order.setCurrentIndex(view.dups.order.findData("useful"))
     scores = [abs(s.score) for s in view.suggestions]
     assert scores == sorted(scores)
+
+
+def test_a_narrow_pairs_list_shows_each_pair_whole(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """At 800x600 the pairs list is about 180 px wide: each pair reads on two lines (one line
+    was cut: "Katherine Müller ↔ Kate Mü"), a pair still too long is elided, never scrolled
+    sideways, and its tooltip names both in full."""
+    from tests.ui.layout_check import check_cells, check_sideways, tooltip_of
+
+    add_duplicate(ctx.db, people)
+    view = queue(qtbot, ctx)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.start()
+    view.resize(560, 500)
+    qtbot.waitUntil(lambda: view.dups.list.viewport().width() < 200, timeout=5000)
+    rows = view.dups.list
+    s = view.suggestions[0]
+    assert rows.item(0).text().split("\n")[0] == s.name_a  # the first name on a line
+    tip = tooltip_of(rows, rows.model().index(0, 0))
+    assert f"{s.name_a} ↔ {s.name_b}" in tip and f"{s.score:+.1f}" in tip
+    qtbot.waitUntil(lambda: rows.horizontalScrollBar().maximum() == 0, timeout=5000)
+    assert check_sideways(rows) == [] and check_cells(rows) == []

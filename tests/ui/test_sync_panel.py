@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.db.models import SourceRecord
 from tests.ui.helpers import write_vcards
-from ui.sync_panel import SyncPanel
+from ui.sync_panel import HEALTH_COL, RESULT_COL, SyncPanel
 
 
 def panel_for(qtbot, ctx) -> SyncPanel:  # noqa: ANN001
@@ -49,8 +49,8 @@ def test_sync_now_shows_progress_and_counts(qtbot, ctx, tmp_path) -> None:  # no
     assert blocker.args[1]["added"] == 1500
     assert texts and all(t for t in texts)  # progress arrived while it ran
     assert "1500 added" in panel.status.text()
-    qtbot.waitUntil(lambda: panel.table.item(0, 2).text() == "✔ ok", timeout=5000)
-    qtbot.waitUntil(lambda: panel.table.item(0, 6).text() == "1500 added",
+    qtbot.waitUntil(lambda: panel.table.item(0, HEALTH_COL).text() == "✔ ok", timeout=5000)
+    qtbot.waitUntil(lambda: panel.table.item(0, RESULT_COL).text() == "1500 added",
                     timeout=5000)
     assert panel.activity.count() >= 1
     # Second runs converge: nothing new, incremental or full.
@@ -85,8 +85,8 @@ def test_error_shows_in_panel_and_app_stays_usable(qtbot, window, tmp_path) -> N
         panel.sync(account_id)
     assert "sync failed" in panel.status.text() and "gone.vcf" in panel.status.text()
     row = next(r for r, s in enumerate(panel.rows) if s.id == account_id)
-    qtbot.waitUntil(lambda: panel.table.item(row, 2).text() == "✖ error", timeout=5000)
-    assert "gone.vcf" in panel.table.item(row, 2).toolTip()
+    qtbot.waitUntil(lambda: panel.table.item(row, HEALTH_COL).text() == "✖ error", timeout=5000)
+    assert "gone.vcf" in panel.table.item(row, HEALTH_COL).toolTip()
     # Still usable: a search answers, another source syncs.
     window.contact_list.search.setText("anna")
     qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 1, timeout=5000)
@@ -127,7 +127,7 @@ def test_a_second_sync_waits_as_queued_then_syncs(qtbot, ctx, tmp_path) -> None:
 
     def health(account_id: int) -> str:
         row = next(r for r, s in enumerate(panel.rows) if s.id == account_id)
-        return panel.table.item(row, 2).text()
+        return panel.table.item(row, HEALTH_COL).text()
 
     seen: dict[int, list[str]] = {first: [], second: []}
     ctx.runner.began.connect(lambda _h: [seen[a].append(health(a)) for a in seen])
@@ -163,7 +163,7 @@ def test_an_unchanged_file_reports_its_cards_as_unchanged_by_name(qtbot, ctx, tm
         assert blocker.args[1]["unchanged"] == 3
         assert panel.status.text() == "three.vcf: 3 unchanged."
     row = next(r for r, s in enumerate(panel.rows) if s.id == account_id)
-    qtbot.waitUntil(lambda: panel.table.item(row, 6).text() == "3 unchanged",
+    qtbot.waitUntil(lambda: panel.table.item(row, RESULT_COL).text() == "3 unchanged",
                     timeout=5000)
 
 
@@ -189,3 +189,25 @@ def test_a_source_added_elsewhere_is_named_once_the_list_knows_it(qtbot, ctx, tm
         assert handle is not None and str(account_id) not in handle.name
         assert str(account_id) not in panel.status.text()
     assert panel.status.text() == "late.vcf: 2 added."
+
+
+def test_times_in_the_table_are_short_and_whole_in_the_tooltip() -> None:
+    """Three full timestamps made the table scroll sideways at 800x600."""
+    from datetime import UTC, datetime, timedelta
+
+    from ui.sync_panel import next_sync, next_sync_tip
+    from ui.widgets import short_when, when
+
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    local = now.astimezone()
+    assert short_when(now, now) == local.strftime("%H:%M")
+    assert short_when(now - timedelta(days=2), now) == \
+        (local - timedelta(days=2)).strftime("%a %H:%M")
+    assert short_when(now + timedelta(days=30), now).split()[1] in {"Jan", "Dec"}
+    assert short_when(None) == "never"
+    run, full = now + timedelta(minutes=15), now + timedelta(days=6)
+    assert next_sync(run, full) == short_when(run)
+    assert next_sync(run, None).endswith(" (full)")  # no full sync yet: the next one is
+    assert next_sync(None, full) == "soon"
+    tip = next_sync_tip(run, full)
+    assert when(run) in tip and when(full) in tip
