@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.servers.dav_client import DavServerHelpers
+
 #: Default credentials of the htpasswd variant. Tests must never see them in error messages.
 AUTH_USER = "alice"
 AUTH_PASSWORD = "s3cret-Pa55word"
@@ -50,8 +52,10 @@ def make_vcard(index: int, *, uid: str | None = None, version: int = 0) -> str:
 
 
 @dataclass
-class RadicaleServer:
+class RadicaleServer(DavServerHelpers):
     """Handle on a running Radicale: its URL, storage folder and HTTP helpers."""
+
+    warm_up_depth = "0"  # Radicale lists a collection's members for a Depth: 0 REPORT
 
     url: str
     storage_dir: Path
@@ -72,56 +76,10 @@ class RadicaleServer:
     def book_url(self, book: str, user: str | None = None) -> str:
         return self.url.rstrip("/") + self.book_path(book, user)
 
-    def card_href(self, book: str, name: str) -> str:
-        """The href Radicale reports for card ``name`` (without .vcf) in ``book``."""
-        return f"{self.book_path(book)}{name}.vcf"
-
     def collection_dir(self, book: str, user: str | None = None) -> Path:
         return self.storage_dir / "collection-root" / (user or self.user) / book
 
-    # -- HTTP helpers ------------------------------------------------------------------------
-    def create_addressbook(self, book: str, displayname: str | None = None) -> str:
-        """MKCOL an address book (RFC 6352 extended MKCOL); returns its URL."""
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?>'
-            '<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
-            "<D:set><D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>"
-            f"<D:displayname>{displayname or book}</D:displayname>"
-            "</D:prop></D:set></D:mkcol>"
-        )
-        url = self.book_url(book)
-        response = self.session.request("MKCOL", url, data=body.encode(),
-                                         headers={"Content-Type": "application/xml"})
-        response.raise_for_status()
-        return url
-
-    def put_card(self, book: str, name: str, text: str) -> str:
-        """PUT a card (create or replace); returns the new ETag."""
-        response = self.session.put(f"{self.book_url(book)}{name}.vcf", data=text.encode(),
-                                    headers={"Content-Type": "text/vcard; charset=utf-8"})
-        response.raise_for_status()
-        return response.headers.get("ETag", "")
-
-    def warm_up(self, book: str) -> float:
-        """Run one full sync-collection REPORT so Radicale builds its caches; returns seconds.
-
-        On the first listing Radicale parses every card and writes item and history caches
-        (CPU-bound, ~5-15 ms per card); a benchmark of the *client* should pay that here,
-        outside the timed part.
-        """
-        body = (b'<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:">'
-                b"<D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop>"
-                b"</D:sync-collection>")
-        started = time.monotonic()
-        response = self.session.request("REPORT", self.book_url(book), data=body,
-                                        headers={"Depth": "0", "Content-Type": "application/xml"})
-        response.raise_for_status()
-        return time.monotonic() - started
-
-    def delete_card(self, book: str, name: str) -> None:
-        response = self.session.delete(f"{self.book_url(book)}{name}.vcf")
-        response.raise_for_status()
-
+    # -- HTTP helpers (create_addressbook, put_card, ... in DavServerHelpers) -----------------
     def load_cards(self, book: str, count: int, *, start: int = 0,
                    displayname: str | None = None,
                    make_card: Callable[[int], str] = make_vcard) -> list[str]:
@@ -131,18 +89,6 @@ class RadicaleServer:
         if not (folder / ".Radicale.props").exists():
             ensure_addressbook_dir(self.storage_dir, self.user, book, displayname)
         return bulk_load_cards(folder, count, start=start, make_card=make_card)
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    def stop(self) -> None:
-        """Terminate the process and wait; kill it if it does not exit promptly."""
-        self.session.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
 
 
 def ensure_addressbook_dir(storage_dir: Path, user: str, book: str,

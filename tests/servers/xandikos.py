@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.servers.dav_client import DavServerHelpers
 from tests.servers.radicale import make_vcard
 from tests.servers.tls_cert import SelfSigned, make_self_signed
 
@@ -40,7 +41,7 @@ HOME = "/user/contacts/"
 
 
 @dataclass
-class XandikosServer:
+class XandikosServer(DavServerHelpers):
     """Handle on a running Xandikos: URL, data folder, HTTP helpers."""
 
     url: str
@@ -66,37 +67,10 @@ class XandikosServer:
     def book_url(self, book: str, user: str | None = None) -> str:
         return self.url.rstrip("/") + self.book_path(book)
 
-    def card_href(self, book: str, name: str) -> str:
-        return f"{self.book_path(book)}{name}.vcf"
-
     def collection_dir(self, book: str) -> Path:
         return self.data_dir / HOME.strip("/") / book
 
-    # -- HTTP helpers ------------------------------------------------------------------------
-    def create_addressbook(self, book: str, displayname: str | None = None) -> str:
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?>'
-            '<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
-            "<D:set><D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>"
-            f"<D:displayname>{displayname or book}</D:displayname>"
-            "</D:prop></D:set></D:mkcol>"
-        )
-        url = self.book_url(book)
-        response = self.session.request("MKCOL", url, data=body.encode(),
-                                        headers={"Content-Type": "application/xml"})
-        response.raise_for_status()
-        return url
-
-    def put_card(self, book: str, name: str, text: str) -> str:
-        response = self.session.put(f"{self.book_url(book)}{name}.vcf", data=text.encode(),
-                                    headers={"Content-Type": "text/vcard; charset=utf-8"})
-        response.raise_for_status()
-        return response.headers.get("ETag", "")
-
-    def delete_card(self, book: str, name: str) -> None:
-        response = self.session.delete(f"{self.book_url(book)}{name}.vcf")
-        response.raise_for_status()
-
+    # -- HTTP helpers (create_addressbook, put_card, ... in DavServerHelpers) -----------------
     def load_cards(self, book: str, count: int, *, start: int = 0,
                    displayname: str | None = None,
                    make_card: Callable[[int], str] = make_vcard) -> list[str]:
@@ -132,28 +106,6 @@ class XandikosServer:
         repo.get_worktree().commit(message=b"Kith test: bulk load", tree=tree)
         repo.close()
         return names
-
-    def warm_up(self, book: str) -> float:
-        """One full sync-collection REPORT so the server's indexes are built before timing."""
-        body = (b'<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:">'
-                b"<D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop>"
-                b"</D:sync-collection>")
-        started = time.monotonic()
-        response = self.session.request("REPORT", self.book_url(book), data=body,
-                                        headers={"Depth": "1", "Content-Type": "application/xml"})
-        response.raise_for_status()
-        return time.monotonic() - started
-
-    # -- lifecycle ---------------------------------------------------------------------------
-    def stop(self) -> None:
-        self.session.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
 
 
 def _wait_for_port(process: subprocess.Popen[bytes], port_file: Path, scheme: str,
