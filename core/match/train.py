@@ -150,12 +150,8 @@ def namesakes_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], f
                 if a.birthdays and b.birthdays:
                     both += 1
                     conflicts += compare_birthdays(a, b)[1] in _CLEARLY_DIFFERENT
-    if both < MIN_NAMESAKE_PAIRS:
-        return 0.0
-    share = min(1.0, conflicts / (both * _u_clearly_different(u)))
-    u_joint = max(share * same / total_pairs, 1e-12)
-    ratio = u[("given", "exact")] * u[("family", "exact")] / u_joint
-    return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
+    return _dependence_weight(same, both, conflicts, total_pairs, u,
+                              u[("given", "exact")] * u[("family", "exact")])
 
 
 def household_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], float],
@@ -181,12 +177,21 @@ def household_weight(feats: dict[int, PartyFeatures], u: dict[tuple[str, str], f
                 if a.birthdays and b.birthdays:
                     both += 1
                     conflicts += compare_birthdays(a, b)[1] in _CLEARLY_DIFFERENT
+    return _dependence_weight(pairs, both, conflicts, total_pairs, u,
+                              u[("family", "exact")] * u[("address", "same_street")])
+
+
+def _dependence_weight(agreeing: int, both: int, conflicts: int, total_pairs: float,
+                       u: dict[tuple[str, str], float], independent_u: float) -> float:
+    """The correction (<= 0) for two agreements that are not independent: ``agreeing`` pairs
+    show both; among the ``both`` of them with birth dates, ``conflicts`` clearly differ, which
+    (scaled by how often random pairs' dates differ) is the share of different people. The
+    weight is log2 of the two u's product over that joint u; 0 with too few pairs to tell."""
     if both < MIN_NAMESAKE_PAIRS:
         return 0.0
     share = min(1.0, conflicts / (both * _u_clearly_different(u)))
-    u_joint = max(share * pairs / total_pairs, 1e-12)
-    ratio = u[("family", "exact")] * u[("address", "same_street")] / u_joint
-    return round(max(-MAX_WEIGHT, min(0.0, math.log2(ratio))), 2)
+    u_joint = max(share * agreeing / total_pairs, 1e-12)
+    return round(max(-MAX_WEIGHT, min(0.0, math.log2(independent_u / u_joint))), 2)
 
 
 def _same_home(pattern: Pattern) -> int:
