@@ -55,6 +55,14 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
         found.append(("email", _email_level(a, b)))
     if a.phones and b.phones:
         found.append(("phone", _phone_level(a, b)))
+    found.extend(_dated_placed_employed(a, b))
+    _household(found)
+    return found
+
+
+def _dated_placed_employed(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
+    """The birthday, address and organisation levels (the cheap ones after the names)."""
+    found: list[tuple[str, str]] = []
     if a.birthdays and b.birthdays:
         rank = min(_DATE_RANK[date_level(x, y)] for x in a.birthdays for y in b.birthdays)
         found.append(("birthday", DATE_LEVELS[rank]))
@@ -63,7 +71,6 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
         found.append(("address", ADDRESS_LEVELS[rank]))
     if a.organization and b.organization:
         found.append(("organisation", _organisation_level(a.organization, b.organization)))
-    _household(found)
     return found
 
 
@@ -87,15 +94,7 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
     bound = model.prior  # the kin item only ever lowers a score: left out of the bound
     for key in names:
         bound += w[key]
-    rest: list[tuple[str, str]] = []
-    if a.birthdays and b.birthdays:
-        rank = min(_DATE_RANK[date_level(x, y)] for x in a.birthdays for y in b.birthdays)
-        rest.append(("birthday", DATE_LEVELS[rank]))
-    if a.addresses and b.addresses:
-        rank = min(_ADDRESS_RANK[address_level(x, y)] for x in a.addresses for y in b.addresses)
-        rest.append(("address", ADDRESS_LEVELS[rank]))
-    if a.organization and b.organization:
-        rest.append(("organisation", _organisation_level(a.organization, b.organization)))
+    rest = _dated_placed_employed(a, b)
     for key in rest:
         bound += w[key]
     email = a.emails and b.emails
