@@ -30,7 +30,11 @@ class Setting(Generic[T]):
 WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"", "Main window geometry")
 WINDOW_STATE = Setting("window/state", bytes, b"", "Main window dock/toolbar state")
 SPLITTER_STATE = Setting("contacts/splitter", bytes, b"", "List/detail splitter sizes")
-HEADER_STATE = Setting("contacts/header", bytes, b"", "Contact list column widths and order")
+HEADER_STATE = Setting("contacts/header", bytes, b"", "Contact list column order")
+HIDDEN_COLUMNS = Setting("contacts/hidden_columns", str, "",
+                         "Contact list columns the owner hid (titles, comma-separated)")
+COLUMN_WIDTHS = Setting("contacts/column_widths", str, "",
+                        "Contact list column widths the owner set (Title=pixels, ...)")
 LAST_VIEW = Setting("ui/last_view", str, "contacts", "The page shown at start-up")
 LAST_PARTY = Setting("ui/last_contact", int, 0,
                      "The contact selected when Kith closed (0: none), selected again at start")
@@ -40,8 +44,8 @@ SYNC_ON_STARTUP = Setting("sync/on_startup", bool, True, "Sync every source at s
 DEFAULT_REGION = Setting("ingest/default_region", str, "", "Region for phones without +")
 
 ALL: tuple[Setting[Any], ...] = (
-    WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, HEADER_STATE, LAST_VIEW, LAST_PARTY,
-    LAST_IMPORT_DIR,
+    WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, HEADER_STATE, HIDDEN_COLUMNS, COLUMN_WIDTHS,
+    LAST_VIEW, LAST_PARTY, LAST_IMPORT_DIR,
     SYNC_INTERVAL_MIN, SYNC_ON_STARTUP, DEFAULT_REGION,
 )
 

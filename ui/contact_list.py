@@ -32,7 +32,8 @@ from app.appcontext import AppContext
 from app.services.lazy import service
 from app.services.list_query import FIRST_PAGE, FilterOptions, FirstPage, ListQuery, Shown
 from app.tasks import TaskHandle
-from ui.contact_model import AVATAR_SIZE, COLUMNS, EMAIL, NAME, ORG, PHONE, REVIEW, ContactListModel
+from ui.contact_columns import ContactColumns
+from ui.contact_model import NAME, ContactListModel
 from ui.contact_table import ContactTable
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
@@ -46,16 +47,6 @@ REFINE_ROWS = 200
 #: it often loaded between two keystrokes of ordinary typing (gaps of 150-250 ms) and
 #: delayed the next keystroke's list by as much, the slowest keystrokes in the benchmark.
 SELECT_SETTLE_MS = 300
-#: Columns sized to their content (the first rows shown), within these widths: wide enough
-#: for a whole email or formatted phone, never so wide that Name goes out of sight.
-FIT_LIMITS = {NAME: (150, 280), EMAIL: (120, 300), PHONE: (100, 190), ORG: (100, 220),
-              REVIEW: (60, 140)}
-#: Rows measured for the fit (the first page; measuring is ~1 µs a cell).
-FIT_ROWS = 60
-#: Room around a cell's text (ui.contact_rows paints 4 px either side) and a header's title
-#: (its sort arrow and margins).
-CELL_PAD, HEADER_PAD = 12, 28
-
 contacts = service("app.services.contacts")
 
 BASE_FILTERS = [("All contacts", ListQuery()),
@@ -95,11 +86,9 @@ class ContactListPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionsMovable(True)
-        for col, width in zip(range(len(COLUMNS)), (220, 220, 140, 160, 130, 80), strict=True):
-            self.table.setColumnWidth(col, width)
+        self.table.horizontalHeader().setSectionsMovable(True)
+        #: Columns sized to the list's width (ui.contact_columns): no sideways scrolling.
+        self.columns = ContactColumns(self.table, self.model, ctx.settings)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -131,7 +120,7 @@ class ContactListPanel(QWidget):
         # Find (Ctrl+F) is the window's Edit > Find action (ui.menus), which calls focus_search.
         QShortcut(QKeySequence("Escape"), self.search, self.search.clear)
         self.table.editRequested.connect(self._edit_row)
-        #: Size the columns to the first rows shown (off when the owner's widths are restored).
+        #: Measure the columns on the first rows shown (once: later lists keep the widths).
         self.auto_fit = True
         self.model.rowsLoaded.connect(self._fit_once)
         #: A contact to select once the list holds it (the one selected when Kith closed).
@@ -369,25 +358,7 @@ class ContactListPanel(QWidget):
     def _fit_once(self) -> None:
         if self.auto_fit and self.model.rowCount():
             self.auto_fit = False
-            self.fit_columns()
-
-    def fit_columns(self) -> None:
-        """Each text column as wide as its widest value among the first rows (and its title),
-        within FIT_LIMITS; rows are painted elided, so a longer value further down shows
-        "…" rather than widening the table past the screen."""
-        model, table = self.model, self.table
-        cells = table.fontMetrics()
-        titles = table.horizontalHeader().fontMetrics()
-        rows = [r for r in range(min(model.rowCount(), FIT_ROWS))
-                if model.cached(model.party_id(r)) is not None]
-        for col, (low, high) in FIT_LIMITS.items():
-            widest = titles.horizontalAdvance(COLUMNS[col]) + HEADER_PAD
-            extra = CELL_PAD + (AVATAR_SIZE + 6 if col == NAME else 0)
-            for r in rows:
-                text = model.index(r, col).data()
-                if text:
-                    widest = max(widest, cells.horizontalAdvance(str(text)) + extra)
-            table.setColumnWidth(col, max(low, min(high, widest)))
+            self.columns.measure()
 
     def _center(self, party_id: int) -> None:
         """Scroll the restored contact to the middle; a hidden list (Kith opened on another

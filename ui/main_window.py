@@ -307,8 +307,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(QByteArray(splitter))
         header = s.get(cfg.HEADER_STATE)
         if header:
-            self.contact_list.table.horizontalHeader().restoreState(QByteArray(header))
-            self.contact_list.auto_fit = False  # the owner's own column widths
+            self.contact_list.columns.restore_header(QByteArray(header))
         last = s.get(cfg.LAST_VIEW)
         self.show_page(last if last in PAGES else "contacts")
         party = s.get(cfg.LAST_PARTY)

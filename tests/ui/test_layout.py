@@ -73,26 +73,13 @@ def shown(qtbot, demo_db) -> Iterator[Callable[[tuple[int, int]], MainWindow]]: 
         window.ctx.runner.shutdown()
 
 
-#: Widgets whose clipping other helpers own today (issue 12), reported to the lead, not
-#: hidden: test_known_clipping fails (XPASS, strict) the moment they fit, and they can go.
-KNOWN_CLIPPING = {
-    "contactTable": "the contact list (ui/contact_list.py, issue 12 item 2): Email, Phone, "
-                    "Organisation, Sources and Review columns (867 px) are reached only by "
-                    "scrolling sideways at 800x600 and Organisation onwards at 1280x800",
-}
-
-
-def _known(clipped: Any) -> bool:
-    return clipped.widget.split("(", 1)[1].split(")", 1)[0] in KNOWN_CLIPPING
-
-
-def assert_fits(window: Any, size: tuple[int, int], view: str, known: bool = False) -> None:
-    """Nothing clipped, leaving out KNOWN_CLIPPING (only those when ``known``)."""
+def assert_fits(window: Any, size: tuple[int, int], view: str) -> None:
+    """Nothing clipped: every text fits its widget, every column is in view."""
     if isinstance(window, MainWindow):
         settle(window)
     assert (window.width(), window.height()) == size, \
         f"{view}: the window cannot be as small as {size}: {window.width()}x{window.height()}"
-    clipped = [c for c in find_clipped(window) if _known(c) == known]
+    clipped = find_clipped(window)
     assert not clipped, f"{view} at {size[0]}x{size[1]}:\n" + "\n".join(map(str, clipped))
 
 
@@ -140,29 +127,12 @@ VIEWS: dict[str, Callable[[MainWindow], None]] = {
 }
 
 
-#: Failures in views other helpers own today (issue 12), reported to the lead, not hidden:
-#: strict, so the test says so (XPASS fails) the moment the fix lands and the mark can go.
-DETAIL_SIDEWAYS = pytest.mark.xfail(
-    strict=True, reason="contact detail (ui/contact_detail.py, issue 12 item 2): 'Split off' "
-    "and 'Use source value' are reachable only by scrolling the tables sideways")
-KNOWN: dict[str, pytest.MarkDecorator] = {}
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("view", [pytest.param(v, marks=KNOWN[v]) if v in KNOWN else v
-                                  for v in VIEWS])
+@pytest.mark.parametrize("view", list(VIEWS))
 def test_view_fits(shown, size, view) -> None:  # noqa: ANN001
     window = shown(size)
     VIEWS[view](window)
     assert_fits(window, size, view)
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_CLIPPING.values()))
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_known_clipping(shown, size) -> None:  # noqa: ANN001
-    window = shown(size)
-    _contacts(window)
-    assert_fits(window, size, "contacts (known)", known=True)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -1,0 +1,139 @@
+"""The contact list fits its width (ui.contact_columns): no sideways scrolling at 800x600 or
+1280x800, Name gets the most room, the less important columns narrow and then hide, and the
+owner's choice of columns and widths comes back after a restart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from app.appcontext import AppContext
+from app.settings import DictBackend, Settings
+from app.tasks import TaskRunner
+from tests.ui.layout_check import check_cells, check_sideways
+from tests.ui.test_layout import demo_db, settle  # noqa: F401 - the module's demo fixture
+from ui.contact_columns import LEAST, plan
+from ui.contact_model import COLUMNS, EMAIL, NAME, ORG, PHONE, REVIEW, SOURCES
+from ui.main_window import MainWindow
+
+ALL = set(range(len(COLUMNS)))
+NATURAL = {NAME: 200, EMAIL: 230, PHONE: 120, ORG: 120, REVIEW: 72, SOURCES: 110}
+TITLES = {NAME: 70, EMAIL: 70, PHONE: 70, ORG: 110, REVIEW: 72, SOURCES: 80}
+LEAST_ALL = {c: LEAST.get(c, NATURAL[c]) for c in NATURAL}
+
+
+def test_plan_gives_the_room_left_to_name() -> None:
+    widths = plan(1000, NATURAL, LEAST_ALL, TITLES, ALL)
+    assert set(widths) == ALL
+    assert sum(widths.values()) == 1000
+    assert widths[NAME] == 1000 - sum(NATURAL.values()) + NATURAL[NAME]
+
+
+def test_plan_narrows_the_least_important_columns_first() -> None:
+    room = sum(NATURAL.values()) - 50  # Sources can give 40, Organisation the rest
+    widths = plan(room, NATURAL, LEAST_ALL, TITLES, ALL)
+    assert sum(widths.values()) == room
+    assert widths[SOURCES] == LEAST[SOURCES]
+    assert widths[ORG] == NATURAL[ORG] - 10
+    assert widths[NAME] == NATURAL[NAME] and widths[EMAIL] == NATURAL[EMAIL]
+
+
+def test_plan_hides_columns_without_room_down_to_name_and_one_value() -> None:
+    widths = plan(600, NATURAL, LEAST_ALL, TITLES, ALL)
+    assert SOURCES not in widths and REVIEW not in widths  # hidden, least important first
+    assert sum(widths.values()) == 600
+    narrow = plan(320, NATURAL, LEAST_ALL, TITLES, ALL)
+    assert set(narrow) == {NAME, EMAIL}
+    assert sum(narrow.values()) == 320 and min(narrow.values()) >= 150  # both readable
+    # The owner hid Email: the next contact value is the one kept.
+    assert set(plan(320, NATURAL, LEAST_ALL, TITLES, ALL - {EMAIL})) == {NAME, PHONE}
+
+
+@pytest.fixture
+def window(qtbot, demo_db) -> Iterator[Callable[..., MainWindow]]:  # noqa: ANN001, F811
+    made: list[MainWindow] = []
+
+    def make(size: tuple[int, int], backend: DictBackend | None = None) -> MainWindow:
+        settings = Settings(backend if backend is not None else DictBackend())
+        win = MainWindow(AppContext(TaskRunner(), settings, demo_db))
+        qtbot.addWidget(win)
+        win.resize(*size)
+        win.show()
+        win.start(demo_db, sync_on_start=False)
+        settle(win)
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        win.ctx.runner.shutdown()
+
+
+def shown_widths(win: MainWindow) -> dict[int, int]:
+    header = win.contact_list.table.horizontalHeader()
+    return {c: header.sectionSize(c) for c in range(header.count())
+            if not header.isSectionHidden(c)}
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_list_fits_without_a_sideways_scroll_bar(window, size) -> None:  # noqa: ANN001
+    """Before, Email to Review (867 px) reached past a 322 px list at 800x600."""
+    win = window(size)
+    table = win.contact_list.table
+    widths = shown_widths(win)
+    assert table.horizontalScrollBar().maximum() == 0
+    assert sum(widths.values()) == table.viewport().width()
+    assert not check_sideways(table) and not check_cells(table)
+    assert NAME in widths and EMAIL in widths  # a name and a way to reach the person
+    assert widths[NAME] >= 150 and widths[EMAIL] >= 150
+    assert widths[NAME] == max(widths.values()) or widths[NAME] >= LEAST[NAME]
+
+
+def test_a_wider_list_shows_more_columns_and_a_narrower_one_fewer(
+        window, qtbot) -> None:  # noqa: ANN001
+    win = window((1280, 800))
+    before = shown_widths(win)
+    win.splitter.setSizes([1000, 100])
+    qtbot.waitUntil(lambda: len(shown_widths(win)) > len(before), timeout=3000)
+    wide = shown_widths(win)
+    assert set(wide) == set(range(len(COLUMNS)))
+    assert sum(wide.values()) == win.contact_list.table.viewport().width()
+    win.splitter.setSizes([330, 770])
+    qtbot.waitUntil(lambda: set(shown_widths(win)) == {NAME, EMAIL}, timeout=3000)
+    assert win.contact_list.table.horizontalScrollBar().maximum() == 0
+
+
+def test_hidden_columns_and_widths_come_back_after_a_restart(
+        window, qtbot) -> None:  # noqa: ANN001
+    backend = DictBackend()
+    win = window((1280, 800), backend)
+    assert ORG in shown_widths(win)
+    menu = win.contact_list.columns.menu()
+    org = next(a for a in menu.actions() if a.text() == COLUMNS[ORG])
+    name = next(a for a in menu.actions() if a.text() == COLUMNS[NAME])
+    assert not name.isEnabled()  # Name cannot be hidden
+    org.trigger()  # the owner unticks Organisation
+    assert ORG not in shown_widths(win)
+    win.contact_list.table.setColumnWidth(EMAIL, 160)  # and narrows Email
+    assert shown_widths(win)[EMAIL] == 160
+    win.save_state()
+    win.close()
+
+    again = window((1280, 800), backend)
+    widths = shown_widths(again)
+    assert ORG not in widths and widths[EMAIL] == 160
+    assert sum(widths.values()) == again.contact_list.table.viewport().width()
+    # Ticked again, it shows again; reset, Email takes its natural width back.
+    menu = again.contact_list.columns.menu()
+    next(a for a in menu.actions() if a.text() == COLUMNS[ORG]).trigger()
+    assert ORG in shown_widths(again)
+    next(a for a in menu.actions() if a.text() == "Reset column widths").trigger()
+    assert shown_widths(again)[EMAIL] != 160
+
+
+def test_a_wanted_column_without_room_says_so_in_the_menu(window) -> None:  # noqa: ANN001
+    win = window((800, 600))
+    texts: list[Any] = [a.text() for a in win.contact_list.columns.menu().actions()]
+    assert f"{COLUMNS[PHONE]} (no room: widen the list)" in texts
