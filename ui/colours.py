@@ -52,3 +52,29 @@ def status_colours(palette: QPalette) -> tuple[QColor, QColor]:
     grey = palette.color(QPalette.ColorRole.PlaceholderText)
     grey = mix(grey, base, grey.alphaF())  # as painted: a translucent grey over the base
     return readable(REVIEW_HUE, base, text), readable(grey, base, text)
+
+
+def muted_text(palette: QPalette) -> QColor:
+    """Secondary text on the window's background (a card's labels and "where from" notes):
+    the palette's placeholder grey, mixed toward the text colour until it reads at 4.5:1.
+    A fixed "gray" reached only 3.6:1 on a dark window and 3.9:1 on a white one."""
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    grey = palette.color(QPalette.ColorRole.PlaceholderText)
+    grey = mix(grey, window, grey.alphaF())
+    return readable(grey, window, text)
+
+
+#: Bars of the match evidence: for, against, and the starting point (the prior).
+GAIN_HUE, LOSS_HUE, PRIOR_HUE = QColor("#3E9B5B"), QColor("#C8553D"), QColor("#7A869A")
+#: WCAG 2.1 non-text contrast (bars, lines) against the background.
+GRAPHIC = 3.0
+
+
+def bar_colours(palette: QPalette) -> tuple[QColor, QColor, QColor]:
+    """(gain, loss, prior) bar fills that stand out at 3:1 on the window's background in a
+    light and a dark theme, each as close to its hue as allows; and the axis line."""
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return tuple(readable(hue, window, text, GRAPHIC)  # type: ignore[return-value]
+                 for hue in (GAIN_HUE, LOSS_HUE, PRIOR_HUE))

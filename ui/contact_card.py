@@ -13,7 +13,10 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QTableWidget
+
+from ui.colours import muted_text
 
 PROVIDERS = {"vcard": "vCard", "carddav": "CardDAV", "google": "Google"}
 PHONE_LABELS = {"cell": "Mobile", "mobile": "Mobile", "work": "Work", "home": "Home",
@@ -58,13 +61,13 @@ def locale_date(value: str | None = None, *, month: int = 0, day: int = 0,
     return QLocale().toString(date, _date_format(bool(year)))
 
 
-def _row(label: str, value: str, sources: list[str], *, rich: bool = False) -> str:
+def _row(label: str, value: str, sources: list[str], *, muted: str, rich: bool = False) -> str:
     """One value: "Mobile: 030 1234567 (vCard phone.vcf)". Plain paragraphs, not an HTML
     table: Qt lays a rich-text table out several times per paint (5x the pane's cost)."""
     origin = ", ".join(dict.fromkeys(source_label(s) for s in sources if s))
     shown = value if rich else html.escape(value).replace("\n", "<br>")
-    tail = f" <span style='color:gray'><i>({html.escape(origin)})</i></span>" if origin else ""
-    head = f"<span style='color:gray'>{html.escape(label)}:</span> " if label else ""
+    tail = f" <span style='color:{muted}'><i>({html.escape(origin)})</i></span>" if origin else ""
+    head = f"<span style='color:{muted}'>{html.escape(label)}:</span> " if label else ""
     return f"{head}{shown}{tail}<br>"
 
 
@@ -75,13 +78,17 @@ def _address(a: dict[str, Any]) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
-def card_html(d: Any) -> str:
-    """The card for a PartyDetail (see the module docstring)."""
+def card_html(d: Any, muted: QColor | None = None) -> str:
+    """The card for a PartyDetail (see the module docstring). Labels and origins are in
+    ``muted``, by default the application palette's readable grey (ui.colours.muted_text):
+    the card's widget passes its own palette's, so the card reads in a dark theme too."""
     sections: dict[str, list[str]] = {}
+    grey = (muted or muted_text(QGuiApplication.palette())).name()
 
     def add(section: str, label: str, value: str, sources: list[str], **kw: Any) -> None:
         if value.strip():
-            sections.setdefault(section, []).append(_row(label, value, sources, **kw))
+            sections.setdefault(section, []).append(_row(label, value, sources, muted=grey,
+                                                         **kw))
 
     for h in d.handles:
         if h.dismissed:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
 from ui.avatars import initials_pixmap, photo_pixmap
+from ui.colours import muted_text
 from ui.contact_card import card_html, fit_columns, locale_date, source_label
 from ui.widgets import confidence_bar, item, plain_table, section, when
 
@@ -218,6 +219,12 @@ class ContactDetail(QScrollArea):
             table.setRowCount(0)
         self.card.setText("")
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.bundle is not None:
+            # The card's greys come from the palette: a theme change paints them anew.
+            self.card.setText(card_html(self.bundle.detail, muted_text(self.palette())))
+
     def _fill(self, wanted: int, bundle: ContactBundle) -> None:
         if wanted != self.party_id:
             return
@@ -247,7 +254,7 @@ class ContactDetail(QScrollArea):
         self.avatar.setPixmap(pix or initials_pixmap(initials, d.display_name or str(d.id),
                                                      AVATAR))
         self.avatar.setToolTip("Photo" if pix else "No photo")
-        card = card_html(d)
+        card = card_html(d, muted_text(self.palette()))
         if card != self.card.text():  # laying out rich text is most of a fill's cost
             self.card.setText(card)
         self._fill_fields(d)

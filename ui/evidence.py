@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.services.evidence import Waterfall, WaterfallRow, waterfall
+from ui.colours import bar_colours
 
 ROW_H = 22
 TOTAL_LABEL = "Total score"
@@ -72,6 +73,8 @@ class EvidenceBars(QWidget):
         half = (width - label_w) / 2 - 40
         scale = max([abs(r.weight) for r in self.rows] + [1.0])
         fg = self.palette().windowText().color()
+        # From the palette, so the bars and the axis read in a light and a dark theme.
+        gain, loss, prior = bar_colours(self.palette())
         metrics = QFontMetrics(p.font())
         for index, row in enumerate(self.rows):
             y = index * ROW_H + 3
@@ -79,10 +82,7 @@ class EvidenceBars(QWidget):
             text = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, label_w - 8)
             p.drawText(QRectF(4, y, label_w - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter, text)
             length = half * abs(row.weight) / scale
-            if row.is_prior:
-                colour = QColor("#7A869A")
-            else:
-                colour = QColor("#3E9B5B") if row.weight >= 0 else QColor("#C8553D")
+            colour = prior if row.is_prior else gain if row.weight >= 0 else loss
             rect = (QRectF(axis, y + 4, length, ROW_H - 8) if row.weight >= 0
                     else QRectF(axis - length, y + 4, length, ROW_H - 8))
             p.setPen(Qt.PenStyle.NoPen)
@@ -99,6 +99,6 @@ class EvidenceBars(QWidget):
         p.drawText(QRectF(4, y, label_w - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter, TOTAL_LABEL)
         p.drawText(QRectF(axis - 60, y, 120, ROW_H), Qt.AlignmentFlag.AlignCenter,
                    f"{self.total:+.1f}")
-        p.setPen(QColor("#999999"))
+        p.setPen(self.palette().color(QPalette.ColorRole.Mid))
         p.drawLine(int(axis), 0, int(axis), self.height())
         p.end()

@@ -1,7 +1,11 @@
 """Readable under a dark palette: the chrome's own colours come from the palette, so the
-sidebar's count badges keep their contrast in a light and a dark theme."""
+sidebar's count badges, the list's status colours, the contact card's labels and the review
+evidence bars keep their contrast in a light and a dark theme; no view names a fixed colour."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
@@ -95,3 +99,66 @@ def test_the_list_paints_archived_and_review_rows_in_the_palette_colours(
     entry = _Entry(row, model._colours)
     assert entry.foreground[0] == archived and entry.foreground[-1] == review
     assert contrast(archived, table.palette().color(QPalette.ColorRole.Base)) >= 4.5
+
+
+#: Files that may name fixed colours, and why: the theme-independent hues that ui.colours
+#: turns readable per palette, and badges/avatars whose white text sits on their own fill.
+FIXED_COLOURS_ALLOWED = {"colours.py", "badges.py", "avatars.py"}
+FIXED_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\b|#[0-9A-Fa-f]{3}\b|color\s*:\s*[a-z]+|"
+                          r"Qt\.GlobalColor\.(?!transparent)\w+|QColor\(\"[a-z]+\"\)")
+
+
+def test_views_take_their_colours_from_the_palette() -> None:
+    """A fixed colour reads on one background only: the card's "gray" labels were 3.6:1
+    on a dark window, the evidence axis #999999 2.6:1 on a light one."""
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    found = [f"{path.name}:{n}: {line.strip()}"
+             for path in sorted(ui.glob("*.py")) if path.name not in FIXED_COLOURS_ALLOWED
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if FIXED_COLOUR.search(line.split(" # ", 1)[0])]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_contact_card_reads_in_both_themes(qtbot, window, people, theme) -> None:  # noqa: ANN001
+    """Every colour the card's text is given reads at 4.5:1 on the pane's background, and a
+    theme change repaints the card in the new palette's greys."""
+    detail = window.detail
+    with qtbot.waitSignal(detail.loaded, timeout=5000):
+        assert window.contact_list.select_party(people["anna"])
+    if theme == "dark":
+        detail.setPalette(dark_palette())
+    window_colour = detail.card.palette().color(QPalette.ColorRole.Window)
+    colours = re.findall(r"color\s*:\s*([#\w]+)", detail.card.text())
+    assert colours, "the card names its labels' colour"
+    for name in set(colours):
+        assert contrast(QColor(name), window_colour) >= 4.5, (name, window_colour.name())
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_evidence_bars_stand_out_in_both_themes(qtbot, theme) -> None:  # noqa: ANN001
+    """The waterfall's bars (for, against, the starting point) reach the 3:1 that graphics
+    need on the window's background, and are painted in those colours."""
+    from app.services.evidence import Waterfall, WaterfallRow
+    from ui.colours import bar_colours
+    from ui.evidence import EvidenceBars
+
+    bars = EvidenceBars()
+    qtbot.addWidget(bars)
+    if theme == "dark":
+        bars.setPalette(dark_palette())
+    palette = bars.palette()
+    window_colour = palette.color(QPalette.ColorRole.Window)
+    gain, loss, prior = bar_colours(palette)
+    for colour in (gain, loss, prior):
+        assert contrast(colour, window_colour) >= 3.0, colour.name()
+    rows = (WaterfallRow("Starting point", -2.0, "", True),
+            WaterfallRow("Same email address", 6.0, "", False))
+    bars.set_waterfall(Waterfall(rows, 4.0))
+    bars.resize(500, bars.sizeHint().height())
+    bars.show()
+    qtbot.waitExposed(bars)
+    image = bars.grab().toImage()
+    painted = {image.pixelColor(x, y).name() for x in range(0, 500, 2)
+               for y in range(0, image.height(), 2)}
+    assert gain.name() in painted and prior.name() in painted
