@@ -51,8 +51,9 @@ KEEP = 2
 NATURAL_LIMITS = {NAME: (150, 280), EMAIL: (120, 300), PHONE: (100, 190), ORG: (90, 220),
                   REVIEW: (40, 140), SOURCES: (40, 220)}
 #: Below these widths a column reads badly (a name or an email cut to a few letters): it
-#: hides itself before narrowing further. Review is never cut ("⚑ review" is one word).
-LEAST = {NAME: 170, EMAIL: 170, PHONE: 110, ORG: 90, SOURCES: 70}
+#: hides itself before narrowing further. Phone and Review are never cut (part of a number
+#: is no use, "⚑ review" is one word): they show whole or not at all.
+LEAST = {NAME: 170, EMAIL: 180, ORG: 90, SOURCES: 70}
 #: Rows measured for the natural widths (the first page; ~1 µs a cell).
 FIT_ROWS = 60
 #: Room around a cell's text (ui.contact_rows paints 4 px either side) and a header's title

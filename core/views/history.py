@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.models import ActivityEvent, Decision, Party
+from core.views.phone_display import format_phone
 
 #: Entries of each kind read at most (newest first).
 HISTORY_LIMIT = 500
@@ -64,16 +65,11 @@ class HistoryEntry:
 
 
 def readable_handle(platform: str, value: str) -> str:
-    """A handle as the owner reads it: phones grouped ("+49 30 2297980"), others as stored."""
-    if platform == "phone" and value.startswith("+"):
-        try:
-            import phonenumbers
-
-            number = phonenumbers.parse(value, None)
-            return phonenumbers.format_number(number,
-                                              phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        except Exception:  # noqa: BLE001 - phonenumbers raises its own parse errors
-            return value
+    """A handle as the owner reads it: phones as the list and the card show them
+    (core.views.phone_display: "+49 151 8714788", where phonenumbers' own grouping gave
+    "+49 1518714788" for numbers its metadata does not place), others as stored."""
+    if platform == "phone":
+        return format_phone(value)
     return value
 
 

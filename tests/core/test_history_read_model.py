@@ -76,3 +76,12 @@ def test_phones_are_readable() -> None:
     assert readable_handle("phone", "+493012345" "67") == "+49 30 1234567"
     assert readable_handle("phone", "not a number") == "not a number"
     assert readable_handle("email", "a@b.example") == "a@b.example"
+
+
+def test_a_phone_reads_as_in_the_list_and_card() -> None:
+    """A number phonenumbers' metadata does not place was "+49 1518714788" in Review and
+    History but "+49 151 8714788" in the list and on the card."""
+    from core.views.phone_display import format_phone
+
+    assert readable_handle("phone", "+491518714788") == format_phone("+491518714788")
+    assert readable_handle("phone", "+491518714788") != "+49 1518714788"

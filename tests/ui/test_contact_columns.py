@@ -40,6 +40,13 @@ def test_plan_narrows_the_least_important_columns_first() -> None:
     assert widths[NAME] == NATURAL[NAME] and widths[EMAIL] == NATURAL[EMAIL]
 
 
+def test_plan_never_cuts_a_phone_number() -> None:
+    for room in range(300, 900, 7):
+        widths = plan(room, NATURAL, LEAST_ALL, TITLES, ALL)
+        assert PHONE not in widths or widths[PHONE] == NATURAL[PHONE], room
+        assert REVIEW not in widths or widths[REVIEW] == NATURAL[REVIEW], room
+
+
 def test_plan_hides_columns_without_room_down_to_name_and_one_value() -> None:
     widths = plan(600, NATURAL, LEAST_ALL, TITLES, ALL)
     assert SOURCES not in widths and REVIEW not in widths  # hidden, least important first
@@ -89,6 +96,9 @@ def test_the_list_fits_without_a_sideways_scroll_bar(window, size) -> None:  # n
     assert NAME in widths and EMAIL in widths  # a name and a way to reach the person
     assert widths[NAME] >= 150 and widths[EMAIL] >= 150
     assert widths[NAME] == max(widths.values()) or widths[NAME] >= LEAST[NAME]
+    # A phone number is shown whole or not at all ("+49 151 1945…" was no use).
+    natural = win.contact_list.columns.natural
+    assert PHONE not in widths or widths[PHONE] >= natural[PHONE]
 
 
 def test_a_wider_list_shows_more_columns_and_a_narrower_one_fewer(
