@@ -3,11 +3,11 @@
 As in Thunderbird's address book: Name gets the most room, the less important columns give
 way first. Each column has a natural width (its widest value among the first rows shown, and
 its title) and a least width below which it reads badly. When the list is narrower than the
-natural widths, columns are narrowed in reverse order of :data:`PRIORITY` (Sources first,
-Name last), each down to its least width; when even the least widths do not fit, the least
-important columns hide themselves, down to Name and one contact value, which then share the
-room. Values cut short are painted with "…" (ui.contact_rows) and the model's tooltip holds
-them whole.
+natural widths, columns are narrowed in reverse order of :data:`PRIORITY` (Sources first),
+each down to its least width, Name and Email last (the wider of the two first); Phone and
+Review are never cut. When even the least widths do not fit, the least important columns
+hide themselves, down to Name and one contact value, which then share the room. Values
+cut short are painted with "…" (ui.contact_rows) and the model's tooltip holds them whole.
 
 The owner chooses the visible columns from the header's context menu and may drag a column
 to another width; both are remembered across restarts (app.settings HIDDEN_COLUMNS and
@@ -68,25 +68,30 @@ def plan(room: int, natural: dict[int, int], least: dict[int, int], titles: dict
          wanted: Iterable[int]) -> dict[int, int]:
     """Widths of the columns to show (the others hide), adding up to ``room`` when it allows.
 
-    ``wanted`` are the columns the owner chose; Name always shows. The least important
-    columns narrow first, each to its ``least``; columns whose least widths do not fit hide,
-    least important first, down to KEEP columns, which then share the room (never below
-    their ``titles``)."""
+    ``wanted`` are the columns the owner chose; Name always shows. The less important
+    columns narrow first, least important first, each to its ``least``; then Name and the
+    first contact value share what is left, the wider of the two narrowed first (a long
+    email gives way before a name does). Columns whose least widths do not fit hide, least
+    important first, down to KEEP columns, which then share the room (never below their
+    ``titles``)."""
     shown = [c for c in PRIORITY if c in set(wanted) or c == NAME]
     floor = {c: min(least[c], natural[c]) for c in shown}
     while len(shown) > KEEP and sum(floor[c] for c in shown) > room:
         shown.pop()
+    if sum(floor[c] for c in shown) > room:
+        return share(room, {c: natural[c] for c in shown}, {c: titles[c] for c in shown}, NAME)
+    first, others = shown[:KEEP], shown[KEEP:]
     widths = {c: natural[c] for c in shown}
     excess = sum(widths.values()) - room
-    if excess > 0 and sum(floor[c] for c in shown) > room:
-        return share(room, widths, {c: titles[c] for c in shown}, NAME)
-    for c in reversed(shown):  # the least important give way first
+    for c in reversed(others):  # the least important give way first
         if excess <= 0:
             break
         cut = min(excess, widths[c] - floor[c])
         widths[c] -= cut
         excess -= cut
-    widths[NAME] -= min(excess, 0)  # the room left goes to Name
+    left = room - sum(widths[c] for c in others)
+    widths.update(share(left, {c: natural[c] for c in first}, {c: floor[c] for c in first},
+                        NAME))  # the room left over goes to Name
     return widths
 
 
