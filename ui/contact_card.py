@@ -130,10 +130,11 @@ def _merged(values: list[dict[str, Any]], key: Any) -> list[tuple[Any, list[str]
 
 
 def fit_columns(table: QTableWidget, width: int, *, stretch: int,
-                buttons: tuple[int, ...]) -> None:
+                buttons: tuple[int, ...], shares: dict[int, float] | None = None) -> None:
     """Columns that fill ``width`` exactly: button columns as wide as their buttons, the
-    others as their contents up to MAX_SHARE of the width, ``stretch`` gets the rest; text
-    that does not fit is elided (its tooltip has it whole). No sideways scrolling."""
+    others as their contents up to MAX_SHARE of the width (or their own share in
+    ``shares``), ``stretch`` gets the rest; text that does not fit is elided (its tooltip
+    has it whole). No sideways scrolling."""
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
     count = table.columnCount()
@@ -151,7 +152,8 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
         elif col != stretch:
             title = header.sectionSizeHint(col)  # a column is never narrower than its title
             contents = max(table.sizeHintForColumn(col), title)
-            wanted[col] = max(min(contents + 8, int(width * MAX_SHARE)), title)
+            share = (shares or {}).get(col, MAX_SHARE)
+            wanted[col] = max(min(contents + 8, int(width * share)), title)
     rest = width - sum(wanted.values())
     if rest < 60:  # too narrow: the text columns give way (to their titles), never buttons
         texts = [c for c in wanted if c not in buttons]

@@ -51,6 +51,8 @@ FIELD_LABELS = {
     "nickname": "Nickname", "organization": "Organisation", "title": "Title", "notes": "Notes",
     "birthday": "Birthday",
 }
+#: Widest share of the pane the Fields table's name column takes (see _fit_columns).
+LABEL_SHARE = 0.36
 EMPTY_TEXT = ("<h3>Contact card</h3><p>Select a contact in the list to see their phones, "
               "emails, addresses and dates, and where each value came from.</p>"
               "<p>To add someone, choose <b>New contact</b> (Ctrl+N).</p>")
@@ -354,7 +356,9 @@ class ContactDetail(QScrollArea):
 
     def _fit_columns(self) -> None:
         width = self.viewport().width() - 2 * self.widget().layout().contentsMargins().left()
-        fit_columns(self.fields, width, stretch=1, buttons=(2,))
+        # The field's name is short and says what the value is: whole at 800x600 ("Display
+        # name" was "Display…" at 26%), the source's file name elides first.
+        fit_columns(self.fields, width, stretch=1, buttons=(2,), shares={0: LABEL_SHARE})
         fit_columns(self.handles, width, stretch=1, buttons=())
         fit_columns(self.records, width, stretch=0, buttons=(3,))
 

@@ -147,3 +147,22 @@ def test_a_wanted_column_without_room_says_so_in_the_menu(window) -> None:  # no
     win = window((800, 600))
     texts: list[Any] = [a.text() for a in win.contact_list.columns.menu().actions()]
     assert f"{COLUMNS[PHONE]} (no room: widen the list)" in texts
+
+
+def test_the_cards_field_names_read_whole_at_800x600(window, qtbot) -> None:  # noqa: ANN001
+    """The Fields table's names ("Display name", "Organisation") were cut to "Display…" at
+    800x600: they take up to LABEL_SHARE of the pane, the file names elide first."""
+    from PySide6.QtGui import QFontMetrics
+
+    win = window((800, 600))
+    ids = win.contact_list.model.ids()
+    with qtbot.waitSignal(win.detail.loaded, timeout=5000):
+        win.contact_list.select_party(ids[4])
+    fields = win.detail.fields
+    metrics = QFontMetrics(fields.font())
+    names = [fields.item(r, 0).text() for r in range(fields.rowCount())]
+    assert "Display name" in names
+    room = fields.columnWidth(0) - 8
+    assert all(metrics.horizontalAdvance(n) <= room for n in names), (names, room)
+    width = sum(fields.columnWidth(c) for c in range(fields.columnCount()))
+    assert width <= fields.viewport().width()  # still no sideways scrolling
