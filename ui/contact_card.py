@@ -142,6 +142,7 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
     width = max(width - 4, 120)
     wanted: dict[int, int] = {}
+    natural: dict[int, int] = {}  # text columns' contents, where their share cuts them
     buttons = tuple(c for c in buttons if any(table.cellWidget(r, c) is not None
                                               for r in range(table.rowCount())))
     for col in range(count):
@@ -154,7 +155,19 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
             contents = max(table.sizeHintForColumn(col), title)
             share = (shares or {}).get(col, MAX_SHARE)
             wanted[col] = max(min(contents + 8, int(width * share)), title)
+            natural[col] = contents + 8
     rest = width - sum(wanted.values())
+    # Room the stretch column's values do not need goes to columns cut at their share
+    # first (a wide pane showed "vCard phone-ex…" beside a half-empty Value column).
+    spare = rest - (table.sizeHintForColumn(stretch) + 8)
+    for col in sorted(natural, key=lambda c: natural[c] - wanted[c]):
+        if spare <= 0:
+            break
+        more = min(spare, natural[col] - wanted[col])
+        if more > 0:
+            wanted[col] += more
+            spare -= more
+            rest -= more
     if rest < 60:  # too narrow: the text columns give way (to their titles), never buttons
         texts = [c for c in wanted if c not in buttons]
         cut = (60 - rest + len(texts) - 1) // max(len(texts), 1)
@@ -165,3 +178,21 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
     for col, size in wanted.items():
         table.setColumnWidth(col, size)
     table.horizontalScrollBar().setValue(0)
+
+
+def handle_state(h: Any) -> str:
+    """What the owner decided about an address or number, in words ("State: owner" beside
+    an empty Owner column read as a contradiction)."""
+    states = ["dismissed" if h.dismissed else "confirmed" if h.confirmed else "not confirmed"]
+    if h.is_shared:
+        states.append("shared")
+    return ", ".join(states)
+
+
+def belongs_to(h: Any, party_id: int) -> str:
+    """Whose address or number it is: this contact, someone else by name, or nobody yet."""
+    if h.resolved_owner is None:
+        return "nobody yet"
+    if h.resolved_owner == party_id:
+        return "this contact"
+    return h.resolved_owner_name or "another contact"

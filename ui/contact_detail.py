@@ -38,7 +38,14 @@ from app.appcontext import AppContext
 from app.services.lazy import service
 from ui.avatars import initials_pixmap, photo_pixmap
 from ui.colours import muted_text
-from ui.contact_card import card_html, fit_columns, locale_date, source_label
+from ui.contact_card import (
+    belongs_to,
+    card_html,
+    fit_columns,
+    handle_state,
+    locale_date,
+    source_label,
+)
 from ui.widgets import confidence_bar, item, plain_table, section, when
 
 if TYPE_CHECKING:
@@ -150,7 +157,7 @@ class ContactDetail(QScrollArea):
         layout.addWidget(self.fields)
 
         layout.addWidget(section("Handles"))
-        self.handles = plain_table(["Type", "Value", "Confidence", "State", "Owner"])
+        self.handles = plain_table(["Type", "Value", "Confidence", "State", "Belongs to"])
         self.handles.setObjectName("detailHandles")
         self.handles.cellDoubleClicked.connect(self._on_handle_activated)
         layout.addWidget(self.handles)
@@ -322,18 +329,8 @@ class ContactDetail(QScrollArea):
             cell.setToolTip(f"{text}\nFrom: {', '.join(map(source_label, h.sources)) or 'a link'}")
             self.handles.setItem(row, 1, cell)
             self.handles.setCellWidget(row, 2, confidence_bar(h.confidence))
-            states = []
-            if h.dismissed:
-                states.append("dismissed")
-            elif h.confirmed:
-                states.append("confirmed")
-            if h.resolved_owner == d.id:
-                states.append("owner")
-            if h.is_shared:
-                states.append("shared")
-            self.handles.setItem(row, 3, item(", ".join(states) or "candidate"))
-            owner = h.resolved_owner_name if h.resolved_owner not in (None, d.id) else ""
-            self.handles.setItem(row, 4, item(owner or ("—" if h.resolved_owner is None else "")))
+            self.handles.setItem(row, 3, item(handle_state(h)))
+            self.handles.setItem(row, 4, item(belongs_to(h, d.id)))
         _fit_height(self.handles)
 
     def _fill_records(self, d: Any) -> None:
@@ -400,3 +397,4 @@ class ContactDetail(QScrollArea):
         cell = self.handles.item(row, 0)
         if cell is not None:
             self.openHandle.emit(int(cell.data(Qt.ItemDataRole.UserRole)))
+

@@ -166,3 +166,38 @@ def test_the_cards_field_names_read_whole_at_800x600(window, qtbot) -> None:  # 
     assert all(metrics.horizontalAdvance(n) <= room for n in names), (names, room)
     width = sum(fields.columnWidth(c) for c in range(fields.columnCount()))
     assert width <= fields.viewport().width()  # still no sideways scrolling
+
+
+def test_a_wide_card_shows_the_sources_whole(window, qtbot) -> None:  # noqa: ANN001
+    """At 1280x800 the Value column kept half its width blank while the Source column was
+    cut at its share ("vCard phone-ex…"): what the values leave goes to the cut column."""
+    from PySide6.QtGui import QFontMetrics
+
+    win = window((1280, 800))
+    ids = win.contact_list.model.ids()
+    with qtbot.waitSignal(win.detail.loaded, timeout=5000):
+        win.contact_list.select_party(ids[4])
+    fields = win.detail.fields
+    metrics = QFontMetrics(fields.font())
+    sources = [fields.item(r, 2).text() for r in range(fields.rowCount())
+               if fields.item(r, 2) is not None and fields.cellWidget(r, 2) is None]
+    assert any(s.startswith("vCard ") for s in sources)
+    room = fields.columnWidth(2) - 8
+    assert all(metrics.horizontalAdvance(s) <= room for s in sources), (sources, room)
+    width = sum(fields.columnWidth(c) for c in range(fields.columnCount()))
+    assert width <= fields.viewport().width()
+
+
+def test_the_cards_addresses_say_whose_they_are(window, qtbot) -> None:  # noqa: ANN001
+    """"State: owner" beside an empty "Owner" column read as a contradiction."""
+    win = window((1280, 800))
+    ids = win.contact_list.model.ids()
+    with qtbot.waitSignal(win.detail.loaded, timeout=5000):
+        win.contact_list.select_party(ids[4])
+    table = win.detail.handles
+    titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert titles[3:] == ["State", "Belongs to"]
+    belongs = {table.item(r, 4).text() for r in range(table.rowCount())}
+    states = {table.item(r, 3).text() for r in range(table.rowCount())}
+    assert "this contact" in belongs and "" not in belongs
+    assert "owner" not in states and "candidate" not in states
