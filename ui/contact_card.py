@@ -181,16 +181,18 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
 
 
 def handle_state(h: Any) -> str:
-    """What the owner decided about an address or number, in words ("State: owner" beside
-    an empty Owner column read as a contradiction)."""
-    states = ["dismissed" if h.dismissed else "confirmed" if h.confirmed else "not confirmed"]
+    """What the owner decided about an address or number ("" while nothing is: the
+    confidence beside it says how sure Kith is). Whose it is has its own column: "State:
+    owner" beside an empty Owner column read as a contradiction."""
+    states = ["dismissed" if h.dismissed else "confirmed" if h.confirmed else ""]
     if h.is_shared:
         states.append("shared")
-    return ", ".join(states)
+    return ", ".join(s for s in states if s)
 
 
 def belongs_to(h: Any, party_id: int) -> str:
-    """Whose address or number it is: this contact, someone else by name, or nobody yet."""
+    """Whose address or number it is (the Owner column): this contact, someone else by
+    name, or nobody yet."""
     if h.resolved_owner is None:
         return "nobody yet"
     if h.resolved_owner == party_id:

@@ -157,7 +157,7 @@ class ContactDetail(QScrollArea):
         layout.addWidget(self.fields)
 
         layout.addWidget(section("Handles"))
-        self.handles = plain_table(["Type", "Value", "Confidence", "State", "Belongs to"])
+        self.handles = plain_table(["Type", "Value", "Confidence", "State", "Owner"])
         self.handles.setObjectName("detailHandles")
         self.handles.cellDoubleClicked.connect(self._on_handle_activated)
         layout.addWidget(self.handles)

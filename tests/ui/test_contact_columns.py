@@ -196,8 +196,8 @@ def test_the_cards_addresses_say_whose_they_are(window, qtbot) -> None:  # noqa:
         win.contact_list.select_party(ids[4])
     table = win.detail.handles
     titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert titles[3:] == ["State", "Belongs to"]
+    assert titles[3:] == ["State", "Owner"]
     belongs = {table.item(r, 4).text() for r in range(table.rowCount())}
     states = {table.item(r, 3).text() for r in range(table.rowCount())}
     assert "this contact" in belongs and "" not in belongs
-    assert "owner" not in states and "candidate" not in states
+    assert "owner" not in states and "candidate" not in states  # said by the Owner column
