@@ -25,12 +25,20 @@ DARK = {"Window": "#2b2b2b", "WindowText": "#e6e6e6", "Base": "#1e1e1e",
         "ToolTipBase": "#353535", "ToolTipText": "#e6e6e6"}
 
 
+#: Disabled text as a dark theme greys it (without it a disabled Delete looked enabled).
+DARK_DISABLED = {"WindowText": "#7f7f7f", "Text": "#7f7f7f", "ButtonText": "#7f7f7f",
+                 "HighlightedText": "#b0b0b0"}
+
+
 def dark_palette() -> object:
     from PySide6.QtGui import QColor, QPalette
 
     palette = QPalette()
     for role, colour in DARK.items():
         palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    for role, colour in DARK_DISABLED.items():
+        palette.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
+                         QColor(colour))
     return palette
 
 
