@@ -38,7 +38,7 @@ PROVIDERS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "go
 #: The handle lists' columns, with what each says (header tooltips).
 LIST_COLUMNS = (("Type", "Email address, phone number, …"),
                 ("Value", "The address or number"),
-                ("Held by", "How many contacts hold it in a source"),
+                ("Links", "How many contacts hold it in a source"),
                 ("Owner", "The contact it belongs to now"))
 LINK_COLUMNS = (("Contact", "A contact that holds this address or number"),
                 ("Verdict", "Confirmed or dismissed by you; else how sure Kith is"),
