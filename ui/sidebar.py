@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -124,7 +124,7 @@ class Sidebar(QListWidget):
         self._keys = [key for key, _ in sections]
         style = self.style()
         for key, title in sections:
-            item = QListWidgetItem(style.standardIcon(ICONS[key]), title, self)
+            item = QListWidgetItem(_unselected_look(style.standardIcon(ICONS[key])), title, self)
             item.setData(KEY_ROLE, key)
             item.setData(COUNT_ROLE, 0)
             item.setToolTip(title)
@@ -175,3 +175,14 @@ class Sidebar(QListWidget):
 
     def count_of(self, key: str) -> int:
         return int(self.item(self._keys.index(key)).data(COUNT_ROLE) or 0)
+
+
+def _unselected_look(icon: QIcon) -> QIcon:
+    """``icon`` drawn as itself on the selected row too: the style's selected mode tints
+    it with the highlight colour, and Review's blue icon vanished on the blue row."""
+    fixed = QIcon()
+    for size in icon.availableSizes() or [QSize(ICON, ICON)]:
+        pixmap = icon.pixmap(size)
+        fixed.addPixmap(pixmap, QIcon.Mode.Normal)
+        fixed.addPixmap(pixmap, QIcon.Mode.Selected)
+    return fixed

@@ -162,3 +162,20 @@ def test_evidence_bars_stand_out_in_both_themes(qtbot, theme) -> None:  # noqa: 
     painted = {image.pixelColor(x, y).name() for x in range(0, 500, 2)
                for y in range(0, image.height(), 2)}
     assert gain.name() in painted and prior.name() in painted
+
+
+def test_the_selected_sections_icon_stays_visible(qtbot) -> None:  # noqa: ANN001
+    """The style tints a selected row's icon with the highlight colour: Review's blue icon
+    vanished on the blue row. The selected icon is the icon itself."""
+    from PySide6.QtGui import QIcon
+
+    from ui.menus import SECTIONS
+    from ui.sidebar import ICON, Sidebar
+
+    bar = Sidebar(SECTIONS)
+    qtbot.addWidget(bar)
+    for row in range(bar.count()):
+        icon = bar.item(row).icon()
+        normal = icon.pixmap(ICON, ICON, QIcon.Mode.Normal).toImage()
+        selected = icon.pixmap(ICON, ICON, QIcon.Mode.Selected).toImage()
+        assert normal == selected, bar.item(row).text()
