@@ -15,7 +15,8 @@ append, and then only updates its geometry (the scroll bar range).
 Keyboard: the table is one pane of the window, a list of contacts rather than a grid of cells.
 Tab leaves it for the next pane (it never walks cell by cell); Up/Down and Page Up/Down move
 from contact to contact, Home/End go to the first/last contact (not the first/last column),
-Left/Right scroll sideways without moving the current cell off the Name column, and Enter
+Left/Right never move the current cell off the Name column (the columns fit the view,
+ui.contact_columns, so there is nothing to scroll to unless the list is very narrow), and Enter
 asks to edit the contact (:attr:`ContactTable.editRequested`; a double click is the Edit
 action's own doubleClicked connection, ui.contact_actions).
 """
