@@ -294,3 +294,27 @@ def retrain(db: Database, *, state: TaskState) -> dict[str, Any]:
 
     with write_session(db) as session:
         return run(session, state=state)
+
+
+def retrain_due(db: Database, *, state: TaskState) -> str:
+    """Why the duplicate model is due to be learnt again ("" when it is not)."""
+    from core.match.retrain_due import retrain_due as due
+
+    with read_session(db) as session:
+        found = due(session)
+    return found.sentence() if found else ""
+
+
+def retrain_if_due(db: Database, *, state: TaskState) -> dict[str, Any] | None:
+    """After an import or a sync (and at start-up): learn the weights again and re-score
+    every suggestion when the book grew by a big import (``core.match.retrain_due``);
+    None when it is not due. Minutes on a big book: a worker task, never the GUI thread."""
+    from core.match.retrain_due import retrain_due as due
+    from core.match.train import run
+
+    with write_session(db) as session:
+        found = due(session)
+        if found is None:
+            return None
+        state.progress(0.0, "Learning from your contacts to find duplicates better…")
+        return {**run(session, state=state), "why": found.sentence()}
