@@ -1,9 +1,10 @@
 """Keeping the duplicate model learnt from the owner's book, off the GUI thread.
 
-After a write that brought contacts in from a source ends (an import, a sync: its change
-notice names both contacts and sources), and once shortly after start-up, one worker task
+A few seconds after a write that brought contacts in from a source ends (an import, a sync:
+its change notice names both contacts and sources), and once shortly after start-up, a task
 asks whether a big import made a re-estimate due (``core.match.retrain_due``) and, when it
-did, learns the weights again and re-scores every suggestion (``core.match.train.run``).
+did, learns the weights again and re-scores every suggestion (``core.match.train.run``) in a
+child process (``app.child_tasks``: minutes of Python must not hold the GUI's interpreter lock).
 The review views reload on the "review" change notice it announces then; nothing is
 announced when it was not due. One check at a time: a notice that arrives while one is
 queued is answered by that one (writes run in order, so it sees the newer data).
@@ -27,6 +28,8 @@ review = service("app.services.review")
 
 #: The start-up check waits this long, so the window's first reads go first.
 STARTUP_DELAY_MS = 5000
+#: After an import's change notice, the views' own refreshes (the list, the counts) go first.
+AFTER_IMPORT_DELAY_MS = 3000
 
 
 class ModelUpkeep(QObject):
@@ -55,7 +58,7 @@ class ModelUpkeep(QObject):
 
     def _changed(self, topics: frozenset) -> None:
         if tasks.PARTIES in topics and tasks.SOURCES in topics:
-            self.check()
+            QTimer.singleShot(AFTER_IMPORT_DELAY_MS, self.check)
 
     def _done(self, result: dict[str, Any] | None) -> None:
         self._pending = None

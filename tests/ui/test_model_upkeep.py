@@ -1,6 +1,7 @@
-"""After an import that made the book big, the app learns the duplicate model again on the
-writer thread (never the GUI thread), re-scores the suggestions, tells the review views and
-says so in the status bar; a notice when nothing is due changes nothing."""
+"""After an import that made the book big, the app learns the duplicate model again in a
+child process started from the writer thread (never on the GUI thread), re-scores the
+suggestions, tells the review views and says so in the status bar; a notice when nothing is
+due changes nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 
 from app import tasks
 from app.appcontext import AppContext
+from app.child_tasks import child_peaks_mb
 from app.services import write_session
 from core.db.engine import Database
 from core.db.models import MatchModel
@@ -41,11 +43,12 @@ def test_a_big_import_is_learnt_from_on_a_worker(qtbot, window, ctx: AppContext)
     ctx.runner.started.connect(handles.append)
     notices: list[frozenset] = []
     ctx.runner.changed.connect(notices.append)
+    children = len(child_peaks_mb)
     with qtbot.waitSignal(upkeep.learnt, timeout=120_000) as learnt:
         ctx.write(big_import, name="import", changes={tasks.PARTIES, tasks.SOURCES})
     assert learnt.args[0]["parties"] >= MIN_PARTIES and learnt.args[0]["written"] >= 0
     [task] = [h for h in handles if h.name == "learn from your contacts"]
-    assert task.write  # the writer thread's pool, not the GUI thread
+    assert task.write and len(child_peaks_mb) == children + 1  # learnt in a child process
     assert _models(ctx.db) == 1
     qtbot.waitUntil(lambda: frozenset({tasks.REVIEW}) in notices)
     assert window.status.text.startswith("Duplicate suggestions updated: Kith learnt from "
@@ -56,4 +59,5 @@ def test_a_big_import_is_learnt_from_on_a_worker(qtbot, window, ctx: AppContext)
     assert handle is not None and upkeep.check() is None  # one check at a time
     qtbot.waitUntil(lambda: handle.done, timeout=30_000)
     assert handle.result is None and _models(ctx.db) == 1
+    assert len(child_peaks_mb) == children + 1  # nothing due: no child started
     assert frozenset({tasks.REVIEW}) not in notices
