@@ -289,11 +289,11 @@ def split_record(db: Database, record_id: int, *, state: TaskState) -> int:
 
 def retrain(db: Database, *, state: TaskState) -> dict[str, Any]:
     """Learn the duplicate model's weights again from this address book and the owner's
-    decisions, then re-score every suggestion (minutes on a big book: run on a worker)."""
-    from core.match.train import run
+    decisions, then re-score every suggestion (minutes on a big book: in a child process,
+    see ``retrain_if_due``)."""
+    from app.child_tasks import run_in_child
 
-    with write_session(db) as session:
-        return run(session, state=state)
+    return run_in_child(retrain_here, db, state=state)
 
 
 def retrain_due(db: Database, *, state: TaskState) -> str:

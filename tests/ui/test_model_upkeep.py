@@ -61,3 +61,15 @@ def test_a_big_import_is_learnt_from_on_a_worker(qtbot, window, ctx: AppContext)
     assert handle.result is None and _models(ctx.db) == 1
     assert len(child_peaks_mb) == children + 1  # nothing due: no child started
     assert frozenset({tasks.REVIEW}) not in notices
+
+
+def test_learning_on_request_runs_in_a_child_too(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    from app.services.review import retrain
+
+    children = len(child_peaks_mb)
+    handle = ctx.write(big_import, name="import")
+    qtbot.waitUntil(lambda: handle.done, timeout=60_000)
+    handle = ctx.write(retrain, name="learn")
+    qtbot.waitUntil(lambda: handle.done, timeout=120_000)
+    assert handle.error is None and handle.result["source"] == "estimated"
+    assert len(child_peaks_mb) == children + 1 and _models(ctx.db) == 1
