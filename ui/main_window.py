@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app import settings as cfg
 from app import tasks
 from app.appcontext import AppContext
+from app.model_upkeep import ModelUpkeep
 from app.paths import resource_path
 from app.services.lazy import service
 from ui import import_flow
@@ -154,10 +155,20 @@ class MainWindow(QMainWindow):
         self.review.start()
         self.history.start()
         self.sync_panel.start(sync_on_start)
+        # Re-learn the duplicate model after big imports (and now, if one is due): a worker.
+        if getattr(self, "model_upkeep", None) is None:
+            self.model_upkeep = ModelUpkeep(self.ctx, self)
+            self.model_upkeep.learnt.connect(self._model_learnt)
+        self.model_upkeep.start()
         self._check_empty()
         self.refresh_counts()
         # The GC tuning runs a full collection: not before the list is painted (start-up).
         QTimer.singleShot(TUNE_AFTER_MS, self._tune)
+
+    def _model_learnt(self, summary: dict) -> None:
+        parties = summary.get("parties", 0)
+        self.status.note(f"Duplicate suggestions updated: Kith learnt from your {parties:,} "
+                         "contacts.")
 
     def show_first_look(self, page: FirstPage) -> None:
         """The list's top, read before the database opened (app.first_look): painted now,

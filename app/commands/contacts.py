@@ -73,6 +73,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if csv_paths := [p for p in present if is_csv(p)]:
         csv_code = import_csv_files(args, csv_paths, _after_ingest())
         if not (present := [p for p in present if p not in csv_paths]):
+            _say_if_retrain_due(database(args))
             return csv_code
     db = database(args)
     try:
@@ -87,9 +88,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     for error in report.stats.errors:
         print(f"kith: {error}", file=sys.stderr)
     print(report.summary())
+    _say_if_retrain_due(db)
     if report.cards_read == 0 and report.problems:
         return 1
     return 0
+
+
+def _say_if_retrain_due(db) -> None:  # noqa: ANN001 - a Database
+    """One line after a big import (the suggestions are stored by then): the duplicate
+    model is due to learn from the book again, and how to do it now. Not done here: it takes
+    minutes on a big book, and the app does it by itself on a worker."""
+    from core.match.retrain_due import retrain_due
+
+    with session_scope(db) as session:
+        due = retrain_due(session)
+    if due is not None:
+        print(f"{due.sentence()} Run `kith duplicates --retrain` to do it now "
+              "(a few minutes; the app does it by itself when it next runs).")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -289,7 +289,40 @@ def split_record(db: Database, record_id: int, *, state: TaskState) -> int:
 
 def retrain(db: Database, *, state: TaskState) -> dict[str, Any]:
     """Learn the duplicate model's weights again from this address book and the owner's
-    decisions, then re-score every suggestion (minutes on a big book: run on a worker)."""
+    decisions, then re-score every suggestion (minutes on a big book: in a child process,
+    see ``retrain_if_due``)."""
+    from app.child_tasks import run_in_child
+
+    return run_in_child(retrain_here, db, state=state)
+
+
+def retrain_due(db: Database, *, state: TaskState) -> str:
+    """Why the duplicate model is due to be learnt again ("" when it is not)."""
+    from core.match.retrain_due import retrain_due as due
+
+    with read_session(db) as session:
+        found = due(session)
+    return found.sentence() if found else ""
+
+
+def retrain_if_due(db: Database, *, state: TaskState) -> dict[str, Any] | None:
+    """After an import or a sync (and at start-up): learn the weights again and re-score
+    every suggestion when the book grew by a big import (``core.match.retrain_due``);
+    None when it is not due. Minutes of pure Python on a big book: in a child process
+    (``app.child_tasks``), so the GUI thread never waits for the interpreter lock."""
+    from app.child_tasks import run_in_child
+    from core.match.retrain_due import retrain_due as due
+
+    with read_session(db) as session:
+        found = due(session)
+    if found is None:
+        return None
+    state.progress(0.0, "Learning from your contacts to find duplicates better…")
+    return {**run_in_child(retrain_here, db, state=state), "why": found.sentence()}
+
+
+def retrain_here(db: Database, *, state: TaskState) -> dict[str, Any]:
+    """The re-estimate and the re-scoring in this process (what the child runs)."""
     from core.match.train import run
 
     with write_session(db) as session:

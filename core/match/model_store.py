@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.models import MatchModel
+from core.match.calibration import ESTIMATED_CALIBRATION
 from core.match.weights import (
     HAND_MODEL,
     HOUSEHOLD_LEVELS,
@@ -17,6 +18,7 @@ from core.match.weights import (
     MODEL_VERSION,
     NAMESAKES,
     Model,
+    calibrated_version,
 )
 
 #: version -> Model, so a refresh does not rebuild the table from JSON every batch.
@@ -48,4 +50,5 @@ def model_from_params(version: str, params: dict[str, Any]) -> Model:
     weights[NAMESAKES] = float(params.get("namesakes", 0.0))
     for k, key in enumerate(HOUSEHOLD_LEVELS, start=1):
         weights[key] = round(k * float(params.get("household", 0.0)), 2)
-    return Model(version, float(params["prior"]), weights, "estimated")
+    return Model(calibrated_version(version), float(params["prior"]), weights, "estimated",
+                 ESTIMATED_CALIBRATION)

@@ -142,6 +142,7 @@ RULE_SENTENCES: dict[str, str] = {
     "fp": "Found because both have the same last name and postcode",
     "jn": "Found because the last names match when written without spaces",
     "qg": "Found because the names start with the same letters",
+    "ne": "Found because the names end or start with the same letters",
     "dm": "Found because both have the same birthday and initial",
     "an": "Found because both have the same house number and postcode",
     "ym": "Found because both were born in the same month and year and share an initial",

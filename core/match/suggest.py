@@ -26,7 +26,7 @@ from core.gcpause import cyclic_gc_paused
 from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.compare import PairScore, compare_all, explain, score_of
 from core.match.features import PartyFeatures, load_features
-from core.match.incremental import plan_refresh
+from core.match.incremental import keys_of, plan_refresh
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
 from core.match.quick import bounded_levels, sum_levels
@@ -84,12 +84,14 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
         candidates = pairs_from_blocks(blocks)
         del blocks
         existing_scope: tuple[set[int] | None, set[Pair]] = (None, set())
-    elif _stale_model(session, model):
-        return _refresh(session, None)  # a new weight table re-scores everything
     else:
         scope = set(party_ids)
         if not scope:
             return 0
+        if _stale_model(session, model) or stale_keys(session, scope):
+            # A new weight table re-scores everything; keys of an older blocking scheme
+            # are rebuilt, or new parties would look for partners under keys nobody holds.
+            return _refresh(session, None)
         plan = plan_refresh(session, scope, _insert_keys)
         feats, candidates = plan.feats, plan.candidates
         existing_scope = (plan.scope, plan.extra)
@@ -137,6 +139,28 @@ def _stale_model(session: Session, model: Model) -> bool:
     return session.scalar(select(MergeSuggestion.id).where(
         MergeSuggestion.model_version != model.version,
         MergeSuggestion.status.in_(("open", "later"))).limit(1)) is not None
+
+
+def stale_keys(session: Session, scope: set[int], samples: int = 3) -> bool:
+    """The stored blocking keys were made by another Kith (another set of rules).
+
+    The stored keys of the first unchanged party that has any are compared with the keys
+    this Kith makes for it: in a book keyed by this Kith they are equal, after an upgrade
+    that changed the rules they are not. A few indexed look-ups, so every incremental
+    refresh can afford it. (Parties in ``scope`` changed in this batch, and a party merged
+    away has no features: both say nothing about the scheme, so the next one is asked.)
+    """
+    after = 0
+    for _ in range(samples):
+        pid = session.scalar(select(MatchKey.party_id).where(MatchKey.party_id > after)
+                             .order_by(MatchKey.party_id).limit(1))
+        if pid is None:
+            return False
+        after = pid
+        feats = load_features(session, [pid]) if pid not in scope else {}
+        if pid in feats:
+            return keys_of(session, [pid]).get(pid, set()) != party_keys(feats[pid])
+    return False
 
 
 def _insert_keys(session: Session, keys: dict[int, set[str]], *, rebuild: bool = False

@@ -30,13 +30,13 @@ from core.match.compare import compare_all, compare_birthdays
 from core.match.features import PartyFeatures, load_features
 from core.match.kin import kin_applies, kin_weight
 from core.match.labels import Pattern, load_labels, pattern_of
+from core.match.model_store import model_from_params
 from core.match.weights import (
     FIELDS,
     HAND_MODEL,
     HOUSEHOLD_LEVELS,
     LEVELS,
     MODEL_VERSION,
-    NAMESAKES,
     Model,
 )
 
@@ -326,11 +326,7 @@ def retrain(session: Session, *, seed: int = 0, state: object | None = None) -> 
     session.flush()
     row.version = f"est-{row.id}-{n}"[:32]
     session.flush()
-    weights = {(f, lvl): w for f, lvl, _m, _u, w in rows}
-    weights[NAMESAKES] = namesakes
-    for k, key in enumerate(HOUSEHOLD_LEVELS, start=1):
-        weights[key] = round(k * household, 2)
-    model = Model(row.version, prior, weights, "estimated")
+    model = model_from_params(row.version, params)  # the model active_model returns
     return TrainResult(model, n, row.pairs, label_count, iterations, converged)
 
 

@@ -21,6 +21,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from core.match.calibration import (
+    CALIBRATION_VERSION,
+    HAND_CALIBRATION,
+    Points,
+    calibrated,
+    logistic,
+)
+
 MODEL_VERSION = "kith-fs-3"
 
 #: log2 of the prior odds that two blocked parties are the same person (about 1 in 180).
@@ -146,18 +154,22 @@ class Model:
     weights: dict[tuple[str, str], float]
     #: "hand" or "estimated".
     source: str = "hand"
+    #: The map from score to the probability shown (``calibration``); none: the plain one.
+    calibration: Points = ()
 
     def probability(self, score: float) -> float:
-        return probability(score)
+        """The probability shown for a score: calibrated (``calibration``)."""
+        return calibrated(score, self.calibration)
 
 
-HAND_MODEL = Model(MODEL_VERSION, PRIOR, WEIGHTS, "hand")
+def calibrated_version(version: str) -> str:
+    """The version suggestions store: the weight table's and the calibration map's."""
+    return f"{version}+{CALIBRATION_VERSION}"[:32]
+
+
+HAND_MODEL = Model(calibrated_version(MODEL_VERSION), PRIOR, WEIGHTS, "hand", HAND_CALIBRATION)
 
 
 def probability(score: float) -> float:
-    """Match probability from a log2-odds score."""
-    if score > 60:
-        return 1.0
-    if score < -60:
-        return 0.0
-    return 1.0 / (1.0 + 2.0 ** (-score))
+    """Match probability from a log2-odds score, uncalibrated (the odds the weights say)."""
+    return logistic(score)

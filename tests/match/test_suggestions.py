@@ -12,7 +12,7 @@ from core.match.decisions import mark_not_duplicate
 from core.match.hooks import after_ingest
 from core.match.suggest import refresh_suggestions
 from core.match.views import list_suggestions
-from core.match.weights import MODEL_VERSION
+from core.match.weights import HAND_MODEL
 from tests.match.builders import account, person
 
 
@@ -41,7 +41,7 @@ def test_refresh_stores_explained_suggestions(session: Session) -> None:
     assert [(v.name_a, v.name_b) for v in views] == [("Robert Smith", "Bob Smith")]
     view = views[0]
     assert view.blocking_rule == "same_email"  # canonical Gmail address
-    assert view.model_version == MODEL_VERSION
+    assert view.model_version == HAND_MODEL.version
     assert 0.99 < view.probability <= 1
     fields = [(i.field, i.level) for i in view.explanation]
     assert fields == [("prior", "start"), ("given", "nickname"), ("family", "exact"),

@@ -1,0 +1,91 @@
+"""Blocking keys that keep pairs with a typo in each name, and the re-keying of a book whose
+stored keys were made by an older set of rules (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import delete, select
+
+from core.db.engine import Database, open_database
+from core.db.models import MatchKey
+from core.ingest.engine import ingest_contacts
+from core.match.blocking import pairs_from_blocks, party_keys, rule_sentences
+from core.match.hooks import after_ingest
+from core.match.suggest import refresh_suggestions, stale_keys
+from core.match.views import list_suggestions
+from tests.match.builders import account, person
+from tests.match.test_golden_pairs import feats
+
+
+def _pair_rules(a, b) -> list[str]:  # noqa: ANN001 - PartyFeatures
+    blocks: dict[str, list[int]] = {}
+    for f in (a, b):
+        for k in party_keys(f):
+            blocks.setdefault(k, []).append(f.party_id)
+    return pairs_from_blocks(blocks).get((a.party_id, b.party_id), [])
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    # The first letter of the family name mistyped, nothing else to go on.
+    (("Kari", "Nielsen"), ("Kari", "Hielsen")),
+    # A typo at the start of both names.
+    (("Hannah", "Schroder"), ("Hqnnah", "Sshroder")),
+    # Swapped fields and a typo in each name.
+    (("Zeynep", "Kara"), ("Akra", "Zeynep")),
+])
+def test_a_typo_in_each_name_still_meets_by_name_endings(one, other) -> None:  # noqa: ANN001
+    rules = _pair_rules(feats(1, *one), feats(2, *other))
+    assert "ne" in rules
+    assert "Found because the names end or start with the same letters" in rule_sentences(rules)
+
+
+def test_the_family_initial_key_joins_the_family_name_and_knows_nicknames() -> None:
+    joined = _pair_rules(feats(1, "Jessica", "Mac Kinder"), feats(2, "Jessica", "MacKinder"))
+    assert joined[0] == "fi"
+    nickname = _pair_rules(feats(1, "Bob", "Fischer-Wendt"), feats(2, "Robert", "Fischerwendt"))
+    assert "fi" in nickname
+    assert "fi:fischerwendt|b" in party_keys(feats(1, "Bob", "Fischer-Wendt"))
+
+
+def test_unrelated_people_share_no_name_key() -> None:
+    keys = party_keys(feats(1, "Kari", "Nielsen")) & party_keys(feats(2, "Mona", "Berg"))
+    assert keys == set()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    name = "sqlite_migrated_url" if request.param == "sqlite" else "pg_migrated_url"
+    database = open_database(request.getfixturevalue(name))
+    yield database
+    database.dispose()
+
+
+def test_keys_of_an_older_kith_are_rebuilt_on_the_next_refresh(any_db: Database) -> None:
+    with any_db.session() as session:
+        book = account(session, "a")
+        ingest_contacts(session, book, [person("1", "Kari", "Nielsen"),
+                                        person("2", "Ola", "Berg")])
+        session.commit()
+        refresh_suggestions(session)
+        session.commit()
+        assert not stale_keys(session, set())
+        # What an older Kith stored: other keys for the same parties.
+        old = [(pid, "x" + key) for pid, key in session.execute(
+            select(MatchKey.party_id, MatchKey.key))]
+        session.execute(delete(MatchKey))
+        session.add_all(MatchKey(party_id=pid, key=key) for pid, key in old)
+        session.commit()
+        assert stale_keys(session, set())
+        # A new contact whose only partner is findable by this Kith's keys.
+        stats = ingest_contacts(session, book, [person("3", "Kari", "Hielsen")])
+        after_ingest(session, stats.touched_party_ids)
+        session.commit()
+        assert not stale_keys(session, set())
+        assert not session.scalar(select(MatchKey.id).where(MatchKey.key.startswith("x")))
+        pairs = [(v.party_a_id, v.party_b_id) for v in list_suggestions(session, -100.0)]
+        assert len(pairs) == 1  # Kari Nielsen / Kari Hielsen, paired by the name endings
+        refresh_suggestions(session)  # a full rebuild ends where the incremental one did
+        assert pairs == [(v.party_a_id, v.party_b_id)
+                         for v in list_suggestions(session, -100.0)]
