@@ -64,6 +64,24 @@ def test_search_narrows_the_list_without_diacritics(qtbot, window, people) -> No
     assert panel.count_label.text() == "0 contacts"
 
 
+def test_a_letter_typed_while_the_cleared_list_loads_narrows_that_list(qtbot, window,
+                                                                      people) -> None:  # noqa: ANN001
+    """Escape, then a letter at once: the empty search's page arrives while the letter waits.
+    The letter's first page is narrowed from that page (refined, no SQL over every contact),
+    not searched afresh because the list on screen still shows the old search."""
+    panel = window.contact_list
+    panel.search.setText("nobody-like-this")
+    wait_rows(qtbot, window, 0)
+    pages: list[Any] = []
+    show_first = panel._show_first  # noqa: SLF001 - what the searches deliver
+    panel._show_first = lambda page: (pages.append(page), show_first(page))  # noqa: SLF001
+    panel.search.setText("")
+    panel.search.setText("anna")  # typed before the empty search's page came back
+    wait_names(qtbot, window, ["Anna Müller"])
+    assert [(p.query.search, p.refined) for p in pages] == [("", False), ("anna", True)]
+    assert panel.count_label.text() == "1 contact"
+
+
 def test_filters_needs_review_label_and_source(qtbot, window, people) -> None:  # noqa: ANN001
     panel = window.contact_list
     qtbot.waitUntil(lambda: panel.filter.count() > 3, timeout=5000)
