@@ -68,6 +68,9 @@ def _refined(session: Session, query: ListQuery, limit: int,
             != (query.filter_name, query.label, query.account_id)
             or not refine.refines(before.search, query.search)):
         return None
+    if not before.search:
+        return None  # the top of the unsearched list: SQL reads it itself, its FTS table
+        # kept between keystrokes (core.views.list_top), where refining rebuilt one each time
     matched = refine.matching_among(session, query.search, shown.ids)
     complete = shown.complete and matched is not None and len(matched) <= limit
     # Too few among the top: narrow the whole result. Not the whole list (no search before):
