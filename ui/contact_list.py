@@ -208,11 +208,10 @@ class ContactListPanel(QWidget):
         search (see core.views.refine)."""
         skipped, self._skipped = self._skipped, None
         if skipped is not None:
-            # Newer than what the list shows: after Escape and a first letter typed at once,
-            # the empty search's page arrives while the letter waits. Refined from that page
-            # the letter's first page is a few ms (its top rows match); from the old search
-            # on screen it could not be refined, and SQL took 15-25 ms on 100,000 contacts
-            # for a letter or digit in every contact ("2", "0", "e").
+            # Newer than what the list shows: typing on over a selected search, the page of
+            # "a" arrives while "an" waits. Refined from that page the next page takes a few
+            # ms; the old search on screen cannot be narrowed, and SQL over every contact
+            # took 15-25 ms on 100,000 contacts for a letter or digit most of them have.
             return Shown(skipped.query, tuple(skipped.ids[:REFINE_ROWS]), skipped.complete)
         query = self._first_shown
         if query is None:
