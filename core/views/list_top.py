@@ -26,6 +26,10 @@ from core.views.refine import ensure_table, temp_work
 #: Rows read from the top of the list (as many as a refinement offers, ui.contact_list): a
 #: page of 81 needs at least 40 % of them to match.
 TOP_ROWS = 200
+#: The top rows of the default list ("All contacts"), as core.views.party builds them for any
+#: filter; a test pins the two to the same rows.
+TOP_SQL = ("SELECT id, search_text FROM party WHERE merged_into_id IS NULL AND archived_at IS NULL"
+           " ORDER BY sort_name, id LIMIT ?")
 _TABLE = "temp.kith_top"
 _KEY = "temp.kith_top_key"
 #: The top rows (id and search text, in list order) as one value: what the table holds.

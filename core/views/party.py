@@ -34,7 +34,7 @@ from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
 from core.views import packed_ids
 from core.views.list_rows import FORMAT_ROWS, PartyRow, rows_on_sqlite
-from core.views.list_top import TOP_ROWS, first_from_top
+from core.views.list_top import TOP_ROWS, TOP_SQL, first_from_top
 from core.views.phone_display import format_date, format_phone, is_bare_number
 from core.views.step_budget import OverBudget, step_budget
 
@@ -237,6 +237,9 @@ def _first_ids_from_top(session: Session, search: str, filter_name: str, label: 
     match = fts_match(search)
     if not match:
         return None
+    if (filter_name, label, account_id) == ("all", None, None):  # compiling: 0.7 ms a search
+        raw = session.connection().connection.driver_connection
+        return first_from_top(raw, match, TOP_SQL, [TOP_ROWS], limit)
     top = select(Party.id, Party.search_text).where(Party.merged_into_id.is_(None))
     top = _filtered(top, filter_name, label, account_id).order_by(Party.sort_name, Party.id)
     raw, sql, params = _on_driver(session, top.limit(TOP_ROWS))

@@ -104,3 +104,20 @@ def test_a_search_inside_a_write_commits_nothing_of_it(corpus_db) -> None:
         s.rollback()
     with corpus_db.session() as s:
         assert s.get(Party, first).display_name != "Changed"
+
+
+def test_the_default_lists_top_rows_are_the_list_statements(corpus_db) -> None:
+    """The hand-written statement for "All contacts" reads the rows the list statement
+    builds (ids in list order, their search text)."""
+    if corpus_db.engine.dialect.name != "sqlite":
+        pytest.skip("the top-rows plan is SQLite's (FTS5)")
+    from core.views.list_top import TOP_SQL
+
+    with corpus_db.session() as s:
+        built = s.execute(
+            select(Party.id, Party.search_text)
+            .where(Party.merged_into_id.is_(None), Party.archived_at.is_(None))
+            .order_by(Party.sort_name, Party.id).limit(TOP_ROWS)).all()
+        raw = s.connection().connection.driver_connection
+        assert raw.execute(TOP_SQL, [TOP_ROWS]).fetchall() == [tuple(r) for r in built]
+        assert [r[0] for r in built] == list_party_ids(s)[:TOP_ROWS]
