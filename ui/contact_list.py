@@ -108,6 +108,9 @@ class ContactListPanel(QWidget):
         self._full: TaskHandle | None = None  # the running "all ids" step
         self._first_shown: ListQuery | None = None  # its first page is on screen
         self._last_shown: ListQuery | None = None  # its whole result is on screen
+        #: A first page that arrived after the owner typed on (not painted): the newest
+        #: rows at hand, so the waiting query refines from it (see _shown_now).
+        self._skipped: FirstPage | None = None
         self._search_selects = False  # the next current-row change comes from a search
         self._announced: int | None = None  # the party the detail pane was told about
         self._announce_pid: int | None = None
@@ -192,6 +195,13 @@ class ContactListPanel(QWidget):
     def _shown_now(self) -> Shown | None:
         """The top of what the list shows, so one more letter narrows it without a full
         search (see core.views.refine)."""
+        skipped, self._skipped = self._skipped, None
+        if skipped is not None:
+            # Newer than what the list shows: typing on over a selected search, the page of
+            # "a" arrives while "an" waits. Refined from that page the next page takes a few
+            # ms; the old search on screen cannot be narrowed, and SQL over every contact
+            # took 15-25 ms on 100,000 contacts for a letter or digit most of them have.
+            return Shown(skipped.query, tuple(skipped.ids[:REFINE_ROWS]), skipped.complete)
         query = self._first_shown
         if query is None:
             return None
@@ -214,7 +224,8 @@ class ContactListPanel(QWidget):
     def _show_first(self, page: FirstPage) -> None:
         self._first_busy = False
         if self._pending is not None and self._pending != page.query:
-            self._next()  # a newer query is waiting; skip painting this stale result
+            self._skipped = page  # a newer query is waiting: skip painting this page,
+            self._next()  # but let that query narrow it
             return
         self._pending = None
         selected = self.selected_party()

@@ -68,12 +68,16 @@ def _refined(session: Session, query: ListQuery, limit: int,
             != (query.filter_name, query.label, query.account_id)
             or not refine.refines(before.search, query.search)):
         return None
+    if not before.search:
+        # The top of the unsearched list: SQL reads it itself, its FTS table kept between
+        # keystrokes (core.views.list_top), where refining built one each time; and narrowing
+        # the whole list from its matches is no quicker than SQL's plans.
+        return None
     matched = refine.matching_among(session, query.search, shown.ids)
     complete = shown.complete and matched is not None and len(matched) <= limit
-    # Too few among the top: narrow the whole result. Not the whole list (no search before):
-    # there SQL's list walk finds the page as soon.
+    # Too few among the top: narrow the whole result.
     if (matched is not None and len(matched) < limit and not shown.complete
-            and shown.result is not None and before.search):
+            and shown.result is not None):
         matched = refine.first_matching(session, query.search, shown.result, limit + 1)
         complete = matched is not None and len(matched) <= limit
     if matched is None or (len(matched) < limit and not complete):

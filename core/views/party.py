@@ -34,6 +34,7 @@ from core.ingest.search_index import fts_match, search_filter
 from core.ingest.sqlutil import chunked
 from core.views import packed_ids
 from core.views.list_rows import FORMAT_ROWS, PartyRow, rows_on_sqlite
+from core.views.list_top import TOP_ROWS, TOP_SQL, first_from_top
 from core.views.phone_display import format_date, format_phone, is_bare_number
 from core.views.step_budget import OverBudget, step_budget
 
@@ -201,7 +202,10 @@ def list_party_ids(
 ) -> list[int]:
     """Ids of visible parties in list order (sort name), narrowed in SQL."""
     if limit and session.get_bind().dialect.name == "sqlite":
-        first = _first_ids_matches_first(session, search, filter_name, label, account_id, limit)
+        first = _first_ids_from_top(session, search, filter_name, label, account_id, limit)
+        if first is None:
+            first = _first_ids_matches_first(session, search, filter_name, label, account_id,
+                                             limit)
         if first is not None:
             return first
     stmt = _list_statement(session, search, filter_name, label, account_id)
@@ -224,6 +228,22 @@ MATCHES_FIRST_STEPS = 120_000
 #: A search whose longest word is shorter than this matches too much for that plan to pay.
 MATCHES_FIRST_MIN_WORD = 2
 _PARTY_FTS = table("party_fts", column("rowid"))
+
+
+def _first_ids_from_top(session: Session, search: str, filter_name: str, label: str | None,
+                        account_id: int | None, limit: int) -> list[int] | None:
+    """The top ``limit`` ids of a search from the top rows of the list (core.views.list_top),
+    or None when too few of them match."""
+    match = fts_match(search)
+    if not match:
+        return None
+    if (filter_name, label, account_id) == ("all", None, None):  # compiling: 0.7 ms a search
+        raw = session.connection().connection.driver_connection
+        return first_from_top(raw, match, TOP_SQL, [TOP_ROWS], limit)
+    top = select(Party.id, Party.search_text).where(Party.merged_into_id.is_(None))
+    top = _filtered(top, filter_name, label, account_id).order_by(Party.sort_name, Party.id)
+    raw, sql, params = _on_driver(session, top.limit(TOP_ROWS))
+    return first_from_top(raw, match, sql, params, limit)
 
 
 def _first_ids_matches_first(session: Session, search: str, filter_name: str,

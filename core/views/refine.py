@@ -24,8 +24,10 @@ a few ms, where SQL over every contact took 20-30 ms.
 from __future__ import annotations
 
 import re
+import sqlite3
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
@@ -67,12 +69,23 @@ def match_expression(session: Session, search: str) -> str | None:
     return fts_match(search)
 
 
-def _ensure_table(raw: object) -> None:
+def ensure_table(raw: sqlite3.Connection, name: str = _TEMP_TABLE) -> None:
+    """A temporary FTS5 table ``name`` (in ``temp.``) with the search index's tokenizer."""
     sql = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'party_fts'").fetchone()
     tokenize = _TOKENIZE.search(sql[0] if sql else "")
     options = f", tokenize={tokenize.group(1)}" if tokenize else ""
-    raw.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TEMP_TABLE} USING fts5(search_text"
-                f"{options})")
+    raw.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(search_text{options})")
+
+
+@contextmanager
+def temp_work(raw: sqlite3.Connection) -> Iterator[None]:
+    """Writes to temporary tables, committed at once when no transaction was open before
+    (a read session): pysqlite opens one for them, and the session's rollback at its end
+    would otherwise undo them (and leave a write transaction open meanwhile)."""
+    outside = not raw.in_transaction
+    yield
+    if outside and raw.in_transaction:
+        raw.commit()
 
 
 def matching_among(session: Session, search: str, ids: Sequence[int]) -> list[int] | None:
@@ -85,15 +98,16 @@ def matching_among(session: Session, search: str, ids: Sequence[int]) -> list[in
     if not expression or not wanted:
         return wanted
     raw = session.connection().connection.driver_connection
-    _ensure_table(raw)
-    raw.execute(f"DELETE FROM {_TEMP_TABLE}")
-    marks = ",".join("?" * len(wanted))
-    raw.execute(f"INSERT INTO {_TEMP_TABLE}(rowid, search_text) "
-                f"SELECT id, search_text FROM party WHERE id IN ({marks})", wanted)
-    hits = {row[0] for row in raw.execute(
-        f"SELECT rowid FROM {_TEMP_TABLE} WHERE {_TEMP_TABLE.split('.')[1]} MATCH ?",
-        (expression,))}
-    raw.execute(f"DELETE FROM {_TEMP_TABLE}")
+    with temp_work(raw):
+        ensure_table(raw)
+        raw.execute(f"DELETE FROM {_TEMP_TABLE}")
+        marks = ",".join("?" * len(wanted))
+        raw.execute(f"INSERT INTO {_TEMP_TABLE}(rowid, search_text) "
+                    f"SELECT id, search_text FROM party WHERE id IN ({marks})", wanted)
+        hits = {row[0] for row in raw.execute(
+            f"SELECT rowid FROM {_TEMP_TABLE} WHERE {_TEMP_TABLE.split('.')[1]} MATCH ?",
+            (expression,))}
+        raw.execute(f"DELETE FROM {_TEMP_TABLE}")
     return [pid for pid in wanted if pid in hits]
 
 

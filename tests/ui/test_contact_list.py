@@ -64,6 +64,24 @@ def test_search_narrows_the_list_without_diacritics(qtbot, window, people) -> No
     assert panel.count_label.text() == "0 contacts"
 
 
+def test_a_letter_typed_while_a_page_loads_narrows_that_page(qtbot, window,
+                                                             people) -> None:  # noqa: ANN001
+    """A search typed over another one ("an" after selecting "nobody..."), fast: the page
+    of "a" arrives while "n" waits. It is not painted, but "an" is narrowed from it (refined,
+    no SQL over every contact), not searched afresh because the list still shows the old
+    search, which it cannot narrow."""
+    panel = window.contact_list
+    panel.search.setText("nobody-like-this")
+    wait_rows(qtbot, window, 0)
+    pages: list[Any] = []
+    show_first = panel._show_first  # noqa: SLF001 - what the searches deliver
+    panel._show_first = lambda page: (pages.append(page), show_first(page))  # noqa: SLF001
+    panel.search.setText("a")
+    panel.search.setText("an")  # typed before the page of "a" came back
+    wait_names(qtbot, window, ["Anna Müller"])
+    assert [(p.query.search, p.refined) for p in pages] == [("a", False), ("an", True)]
+
+
 def test_filters_needs_review_label_and_source(qtbot, window, people) -> None:  # noqa: ANN001
     panel = window.contact_list
     qtbot.waitUntil(lambda: panel.filter.count() > 3, timeout=5000)

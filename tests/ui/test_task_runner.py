@@ -124,3 +124,24 @@ def test_a_queued_write_begins_only_after_the_running_one(qtbot, runner: TaskRun
     assert not second.began  # one writer: the second waits
     qtbot.waitUntil(lambda: second.done, timeout=10_000)
     assert first.done and second.began and began == ["first", "second"]
+
+
+def test_the_idle_collection_runs_once_the_runner_rests(qtbot, runner: TaskRunner,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After tune_for_gui, full collections are the runner's: one, once no task has ended
+    for a moment, however many tasks ended before (each keystroke of a search is a task;
+    they used to schedule a collection each)."""
+    import gc
+
+    from app import tasks
+
+    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, tasks.FULL_GC_NEVER))
+    runner._gc_timer.setInterval(800)  # noqa: SLF001 - the test's own idle delay
+    for i in range(5):
+        with qtbot.waitSignal(runner.finished, timeout=5000):
+            runner.submit(add, i, 1)
+        qtbot.wait(50)  # a task every 50 ms: never idle long enough to collect
+    assert runner.collections == 0
+    qtbot.waitUntil(lambda: runner.collections == 1, timeout=5000)
+    qtbot.wait(1200)
+    assert runner.collections == 1
