@@ -7,6 +7,7 @@ line and reason while every other card goes through.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from core.db.engine import Database
 from core.db.models import SourceAccount
+from core.gcpause import cyclic_gc_paused
 from core.ingest.engine import ingest_contacts
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
 from core.sync.bulk_refresh import DeferredRefresh
-from core.sync.providers.vcard.reader import expand_paths, parse_paths
+from core.sync.providers.vcard.reader import ParsedBatch, expand_paths, parse_paths
 from core.sync.providers.vcard.textio import CardProblem
 from core.tasks import TaskState
 
@@ -117,23 +119,37 @@ def import_vcards(
     refresh = DeferredRefresh(db, after_ingest)  # suggestions: once, after the last batch
     # The parser processes also prepare each contact (normalise, serialise, hash), so this
     # process only writes: the import is as fast as the two halves running side by side.
-    for batch in parse_paths(files, workers, prepare_region=region):
-        state.check()
-        for problem in batch.problems:
-            report.add_problem(problem)
-        if batch.prepared:
-            with db.session() as s:
-                stats = ingest_contacts(s, account_id, batch.prepared, region=region)
-                refresh.note(s, stats.touched_party_ids)
-                s.commit()
-            stats.touched_party_ids = set()
-            stats.seen_external_ids = set()
-            report.stats.merge(stats)
-        done = batch.file_index + (1 if batch.file_done else 0.5)
-        state.progress(done / len(files), f"{report.cards_read} cards read")
+    with cyclic_gc_paused():
+        for batch in parse_paths(files, workers, prepare_region=region):
+            state.check()
+            _take_batch(db, batch, account_id, region, report, refresh)
+            done = batch.file_index + (1 if batch.file_done else 0.5)
+            state.progress(done / len(files), f"{report.cards_read} cards read")
+            # Unpickling a batch and writing it allocate ~100 objects per card; with the
+            # collector on, those allocations set off full collections that walk every live
+            # object (a quarter of this process's CPU at 20,000 cards). Paused instead, the
+            # young generations are swept once per batch: the cycles a batch's session
+            # leaves behind are freed here, and nothing old is walked again.
+            gc.collect(1)
     with db.session() as s:
         optimize(s)
     if refresh.hook is not None:
         state.progress(1.0, f"{report.cards_read} cards read; updating duplicate suggestions")
         refresh.finish()
     return report
+
+
+def _take_batch(db: Database, batch: ParsedBatch, account_id: int, region: str,
+                report: ImportReport, refresh: DeferredRefresh) -> None:
+    """Record one parsed batch's problems and write its contacts in one transaction."""
+    for problem in batch.problems:
+        report.add_problem(problem)
+    if not batch.prepared:
+        return
+    with db.session() as s:
+        stats = ingest_contacts(s, account_id, batch.prepared, region=region)
+        refresh.note(s, stats.touched_party_ids)
+        s.commit()
+    stats.touched_party_ids = set()
+    stats.seen_external_ids = set()
+    report.stats.merge(stats)
