@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+from array import array
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -55,13 +56,19 @@ def score_candidates(candidates: dict[Pair, list[str]], feats: dict[int, PartyFe
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
         pool.submit(int)  # starts the worker now: its imports overlap the pickling below
-        payload = pickle.dumps((theirs, feats, rejected, model, labels),
+        # The pairs travel as two flat integer arrays (a few bytes each; their rule lists
+        # stay here and are put back on the pairs the worker keeps).
+        left, right = array("q", (a for a, _ in theirs)), array("q", (b for _, b in theirs))
+        payload = pickle.dumps((left, right, feats, rejected, model, labels),
                                protocol=pickle.HIGHEST_PROTOCOL)
+        del left, right
         future = pool.submit(_score_packed, payload)
         del payload
         scored = score_serial(items, feats, rejected, model, labels)
         try:
-            scored.update(pickle.loads(future.result()))
+            kept: Scored = pickle.loads(future.result())
+            scored.update((pair, (score, levels, theirs[pair], extra))
+                          for pair, (score, levels, _, extra) in kept.items())
         except Exception as exc:  # noqa: BLE001 - a lost worker only costs time
             log.warning("scoring worker failed (%s): scoring its share here",
                         type(exc).__name__)
@@ -72,12 +79,16 @@ def score_candidates(candidates: dict[Pair, list[str]], feats: dict[int, PartyFe
 
 
 def _score_packed(payload: bytes) -> bytes:
-    """Worker entry point: unpickle, score, and return the kept pairs pickled."""
+    """Worker entry point: unpickle, score, and return the kept pairs pickled (with empty
+    rule lists: the caller holds those)."""
     from core.gcpause import cyclic_gc_paused
 
     with cyclic_gc_paused():  # as in the refresh: millions of short-lived acyclic objects
-        theirs, feats, rejected, model, labels = pickle.loads(payload)
-        scored = score_serial(theirs.items(), feats, rejected, model, labels)
+        left, right, feats, rejected, model, labels = pickle.loads(payload)
+        del payload
+        no_rules: list[str] = []
+        scored = score_serial(((pair, no_rules) for pair in zip(left, right, strict=True)),
+                              feats, rejected, model, labels)
         return pickle.dumps(scored, protocol=pickle.HIGHEST_PROTOCOL)
 
 
