@@ -70,6 +70,7 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
 
 def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
     model = active_model(session)
+    meanwhile = None
     if party_ids is None:
         feats = load_features(session)
         # Keys go straight into their blocks (no per-party key sets kept: at 100,000
@@ -78,11 +79,16 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
         for pid, f in feats.items():
             for k in party_keys(f):
                 blocks.setdefault(k, []).append(pid)
-        session.execute(delete(MatchKey))
-        _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
-                    rebuild=True)
         candidates = pairs_from_blocks(blocks)
-        del blocks
+
+        def write_keys() -> None:
+            """Runs while a scoring worker starts and scores its share (if there is one)."""
+            session.execute(delete(MatchKey))
+            _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
+                        rebuild=True)
+            blocks.clear()
+
+        meanwhile = write_keys
         existing_scope: tuple[set[int] | None, set[Pair]] = (None, set())
     elif _stale_model(session, model):
         return _refresh(session, None)  # a new weight table re-scores everything
@@ -94,9 +100,8 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
         feats, candidates = plan.feats, plan.candidates
         existing_scope = (plan.scope, plan.extra)
     scored = score_candidates(candidates, feats, rejected_pairs(session), model,
-                              load_labels(session))
+                              load_labels(session), meanwhile=meanwhile)
     return store(session, scored, existing_rows(session, *existing_scope), model)
-
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.
 _KEY_INDEXES = {"ix_match_key_key": "key", "ix_match_key_party_id": "party_id"}
