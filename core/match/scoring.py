@@ -56,14 +56,14 @@ def score_candidates(candidates: dict[Pair, list[str]], feats: dict[int, PartyFe
         if meanwhile is not None:
             meanwhile()
         return score_serial(candidates.items(), feats, rejected, model, labels)
-    items = iter(candidates.items())
-    theirs = dict(islice(items, int(len(candidates) * WORKER_SHARE)))
+    cut = int(len(candidates) * WORKER_SHARE)  # the worker scores the first ``cut`` pairs
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
         pool.submit(int)  # starts the worker now: its imports overlap the pickling below
         # The pairs travel as two flat integer arrays (a few bytes each; their rule lists
         # stay here and are put back on the pairs the worker keeps).
-        left, right = array("q", (a for a, _ in theirs)), array("q", (b for _, b in theirs))
+        left = array("q", (a for a, _ in islice(candidates, cut)))
+        right = array("q", (b for _, b in islice(candidates, cut)))
         payload = pickle.dumps((left, right, feats, rejected, model, labels),
                                protocol=pickle.HIGHEST_PROTOCOL)
         del left, right
@@ -71,15 +71,17 @@ def score_candidates(candidates: dict[Pair, list[str]], feats: dict[int, PartyFe
         del payload
         if meanwhile is not None:
             meanwhile()
-        scored = score_serial(items, feats, rejected, model, labels)
+        scored = score_serial(islice(candidates.items(), cut, None), feats, rejected, model,
+                              labels)
         try:
             kept: Scored = pickle.loads(future.result())
-            scored.update((pair, (score, levels, theirs[pair], extra))
+            scored.update((pair, (score, levels, candidates[pair], extra))
                           for pair, (score, levels, _, extra) in kept.items())
         except Exception as exc:  # noqa: BLE001 - a lost worker only costs time
             log.warning("scoring worker failed (%s): scoring its share here",
                         type(exc).__name__)
-            scored.update(score_serial(theirs.items(), feats, rejected, model, labels))
+            scored.update(score_serial(islice(candidates.items(), cut), feats, rejected,
+                                       model, labels))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return scored
