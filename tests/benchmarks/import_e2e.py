@@ -7,7 +7,7 @@ from start to exit: parse, write, one suggestion refresh) / seconds of a plain
 the import took before its refresh began and the refresh itself (the refresh hook is timed
 inside the child), the suggestions stored, the same ratio in CPU seconds (the machine is
 shared: wall time swings with other people's load, CPU time much less), and peak memory
-(the import process, and its largest helper process: a parser, or the refresh's scoring worker).
+(the import process, and its largest parser process).
 """
 
 from __future__ import annotations
