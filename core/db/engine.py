@@ -27,6 +27,14 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_CACHE_KIB = 32_000
 
 
+#: WAL pages (4 KiB) after which a commit copies the log back into the database file
+#: (SQLite's default is 1,000: 4 MB). A 20,000-card import writes ~170 MB, so the default
+#: ran a checkpoint (page copies and an fsync) every few batches: 0.8 s of its commits,
+#: 0.4 s with this. Safety is unchanged (WAL + synchronous=NORMAL); the log file grows to
+#: about 40 MB between checkpoints and is removed when the last connection closes.
+WAL_CHECKPOINT_PAGES = 10_000
+
+
 def _sqlite_setup(cache_kib: int):  # noqa: ANN202 - a connect-event listener
     def configure(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object
         cursor = dbapi_connection.cursor()
@@ -36,6 +44,7 @@ def _sqlite_setup(cache_kib: int):  # noqa: ANN202 - a connect-event listener
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         cursor.close()
 
     return configure

@@ -78,7 +78,6 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
         for pid, f in feats.items():
             for k in party_keys(f):
                 blocks.setdefault(k, []).append(pid)
-        session.execute(delete(MatchKey))
         _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
                     rebuild=True)
         candidates = pairs_from_blocks(blocks)
@@ -175,13 +174,16 @@ def _insert_keys(session: Session, keys: dict[int, set[str]], *, rebuild: bool =
 def _write_keys(session: Session, rows: Iterable[tuple[int, str]], *, rebuild: bool = False
                 ) -> None:
     """``_insert_keys`` from (party id, key) rows, consumed in chunks (never all in one
-    list)."""
+    list). A ``rebuild`` replaces every stored key."""
     connection = session.connection()
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO match_key (party_id, key) VALUES ({mark}, {mark})"
     if rebuild:
         for name in _KEY_INDEXES:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+        # Emptied after the indexes are gone: deleting 1.7 million keys of a 100,000-party
+        # book while keeping two indexes up to date took 4-6 s; without them it is a scan.
+        session.execute(delete(MatchKey))
     it = iter(rows)
     while chunk := list(islice(it, 20000)):
         connection.exec_driver_sql(sql, chunk)

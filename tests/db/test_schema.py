@@ -47,6 +47,10 @@ def test_sqlite_pragmas(sqlite_db):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        # Crash-safe: every commit goes to the write-ahead log (NORMAL = 1, never OFF = 0);
+        # checkpoints are only made rarer.
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10_000
 
 
 def test_database_newer_than_the_code_is_refused(db):
