@@ -56,21 +56,23 @@ def when(value: datetime | None, now: datetime | None = None) -> str:
 
 
 def short_when(value: datetime | None, now: datetime | None = None) -> str:
-    """A timestamp in a narrow column: "17:30" today, "Sat 17:30" within a week either way,
-    else "12 Dec" ("12 Dec 2025" in another year); "never" when there is none. The cell's
-    tooltip carries the full ``when``."""
+    """A timestamp in a narrow column, in the locale's words: "17:30" today, "Sat 17:30"
+    within a week either way, else "12 Dec" ("12 Dec 2025" in another year); "never" when
+    there is none. The cell's tooltip carries the full ``when``."""
     if value is None:
         return "never"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     local = value.astimezone()
     today = (now or datetime.now(UTC)).astimezone()
+    locale = QLocale()
+    clock = locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
     days = abs((local.date() - today.date()).days)
     if days == 0:
-        return local.strftime("%H:%M")
+        return clock
     if days < 7:
-        return local.strftime("%a %H:%M")
-    day = f"{local.day} {local.strftime('%b')}"
+        return f"{locale.dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)} {clock}"
+    day = f"{local.day} {locale.monthName(local.month, QLocale.FormatType.ShortFormat)}"
     return day if local.year == today.year else f"{day} {local.year}"
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QLocale
 
 from core.match.merge import merge_parties
 from tests.ui.test_review import add_kate_pair
-from ui.widgets import when
+from ui.widgets import short_when, when
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -33,6 +33,14 @@ def test_when_follows_the_locale(german: None) -> None:
     assert when(now + timedelta(days=1), now) == "Tomorrow 18:41"
     assert when(now - timedelta(days=3), now) == "03.12.26 18:41"
     assert when(None) == "never"
+
+
+def test_the_sources_tables_short_times_follow_the_locale(german: None) -> None:
+    """The Sources table's "Last sync" column: the locale's day and month names."""
+    now = datetime(2026, 12, 6, 18, 41).astimezone()  # a Sunday
+    assert short_when(now, now) == "18:41"
+    assert short_when(now - timedelta(days=2), now) == "Fr. 18:41"
+    assert short_when(now - timedelta(days=300), now).startswith("9 Feb")
 
 
 def test_when_in_english_uses_the_english_clock() -> None:
