@@ -3,7 +3,9 @@
 The card is one rich-text label: sections (Phone, Email, Web, Address, Dates, then every
 ``PartyDetail.extra_lines`` section, Labels, Notes) with a line per value and its sources in
 grey. A section with nothing in it is left out. Dates are written in the locale's words
-("16 June", "16 June 1990" in English), never as ISO text ("--06-16").
+("16 June", "16 June 1990" in English), never as ISO text ("--06-16"). An address's country
+code is named in the owner's language and left off for the owner's own country
+(ui.country_names).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QTableWidget
 
 from ui.colours import muted_text
+from ui.country_names import country_name
 
 PROVIDERS = {"vcard": "vCard", "carddav": "CardDAV", "google": "Google"}
 PHONE_LABELS = {"cell": "Mobile", "mobile": "Mobile", "work": "Work", "home": "Home",
@@ -72,9 +75,10 @@ def _row(label: str, value: str, sources: list[str], *, muted: str, rich: bool =
 
 
 def _address(a: dict[str, Any]) -> str:
+    """The address's lines; its country named in the owner's language, left off when home."""
     city = " ".join(x for x in (a.get("postal_code", ""), a.get("locality", "")) if x)
     parts = [a.get("street", ""), a.get("extended", ""), a.get("po_box", ""), city,
-             a.get("region", ""), a.get("country", "")]
+             a.get("region", ""), country_name(a.get("country", ""))]
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 

@@ -156,7 +156,7 @@ class ContactDetail(QScrollArea):
         self.fields.itemChanged.connect(self._on_field_edited)
         layout.addWidget(self.fields)
 
-        layout.addWidget(section("Handles"))
+        layout.addWidget(section("Emails & phones"))
         self.handles = plain_table(["Type", "Value", "Confidence", "State", "Owner"])
         self.handles.setObjectName("detailHandles")
         self.handles.cellDoubleClicked.connect(self._on_handle_activated)

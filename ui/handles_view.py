@@ -1,5 +1,7 @@
-"""Handle links: one handle's candidate parties with confidence and verdict; Confirm/Dismiss
-re-resolve the owner at once. Beside it, the contested and shared handles to work through."""
+"""Emails & phones (the engine's "handles"): one address or number's candidate contacts with
+confidence and verdict; Confirm/Dismiss re-resolve the owner at once. Beside it, the ones
+claimed by several contacts and the shared ones to work through. The words are the owner's:
+"Claimed by several", not "Contested"; "Contacts", not "Links"."""
 
 from __future__ import annotations
 
@@ -23,10 +25,12 @@ from app.services.lazy import service
 from ui.columns import fit_columns
 from ui.widgets import confidence_bar, item, plain_table
 
-#: Handles listed per tab (the first ones; the tab says "300+" when there are more).
 handles = service("app.services.handles")
 
+#: Handles listed per tab (the first ones; the tab says "300+" when there are more).
 SHOWN_HANDLES = 300
+#: The two lists' tab titles (a count follows).
+CLAIMED_TAB, SHARED_TAB = "Claimed by several", "Shared"
 PICK_TEXT = "Pick an address or number on the left to see who it belongs to."
 NOTHING_CONTESTED = ("Nothing to decide: no email address or phone number is claimed by two "
                      "contacts. When one is, it is listed here for you to settle.")
@@ -38,7 +42,7 @@ PROVIDERS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "go
 #: The handle lists' columns, with what each says (header tooltips).
 LIST_COLUMNS = (("Type", "Email address, phone number, …"),
                 ("Value", "The address or number"),
-                ("Links", "How many contacts hold it in a source"),
+                ("Contacts", "How many contacts hold it in a source"),
                 ("Owner", "The contact it belongs to now"))
 LINK_COLUMNS = (("Contact", "A contact that holds this address or number"),
                 ("Verdict", "Confirmed or dismissed by you; else how sure Kith is"),
@@ -82,8 +86,12 @@ class HandlesView(QWidget):
         self.contested.setObjectName("contestedHandles")
         self.shared = titled_table(LIST_COLUMNS)
         self.shared.setObjectName("sharedHandles")
-        self.tabs.addTab(self.contested, "Contested")
-        self.tabs.addTab(self.shared, "Shared")
+        self.tabs.addTab(self.contested, CLAIMED_TAB)
+        self.tabs.setTabToolTip(0, "Email addresses and phone numbers that two or more contacts "
+                                   "hold: pick one to say whose it is")
+        self.tabs.addTab(self.shared, SHARED_TAB)
+        self.tabs.setTabToolTip(1, "Marked as shared (a family landline, an info@ address): "
+                                   "they never make two contacts one person")
         for table in (self.contested, self.shared):
             table.itemSelectionChanged.connect(lambda t=table: self._pick(t))
 
@@ -105,10 +113,10 @@ class HandlesView(QWidget):
         self.links.cellDoubleClicked.connect(self._on_link_activated)
         self.confirm_button = QPushButton("&Confirm")
         self.confirm_button.setObjectName("confirmLink")
-        self.confirm_button.setToolTip("This handle belongs to the selected contact")
+        self.confirm_button.setToolTip("This address or number belongs to the selected contact")
         self.dismiss_button = QPushButton("&Dismiss")
         self.dismiss_button.setObjectName("dismissLink")
-        self.dismiss_button.setToolTip("This handle is not the selected contact's")
+        self.dismiss_button.setToolTip("This address or number is not the selected contact's")
         self.confirm_button.clicked.connect(self.confirm_selected)
         self.dismiss_button.clicked.connect(self.dismiss_selected)
         self.status = QLabel("")
@@ -139,9 +147,9 @@ class HandlesView(QWidget):
         self.reload_lists()
 
     def reload_lists(self) -> None:
-        self.ctx.read(handles.contested, SHOWN_HANDLES + 1, name="contested handles",
+        self.ctx.read(handles.contested, SHOWN_HANDLES + 1, name="addresses claimed by several",
                       on_result=lambda rows: self._fill_list(self.contested, rows))
-        self.ctx.read(handles.shared, SHOWN_HANDLES + 1, name="shared handles",
+        self.ctx.read(handles.shared, SHOWN_HANDLES + 1, name="shared addresses",
                       on_result=lambda rows: self._fill_list(self.shared, rows))
 
     def _fill_list(self, table: Any, rows: list[Any]) -> None:
@@ -162,7 +170,7 @@ class HandlesView(QWidget):
         if table is self.contested and self.handle_id is None:
             self.title.setText(PICK_TEXT if rows else NOTHING_CONTESTED)
         index = self.tabs.indexOf(table)
-        self.tabs.setTabText(index, f"{'Contested' if table is self.contested else 'Shared'}"
+        self.tabs.setTabText(index, f"{CLAIMED_TAB if table is self.contested else SHARED_TAB}"
                                     f" ({len(rows)}{'+' if more else ''})")
 
     def _pick(self, table: Any) -> None:
@@ -172,7 +180,7 @@ class HandlesView(QWidget):
 
     def open_handle(self, handle_id: int) -> None:
         self.handle_id = handle_id
-        self.ctx.read(handles.info, handle_id, name="handle links",
+        self.ctx.read(handles.info, handle_id, name="whose address",
                       on_result=lambda info: self._fill(handle_id, info),
                       on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
 

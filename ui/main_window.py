@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -33,6 +32,7 @@ from ui import import_flow
 from ui.contact_actions import install as install_contact_actions
 from ui.contact_detail import ContactDetail
 from ui.contact_list import ContactListPanel
+from ui.contact_splitter import ContactSplitter
 from ui.empty_state import EmptyState
 from ui.handles_view import HandlesView
 from ui.history_view import HistoryView
@@ -88,10 +88,9 @@ class MainWindow(QMainWindow):
 
         self.contact_list = ContactListPanel(ctx)
         self.detail = ContactDetail(ctx)
-        self.splitter = QSplitter()
+        self.splitter = ContactSplitter()
         self.splitter.addWidget(self.contact_list)
         self.splitter.addWidget(self.detail)
-        self.splitter.setSizes([640, 520])
         self.empty = EmptyState()
         self.contacts_page = QStackedWidget()
         self.contacts_page.addWidget(self.splitter)

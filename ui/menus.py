@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
 #: The sections (key, title, View menu text); Ctrl+1..5 in this order.
-SECTIONS = (("contacts", "Contacts"), ("handles", "Handles"), ("review", "Review"),
+SECTIONS = (("contacts", "Contacts"), ("handles", "Emails & phones"), ("review", "Review"),
             ("history", "History"), ("sources", "Sources"))
 
 #: objectName of the separator above which contact actions are inserted (Edit menu, toolbar).
@@ -108,8 +108,9 @@ class WindowActions:
         self.sections.setExclusive(True)
         self.section: dict[str, QAction] = {}
         for number, (key, title) in enumerate(SECTIONS, start=1):
-            action = make(f"&{title}", f"Ctrl+{number}", f"Show {title.lower()}", None,
-                          f"action_section_{key}")
+            # "&&": a title's own "&" ("Emails & phones") is text, not a mnemonic.
+            action = make(f"&{title.replace('&', '&&')}", f"Ctrl+{number}",
+                          f"Show {title.lower()}", None, f"action_section_{key}")
             action.setCheckable(True)
             action.setData(key)
             self.sections.addAction(action)

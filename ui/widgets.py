@@ -1,12 +1,12 @@
-"""Small shared widgets: a confidence bar cell, section headers, readable timestamps, a label
-that elides what does not fit (full text in its tooltip)."""
+"""Small shared widgets: a confidence bar cell, section headers, timestamps in the locale's
+formats, a label that elides what does not fit (full text in its tooltip)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QDate, QLocale, QSize, Qt, QTime
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
@@ -33,31 +33,46 @@ def section(title: str) -> QLabel:
     return label
 
 
-def when(value: datetime | None) -> str:
-    """A short local timestamp, or "never"."""
+def when(value: datetime | None, now: datetime | None = None) -> str:
+    """A local timestamp as a desktop address book writes it, in the locale's own formats:
+    the time alone today, "Yesterday 18:41" / "Tomorrow 07:00", else the short date and
+    time; "never" when there is none. Never ISO text: the owner reads it, not a parser."""
     if value is None:
         return "never"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    local = value.astimezone()
+    today = (now or datetime.now(UTC)).astimezone().date()
+    locale = QLocale()
+    clock = locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
+    days = (local.date() - today).days
+    if days == 0:
+        return clock
+    if days in (-1, 1):
+        return f"{'Yesterday' if days < 0 else 'Tomorrow'} {clock}"
+    day = locale.toString(QDate(local.year, local.month, local.day),
+                          QLocale.FormatType.ShortFormat)
+    return f"{day} {clock}"
 
 
 def short_when(value: datetime | None, now: datetime | None = None) -> str:
-    """A timestamp in a narrow column: "17:30" today, "Sat 17:30" within a week either way,
-    else "12 Dec" ("12 Dec 2025" in another year); "never" when there is none. The cell's
-    tooltip carries the full ``when``."""
+    """A timestamp in a narrow column, in the locale's words: "17:30" today, "Sat 17:30"
+    within a week either way, else "12 Dec" ("12 Dec 2025" in another year); "never" when
+    there is none. The cell's tooltip carries the full ``when``."""
     if value is None:
         return "never"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     local = value.astimezone()
     today = (now or datetime.now(UTC)).astimezone()
+    locale = QLocale()
+    clock = locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
     days = abs((local.date() - today.date()).days)
     if days == 0:
-        return local.strftime("%H:%M")
+        return clock
     if days < 7:
-        return local.strftime("%a %H:%M")
-    day = f"{local.day} {local.strftime('%b')}"
+        return f"{locale.dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)} {clock}"
+    day = f"{local.day} {locale.monthName(local.month, QLocale.FormatType.ShortFormat)}"
     return day if local.year == today.year else f"{day} {local.year}"
 
 

@@ -178,3 +178,32 @@ def test_the_photo_is_shown_when_there_is_one(qtbot, window, people) -> None:  #
     assert shown.pixelColor(shown.width() // 2, shown.height() // 2).name() == "#3366aa"
     show(qtbot, window, people["liam"])
     assert window.detail.avatar.toolTip() == "No photo"
+
+
+def _address(country: str, label: str = "home") -> dict[str, str]:
+    return {"label": label, "street": "Ring 1", "postal_code": "1010", "locality": "Wien",
+            "region": "", "country": country, "po_box": "", "extended": "",
+            "source": "vcard:a.vcf"}
+
+
+def test_a_country_code_is_named_and_the_home_country_left_off() -> None:
+    """The owner (region DE, English) reads "Austria", not "AT"; a German address has no
+    country line; a country the source wrote out stays as written."""
+    card = card_html(_detail(addresses=[_address("AT", "work"), _address("DE"),
+                                        _address("Deutschland", "other")]))
+    assert "Austria" in card and "AT<br>" not in card
+    assert "DE<br>" not in card and "Germany" not in card
+    assert "Deutschland" in card
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    assert "Österreich" in card_html(_detail(addresses=[_address("AT")]))
+
+
+def test_country_name_in_the_owners_language() -> None:
+    from ui.country_names import country_name
+
+    french = QLocale(QLocale.Language.French, QLocale.Country.France)
+    assert country_name("de", home="FR", locale=french) == "Allemagne"
+    assert country_name("FR", home="FR", locale=french) == ""
+    assert country_name("Germany", home="DE", locale=french) == "Germany"
+    assert country_name("ZZ", home="DE", locale=french) == "ZZ"  # not a country: as written
+    assert country_name("", home="DE", locale=french) == ""

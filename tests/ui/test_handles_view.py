@@ -62,7 +62,11 @@ def test_no_contested_handles_says_so(qtbot, ctx, people) -> None:  # noqa: ANN0
     qtbot.addWidget(view)
     view.start()
     qtbot.waitUntil(lambda: view.title.text().startswith("Nothing to decide"), timeout=5000)
-    assert view.tabs.tabText(0) == "Contested (0)"
+    assert view.tabs.tabText(0) == "Claimed by several (0)"
+    # The owner's words, not the engine's: no "Contested", no "Links".
+    headers = [view.contested.horizontalHeaderItem(c).text()
+               for c in range(view.contested.columnCount())]
+    assert headers == ["Type", "Value", "Contacts", "Owner"]
     assert not view.confirm_button.isEnabled() and not view.shared_box.isEnabled()
 
 
@@ -93,7 +97,7 @@ def test_verdicts_say_what_happened_and_counts_follow(qtbot, ctx, people) -> Non
     view.show()
     view.start()
     qtbot.waitUntil(lambda: view.contested.rowCount() == 2, timeout=5000)
-    assert view.tabs.tabText(0) == "Contested (2)"
+    assert view.tabs.tabText(0) == "Claimed by several (2)"
     assert view.title.text().startswith("Pick an address or number")
     assert not view.confirm_button.isEnabled() and not view.dismiss_button.isEnabled()
     row = next(r for r in range(2) if view.contested.item(r, 1).text() == "anna@example.com")
@@ -112,7 +116,7 @@ def test_verdicts_say_what_happened_and_counts_follow(qtbot, ctx, people) -> Non
     assert view.links.cellWidget(anna_row, 1) is None
     assert view.selected_party() == people["anna"]  # the selection stayed on Anna
     # Settled: no longer contested, the count follows at once.
-    qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Contested (1)", timeout=5000)
+    qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Claimed by several (1)", timeout=5000)
     assert view.handle_id == hid and view.owner.text() == "Owner: Anna Müller"
 
     # Dismissing the owner's link moves the handle: the message names both.
@@ -155,4 +159,4 @@ def test_undo_in_history_refreshes_the_handle_and_clears_the_message(qtbot, ctx,
     assert view.status.text() == ""  # no stale "Owner changed ..." after the undo
     assert view.owner.text() == "Owner: Anna Müller"
     assert not any(link.confirmed for link in view.info.links)
-    qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Contested (1)", timeout=5000)
+    qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Claimed by several (1)", timeout=5000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolButton
+from PySide6.QtWidgets import QLabel, QMenu, QToolButton
 from sqlalchemy import select, text
 
 from app import tasks
@@ -194,3 +194,15 @@ def test_help_opens_the_shortcuts_dialog_and_about(qtbot, window, monkeypatch) -
                         staticmethod(lambda parent, title, body: shown.append(title + body)))
     window.commands.about.trigger()
     assert shown and "About Kith" in shown[0] and "undone" in shown[0]
+
+
+def test_handles_are_called_emails_and_phones(window) -> None:  # noqa: ANN001
+    """A new user does not know "Handles": the sidebar, the View menu and the card's section
+    say "Emails & phones" (the "&" is text, not a menu mnemonic)."""
+    row = [k for k, _ in SECTIONS].index("handles")
+    assert window.nav.item(row).text() == "Emails & phones"
+    assert plain_text(window.commands.section["handles"]) == "Emails & phones"
+    assert "Emails & phones" in texts(menu(window, "menu_view"))
+    sections = [label.text() for label in window.detail.findChildren(QLabel)
+                if label.property("role") == "section"]
+    assert "Emails & phones" in sections and "Handles" not in sections
