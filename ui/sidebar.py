@@ -25,7 +25,8 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 2
 TIP_ROLE = Qt.ItemDataRole.UserRole + 3
 KEY_ROLE = Qt.ItemDataRole.UserRole
-#: Room beside the widest title: the icon and its gaps, a 4-digit badge, the frame.
+#: Room beside the widest title: the icon and its gaps, a 3-digit badge, the frame. A bigger
+#: count elides the title (the tooltip names it): at 800 px the list needs every pixel.
 ICON, GAPS = 20, 36
 
 ICONS = {
@@ -134,7 +135,7 @@ class Sidebar(QListWidget):
         # pixel the sidebar does not take goes to the contact list.
         fm = self.fontMetrics()
         titles = max(fm.horizontalAdvance(title) for _, title in sections)
-        self.setFixedWidth(titles + ICON + fm.horizontalAdvance("9,999") + 12 + GAPS)
+        self.setFixedWidth(titles + ICON + fm.horizontalAdvance("999") + 12 + GAPS)
         self.currentRowChanged.connect(self._emit)
 
     def _emit(self, row: int) -> None:
