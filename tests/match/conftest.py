@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
-from core.db.engine import Database
+from core.db.engine import Database, open_database
 
 
 @pytest.fixture
@@ -20,3 +20,12 @@ def db(sqlite_db: Database) -> Database:
 def session(db: Database) -> Iterator[Session]:
     with db.session() as s:
         yield s
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A freshly migrated database, SQLite and then PostgreSQL."""
+    name = "sqlite_migrated_url" if request.param == "sqlite" else "pg_migrated_url"
+    database = open_database(request.getfixturevalue(name))
+    yield database
+    database.dispose()

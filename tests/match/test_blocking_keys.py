@@ -3,12 +3,10 @@ stored keys were made by an older set of rules (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import delete, select
 
-from core.db.engine import Database, open_database
+from core.db.engine import Database
 from core.db.models import MatchKey
 from core.ingest.engine import ingest_contacts
 from core.match.blocking import pairs_from_blocks, party_keys, rule_sentences
@@ -52,14 +50,6 @@ def test_the_family_initial_key_joins_the_family_name_and_knows_nicknames() -> N
 def test_unrelated_people_share_no_name_key() -> None:
     keys = party_keys(feats(1, "Kari", "Nielsen")) & party_keys(feats(2, "Mona", "Berg"))
     assert keys == set()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request: pytest.FixtureRequest) -> Iterator[Database]:
-    name = "sqlite_migrated_url" if request.param == "sqlite" else "pg_migrated_url"
-    database = open_database(request.getfixturevalue(name))
-    yield database
-    database.dispose()
 
 
 def test_keys_of_an_older_kith_are_rebuilt_on_the_next_refresh(any_db: Database) -> None:

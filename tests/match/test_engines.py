@@ -3,12 +3,9 @@ an incremental re-score, a merge and its undo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy.orm import Session
 
-from core.db.engine import Database, open_database
+from core.db.engine import Database
 from core.ingest.engine import ingest_contacts
 from core.match.merge import merge_parties
 from core.match.suggest import refresh_suggestions
@@ -16,14 +13,6 @@ from core.match.unmerge import unmerge
 from core.match.views import list_suggestions
 from tests.match.builders import account, person
 from tests.match.state import capture
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request: pytest.FixtureRequest) -> Iterator[Database]:
-    name = "sqlite_migrated_url" if request.param == "sqlite" else "pg_migrated_url"
-    database = open_database(request.getfixturevalue(name))
-    yield database
-    database.dispose()
 
 
 def test_build_rescore_merge_unmerge(any_db: Database) -> None:

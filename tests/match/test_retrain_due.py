@@ -3,12 +3,9 @@ ran (on SQLite and PostgreSQL, through the real ingest and the real re-estimate)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy.orm import Session
 
-from core.db.engine import Database, open_database
+from core.db.engine import Database
 from core.ingest.engine import ingest_contacts
 from core.match.retrain_due import BIG_IMPORT, retrain_due
 from core.match.train import MIN_PARTIES, retrain
@@ -16,14 +13,6 @@ from tests.match.builders import account, person
 
 _GIVEN = ("Anna", "Jonas", "Mia", "Lukas", "Lea", "Elias", "Emma", "Noah", "Sofia", "Ben")
 _FAMILY = ("Berg", "Kaya", "Nowak", "Rossi", "Silva", "Tanaka", "Olsen", "Dubois")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request: pytest.FixtureRequest) -> Iterator[Database]:
-    name = "sqlite_migrated_url" if request.param == "sqlite" else "pg_migrated_url"
-    database = open_database(request.getfixturevalue(name))
-    yield database
-    database.dispose()
 
 
 def _import(session: Session, book: int, start: int, count: int) -> None:
