@@ -24,6 +24,7 @@ from app.services.lazy import service
 from app.services.list_query import ListQuery
 from ui.duplicates_pane import LATER, WAITING, DuplicatesPane
 from ui.unknown_senders import SendersPane
+from ui.widgets import chance
 
 #: People offered when attaching an unknown sender to an existing contact.
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def pair_text(s: Suggestion) -> str:
 def pair_tooltip(s: Suggestion) -> str:
     """The whole pair, whatever the list's width cuts off."""
     return (f"{s.name_a or 'No name'} ↔ {s.name_b or 'No name'}\n"
-            f"Score {s.score:+.1f}, chance they are the same person: {s.probability:.0%}\n"
+            f"Score {s.score:+.1f}, chance they are the same person: {chance(s.probability)}\n"
             "J: next pair · K: previous pair")
 
 
@@ -206,7 +207,7 @@ class ReviewQueue(QWidget):
         held = ("\nNot joined automatically: " + "; ".join(detail.held_back)
                 if getattr(detail, "held_back", None) else "")
         self.dups.rule.setText(f"{rule + '. ' if rule else ''}"
-                               f"Chance they are the same person: {s.probability:.0%}{held}")
+                               f"Chance they are the same person: {chance(s.probability)}{held}")
         chart = getattr(detail, "chart", None)
         if chart is not None:
             self.dups.evidence.set_waterfall(chart)

@@ -24,6 +24,18 @@ def confidence_bar(value: float, parent: QWidget | None = None) -> QProgressBar:
     return bar
 
 
+def chance(probability: float) -> str:
+    """A suggestion's probability as the owner reads it. A suggestion is never certain (the
+    owner has not answered it yet), so "100%" and "0%" would claim too much: the ends read
+    "over 99%" and "under 1%"."""
+    percent = round(probability * 100)
+    if percent >= 100:
+        return "over 99%"
+    if percent <= 0:
+        return "under 1%"
+    return f"{percent}%"
+
+
 def section(title: str) -> QLabel:
     label = QLabel(title)
     label.setProperty("role", "section")

@@ -4,6 +4,7 @@ an unknown sender can be promoted."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -207,6 +208,18 @@ def test_waterfall_starts_with_the_prior_and_sums_to_the_total(qtbot, ctx, peopl
     assert not any(re.search(r"\d{4}-\d{2}-\d{2}", label) for label in labels)  # "7 April 1990"
     assert view.dups.rule.text().startswith("Found because both have the same name")
     assert "full_name_any_order" not in view.dups.rule.text()
+    # Not answered yet, so never "100%" (the calibrated chance of this pair rounds to it).
+    assert "100%" not in view.dups.rule.text()
+    assert "Chance they are the same person: " in view.dups.rule.text()
+
+
+@pytest.mark.parametrize(("probability", "shown"), [
+    (0.9996, "over 99%"), (0.995, "over 99%"), (0.994, "99%"), (0.5, "50%"),
+    (0.006, "1%"), (0.0049, "under 1%"), (0.0, "under 1%")])
+def test_a_suggestion_is_never_shown_as_certain(probability: float, shown: str) -> None:
+    from ui.widgets import chance
+
+    assert chance(probability) == shown
 
 
 def test_waterfall_rows_sum_for_any_weights() -> None:
