@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app import commands
+from app.local_times import use_the_users_time_locale
 from core.db.migrate import DatabaseOpenError, DatabaseTooNewError
 
 
@@ -53,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.verbose:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    use_the_users_time_locale()  # times print in the user's formats (app.local_times)
     handler = getattr(args, "handler", None)
     if handler is None:
         from app.gui import main as gui_main

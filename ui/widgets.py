@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, QLocale, QSize, Qt, QTime
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
+from app.local_times import relative_when
 from ui.columns import tip_delegate
 
 
@@ -48,23 +49,18 @@ def section(title: str) -> QLabel:
 def when(value: datetime | None, now: datetime | None = None) -> str:
     """A local timestamp as a desktop address book writes it, in the locale's own formats:
     the time alone today, "Yesterday 18:41" / "Tomorrow 07:00", else the short date and
-    time; "never" when there is none. Never ISO text: the owner reads it, not a parser."""
-    if value is None:
-        return "never"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone()
-    today = (now or datetime.now(UTC)).astimezone().date()
-    locale = QLocale()
-    clock = locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
-    days = (local.date() - today).days
-    if days == 0:
-        return clock
-    if days in (-1, 1):
-        return f"{'Yesterday' if days < 0 else 'Tomorrow'} {clock}"
-    day = locale.toString(QDate(local.year, local.month, local.day),
-                          QLocale.FormatType.ShortFormat)
-    return f"{day} {clock}"
+    time; "never" when there is none. The rule is ``app.local_times.relative_when``, which
+    the command line shares; QLocale writes the parts here."""
+    return relative_when(value, now, _qt_clock, _qt_day)
+
+
+def _qt_clock(local: datetime) -> str:
+    return QLocale().toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
+
+
+def _qt_day(local: datetime) -> str:
+    return QLocale().toString(QDate(local.year, local.month, local.day),
+                              QLocale.FormatType.ShortFormat)
 
 
 def short_when(value: datetime | None, now: datetime | None = None) -> str:

@@ -192,6 +192,7 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 def cmd_decisions(args: argparse.Namespace) -> int:
     from app.cli import print_json
+    from app.local_times import when
     from core.match.views import list_decisions
 
     views = _run(args, lambda s: list_decisions(s, include_revoked=not args.active))
@@ -200,9 +201,13 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         return 0
     if not views:
         print("No decisions yet.")
-    for v in views:
-        state = f"revoked {v.revoked_at:%Y-%m-%d %H:%M}" if v.revoked_at else "active"
-        print(f"{v.id:>5}  {v.created_at:%Y-%m-%d %H:%M}  {v.kind:<20} {state:<24} {v.summary}")
+        return 0
+    made = [when(v.created_at) for v in views]
+    states = [f"revoked {when(v.revoked_at)}" if v.revoked_at else "active" for v in views]
+    made_width, state_width = max(map(len, made)), max(map(len, states))
+    for v, at, state in zip(views, made, states, strict=True):
+        print(f"{v.id:>5}  {at:<{made_width}}  {v.kind:<20} {state:<{state_width}}  "
+              f"{v.summary}")
     return 0
 
 

@@ -187,6 +187,7 @@ def _after_ingest():
 
 def cmd_status(args: argparse.Namespace) -> int:
     from app.cli import print_json
+    from app.local_times import when
     from core.sync.status import source_statuses
 
     db = database(args)
@@ -198,12 +199,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not rows:
         print("No sources.")
         return 0
-    for r in rows:
-        last = r.last_success.strftime("%Y-%m-%d %H:%M") if r.last_success else "never"
-        nxt = r.next_run.strftime("%H:%M") if r.next_run else (
-            "waits for you" if r.waits_for_owner else "now")
-        print(f"{r.id:>4}  {r.provider:<8} {r.health:<18} last ok {last}  next {nxt}  "
-              f"{r.display_name}")
+    lasts = [when(r.last_success) for r in rows]
+    nexts = [when(r.next_run) if r.next_run else (
+        "waits for you" if r.waits_for_owner else "now") for r in rows]
+    last_width, next_width = max(map(len, lasts)), max(map(len, nexts))
+    for r, last, nxt in zip(rows, lasts, nexts, strict=True):
+        print(f"{r.id:>4}  {r.provider:<8} {r.health:<18} last ok {last:<{last_width}}  "
+              f"next {nxt:<{next_width}}  {r.display_name}")
         if r.last_error:
             print(f"      {r.last_error}")
         if r.held_deletes:
