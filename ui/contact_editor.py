@@ -9,6 +9,8 @@ decision undoable in History), an address, date or web page stays as its source 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QPalette
@@ -36,6 +38,8 @@ from core.views.contact_draft import (
     DraftDate,
     DraftValue,
 )
+from ui.country_field import VALUE, CountryDelegate
+from ui.country_names import country_label, country_value
 
 FIELD_LABELS = {
     "display_name": "Shown as", "name_prefix": "Prefix", "given_name": "Given name",
@@ -47,12 +51,22 @@ ADDRESS_COLUMNS = (("label", "Label"), ("street", "Street"), ("postal_code", "Po
 DATE_KINDS = {"birthday": "Birthday", "anniversary": "Anniversary"}
 
 
+class Coded(NamedTuple):
+    """A column whose cells show a label for the value they keep (``VALUE``): a country's
+    name for its ISO code."""
+
+    label: Callable[[str], str]
+    value: Callable[[str], str]
+
+
 class _ListEditor(QWidget):
     """A small table of values with Add and Remove; rows a source holds are read-only."""
 
-    def __init__(self, columns: list[str], what: str, removable_sources: bool) -> None:
+    def __init__(self, columns: list[str], what: str, removable_sources: bool,
+                 coded: dict[int, Coded] | None = None) -> None:
         super().__init__()
         self.columns = columns
+        self.coded = coded or {}
         self.removable_sources = removable_sources
         self.table = QTableWidget(0, len(columns) + 1)
         self.table.setHorizontalHeaderLabels([*columns, "From"])
@@ -84,7 +98,10 @@ class _ListEditor(QWidget):
         grey = QBrush(self.palette().color(QPalette.ColorGroup.Disabled,
                                            QPalette.ColorRole.Text))
         for col, text in enumerate([*texts, source or "you"]):
-            cell = QTableWidgetItem(text)
+            coded = self.coded.get(col)
+            cell = QTableWidgetItem(coded.label(text) if coded else text)
+            if coded:
+                cell.setData(VALUE, text)
             if source or col == len(texts):
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if source:
@@ -116,8 +133,20 @@ class _ListEditor(QWidget):
         out = []
         for row in range(self.table.rowCount()):
             cells = [self.table.item(row, c) for c in range(len(self.columns))]
-            out.append(([c.text().strip() if c else "" for c in cells], self.rows[row]))
+            out.append(([self._value(col, c) for col, c in enumerate(cells)], self.rows[row]))
         return out
+
+    def _value(self, col: int, cell: QTableWidgetItem | None) -> str:
+        """A cell's value: its text, or for a coded column the value it keeps (the text
+        read as a value when it was set without one)."""
+        text = cell.text().strip() if cell else ""
+        coded = self.coded.get(col)
+        if coded is None or cell is None:
+            return text
+        kept = cell.data(VALUE)
+        if isinstance(kept, str) and coded.label(kept) == text:
+            return kept
+        return coded.value(text)
 
 
 class ContactEditor(QDialog):
@@ -157,8 +186,12 @@ class ContactEditor(QDialog):
         reach_layout.addWidget(self.emails, 1)
         self.tabs.addTab(reach, "&Phones and emails")
 
+        country = [c[0] for c in ADDRESS_COLUMNS].index("country")
         self.addresses = _ListEditor([c[1] for c in ADDRESS_COLUMNS], "address",
-                                     removable_sources=False)
+                                     removable_sources=False,
+                                     coded={country: Coded(country_label, country_value)})
+        self.addresses.table.setItemDelegateForColumn(
+            country, CountryDelegate(self.addresses.table))
         for a in draft.addresses:
             self.addresses.add_row([getattr(a, c[0]) for c in ADDRESS_COLUMNS], a.source, a)
         self.tabs.addTab(self.addresses, "&Addresses")

@@ -16,7 +16,7 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCollator, QLocale, Qt
 
 from core.views.phone_display import owner_region
 
@@ -65,3 +65,44 @@ def country_name(value: str, home: str | None = None, locale: QLocale | None = N
         return ""
     language = QLocale.languageToCode((locale or QLocale()).language())
     return _name(code, language) or written
+
+
+def country_label(value: str, locale: QLocale | None = None) -> str:
+    """What the editor shows for a stored country ``value``: a known ISO code as its name in
+    the owner's language (the owner's own country too: the editor shows everything), anything
+    else as the source wrote it."""
+    written = (value or "").strip()
+    if len(written) != 2 or not written.isascii() or not written.isalpha():
+        return written
+    language = QLocale.languageToCode((locale or QLocale()).language())
+    return _name(written.upper(), language) or written
+
+
+def country_choices(locale: QLocale | None = None) -> list[tuple[str, str]]:
+    """Every country phonenumbers' table knows as (name in the owner's language, ISO code),
+    in the owner's alphabetical order ("Österreich" among the O's in German)."""
+    locale = locale or QLocale()
+    language = QLocale.languageToCode(locale.language())
+    pairs = [(name, code) for code in _names()
+             if len(code) == 2 and code.isalpha() and (name := _name(code, language))]
+    collator = QCollator(locale)
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return sorted(pairs, key=lambda pair: collator.sortKey(pair[0]))
+
+
+def country_value(text: str, locale: QLocale | None = None) -> str:
+    """What the editor stores for ``text`` the owner typed or picked: the ISO code of a
+    country named in the owner's language or in English ("Österreich", "Austria" -> "AT"),
+    a known code in capitals ("at" -> "AT"); anything else as written."""
+    written = (text or "").strip()
+    if not written:
+        return ""
+    language = QLocale.languageToCode((locale or QLocale()).language())
+    wanted = written.casefold()
+    for code in _names():
+        if len(code) != 2 or not code.isalpha():
+            continue
+        if wanted in (code.casefold(), _name(code, language).casefold(),
+                      _name(code, "en").casefold()):
+            return code
+    return written
