@@ -20,12 +20,11 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget
 
 from ui.colours import muted_text
 from ui.country_names import country_name
+from ui.widgets import date_pattern
 
 PROVIDERS = {"vcard": "vCard", "carddav": "CardDAV", "google": "Google"}
 PHONE_LABELS = {"cell": "Mobile", "mobile": "Mobile", "work": "Work", "home": "Home",
                 "fax": "Fax", "main": "Main", "pager": "Pager", "voice": "Phone"}
-_WEEKDAY = re.compile(r"d{4}[,.]?\s*")
-_YEAR = re.compile(r"[,.]?\s*y+\.?|y+[\s,./-]*")
 #: Widest share of the pane a column other than the value's may take before it elides.
 MAX_SHARE = 0.26
 
@@ -38,14 +37,6 @@ def source_label(source: str) -> str:
     if provider == "local":
         return "you (this computer)"
     return f"{PROVIDERS.get(provider, provider)} {account}".strip()
-
-
-def _date_format(year: bool) -> str:
-    """The locale's long date format without the weekday (and without the year)."""
-    fmt = _WEEKDAY.sub("", QLocale().dateFormat(QLocale.FormatType.LongFormat)).strip(" ,")
-    if not year:
-        fmt = _YEAR.sub("", fmt).strip(" ,./-")
-    return fmt
 
 
 def locale_date(value: str | None = None, *, month: int = 0, day: int = 0,
@@ -61,7 +52,7 @@ def locale_date(value: str | None = None, *, month: int = 0, day: int = 0,
     date = QDate(year or 2000, month, day)  # 2000: a leap year, so 29 February exists
     if not date.isValid():
         return value or f"{day}.{month}."
-    return QLocale().toString(date, _date_format(bool(year)))
+    return QLocale().toString(date, date_pattern(year=bool(year)))
 
 
 def _row(label: str, value: str, sources: list[str], *, muted: str, rich: bool = False) -> str:

@@ -3,6 +3,7 @@ formats, a label that elides what does not fit (full text in its tooltip)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,8 +66,9 @@ def _qt_day(local: datetime) -> str:
 
 def short_when(value: datetime | None, now: datetime | None = None) -> str:
     """A timestamp in a narrow column, in the locale's words: "17:30" today, "Sat 17:30"
-    within a week either way, else "12 Dec" ("12 Dec 2025" in another year); "never" when
-    there is none. The cell's tooltip carries the full ``when``."""
+    within a week either way, else the day and the month's short name in the locale's order
+    ("12 Dec", "12. Dez.", "Dec 12"; with the year when it is another); "never" when there
+    is none. The cell's tooltip carries the full ``when``."""
     if value is None:
         return "never"
     if value.tzinfo is None:
@@ -80,8 +82,25 @@ def short_when(value: datetime | None, now: datetime | None = None) -> str:
         return clock
     if days < 7:
         return f"{locale.dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)} {clock}"
-    day = f"{local.day} {locale.monthName(local.month, QLocale.FormatType.ShortFormat)}"
-    return day if local.year == today.year else f"{day} {local.year}"
+    pattern = date_pattern(year=local.year != today.year, month="MMM", locale=locale)
+    return locale.toString(QDate(local.year, local.month, local.day), pattern)
+
+
+_WEEKDAY = re.compile(r"d{4}[,.]?\s*")
+_YEAR = re.compile(r"[,.]?\s*y+\.?|y+年?[\s,./-]*")
+
+
+def date_pattern(*, year: bool, month: str = "MMMM", locale: QLocale | None = None) -> str:
+    """The locale's own order and punctuation for a day, a month's name and a year, from its
+    long date format without the weekday: "d. MMMM yyyy" in German, "MMMM d, yyyy" in
+    American English. ``month="MMM"`` gives the medium form ("5. Jan. 2027", "Jan 5, 2027"),
+    ``year=False`` leaves the year off ("5. Jan.", "Jan 5"). Never a hand-built "d MMM",
+    which reads wrong in German ("5 Jan.")."""
+    fmt = (locale or QLocale()).dateFormat(QLocale.FormatType.LongFormat)
+    fmt = re.sub(r"M{3,4}", month, _WEEKDAY.sub("", fmt).strip(" ,"))
+    if not year:
+        fmt = _YEAR.sub("", fmt).strip(" ,/-")
+    return fmt
 
 
 def age(value: datetime | None, now: datetime | None = None) -> str:

@@ -40,7 +40,7 @@ def test_the_sources_tables_short_times_follow_the_locale(german: None) -> None:
     now = datetime(2026, 12, 6, 18, 41).astimezone()  # a Sunday
     assert short_when(now, now) == "18:41"
     assert short_when(now - timedelta(days=2), now) == "Fr. 18:41"
-    assert short_when(now - timedelta(days=300), now).startswith("9 Feb")
+    assert short_when(now - timedelta(days=300), now) == "9. Feb."
 
 
 def test_when_in_english_uses_the_english_clock() -> None:
@@ -69,3 +69,29 @@ def test_history_shows_no_iso_timestamps(qtbot, ctx, people) -> None:  # noqa: A
     shown = view.table.item(0, 0).text()
     assert not ISO.search(shown)
     assert shown == when(view.rows[0].created_at)
+
+
+@pytest.mark.parametrize(("language", "country", "this_year", "last_year"), [
+    (QLocale.Language.German, QLocale.Country.Germany, "5. Jan.", "5. Jan. 2027"),
+    (QLocale.Language.English, QLocale.Country.UnitedStates, "Jan 5", "Jan 5, 2027"),
+    (QLocale.Language.English, QLocale.Country.UnitedKingdom, "5 Jan", "5 Jan 2027"),
+])
+def test_older_days_use_the_locales_own_date_format(language, country, this_year: str,  # noqa: ANN001
+                                                    last_year: str) -> None:
+    """German writes "5. Jan. 2027", never the hand-built "5 Jan. 2027"; American English
+    puts the month first."""
+    before = QLocale()
+    QLocale.setDefault(QLocale(language, country))
+    try:
+        then = datetime(2027, 1, 5, 9, 30).astimezone()
+        assert short_when(then, datetime(2027, 3, 1, 12, 0).astimezone()) == this_year
+        assert short_when(then, datetime(2028, 2, 1, 12, 0).astimezone()) == last_year
+    finally:
+        QLocale.setDefault(before)
+
+
+def test_a_birthday_keeps_the_full_month_in_the_locales_order(german: None) -> None:
+    from ui.contact_card import locale_date
+
+    assert locale_date("1990-06-16") == "16. Juni 1990"
+    assert locale_date("--06-16") == "16. Juni"
