@@ -30,13 +30,14 @@ MAX_SHARE = 0.26
 
 
 def source_label(source: str) -> str:
-    """"vcard:phone.vcf" -> "vCard phone.vcf"; the owner's own values say so."""
+    """"vcard:phone.vcf" (or the draft's "vcard: phone.vcf") -> "vCard phone.vcf"; the owner's own
+    values say so."""
     if source in ("", "local", "✎ local edit"):
         return "your edit" if source else ""
     provider, _, account = source.partition(":")
     if provider == "local":
         return "you (this computer)"
-    return f"{PROVIDERS.get(provider, provider)} {account}".strip()
+    return f"{PROVIDERS.get(provider, provider)} {account.strip()}".strip()
 
 
 def locale_date(value: str | None = None, *, month: int = 0, day: int = 0,

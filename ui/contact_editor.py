@@ -38,6 +38,7 @@ from core.views.contact_draft import (
     DraftDate,
     DraftValue,
 )
+from ui.contact_card import source_label
 from ui.country_field import VALUE, CountryDelegate
 from ui.country_names import country_label, country_value
 
@@ -90,6 +91,7 @@ class _ListEditor(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.rows: list[object] = []  # the draft item behind each row (None: a new row)
+        self.sources: list[str] = []  # where each row's value comes from ("": the owner)
         self._update()
 
     def add_row(self, texts: list[str], source: str = "", original: object = None) -> int:
@@ -97,7 +99,7 @@ class _ListEditor(QWidget):
         self.table.insertRow(row)
         grey = QBrush(self.palette().color(QPalette.ColorGroup.Disabled,
                                            QPalette.ColorRole.Text))
-        for col, text in enumerate([*texts, source or "you"]):
+        for col, text in enumerate([*texts, source_label(source) if source else "you"]):
             coded = self.coded.get(col)
             cell = QTableWidgetItem(coded.label(text) if coded else text)
             if coded:
@@ -106,9 +108,10 @@ class _ListEditor(QWidget):
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if source:
                     cell.setForeground(grey)
-                    cell.setToolTip(f"From {source}: change it there")
+                    cell.setToolTip(f"From {source_label(source)}: change it there")
             self.table.setItem(row, col, cell)
         self.rows.append(original)
+        self.sources.append(source)
         if not source:
             self.table.setCurrentCell(row, 0)
         return row
@@ -118,11 +121,11 @@ class _ListEditor(QWidget):
         if row >= 0 and self._removable(row):
             self.table.removeRow(row)
             del self.rows[row]
+            del self.sources[row]
         self._update()
 
     def _removable(self, row: int) -> bool:
-        source = self.table.item(row, len(self.columns)).text()
-        return source == "you" or self.removable_sources
+        return not self.sources[row] or self.removable_sources
 
     def _update(self) -> None:
         row = self.table.currentRow()

@@ -34,7 +34,10 @@ def country_combo(parent: QWidget | None = None) -> QComboBox:
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
     combo.setMaxVisibleItems(12)
-    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+    # The cell is narrow; the lists are as wide as the longest name ("Bosnia & Herzegovina").
+    wide = combo.view().sizeHintForColumn(0) + 24
+    combo.view().setMinimumWidth(wide)
+    completer.popup().setMinimumWidth(wide)
     return combo
 
 

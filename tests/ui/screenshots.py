@@ -79,8 +79,10 @@ def shoot(app: object, out: Path, size: tuple[int, int], suffix: str,
     def settle(ms: int = 600) -> None:
         from PySide6.QtCore import QDeadlineTimer, QEventLoop
 
-        deadline = QDeadlineTimer(ms)
-        while not deadline.hasExpired():
+        # At least ``ms``, then until the tasks it started (and the reloads their results
+        # start) are done: a sync finishing late left its old figures in the shot.
+        deadline, cap = QDeadlineTimer(ms), QDeadlineTimer(30_000)
+        while (not deadline.hasExpired() or ctx.runner.busy()) and not cap.hasExpired():
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)  # type: ignore[attr-defined]
         ctx.runner.wait(10_000)
         app.processEvents()  # type: ignore[attr-defined]

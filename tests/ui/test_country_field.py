@@ -62,6 +62,8 @@ def _pick(qtbot, editor, row: int, typed: str, choose: str | None) -> list[str]:
     table.setCurrentCell(row, COUNTRY)  # the cell opens its editor (AllEditTriggers)
     combo = table.findChild(QComboBox, "countryCombo")
     assert combo is not None and combo.isVisible()
+    longest = combo.fontMetrics().horizontalAdvance("Bosnien und Herzegowina")
+    assert combo.completer().popup().minimumWidth() > longest  # not the narrow cell's width
     combo.lineEdit().selectAll()
     qtbot.keyClicks(combo.lineEdit(), typed)
     completer = combo.completer()
@@ -91,6 +93,7 @@ def test_country_is_picked_by_name_and_stored_as_its_code(qtbot, window, ctx, pe
     assert shown == {"1 Rue de Rivoli": "Frankreich", "Hof 1": "Bavaria"}  # never "FR"
     for r in range(table.rowCount()):  # a source's address stays as the source has it
         assert not table.item(r, COUNTRY).flags() & Qt.ItemFlag.ItemIsEditable
+        assert table.item(r, COUNTRY + 1).text() == "vCard phone.vcf"  # never "vcard:phone.vcf"
 
     editor.addresses.add_button.click()
     vienna = table.rowCount() - 1
