@@ -90,8 +90,8 @@ class WindowActions:
         self.export = make("&Export all…", "Ctrl+Shift+E", "Export every contact to a vCard "
                            "file", sp.SP_DialogSaveButton, "action_export")
         self.add_vcard = make("vCard &file…", None, "Keep a vCard file in sync as a source")
-        self.add_folder = make("vCard f&older…", None, "Keep a folder of vCards in sync")
-        self.add_carddav = make("&CardDAV account…", None,
+        self.add_folder = make("F&older of vCards…", None, "Keep a folder of vCards in sync")
+        self.add_carddav = make("&CardDAV account (Nextcloud, iCloud…)…", None,
                                 "Nextcloud, iCloud, Fastmail and other CardDAV servers")
         self.add_google = make("&Google account…", None, "Your Google contacts")
         self.sync_all = make("&Sync all sources", StandardKey.Refresh,

@@ -116,10 +116,12 @@ class SyncPanel(QWidget):
         self.full_button.setObjectName("fullSync")
         self.cancel_button = QPushButton("&Cancel")
         self.cancel_button.setObjectName("cancelSync")
-        self.add_vcard = QPushButton("Add vCard file…")
-        self.add_folder = QPushButton("Add vCard folder…")
-        self.add_carddav = QPushButton("Add CardDAV…")
-        self.add_google = QPushButton("Add Google…")
+        # The entries of the "Add source" menu: what the owner has, in the File menu's words
+        # ("Add CardDAV…" told a new user nothing about Nextcloud or iCloud).
+        self.add_vcard = QPushButton("vCard file…")
+        self.add_folder = QPushButton("Folder of vCards…")
+        self.add_carddav = QPushButton("CardDAV account (Nextcloud, iCloud…)…")
+        self.add_google = QPushButton("Google account…")
         self.remove_button = QPushButton("Remove…")
         self.sync_button.clicked.connect(lambda: self.sync_selected(full=False))
         self.full_button.clicked.connect(lambda: self.sync_selected(full=True))

@@ -47,8 +47,11 @@ def test_menus_follow_desktop_conventions(window) -> None:  # noqa: ANN001
     assert texts(menu(window, "menu_file")) == ["Import…", "Export all…",
                                                 "Export selected contact…", "Add source",
                                                 "Sync all sources", "Quit"]
-    assert texts(menu(window, "menu_add_source")) == ["vCard file…", "vCard folder…",
-                                                      "CardDAV account…", "Google account…"]
+    ways = ["vCard file…", "Folder of vCards…", "CardDAV account (Nextcloud, iCloud…)…",
+            "Google account…"]
+    assert texts(menu(window, "menu_add_source")) == ways
+    # The Sources page's "Add source" button offers the same four, in the same words.
+    assert [a.text() for a in window.sync_panel.add_button.menu().actions()] == ways
     c = window.commands
     assert c.quit.shortcut() == standard_key(StandardKey.Quit)
     assert not c.quit.shortcut().isEmpty()  # the plain X11/offscreen themes have no Quit key
