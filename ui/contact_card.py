@@ -36,7 +36,7 @@ def source_label(source: str) -> str:
         return "your edit" if source else ""
     provider, _, account = source.partition(":")
     if provider == "local":
-        return "you (this computer)"
+        return "you, on this computer"  # the card reads "(you, on this computer)"
     return f"{PROVIDERS.get(provider, provider)} {account.strip()}".strip()
 
 
@@ -142,6 +142,8 @@ def fit_columns(table: QTableWidget, width: int, *, stretch: int,
     buttons = tuple(c for c in buttons if any(table.cellWidget(r, c) is not None
                                               for r in range(table.rowCount())))
     for col in range(count):
+        if table.isColumnHidden(col):
+            continue
         if col in buttons:
             widest = max((w.sizeHint().width() for r in range(table.rowCount())
                           if (w := table.cellWidget(r, col)) is not None), default=0)

@@ -156,7 +156,8 @@ class ContactDetail(QScrollArea):
         self.fields.itemChanged.connect(self._on_field_edited)
         layout.addWidget(self.fields)
 
-        layout.addWidget(section("Emails & phones"))
+        self.handles_title = section("Emails & phones")
+        layout.addWidget(self.handles_title)
         self.handles = plain_table(["Type", "Value", "Confidence", "State", "Owner"])
         self.handles.setObjectName("detailHandles")
         self.handles.cellDoubleClicked.connect(self._on_handle_activated)
@@ -321,6 +322,9 @@ class ContactDetail(QScrollArea):
         self._filling = False
 
     def _fill_handles(self, d: Any) -> None:
+        # No emails or phones: no empty table with only its headings.
+        self.handles_title.setVisible(bool(d.handles))
+        self.handles.setVisible(bool(d.handles))
         self.handles.setRowCount(len(d.handles))
         for row, h in enumerate(d.handles):
             self.handles.setItem(row, 0, item(h.platform, h.id))
@@ -342,13 +346,17 @@ class ContactDetail(QScrollArea):
             self.records.setItem(row, 0, source)
             self.records.setItem(row, 1, item("deleted at source" if r.deleted_at else "live"))
             self.records.setItem(row, 2, item(when(r.last_seen)))
+            if not can_split:
+                self.records.removeCellWidget(row, 3)
+                continue
             button = QPushButton("Split off")
             button.setObjectName(f"splitRecord_{row}")
-            button.setEnabled(can_split)
-            button.setToolTip("Make this record its own contact" if can_split else
-                              "Needs a contact made of two or more records")
+            button.setToolTip("Make this record its own contact")
             button.clicked.connect(lambda _=False, rid=r.id: self.split_record(rid))
             self.records.setCellWidget(row, 3, button)
+        # One record cannot be split off: no column of disabled buttons, and the source's
+        # name gets the room ("you (t…" at 800x600).
+        self.records.setColumnHidden(3, not can_split)
         _fit_height(self.records)
 
     def _fit_columns(self) -> None:

@@ -119,3 +119,31 @@ def test_a_value_from_two_sources_is_one_line_naming_both(qtbot, window, people)
     more = window.detail.more.text()
     assert more.count("Birthday:") == 1
     assert "vCard phone.vcf, CardDAV mail@dav.example" in more
+
+
+def test_a_contact_of_one_record_without_emails_shows_no_empty_tables(
+        qtbot, window, people) -> None:  # noqa: ANN001
+    """A contact the owner made with a name alone: no "Emails & phones" table of headings,
+    no disabled "Split off" beside its one record, whose source reads whole."""
+    from tests.ui.test_contact_actions import editor_of
+
+    window.resize(800, 600)
+    actions = window.contact_actions
+    actions.new.trigger()
+    editor = editor_of(qtbot, window)
+    editor.line["given_name"].setText("Zelda")
+    editor.line["family_name"].setText("Quast")
+    with qtbot.waitSignal(actions.done, timeout=10_000):
+        editor.save_button.click()
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.title.text() == "Zelda Quast", timeout=10_000)
+    qtbot.waitUntil(lambda: detail.records.rowCount() == 1, timeout=5000)
+    assert detail.handles.isHidden() and detail.handles_title.isHidden()
+    assert detail.records.isColumnHidden(3) and detail.records.cellWidget(0, 3) is None
+    source = detail.records.item(0, 0)
+    assert source.text() == "you, on this computer"
+    needed = detail.records.fontMetrics().horizontalAdvance(source.text())
+    assert detail.records.columnWidth(0) > needed  # whole, not "you (t…"
+
+    show(qtbot, window, people["anna"])  # emails and phones: the table is back
+    assert detail.handles.isVisibleTo(window) and detail.handles_title.isVisibleTo(window)
