@@ -23,6 +23,7 @@ from app import settings as cfg
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
+from app.source_words import health_text, kind_text
 from app.tasks import TaskHandle
 from ui import source_dialogs
 from ui.columns import fit_columns, fit_list
@@ -45,7 +46,6 @@ HEADERS = [title for title, _ in COLUMNS]
 #: Columns by name (tests and the fill below).
 HEALTH_COL, RESULT_COL = 2, 5
 #: Each kind of source as the owner knows it.
-KINDS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "google": "Google"}
 #: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
 SCHEDULE_CHECK_MS = 60_000
 
@@ -68,9 +68,11 @@ def sync_summary(label: str, counts: dict[str, Any]) -> str:
     return f"{label}: {count_text(counts)}."
 
 
-HEALTH_TEXT = {"ok": "✔ ok", "syncing": "⟳ syncing", "degraded": "▲ degraded",
-               "error": "✖ error", "never": "not synced yet",
-               "needs_confirmation": "? needs confirmation"}
+#: A source's health with a mark that reads at a glance; the words are app.source_words'.
+HEALTH_TEXT = {state: f"{mark} {health_text(state)}" if mark else health_text(state)
+               for state, mark in (("ok", "✔"), ("syncing", "⟳"), ("degraded", "▲"),
+                                   ("error", "✖"), ("never", ""), ("needs_confirmation", "?"),
+                                   ("interrupted", "▲"))}
 
 
 def next_sync(run: datetime | None, full: datetime | None) -> str:
@@ -224,7 +226,7 @@ class SyncPanel(QWidget):
                 health = HEALTH_TEXT.get(s.health, s.health)
             else:  # writes run one at a time: the others wait their turn
                 health = "⟳ syncing" if handle.began else "… queued"
-            cells = [KINDS.get(s.provider, s.provider), s.label, health,
+            cells = [kind_text(s.provider), s.label, health,
                      short_when(s.last_success_at), next_sync(s.next_run_at, s.next_full_at),
                      counts if c else "—", f"{s.live_records:,}"]
             tips = {HEALTH_COL: s.last_error or "",

@@ -317,6 +317,7 @@ def cmd_add_google(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from app.cli import print_json
+    from app.source_words import health_text, kind_text
     from core.sync.status import source_statuses
 
     db = database(args)
@@ -333,8 +334,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("No sources. Add one with `kith sources add vcard|csv|google|carddav ...`.")
         return 0
     for r in rows:
-        print(f"{r.id:>4}  {r.provider:<8} {r.health:<18} {r.live_records:>7} contacts  "
-              f"{r.display_name}")
+        print(f"{r.id:>4}  {kind_text(r.provider):<10} {health_text(r.health):<18} "
+              f"{r.live_records:>7,} contacts  {r.display_name}")
     return 0
 
 

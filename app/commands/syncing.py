@@ -114,6 +114,7 @@ def _quiet_sync_log(args: argparse.Namespace) -> None:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from app.cli import CommandError, print_json
+    from app.source_words import health_text
     from core.sync.runtime import SyncAlreadyRunningError, run_source
     from core.sync.status import source_statuses
     from core.tasks import TaskCancelled, TaskState
@@ -163,8 +164,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             if o["held_deletes"]:
                 print(_held_advice(o["id"], o["source"], o["held_deletes"]))
         else:
-            print(f"kith: {o.get('source', o['id'])}: {o['health']}: {o['error']}",
-                  file=sys.stderr)
+            print(f"kith: {o.get('source', o['id'])}: {health_text(o['health'])}: "
+                  f"{o['error']}", file=sys.stderr)
             if o["health"] == "needs_confirmation":
                 print("kith: run again with --confirm-empty to remove them", file=sys.stderr)
     return code
@@ -188,6 +189,7 @@ def _after_ingest():
 def cmd_status(args: argparse.Namespace) -> int:
     from app.cli import print_json
     from app.local_times import when
+    from app.source_words import health_text, kind_text
     from core.sync.status import source_statuses
 
     db = database(args)
@@ -204,8 +206,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "waits for you" if r.waits_for_owner else "now") for r in rows]
     last_width, next_width = max(map(len, lasts)), max(map(len, nexts))
     for r, last, nxt in zip(rows, lasts, nexts, strict=True):
-        print(f"{r.id:>4}  {r.provider:<8} {r.health:<18} last ok {last:<{last_width}}  "
-              f"next {nxt:<{next_width}}  {r.display_name}")
+        print(f"{r.id:>4}  {kind_text(r.provider):<10} {health_text(r.health):<18} "
+              f"last ok {last:<{last_width}}  next {nxt:<{next_width}}  {r.display_name}")
         if r.last_error:
             print(f"      {r.last_error}")
         if r.held_deletes:

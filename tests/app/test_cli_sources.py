@@ -89,7 +89,7 @@ def test_empty_listing_needs_confirm_empty(kith, folder) -> None:
     assert kith("sync")[0] == 0
     (folder / "a.vcf").write_text("")
     code, _, err = kith("sync", "vcard", "--full")
-    assert code == 1 and "needs_confirmation" in err and "--confirm-empty" in err
+    assert code == 1 and "needs confirmation" in err and "--confirm-empty" in err
     code, out, _ = kith("status", "--json")
     assert json.loads(out)[0]["health"] == "needs_confirmation"
     code, out, _ = kith("sync", "vcard", "--full", "--confirm-empty", "--json")

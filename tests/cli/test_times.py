@@ -109,3 +109,20 @@ def test_decisions_print_local_times_in_american_english(
     assert f"{then:%m/%d/%Y} 6:41 PM  not_duplicate" in out, out
     [decision] = json.loads(kith("decisions", "--json")[1])
     assert datetime.fromisoformat(decision["created_at"]) == then
+
+
+def test_sources_and_status_say_what_a_source_is_in_words(kith: Kith, tmp_path: Path) -> None:
+    """"vCard file" and "not synced yet", as the Sources page says, never "vcard" / "never";
+    ``--json`` keeps the stored names for scripts."""
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "a.vcf").write_text(vcard("u1", "Ada Lovelace", "ada@example.com"))
+    assert kith("sources", "add", "vcard", str(cards))[0] == 0
+    for command in ("status", "sources"):
+        out = kith(*command.split(), *(["list"] if command == "sources" else []))[1]
+        assert re.search(r"^\s+1  vCard file +not synced yet ", out), out  # not "vcard never"
+    assert "last ok never" in kith("status")[1]  # the time that is not there
+    assert json.loads(kith("sources", "list", "--json")[1])[0]["health"] == "never"
+    assert kith("sync")[0] == 0
+    out = kith("sources", "list")[1]
+    assert re.search(r"vCard file\s+ok\s+1 contacts\s+cards", out), out
