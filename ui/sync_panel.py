@@ -26,6 +26,7 @@ from app.services.lazy import service
 from app.source_words import health_text, kind_text
 from app.tasks import TaskHandle
 from ui import source_dialogs
+from ui.activity_words import activity_line
 from ui.columns import fit_columns, fit_list
 from ui.held_deletes import HeldDeletesNotice
 from ui.widgets import item, plain_table, short_when, when
@@ -264,9 +265,7 @@ class SyncPanel(QWidget):
     def _fill_activity(self, events: list[Any]) -> None:
         self.activity.clear()
         for ev in events:
-            parts = [p for p in (ev.message, ev.party_name) if p]
-            text = " — ".join(parts)
-            self.activity.addItem(f"{when(ev.created_at)}  {ev.kind.replace('_', ' ')}: {text}")
+            self.activity.addItem(activity_line(ev))
 
     def selected_source(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

@@ -1,0 +1,40 @@
+"""A line of the Sources page's "Recent activity" in plain words: "Added from a source:
+Ada Lovelace", "Created Zelda Quast"; never the event's stored kind ("contact sync
+updated: …") nor a name said twice ("Created Zelda Quast — Zelda Quast")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.widgets import when
+
+#: What happened, by the event's stored kind; others read as their kind in words.
+WORDS = {
+    "sync_finished": "Sync finished", "sync_failed": "Sync failed",
+    "contact_synced": "Added from a source", "contact_sync_updated": "Updated from a source",
+    "contact_sync_deleted_source": "Removed at its source",
+    "contact_sync_conflict": "Your edit kept over a source's change",
+    "contact_created": "Created", "contact_edited": "Edited", "local_edit": "You edited",
+    "contact_archived": "Archived", "contact_restored": "Restored",
+    "contact_deleted": "Deleted", "merge": "Merged", "unmerge": "Merge undone",
+    "split": "Split off", "link_confirmed": "Link confirmed", "link_dismissed": "Link dismissed",
+    "source_added": "Source added", "source_edited": "Source changed",
+    "source_removed": "Source removed", "sync_deletes_held": "Removals held back",
+    "sync_deletes_applied": "Removals applied", "sync_deletes_kept": "Removed contacts kept",
+}
+
+
+def activity_text(kind: str, message: str, party_name: str) -> str:
+    """What happened: the event's message when it already names the contact ("Created Zelda
+    Quast"), else its kind in words with the message and the contact."""
+    if message and party_name and party_name in message:
+        return message
+    words = WORDS.get(kind, kind.replace("_", " ").capitalize())
+    detail = " — ".join(p for p in (message, party_name) if p)
+    return f"{words}: {detail}" if detail else words
+
+
+def activity_line(event: Any) -> str:
+    """"21:21  Added from a source: Ada Lovelace" for a ``core.views.sources.ActivityView``."""
+    return (f"{when(event.created_at)}  "
+            f"{activity_text(event.kind, event.message, event.party_name)}")
