@@ -53,16 +53,18 @@ def _summary(d: Any, lines: list[str] | None = None) -> str:
 
 
 def pair_text(s: Suggestion) -> str:
-    """A pair in the list on two lines, so a narrow list (800x600) shows both names:
-    "Katherine Müller" / "↔ Kate Müller   +5.1"."""
-    return f"{s.name_a or 'No name'}\n↔ {s.name_b or 'No name'}   {s.score:+.1f}"
+    """A pair in the list on two lines, so a narrow list (800x600) shows both names, with
+    the chance the card states, short: "Katherine Müller" / "↔ Kate Müller   >99%" (a bare
+    score, "+5.1", told the owner nothing)."""
+    return (f"{s.name_a or 'No name'}\n↔ {s.name_b or 'No name'}   "
+            f"{chance(s.probability, short=True)}")
 
 
 def pair_tooltip(s: Suggestion) -> str:
     """The whole pair, whatever the list's width cuts off."""
     return (f"{s.name_a or 'No name'} ↔ {s.name_b or 'No name'}\n"
-            f"Score {s.score:+.1f}, chance they are the same person: {chance(s.probability)}\n"
-            "J: next pair · K: previous pair")
+            f"Chance they are the same person: {chance(s.probability)} "
+            f"(score {s.score:+.1f})\nJ: next pair · K: previous pair")
 
 
 class ReviewQueue(QWidget):

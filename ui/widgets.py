@@ -26,15 +26,15 @@ def confidence_bar(value: float, parent: QWidget | None = None) -> QProgressBar:
     return bar
 
 
-def chance(probability: float) -> str:
+def chance(probability: float, *, short: bool = False) -> str:
     """A suggestion's probability as the owner reads it. A suggestion is never certain (the
     owner has not answered it yet), so "100%" and "0%" would claim too much: the ends read
-    "over 99%" and "under 1%"."""
+    "over 99%" and "under 1%" (``short``: ">99%" and "<1%", for a narrow list)."""
     percent = round(probability * 100)
     if percent >= 100:
-        return "over 99%"
+        return ">99%" if short else "over 99%"
     if percent <= 0:
-        return "under 1%"
+        return "<1%" if short else "under 1%"
     return f"{percent}%"
 
 

@@ -16,6 +16,7 @@ from core.tasks import TaskState
 from tests.ui.helpers import contact
 from ui.history_view import HistoryView
 from ui.review_queue import ReviewQueue
+from ui.widgets import chance
 
 
 def add_duplicate(db, people, key: str = "anna2",  # noqa: ANN001
@@ -220,6 +221,7 @@ def test_a_suggestion_is_never_shown_as_certain(probability: float, shown: str) 
     from ui.widgets import chance
 
     assert chance(probability) == shown
+    assert chance(probability, short=True) == shown.replace("over ", ">").replace("under ", "<")
 
 
 def test_waterfall_rows_sum_for_any_weights() -> None:
@@ -364,5 +366,7 @@ def test_a_narrow_pairs_list_shows_each_pair_whole(qtbot, ctx, people) -> None: 
     assert rows.item(0).text().split("\n")[0] == s.name_a  # the first name on a line
     tip = tooltip_of(rows, rows.model().index(0, 0))
     assert f"{s.name_a} ↔ {s.name_b}" in tip and f"{s.score:+.1f}" in tip
+    assert rows.item(0).text().endswith(f"   {chance(s.probability, short=True)}")  # no score
+    assert f"{s.score:+.1f}" not in rows.item(0).text()
     qtbot.waitUntil(lambda: rows.horizontalScrollBar().maximum() == 0, timeout=5000)
     assert check_sideways(rows) == [] and check_cells(rows) == []
