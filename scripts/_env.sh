@@ -5,10 +5,11 @@ KITH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${KITH_VENV:-$KITH_ROOT/.venv}"
 PY="${PYTHON:-python3}"
 
-# Debian packages: Qt's runtime libraries, and the PostgreSQL server the tests start.
+# Debian packages: Qt's runtime libraries, the PostgreSQL server the tests start, and glibc's
+# locale sources (the CLI time tests compile de_DE, en_US and en_GB from them).
 KITH_APT_PACKAGES="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
-libxcb-randr0 libxcb-render-util0 libxcb-image0 postgresql"
+libxcb-randr0 libxcb-render-util0 libxcb-image0 postgresql locales"
 
 kith_system_deps() {
   local missing=()
