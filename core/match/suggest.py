@@ -29,10 +29,11 @@ from core.match.features import PartyFeatures, load_features
 from core.match.incremental import keys_of, plan_refresh
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
-from core.match.quick import bounded_levels, sum_levels
+from core.match.parallel import start_workers
+from core.match.score_pairs import Kept, score_pairs
 from core.match.stable_keys import resolve_party_key
 from core.match.store import Scored, existing_rows, store
-from core.match.weights import STORE_MIN_SCORE, Model
+from core.match.weights import Model
 
 Pair = tuple[int, int]
 
@@ -71,63 +72,69 @@ def refresh_suggestions(session: Session, party_ids: Iterable[int] | None = None
 def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
     model = active_model(session)
     if party_ids is None:
-        feats = load_features(session)
+        return _rebuild(session, model)
+    scope = set(party_ids)
+    if not scope:
+        return 0
+    if _stale_model(session, model) or stale_keys(session, scope):
+        # A new weight table re-scores everything; keys of an older blocking scheme
+        # are rebuilt, or new parties would look for partners under keys nobody holds.
+        return _refresh(session, None)
+    plan = plan_refresh(session, scope, _insert_keys)
+    scored = _score(plan.candidates, plan.feats, rejected_pairs(session), model,
+                    load_labels(session))
+    return store(session, scored, existing_rows(session, plan.scope, plan.extra), model)
+
+
+def _rebuild(session: Session, model: Model) -> int:
+    """The full refresh: every key written again, every candidate pair scored. A big book's
+    pairs are scored by worker processes (``parallel``) while this process writes the keys;
+    they get the features as soon as they are loaded, and this process lets its own copy go
+    once the blocks are built (its peak memory is then the blocks and the pairs, not the
+    features as well)."""
+    feats = load_features(session)
+    rejected, labels = rejected_pairs(session), load_labels(session)
+    workers = start_workers(len(feats))
+    try:
+        if workers is not None:
+            workers.send_features(feats, model, labels)
         # Keys go straight into their blocks (no per-party key sets kept: at 100,000
         # parties those were ~2 million strings held twice), written from the blocks.
         blocks: dict[str, list[int]] = {}
         for pid, f in feats.items():
             for k in party_keys(f):
                 blocks.setdefault(k, []).append(pid)
+        if workers is not None:
+            feats = {}  # the workers hold them now (reloaded if one fails)
+        candidates = pairs_from_blocks(blocks)
+        if workers is not None:
+            workers.send_pairs([pair for pair in candidates if pair not in rejected])
         _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
                     rebuild=True)
-        candidates = pairs_from_blocks(blocks)
         del blocks
-        existing_scope: tuple[set[int] | None, set[Pair]] = (None, set())
-    else:
-        scope = set(party_ids)
-        if not scope:
-            return 0
-        if _stale_model(session, model) or stale_keys(session, scope):
-            # A new weight table re-scores everything; keys of an older blocking scheme
-            # are rebuilt, or new parties would look for partners under keys nobody holds.
-            return _refresh(session, None)
-        plan = plan_refresh(session, scope, _insert_keys)
-        feats, candidates = plan.feats, plan.candidates
-        existing_scope = (plan.scope, plan.extra)
-    scored = _score(candidates, feats, rejected_pairs(session), model, load_labels(session))
-    return store(session, scored, existing_rows(session, *existing_scope), model)
+        if workers is None:
+            scored = _score(candidates, feats, rejected, model, labels)
+        else:
+            def in_process(pairs: list[Pair]) -> list[Kept]:
+                return score_pairs(pairs, load_features(session), model, labels)
+
+            scored = _with_rules(workers.gather(in_process), candidates)
+    finally:
+        if workers is not None:
+            workers.close()
+    return store(session, scored, existing_rows(session, None, set()), model)
 
 
 def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
            rejected: set[Pair], model: Model, labels: Labels) -> Scored:
-    """Score every candidate pair worth storing: ``quick_levels`` decides the levels without
-    display values; only the pairs kept are compared again in full for their explanation.
-    A pair whose pattern the owner judged
-    before gets the "decisions" item (``labels.adjust``)."""
-    scored: Scored = {}
-    # A merged pattern can lift a pair from any score, so nothing is skipped early then.
-    floor = -1e9 if any(merged for merged, _ in labels.values()) else STORE_MIN_SCORE
-    for pair, rules in candidates.items():
-        if pair in rejected:
-            continue
-        a, b = feats.get(pair[0]), feats.get(pair[1])
-        if a is None or b is None:
-            continue
-        quick = bounded_levels(a, b, model, floor)
-        if quick is None:
-            continue
-        score = _sum(quick, model)
-        extra = adjust(score, pattern_of(quick), labels) if labels else None
-        if extra is not None:
-            score = round(score + extra["weight"], 2)
-        if score >= STORE_MIN_SCORE:
-            # Kept: compared again with display values for the explanation.
-            scored[pair] = (score, compare_all(a, b), rules, extra)
-    return scored
+    """Score every candidate pair worth storing (``score_pairs``), with its rules."""
+    kept = score_pairs((p for p in candidates if p not in rejected), feats, model, labels)
+    return _with_rules(kept, candidates)
 
 
-def _sum(levels: list[tuple[str, str]], model: Model) -> float:
-    return sum_levels(levels, model)  # the order and arithmetic of compare.score_of
+def _with_rules(kept: list[Kept], candidates: dict[Pair, list[str]]) -> Scored:
+    return {pair: (score, levels, candidates[pair], extra)
+            for pair, score, levels, extra in kept}
 
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.

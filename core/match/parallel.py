@@ -1,0 +1,262 @@
+"""Scoring a big refresh's candidate pairs in worker processes.
+
+A from-scratch refresh of a 100,000-party book scores ~670,000 candidate pairs, most of its
+time, on one core. ``ScoringWorkers`` starts a few "spawn" processes (never fork: the same
+refresh runs on a worker thread of the GUI process, and a forked copy of a threaded Qt
+process is not safe), ships them the features once as plain tuples, gives each an
+interleaved share of the pairs, and gathers only the kept pairs. The refresh writes its
+blocking keys while the workers score.
+
+Workers run ``score_pairs.score_pairs``, the very loop in-process scoring runs, so their
+results are bit-identical (tests/match/test_parallel_score.py). Whatever goes wrong with a
+worker (it cannot start, dies, sends garbage) costs time, never results: its share is
+scored in process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import queue
+import sys
+import threading
+import time
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from core.match.features import PartyFeatures
+from core.match.labels import Labels
+from core.match.score_pairs import Kept, Pair, pack, score_pairs, unpack
+from core.match.weights import Model
+
+#: Books with fewer comparable parties are scored in process. Workers are started before
+#: the pairs are counted (so their start overlaps the blocking); 20,000 parties make about
+#: 100,000 candidate pairs (two seconds of scoring on one core), against about a second of
+#: starting workers and shipping them the features.
+PARALLEL_MIN_PARTIES = 20_000
+#: At most this many scoring processes: each holds a copy of the features (about 3 KB a
+#: party: 300 MB at 100,000), and the refresh's own process writes the blocking keys
+#: meanwhile, so more workers cost memory for little time.
+MAX_WORKERS = 2
+#: Pairs handed out together: small enough that the shares cost the same, big enough that
+#: the per-pair cost of slicing stays nothing.
+_STRIDE = 2048
+#: Parties per message of features.
+_FEATURE_SLICE = 10_000
+#: A worker that sends nothing for this long is given up on (its share is scored here).
+_RESULT_TIMEOUT_S = 600.0
+
+
+def default_workers() -> int:
+    """Scoring processes for this machine: one per usable core but the one the refresh
+    itself keeps busy writing keys, at most ``MAX_WORKERS``; 0 (score in process) on a
+    single core."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(0, min(MAX_WORKERS, cores - 1))
+
+
+@dataclass(slots=True)
+class ScoringRun:
+    """What the last refresh's scoring did (read by the duplicates benchmark)."""
+
+    workers: int = 0
+    pairs: int = 0
+    kept: int = 0
+    #: Peak resident memory of each worker, MB (as it reported it).
+    worker_peak_mb: list[float] = field(default_factory=list)
+    #: Shares scored in process because their worker failed.
+    fallbacks: int = 0
+
+
+#: The last scoring run of this process (diagnostics; not used for results).
+last_run = ScoringRun()
+
+
+class ScoringWorkers:
+    """Worker processes started early (their interpreter start overlaps the blocking), fed
+    once with ``submit`` and read once with ``gather``. Always ``close`` them."""
+
+    def __init__(self, count: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.procs: list[Any] = []
+        self.conns: list[Connection] = []
+        self.shares: list[array] = []
+        #: Messages for each worker, written by one thread per worker: a pipe write waits
+        #: until the worker reads, and the refresh must not wait for interpreters to start.
+        self.outboxes: list[queue.SimpleQueue[bytes | None]] = []
+        self.pumps: list[threading.Thread] = []
+        self.failed: list[bool] = []
+        try:
+            for i in range(count):
+                mine, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_worker_main, args=(theirs,), daemon=True,
+                                   name="kith-scoring")
+                proc.start()
+                theirs.close()
+                self.procs.append(proc)
+                self.conns.append(mine)
+                self.failed.append(False)
+                self.outboxes.append(queue.SimpleQueue())
+                pump = threading.Thread(target=self._pump, args=(i,), daemon=True,
+                                        name="kith-scoring-send")
+                pump.start()
+                self.pumps.append(pump)
+        except Exception:
+            self.close()
+            raise
+
+    def _pump(self, i: int) -> None:
+        conn, outbox = self.conns[i], self.outboxes[i]
+        while (data := outbox.get()) is not None:
+            if self.failed[i]:
+                continue
+            try:
+                conn.send_bytes(data)
+            except (OSError, ValueError):
+                self.failed[i] = True
+
+    def send_features(self, feats: Mapping[int, PartyFeatures], model: Model, labels: Labels
+                      ) -> None:
+        """Send every worker the model and the features (in slices, so neither side holds
+        all of them twice), as soon as they are loaded: the workers unpack them while the
+        refresh builds its blocks."""
+        head = pickle.dumps((model, labels), protocol=pickle.HIGHEST_PROTOCOL)
+        self._send_all(head)
+        values = list(feats.values())
+        for start in range(0, len(values), _FEATURE_SLICE):
+            self._send_all(pickle.dumps([pack(f) for f in values[start:start + _FEATURE_SLICE]],
+                                        protocol=pickle.HIGHEST_PROTOCOL))
+        self._send_all(b"")  # the end of the features
+
+    def send_pairs(self, pairs: Sequence[Pair]) -> None:
+        """Give every worker its share of ``pairs`` (they start scoring at once)."""
+        n = len(self.conns)
+        self.shares = [_share(pairs, i, n) for i in range(n)]
+        for outbox, share in zip(self.outboxes, self.shares, strict=True):
+            outbox.put(share.tobytes())
+
+    def _send_all(self, data: bytes) -> None:
+        for outbox in self.outboxes:
+            outbox.put(data)
+
+    def gather(self, fallback: Callable[[list[Pair]], list[Kept]]) -> list[Kept]:
+        """Every worker's kept pairs, in worker order; the share of a worker that failed is
+        scored by ``fallback`` instead."""
+        kept: list[Kept] = []
+        run = ScoringRun(workers=len(self.conns), pairs=sum(len(s) // 2 for s in self.shares))
+        for i, conn in enumerate(self.conns):
+            got = self._receive(i, conn)
+            if got is None:
+                run.fallbacks += 1
+                got = fallback(_pairs_of(self.shares[i]))
+            else:
+                got, peak = got
+                run.worker_peak_mb.append(peak)
+            kept.extend(got)
+        run.kept = len(kept)
+        global last_run
+        last_run = run
+        return kept
+
+    def _receive(self, i: int, conn: Connection) -> tuple[list[Kept], float] | None:
+        deadline = time.monotonic() + _RESULT_TIMEOUT_S
+        try:
+            while not conn.poll(0.2):
+                if (self.failed[i] or not self.procs[i].is_alive()
+                        or time.monotonic() > deadline):
+                    return None
+            got = pickle.loads(conn.recv_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            return None
+        if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], list)):
+            return None
+        return got
+
+    def close(self) -> None:
+        """End the workers: by now their answers were read or are no longer wanted."""
+        for i, outbox in enumerate(self.outboxes):
+            self.failed[i] = True  # nothing more is sent
+            outbox.put(None)
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()  # a worker still waiting for input or still scoring
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for pump in self.pumps:
+            pump.join(timeout=5)
+        for conn in self.conns:
+            conn.close()
+
+
+def start_workers(parties: int, count: int | None = None,
+                  min_parties: int = PARALLEL_MIN_PARTIES) -> ScoringWorkers | None:
+    """``count`` workers (default: ``default_workers``) for a refresh over ``parties``
+    comparable parties, or None (a small book, a single core, or processes that cannot
+    start: the refresh then scores in process)."""
+    count = default_workers() if count is None else count
+    if count < 1 or parties < min_parties:
+        return None
+    try:
+        return ScoringWorkers(count)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _share(pairs: Sequence[Pair], i: int, n: int) -> array:
+    """Worker ``i`` of ``n``: every n-th run of ``_STRIDE`` pairs, flattened (a, b, a, b...)."""
+    out = array("q")
+    for start in range(i * _STRIDE, len(pairs), n * _STRIDE):
+        for a, b in pairs[start:start + _STRIDE]:
+            out.append(a)
+            out.append(b)
+    return out
+
+
+def _pairs_of(flat: array) -> list[Pair]:
+    return list(_iter_pairs(flat))
+
+
+def _iter_pairs(flat: array) -> Iterator[Pair]:
+    it = iter(flat)
+    return zip(it, it, strict=True)
+
+
+def _peak_rss_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows: not measured
+        return 0.0
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes there, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def _worker_main(conn: Connection) -> None:
+    """A scoring process: the model, the features, then its pairs; answers the kept pairs
+    and its peak memory, then ends."""
+    import gc
+
+    gc.disable()  # millions of short-lived acyclic objects; the process ends after one job
+    try:
+        model, labels = pickle.loads(conn.recv_bytes())
+        feats: dict[int, PartyFeatures] = {}
+        while data := conn.recv_bytes():
+            for p in pickle.loads(data):
+                feats[p[0]] = unpack(p)
+            del data
+        flat = array("q")
+        flat.frombytes(conn.recv_bytes())
+    except (EOFError, OSError):
+        return  # the refresh gave up on this worker (or never needed it)
+    kept = score_pairs(_iter_pairs(flat), feats, model, labels)
+    peak = _peak_rss_mb()
+    conn.send_bytes(pickle.dumps((kept, peak), protocol=pickle.HIGHEST_PROTOCOL))
+    conn.close()

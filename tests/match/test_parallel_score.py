@@ -1,0 +1,120 @@
+"""Scoring in worker processes stores exactly what scoring in process stores: the same
+pairs, scores, probabilities, rules and explanations (SQLite and PostgreSQL), with the
+owner's decisions taken into account, from a refresh run on a worker thread (as the GUI
+runs it), and when a worker dies its share is scored in process with the same result."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db.engine import Database
+from core.db.models import MergeSuggestion
+from core.match import parallel, suggest
+from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.features import load_features
+from core.match.labels import load_labels
+from core.match.model_store import active_model
+from core.match.score_pairs import pack, score_pairs, unpack
+from core.match.suggest import refresh_suggestions, set_pair_status
+from tests.match.corpus import generate
+from tests.match.corpus_load import load
+
+
+def _rows(session: Session) -> list[tuple]:
+    return [tuple(r) for r in session.execute(select(
+        MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score,
+        MergeSuggestion.probability, MergeSuggestion.blocking_rule, MergeSuggestion.explanation,
+        MergeSuggestion.status, MergeSuggestion.model_version, MergeSuggestion.pattern,
+    ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id))]
+
+
+def _with_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make every full refresh score in two worker processes; returns the list the number
+    of workers each refresh really used is appended to."""
+    used: list[int] = []
+
+    def start(parties: int) -> parallel.ScoringWorkers | None:
+        workers = parallel.start_workers(parties, count=2, min_parties=0)
+        used.append(0 if workers is None else len(workers.procs))
+        return workers
+
+    monkeypatch.setattr(suggest, "start_workers", start)
+    return used
+
+
+def test_refresh_in_workers_stores_what_in_process_stores(
+        any_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    with any_db.session() as session:
+        load(session, generate(1200, seed=11))
+        refresh_suggestions(session)
+        session.commit()
+        # Decisions: a merged pattern lifts pairs from any score (nothing skipped early),
+        # a rejected pair is never suggested again.
+        first, second = _rows(session)[:2]
+        set_pair_status(session, first[0], first[1], "merged")
+        set_pair_status(session, second[0], second[1], "rejected")
+        session.commit()
+        assert any(merged for merged, _ in load_labels(session).values())
+        refresh_suggestions(session)
+        session.commit()
+        in_process = _rows(session)
+
+        used = _with_workers(monkeypatch)
+        errors: list[BaseException] = []
+
+        def run() -> None:  # on a thread, as the GUI's task runner calls it
+            try:
+                refresh_suggestions(session)
+                session.commit()
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+        assert not errors, errors
+        assert used == [2]
+        assert parallel.last_run.workers == 2 and parallel.last_run.fallbacks == 0
+        # Every pair scored again but the rejected one (the merged one is kept, not rewritten).
+        assert parallel.last_run.kept == len([r for r in in_process if r[6] != "rejected"])
+        assert _rows(session) == in_process
+
+
+def test_a_dead_worker_costs_time_not_results(db: Database) -> None:
+    with db.session() as session:
+        load(session, generate(600, seed=5))
+        feats = load_features(session)
+        model, labels = active_model(session), load_labels(session)
+    blocks: dict[str, list[int]] = {}
+    for pid, f in feats.items():
+        for k in party_keys(f):
+            blocks.setdefault(k, []).append(pid)
+    pairs = list(pairs_from_blocks(blocks))
+    expected = score_pairs(pairs, feats, model, labels)
+    assert expected, "the corpus has duplicates to find"
+
+    workers = parallel.ScoringWorkers(2)
+    try:
+        workers.procs[0].kill()
+        workers.send_features(feats, model, labels)
+        workers.send_pairs(pairs)
+        kept = workers.gather(lambda share: score_pairs(share, feats, model, labels))
+    finally:
+        workers.close()
+    assert parallel.last_run.fallbacks == 1
+    assert len(parallel.last_run.worker_peak_mb) == 1
+    assert sorted(kept) == sorted(expected)
+    assert not any(p.is_alive() for p in workers.procs)
+
+
+def test_features_travel_unchanged(db: Database) -> None:
+    with db.session() as session:
+        load(session, generate(300, seed=3))
+        feats = load_features(session)
+    assert any(f.phones for f in feats.values()) and any(f.addresses for f in feats.values())
+    for f in feats.values():
+        assert unpack(pack(f)) == f
