@@ -104,14 +104,21 @@ def _rebuild(session: Session, model: Model) -> int:
         for pid, f in feats.items():
             for k in party_keys(f):
                 blocks.setdefault(k, []).append(pid)
+        keys_of_party: dict[int, list[str]] = {pid: [] for pid in sorted(feats)}
         if workers is not None:
             feats = {}  # the workers hold them now (reloaded if one fails)
         candidates = pairs_from_blocks(blocks)
         if workers is not None:
             workers.send_pairs([pair for pair in candidates if pair not in rejected])
-        _write_keys(session, ((pid, k) for k, pids in blocks.items() for pid in pids),
-                    rebuild=True)
+        for k, pids in blocks.items():
+            for pid in pids:
+                keys_of_party[pid].append(k)  # the block's own key string: not a copy
         del blocks
+        # In party order: each row's foreign-key look-up lands next to the last one and the
+        # party index is built from sorted input (half the time of block order at 100,000).
+        _write_keys(session, ((pid, k) for pid, keys in keys_of_party.items() for k in keys),
+                    rebuild=True)
+        del keys_of_party
         if workers is None:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
