@@ -35,6 +35,12 @@ from core.match.values import email_typo, is_role_email
 from core.match.weights import HAND_MODEL, HOUSEHOLD_LEVELS, KIN, Model
 
 _NAMESAKES = ("name", "namesakes")
+_EMAIL_EXACT, _EMAIL_ROLE = ("email", "exact"), ("email", "role")
+_EMAIL_LOCAL = ("email", "same_local_part")
+_EMAIL_TYPO, _EMAIL_DIFFERENT = ("email", "typo"), ("email", "different")
+_PHONE_EXACT, _PHONE_LANDLINE = ("phone", "exact"), ("phone", "landline")
+_PHONE_HOUSEHOLD, _PHONE_TYPO = ("phone", "household"), ("phone", "typo")
+_PHONE_MOBILES, _PHONE_DIFFERENT = ("phone", "different_mobile"), ("phone", "different")
 
 
 def _names(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
@@ -63,12 +69,21 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
 def _dated_placed_employed(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
     """The birthday, address and organisation levels (the cheap ones after the names)."""
     found: list[tuple[str, str]] = []
-    if a.birthdays and b.birthdays:
-        rank = min(_DATE_RANK[date_level(x, y)] for x in a.birthdays for y in b.birthdays)
-        found.append(("birthday", DATE_LEVELS[rank]))
-    if a.addresses and b.addresses:
-        rank = min(_ADDRESS_RANK[address_level(x, y)] for x in a.addresses for y in b.addresses)
-        found.append(("address", ADDRESS_LEVELS[rank]))
+    da, db = a.birthdays, b.birthdays
+    if da and db:
+        if len(da) == 1 and len(db) == 1:  # most parties have one: no ranking to do
+            (x,), (y,) = da, db
+            found.append(("birthday", date_level(x, y)))
+        else:
+            rank = min(_DATE_RANK[date_level(x, y)] for x in da for y in db)
+            found.append(("birthday", DATE_LEVELS[rank]))
+    ka, kb = a.addresses, b.addresses
+    if ka and kb:
+        if len(ka) == 1 and len(kb) == 1:
+            found.append(("address", address_level(ka[0], kb[0])))
+        else:
+            rank = min(_ADDRESS_RANK[address_level(x, y)] for x in ka for y in kb)
+            found.append(("address", ADDRESS_LEVELS[rank]))
     if a.organization and b.organization:
         found.append(("organisation", _organisation_level(a.organization, b.organization)))
     return found
@@ -76,8 +91,13 @@ def _dated_placed_employed(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str
 
 def _household(found: list[tuple[str, str]]) -> None:
     """Append the household and kin items as ``compare_all`` does."""
-    family = next((lvl for f, lvl in found if f == "family"), "different")
-    home = sum(key in HOME_LEVELS for key in found)
+    family = "different"
+    home = 0
+    for key in found:
+        if key[0] == "family":
+            family = key[1]
+        elif key in HOME_LEVELS:
+            home += 1
     if family != "different" and home:
         found.append(HOUSEHOLD_LEVELS[home - 1])
     if home and kin_applies(found):
@@ -101,16 +121,16 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
     phone = a.phones and b.phones
     if email:
         if a.emails.keys() & b.emails.keys():
-            bound += max(w[("email", "exact")], w[("email", "role")])
+            bound += max(w[_EMAIL_EXACT], w[_EMAIL_ROLE])
         elif own_locals(a, b):
-            bound += w[("email", "same_local_part")]
+            bound += w[_EMAIL_LOCAL]
         else:
-            bound += max(w[("email", "typo")], w[("email", "different")])
+            bound += max(w[_EMAIL_TYPO], w[_EMAIL_DIFFERENT])
     if phone:
         if a.phones.keys() & b.phones.keys():
-            bound += max(w[("phone", lvl)] for lvl in ("exact", "landline", "household"))
+            bound += max(w[_PHONE_EXACT], w[_PHONE_LANDLINE], w[_PHONE_HOUSEHOLD])
         else:
-            bound += max(w[("phone", lvl)] for lvl in ("typo", "different_mobile", "different"))
+            bound += max(w[_PHONE_TYPO], w[_PHONE_MOBILES], w[_PHONE_DIFFERENT])
     if bound < floor - 0.05:  # a margin for the rounding of the real sum
         return None
     if email:
