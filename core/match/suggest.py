@@ -122,8 +122,12 @@ def _rebuild(session: Session, model: Model) -> int:
         if workers is None:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
-            def in_process(pairs: list[Pair]) -> list[Kept]:
-                return score_pairs(pairs, load_features(session), model, labels)
+            reloaded: list[dict[int, PartyFeatures]] = []
+
+            def in_process(pairs: list[Pair]) -> list[Kept]:  # a worker failed: rare
+                if not reloaded:
+                    reloaded.append(load_features(session))
+                return score_pairs(pairs, reloaded[0], model, labels)
 
             scored = _with_rules(workers.gather(in_process), candidates)
     finally:
