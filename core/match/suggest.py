@@ -6,7 +6,9 @@ candidate pair; ``refresh_suggestions(session, party_ids)`` (after an import or 
 finding their partners through the stored keys, plus the few pairs of unchanged parties whose
 blocks crossed the size cap or whose shared phone crossed the household line
 (``incremental``): after every batch the table holds the pairs, scores, rules and
-explanations a full rebuild would write (tests/match/test_incremental_equals_full.py). A pair
+explanations a full rebuild would write (tests/match/test_incremental_equals_full.py). A full
+rebuild of a big book scores its pairs in worker processes while it writes the keys
+(``parallel``; the same rows as in process: tests/match/test_parallel_score.py). A pair
 the owner rejected is never suggested again (also after a re-import: the decision names
 stable keys), pairs already merged stay merged, and "later" keeps its status while its score
 follows the data.
@@ -14,7 +16,7 @@ follows the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 
 from sqlalchemy import delete, select
@@ -98,12 +100,7 @@ def _rebuild(session: Session, model: Model) -> int:
     try:
         if workers is not None:
             workers.send_features(feats, model, labels)
-        # Keys go straight into their blocks (no per-party key sets kept: at 100,000
-        # parties those were ~2 million strings held twice), written from the blocks.
-        blocks: dict[str, list[int]] = {}
-        for pid, f in feats.items():
-            for k in party_keys(f):
-                blocks.setdefault(k, []).append(pid)
+        blocks = _blocks(feats)
         keys_of_party: dict[int, list[str]] = {pid: [] for pid in sorted(feats)}
         if workers is not None:
             feats = {}  # the workers hold them now (reloaded if one fails)
@@ -122,18 +119,41 @@ def _rebuild(session: Session, model: Model) -> int:
         if workers is None:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
-            reloaded: list[dict[int, PartyFeatures]] = []
-
-            def in_process(pairs: list[Pair]) -> list[Kept]:  # a worker failed: rare
-                if not reloaded:
-                    reloaded.append(load_features(session))
-                return score_pairs(pairs, reloaded[0], model, labels)
-
-            scored = _with_rules(workers.gather(in_process), candidates)
+            scored = _with_rules(workers.gather(_reloading_scorer(session, model, labels)),
+                                 candidates)
     finally:
         if workers is not None:
             workers.close()
     return store(session, scored, existing_rows(session, None, set()), model)
+
+
+def _blocks(feats: dict[int, PartyFeatures]) -> dict[str, list[int]]:
+    """Key -> the parties holding it. Keys go straight into their blocks (no per-party key
+    sets kept: at 100,000 parties those were ~2 million strings held twice)."""
+    blocks: dict[str, list[int]] = {}
+    get = blocks.get
+    for pid, f in feats.items():
+        for k in party_keys(f):
+            members = get(k)
+            if members is None:
+                blocks[k] = [pid]
+            else:
+                members.append(pid)
+    return blocks
+
+
+def _reloading_scorer(session: Session, model: Model, labels: Labels
+                      ) -> Callable[[list[Pair]], list[Kept]]:
+    """Scores the share of a worker that failed (rare), with the features loaded again
+    (once): the refresh let its own copy go."""
+    reloaded: list[dict[int, PartyFeatures]] = []
+
+    def score(pairs: list[Pair]) -> list[Kept]:
+        if not reloaded:
+            reloaded.append(load_features(session))
+        return score_pairs(pairs, reloaded[0], model, labels)
+
+    return score
 
 
 def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
@@ -253,11 +273,7 @@ def candidate_probabilities(session: Session) -> tuple[set[Pair], dict[Pair, flo
     """Every pair the blocking rules generate and the match probability the model gives it
     (for measuring calibration and pairs completeness; a full comparison of every pair)."""
     feats = load_features(session)
-    blocks: dict[str, list[int]] = {}
-    for pid, f in feats.items():
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(pid)
-    candidates = pairs_from_blocks(blocks)
+    candidates = pairs_from_blocks(_blocks(feats))
     model, labels = active_model(session), load_labels(session)
     probs = {pair: score_features(feats[pair[0]], feats[pair[1]], model, labels).probability
              for pair in candidates}
