@@ -18,6 +18,7 @@ from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.features import load_features
 from core.match.labels import load_labels
 from core.match.model_store import active_model
+from core.match.parallel import _dump_packed, _load_packed
 from core.match.score_pairs import pack, score_pairs, unpack
 from core.match.suggest import refresh_suggestions, set_pair_status
 from tests.match.corpus import generate
@@ -116,5 +117,16 @@ def test_features_travel_unchanged(db: Database) -> None:
         load(session, generate(300, seed=3))
         feats = load_features(session)
     assert any(f.phones for f in feats.values()) and any(f.addresses for f in feats.values())
-    for f in feats.values():
-        assert unpack(pack(f)) == f
+    packed = [pack(f) for f in feats.values()]
+    assert [unpack(p) for p in _load_packed(_dump_packed(packed))] == list(feats.values())
+
+
+class Name(str):
+    """A str subclass (as a driver might return): marshal refuses it, pickle takes it."""
+
+
+def test_a_value_marshal_refuses_travels_by_pickle() -> None:
+    packed = [(1, Name("Ada"), ((1815, 12, 10),))]
+    data = _dump_packed(packed)
+    assert data[:1] == b"p"
+    assert _load_packed(data) == packed
