@@ -13,6 +13,8 @@ candidate pair of the synthetic corpus and on hand-made features. Change both to
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from core.match.compare import (
     _ADDRESS_RANK,
     _DATE_RANK,
@@ -119,24 +121,28 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
         bound += w[key]
     email = a.emails and b.emails
     phone = a.phones and b.phones
+    # Worked out once for the bound and the level.
+    common_emails = a.emails.keys() & b.emails.keys() if email else None
+    shared_locals = None
+    common_phones = a.phones.keys() & b.phones.keys() if phone else None
     if email:
-        if a.emails.keys() & b.emails.keys():
+        if common_emails:
             bound += max(w[_EMAIL_EXACT], w[_EMAIL_ROLE])
-        elif own_locals(a, b):
+        elif shared_locals := own_locals(a, b):
             bound += w[_EMAIL_LOCAL]
         else:
             bound += max(w[_EMAIL_TYPO], w[_EMAIL_DIFFERENT])
     if phone:
-        if a.phones.keys() & b.phones.keys():
+        if common_phones:
             bound += max(w[_PHONE_EXACT], w[_PHONE_LANDLINE], w[_PHONE_HOUSEHOLD])
         else:
             bound += max(w[_PHONE_TYPO], w[_PHONE_MOBILES], w[_PHONE_DIFFERENT])
     if bound < floor - 0.05:  # a margin for the rounding of the real sum
         return None
     if email:
-        names.append(("email", _email_level(a, b)))
+        names.append(("email", _email_from(a, b, common_emails, shared_locals)))
     if phone:
-        names.append(("phone", _phone_level(a, b)))
+        names.append(("phone", _phone_from(a, b, common_phones)))
     names.extend(rest)
     _household(names)
     return names
@@ -160,20 +166,33 @@ def sum_levels(levels: list[tuple[str, str]], model: Model) -> float:
 
 def _email_level(a: PartyFeatures, b: PartyFeatures) -> str:
     common = a.emails.keys() & b.emails.keys()
+    return _email_from(a, b, common, None if common else own_locals(a, b))
+
+
+def _email_from(a: PartyFeatures, b: PartyFeatures, common: AbstractSet[str],
+                shared_locals: list[str] | None) -> str:
+    """The email level, given the addresses both hold and (when none) their own shared
+    mailbox names."""
     if common:
         return "exact" if any(not is_role_email(e) for e in common) else "role"
-    if own_locals(a, b):
+    if shared_locals:
         return "same_local_part"
     for x in a.emails:
+        n = len(x)
         for y in b.emails:
-            if email_typo(x, y):
+            # One edit apart needs lengths at most one apart: most pairs stop here.
+            if -2 < n - len(y) < 2 and email_typo(x, y):
                 return "typo"
     return "different"
 
 
 def _phone_level(a: PartyFeatures, b: PartyFeatures) -> str:
+    return _phone_from(a, b, a.phones.keys() & b.phones.keys())
+
+
+def _phone_from(a: PartyFeatures, b: PartyFeatures, common: AbstractSet[str]) -> str:
+    """The phone level, given the numbers both hold."""
     pa, pb = a.phones, b.phones
-    common = pa.keys() & pb.keys()
     if common:
         private = [p for p in common if not (shared_use(pa[p]) or shared_use(pb[p]))]
         if not private:
@@ -185,8 +204,12 @@ def _phone_level(a: PartyFeatures, b: PartyFeatures) -> str:
                 return "exact"
         return "landline"
     for x in pa:
+        n = len(x)
+        if n < 8:
+            continue
         for y in pb:
-            if len(x) >= 8 and (digits_one_off(x, y) or digits_transposed(x, y)):
+            # A mistyped or swapped digit keeps the length.
+            if len(y) == n and (digits_one_off(x, y) or digits_transposed(x, y)):
                 return "typo"
     if (any(phone_kind(u.value, u.label) == "mobile" for u in pa.values())
             and any(phone_kind(u.value, u.label) == "mobile" for u in pb.values())):
