@@ -26,7 +26,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from core.match.features import PartyFeatures
@@ -46,6 +46,8 @@ MAX_WORKERS = 2
 #: Pairs handed out together: small enough that the shares cost the same, big enough that
 #: the per-pair cost of slicing stays nothing.
 _STRIDE = 2048
+#: Pairs scored between two answers of a worker.
+_RESULT_BATCH = 50_000
 #: Parties per message of features.
 _FEATURE_SLICE = 10_000
 #: A worker that sends nothing for this long is given up on (its share is scored here).
@@ -128,7 +130,7 @@ class ScoringWorkers:
         """Send every worker the model and the features (in slices, so neither side holds
         all of them twice), as soon as they are loaded: the workers unpack them while the
         refresh builds its blocks."""
-        head = pickle.dumps((model, labels), protocol=pickle.HIGHEST_PROTOCOL)
+        head = pickle.dumps((model, labels, _RESULT_BATCH), protocol=pickle.HIGHEST_PROTOCOL)
         self._send_all(head)
         values = list(feats.values())
         for start in range(0, len(values), _FEATURE_SLICE):
@@ -146,38 +148,39 @@ class ScoringWorkers:
         for outbox in self.outboxes:
             outbox.put(data)
 
-    def gather(self, fallback: Callable[[list[Pair]], list[Kept]]) -> list[Kept]:
-        """Every worker's kept pairs, in worker order; the share of a worker that failed is
-        scored by ``fallback`` instead."""
-        kept: list[Kept] = []
+    def gather(self, fallback: Callable[[list[Pair]], list[Kept]],
+               take: Callable[[list[Kept]], None]) -> None:
+        """Hand every kept pair to ``take``, batch by batch as the workers send them (the
+        refresh prepares the rows of one batch while the workers score the next). The share
+        of a worker that failed is scored by ``fallback`` and handed over whole; pairs it
+        had already sent come again with the same values."""
         run = ScoringRun(workers=len(self.conns), pairs=sum(len(s) // 2 for s in self.shares))
-        for i, conn in enumerate(self.conns):
-            got = self._receive(i, conn)
-            if got is None:
-                run.fallbacks += 1
-                got = fallback(_pairs_of(self.shares[i]))
-            else:
-                got, peak = got
-                run.worker_peak_mb.append(peak)
-            kept.extend(got)
-        run.kept = len(kept)
+        pending = dict(enumerate(self.conns))
+        deadline = time.monotonic() + _RESULT_TIMEOUT_S
+        while pending:
+            ready = wait(list(pending.values()), timeout=0.2)
+            for i, conn in list(pending.items()):
+                if conn in ready:
+                    message = _message(conn)
+                elif (self.failed[i] or not self.procs[i].is_alive()
+                      or time.monotonic() > deadline):
+                    message = None
+                else:
+                    continue
+                if message is None:  # failed: its whole share again, here
+                    del pending[i]
+                    run.fallbacks += 1
+                    got = fallback(_pairs_of(self.shares[i]))
+                    run.kept += len(got)
+                    take(got)
+                elif message[0] == "kept":
+                    run.kept += len(message[1])
+                    take(message[1])
+                else:  # "done": its peak memory
+                    del pending[i]
+                    run.worker_peak_mb.append(message[1])
         global last_run
         last_run = run
-        return kept
-
-    def _receive(self, i: int, conn: Connection) -> tuple[list[Kept], float] | None:
-        deadline = time.monotonic() + _RESULT_TIMEOUT_S
-        try:
-            while not conn.poll(0.2):
-                if (self.failed[i] or not self.procs[i].is_alive()
-                        or time.monotonic() > deadline):
-                    return None
-            got = pickle.loads(conn.recv_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
-            return None
-        if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], list)):
-            return None
-        return got
 
     def close(self) -> None:
         """End the workers: by now their answers were read or are no longer wanted."""
@@ -209,6 +212,20 @@ def start_workers(parties: int, count: int | None = None,
         return ScoringWorkers(count)
     except (OSError, RuntimeError, ValueError):
         return None
+
+
+def _message(conn: Connection) -> tuple[str, Any] | None:
+    """("kept", pairs) or ("done", peak MB) from a worker; None for a broken pipe or a
+    message that is neither."""
+    try:
+        message = pickle.loads(conn.recv_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        return None
+    if (isinstance(message, tuple) and len(message) == 2
+            and ((message[0] == "kept" and isinstance(message[1], list))
+                 or (message[0] == "done" and isinstance(message[1], float)))):
+        return message
+    return None
 
 
 def _dump_packed(packed: list[Packed]) -> bytes:
@@ -256,12 +273,12 @@ def _peak_rss_mb() -> float:
 
 def _worker_main(conn: Connection) -> None:
     """A scoring process: the model, the features, then its pairs; answers the kept pairs
-    and its peak memory, then ends."""
+    batch by batch, then its peak memory, and ends."""
     import gc
 
     gc.disable()  # millions of short-lived acyclic objects; the process ends after one job
     try:
-        model, labels = pickle.loads(conn.recv_bytes())
+        model, labels, batch = pickle.loads(conn.recv_bytes())
         feats: dict[int, PartyFeatures] = {}
         while data := conn.recv_bytes():
             for p in _load_packed(data):
@@ -271,7 +288,8 @@ def _worker_main(conn: Connection) -> None:
         flat.frombytes(conn.recv_bytes())
     except (EOFError, OSError):
         return  # the refresh gave up on this worker (or never needed it)
-    kept = score_pairs(_iter_pairs(flat), feats, model, labels)
-    peak = _peak_rss_mb()
-    conn.send_bytes(pickle.dumps((kept, peak), protocol=pickle.HIGHEST_PROTOCOL))
+    for start in range(0, len(flat), 2 * batch):
+        kept = score_pairs(_iter_pairs(flat[start:start + 2 * batch]), feats, model, labels)
+        conn.send_bytes(pickle.dumps(("kept", kept), protocol=pickle.HIGHEST_PROTOCOL))
+    conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL))
     conn.close()

@@ -34,7 +34,7 @@ from core.match.model_store import active_model
 from core.match.parallel import start_workers
 from core.match.score_pairs import Kept, score_pairs
 from core.match.stable_keys import resolve_party_key
-from core.match.store import Scored, existing_rows, store
+from core.match.store import Scored, existing_rows, store, values_of
 from core.match.weights import Model
 
 Pair = tuple[int, int]
@@ -85,7 +85,7 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
     plan = plan_refresh(session, scope, _insert_keys)
     scored = _score(plan.candidates, plan.feats, rejected_pairs(session), model,
                     load_labels(session))
-    return store(session, scored, existing_rows(session, plan.scope, plan.extra), model)
+    return store(session, scored, existing_rows(session, plan.scope, plan.extra))
 
 
 def _rebuild(session: Session, model: Model) -> int:
@@ -119,12 +119,13 @@ def _rebuild(session: Session, model: Model) -> int:
         if workers is None:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
-            scored = _with_rules(workers.gather(_reloading_scorer(session, model, labels)),
-                                 candidates)
+            scored = {}
+            workers.gather(_reloading_scorer(session, model, labels),
+                           lambda kept: _add_values(scored, kept, candidates, model))
     finally:
         if workers is not None:
             workers.close()
-    return store(session, scored, existing_rows(session, None, set()), model)
+    return store(session, scored, existing_rows(session, None, set()))
 
 
 def _blocks(feats: dict[int, PartyFeatures]) -> dict[str, list[int]]:
@@ -159,13 +160,17 @@ def _reloading_scorer(session: Session, model: Model, labels: Labels
 def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
            rejected: set[Pair], model: Model, labels: Labels) -> Scored:
     """Score every candidate pair worth storing (``score_pairs``), with its rules."""
-    kept = score_pairs((p for p in candidates if p not in rejected), feats, model, labels)
-    return _with_rules(kept, candidates)
+    scored: Scored = {}
+    _add_values(scored, score_pairs((p for p in candidates if p not in rejected), feats, model,
+                                    labels), candidates, model)
+    return scored
 
 
-def _with_rules(kept: list[Kept], candidates: dict[Pair, list[str]]) -> Scored:
-    return {pair: (score, levels, candidates[pair], extra)
-            for pair, score, levels, extra in kept}
+def _add_values(scored: Scored, kept: list[Kept], candidates: dict[Pair, list[str]],
+                model: Model) -> None:
+    """The stored values of kept pairs (with the rules that paired them) into ``scored``."""
+    for pair, score, levels, extra in kept:
+        scored[pair] = values_of(score, levels, candidates[pair], model, extra)
 
 
 #: The match_key indexes (as the migration names them), rebuilt after a full refresh.

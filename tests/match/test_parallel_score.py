@@ -65,6 +65,7 @@ def test_refresh_in_workers_stores_what_in_process_stores(
         in_process = _rows(session)
 
         used = _with_workers(monkeypatch)
+        monkeypatch.setattr(parallel, "_RESULT_BATCH", 300)  # several answers per worker
         errors: list[BaseException] = []
 
         def run() -> None:  # on a thread, as the GUI's task runner calls it
@@ -85,7 +86,8 @@ def test_refresh_in_workers_stores_what_in_process_stores(
         assert _rows(session) == in_process
 
 
-def test_a_dead_worker_costs_time_not_results(db: Database) -> None:
+def test_a_dead_worker_costs_time_not_results(db: Database,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     with db.session() as session:
         load(session, generate(600, seed=5))
         feats = load_features(session)
@@ -98,12 +100,14 @@ def test_a_dead_worker_costs_time_not_results(db: Database) -> None:
     expected = score_pairs(pairs, feats, model, labels)
     assert expected, "the corpus has duplicates to find"
 
+    monkeypatch.setattr(parallel, "_RESULT_BATCH", 100)  # many answers per worker
     workers = parallel.ScoringWorkers(2)
+    kept: list = []
     try:
         workers.procs[0].kill()
         workers.send_features(feats, model, labels)
         workers.send_pairs(pairs)
-        kept = workers.gather(lambda share: score_pairs(share, feats, model, labels))
+        workers.gather(lambda share: score_pairs(share, feats, model, labels), kept.extend)
     finally:
         workers.close()
     assert parallel.last_run.fallbacks == 1
