@@ -39,10 +39,13 @@ from core.match.weights import Model
 #: 100,000 candidate pairs (two seconds of scoring on one core), against about a second of
 #: starting workers and shipping them the features.
 PARALLEL_MIN_PARTIES = 20_000
-#: At most this many scoring processes: each holds a copy of the features (about 3 KB a
-#: party: 300 MB at 100,000), and the refresh's own process writes the blocking keys
-#: meanwhile, so more workers cost memory for little time.
+#: At most this many scoring processes (the refresh's own process writes the blocking keys
+#: meanwhile, and at 100,000 parties its own work is already the longer path).
 MAX_WORKERS = 2
+#: Each worker holds a copy of the features (about 2.8 KB a party: 280 MB at 100,000), so
+#: the workers together hold at most this many parties: two for a book of up to 60,000, one
+#: above (the memory the workers add stays under ~340 MB whatever the core count).
+WORKER_PARTIES_BUDGET = 120_000
 #: Pairs handed out together: small enough that the shares cost the same, big enough that
 #: the per-pair cost of slicing stays nothing.
 _STRIDE = 2048
@@ -200,12 +203,18 @@ class ScoringWorkers:
             conn.close()
 
 
+def worker_count(parties: int) -> int:
+    """Scoring processes for a book of ``parties``: ``default_workers``, fewer when their
+    copies of the features would pass ``WORKER_PARTIES_BUDGET`` (never fewer than one)."""
+    return min(default_workers(), max(1, WORKER_PARTIES_BUDGET // max(parties, 1)))
+
+
 def start_workers(parties: int, count: int | None = None,
                   min_parties: int = PARALLEL_MIN_PARTIES) -> ScoringWorkers | None:
     """``count`` workers (default: ``default_workers``) for a refresh over ``parties``
     comparable parties, or None (a small book, a single core, or processes that cannot
     start: the refresh then scores in process)."""
-    count = default_workers() if count is None else count
+    count = worker_count(parties) if count is None else count
     if count < 1 or parties < min_parties:
         return None
     try:

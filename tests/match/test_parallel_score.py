@@ -134,3 +134,14 @@ def test_a_value_marshal_refuses_travels_by_pickle() -> None:
     data = _dump_packed(packed)
     assert data[:1] == b"p"
     assert _load_packed(data) == packed
+
+
+def test_worker_count_follows_cores_and_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: set(range(8)))
+    assert parallel.default_workers() == parallel.MAX_WORKERS == 2
+    assert parallel.worker_count(20_000) == 2
+    assert parallel.worker_count(100_000) == 1  # two copies of its features: too much
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0})
+    assert parallel.default_workers() == 0
+    assert parallel.worker_count(20_000) == 0
+    assert parallel.start_workers(50_000) is None  # one core: scored in process
