@@ -3,14 +3,16 @@
 A from-scratch refresh of a 100,000-party book scores ~670,000 candidate pairs, most of its
 time, on one core. ``ScoringWorkers`` starts a few "spawn" processes (never fork: the same
 refresh runs on a worker thread of the GUI process, and a forked copy of a threaded Qt
-process is not safe), ships them the features once as plain tuples, gives each an
-interleaved share of the pairs, and gathers only the kept pairs. The refresh writes its
-blocking keys while the workers score.
+process is not safe), ships them the features once as plain tuples and the pairs once;
+workers take chunks of pairs in turn (a shared counter) and answer only the kept pairs of
+each. The refresh writes its blocking keys while the workers score, then prepares the rows
+of the answers (and, in a book small enough to keep its own copy of the features, takes
+chunks itself instead of waiting).
 
 Workers run ``score_pairs.score_pairs``, the very loop in-process scoring runs, so their
 results are bit-identical (tests/match/test_parallel_score.py). Whatever goes wrong with a
-worker (it cannot start, dies, sends garbage) costs time, never results: its share is
-scored in process.
+worker (it cannot start, dies, sends garbage) costs time, never results: the chunks it
+took are scored in process.
 """
 
 from __future__ import annotations
@@ -46,11 +48,8 @@ MAX_WORKERS = 2
 #: the workers together hold at most this many parties: two for a book of up to 60,000, one
 #: above (the memory the workers add stays under ~340 MB whatever the core count).
 WORKER_PARTIES_BUDGET = 120_000
-#: Pairs handed out together: small enough that the shares cost the same, big enough that
-#: the per-pair cost of slicing stays nothing.
-_STRIDE = 2048
-#: Pairs scored between two answers of a worker.
-_RESULT_BATCH = 50_000
+#: Pairs taken at a time (by a worker or the refresh), and answered together.
+_CHUNK = 5_000
 #: Parties per message of features.
 _FEATURE_SLICE = 10_000
 #: A worker that sends nothing for this long is given up on (its share is scored here).
@@ -77,8 +76,10 @@ class ScoringRun:
     kept: int = 0
     #: Peak resident memory of each worker, MB (as it reported it).
     worker_peak_mb: list[float] = field(default_factory=list)
-    #: Shares scored in process because their worker failed.
+    #: Workers that failed (what they took was scored in process).
     fallbacks: int = 0
+    #: Chunks the refresh scored itself while waiting.
+    helped: int = 0
 
 
 #: The last scoring run of this process (diagnostics; not used for results).
@@ -93,17 +94,21 @@ class ScoringWorkers:
         ctx = multiprocessing.get_context("spawn")
         self.procs: list[Any] = []
         self.conns: list[Connection] = []
-        self.shares: list[array] = []
         #: Messages for each worker, written by one thread per worker: a pipe write waits
         #: until the worker reads, and the refresh must not wait for interpreters to start.
         self.outboxes: list[queue.SimpleQueue[bytes | None]] = []
         self.pumps: list[threading.Thread] = []
         self.failed: list[bool] = []
+        #: The next chunk of pairs nobody has taken yet: workers (and the refresh itself,
+        #: when it helps) take chunks from it, so nobody idles while others have work.
+        self.next_chunk = ctx.Value("q", 0)
+        self.pairs = array("q")
+        self.chunks = 0
         try:
             for i in range(count):
                 mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_worker_main, args=(theirs,), daemon=True,
-                                   name="kith-scoring")
+                proc = ctx.Process(target=_worker_main, args=(theirs, self.next_chunk),
+                                   daemon=True, name="kith-scoring")
                 proc.start()
                 theirs.close()
                 self.procs.append(proc)
@@ -133,7 +138,7 @@ class ScoringWorkers:
         """Send every worker the model and the features (in slices, so neither side holds
         all of them twice), as soon as they are loaded: the workers unpack them while the
         refresh builds its blocks."""
-        head = pickle.dumps((model, labels, _RESULT_BATCH), protocol=pickle.HIGHEST_PROTOCOL)
+        head = pickle.dumps((model, labels, _CHUNK), protocol=pickle.HIGHEST_PROTOCOL)
         self._send_all(head)
         values = list(feats.values())
         for start in range(0, len(values), _FEATURE_SLICE):
@@ -141,27 +146,36 @@ class ScoringWorkers:
         self._send_all(b"")  # the end of the features
 
     def send_pairs(self, pairs: Sequence[Pair]) -> None:
-        """Give every worker its share of ``pairs`` (they start scoring at once)."""
-        n = len(self.conns)
-        self.shares = [_share(pairs, i, n) for i in range(n)]
-        for outbox, share in zip(self.outboxes, self.shares, strict=True):
-            outbox.put(share.tobytes())
+        """Give every worker ``pairs``: they take chunks of ``_CHUNK`` from them in turn and
+        start at once."""
+        self.pairs = _flat(pairs)
+        self.chunks = -(-len(pairs) // _CHUNK)
+        self._send_all(self.pairs.tobytes())
 
     def _send_all(self, data: bytes) -> None:
         for outbox in self.outboxes:
             outbox.put(data)
 
     def gather(self, fallback: Callable[[list[Pair]], list[Kept]],
-               take: Callable[[list[Kept]], None]) -> None:
-        """Hand every kept pair to ``take``, batch by batch as the workers send them (the
-        refresh prepares the rows of one batch while the workers score the next). The share
-        of a worker that failed is scored by ``fallback`` and handed over whole; pairs it
-        had already sent come again with the same values."""
-        run = ScoringRun(workers=len(self.conns), pairs=sum(len(s) // 2 for s in self.shares))
+               take: Callable[[list[Kept]], None],
+               helper: Callable[[list[Pair]], list[Kept]] | None = None) -> None:
+        """Hand every kept pair to ``take``, chunk by chunk as the workers send them (the
+        refresh prepares the rows of one chunk while the workers score the next). With a
+        ``helper`` the refresh scores chunks too instead of waiting. Chunks a failed worker
+        took, or nobody took, are scored by ``fallback`` at the end."""
+        run = ScoringRun(workers=len(self.conns), pairs=len(self.pairs) // 2)
+        answered: set[int] = set()
         pending = dict(enumerate(self.conns))
         deadline = time.monotonic() + _RESULT_TIMEOUT_S
         while pending:
-            ready = wait(list(pending.values()), timeout=0.2)
+            k = _take_chunk(self.next_chunk, self.chunks) if helper is not None else None
+            if k is not None:
+                got = helper(self._chunk(k))
+                run.helped += 1
+                run.kept += len(got)
+                take(got)
+                answered.add(k)
+            ready = wait(list(pending.values()), timeout=0 if k is not None else 0.2)
             for i, conn in list(pending.items()):
                 if conn in ready:
                     message = _message(conn)
@@ -170,20 +184,26 @@ class ScoringWorkers:
                     message = None
                 else:
                     continue
-                if message is None:  # failed: its whole share again, here
+                if message is None:  # failed: what it took is scored below
                     del pending[i]
                     run.fallbacks += 1
-                    got = fallback(_pairs_of(self.shares[i]))
-                    run.kept += len(got)
-                    take(got)
                 elif message[0] == "kept":
-                    run.kept += len(message[1])
-                    take(message[1])
+                    run.kept += len(message[2])
+                    take(message[2])
+                    answered.add(message[1])
                 else:  # "done": its peak memory
                     del pending[i]
                     run.worker_peak_mb.append(message[1])
+        for k in range(self.chunks):
+            if k not in answered:
+                got = fallback(self._chunk(k))
+                run.kept += len(got)
+                take(got)
         global last_run
         last_run = run
+
+    def _chunk(self, k: int) -> list[Pair]:
+        return _pairs_of(self.pairs[2 * k * _CHUNK:2 * (k + 1) * _CHUNK])
 
     def close(self) -> None:
         """End the workers: by now their answers were read or are no longer wanted."""
@@ -224,17 +244,29 @@ def start_workers(parties: int, count: int | None = None,
 
 
 def _message(conn: Connection) -> tuple[str, Any] | None:
-    """("kept", pairs) or ("done", peak MB) from a worker; None for a broken pipe or a
-    message that is neither."""
+    """("kept", chunk, kept pairs) or ("done", peak MB) from a worker; None for a broken
+    pipe or a message that is neither."""
     try:
         message = pickle.loads(conn.recv_bytes())
     except (OSError, EOFError, pickle.UnpicklingError, ValueError):
         return None
-    if (isinstance(message, tuple) and len(message) == 2
-            and ((message[0] == "kept" and isinstance(message[1], list))
-                 or (message[0] == "done" and isinstance(message[1], float)))):
+    if not isinstance(message, tuple) or not message:
+        return None
+    if message[0] == "kept" and len(message) == 3 and isinstance(message[2], list):
+        return message
+    if message[0] == "done" and len(message) == 2 and isinstance(message[1], float):
         return message
     return None
+
+
+def _take_chunk(next_chunk: Any, chunks: int) -> int | None:  # noqa: ANN401 - a shared Value
+    """The next chunk nobody has taken (and mark it taken), or None when all are."""
+    with next_chunk.get_lock():
+        k = next_chunk.value
+        if k >= chunks:
+            return None
+        next_chunk.value = k + 1
+    return k
 
 
 def _dump_packed(packed: list[Packed]) -> bytes:
@@ -252,13 +284,12 @@ def _load_packed(data: bytes) -> list[Packed]:
     return marshal.loads(body) if data[:1] == b"m" else pickle.loads(body)
 
 
-def _share(pairs: Sequence[Pair], i: int, n: int) -> array:
-    """Worker ``i`` of ``n``: every n-th run of ``_STRIDE`` pairs, flattened (a, b, a, b...)."""
+def _flat(pairs: Sequence[Pair]) -> array:
+    """The pairs flattened (a, b, a, b...): 16 bytes a pair to send."""
     out = array("q")
-    for start in range(i * _STRIDE, len(pairs), n * _STRIDE):
-        for a, b in pairs[start:start + _STRIDE]:
-            out.append(a)
-            out.append(b)
+    for a, b in pairs:
+        out.append(a)
+        out.append(b)
     return out
 
 
@@ -280,14 +311,14 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
-def _worker_main(conn: Connection) -> None:
-    """A scoring process: the model, the features, then its pairs; answers the kept pairs
-    batch by batch, then its peak memory, and ends."""
+def _worker_main(conn: Connection, next_chunk: Any) -> None:  # noqa: ANN401 - a Value
+    """A scoring process: the model, the features, then the pairs; takes chunks of them
+    until none is left, answering the kept pairs of each, then its peak memory, and ends."""
     import gc
 
     gc.disable()  # millions of short-lived acyclic objects; the process ends after one job
     try:
-        model, labels, batch = pickle.loads(conn.recv_bytes())
+        model, labels, chunk = pickle.loads(conn.recv_bytes())
         feats: dict[int, PartyFeatures] = {}
         while data := conn.recv_bytes():
             for p in _load_packed(data):
@@ -297,8 +328,10 @@ def _worker_main(conn: Connection) -> None:
         flat.frombytes(conn.recv_bytes())
     except (EOFError, OSError):
         return  # the refresh gave up on this worker (or never needed it)
-    for start in range(0, len(flat), 2 * batch):
-        kept = score_pairs(_iter_pairs(flat[start:start + 2 * batch]), feats, model, labels)
-        conn.send_bytes(pickle.dumps(("kept", kept), protocol=pickle.HIGHEST_PROTOCOL))
+    chunks = -(-len(flat) // (2 * chunk))
+    while (k := _take_chunk(next_chunk, chunks)) is not None:
+        kept = score_pairs(_iter_pairs(flat[2 * k * chunk:2 * (k + 1) * chunk]), feats, model,
+                           labels)
+        conn.send_bytes(pickle.dumps(("kept", k, kept), protocol=pickle.HIGHEST_PROTOCOL))
     conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL))
     conn.close()

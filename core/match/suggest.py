@@ -102,7 +102,8 @@ def _rebuild(session: Session, model: Model) -> int:
             workers.send_features(feats, model, labels)
         blocks = _blocks(feats)
         keys_of_party: dict[int, list[str]] = {pid: [] for pid in sorted(feats)}
-        if workers is not None:
+        helps = len(feats) <= HELPING_MAX_PARTIES
+        if workers is not None and not helps:
             feats = {}  # the workers hold them now (reloaded if one fails)
         candidates = pairs_from_blocks(blocks)
         if workers is not None:
@@ -120,12 +121,23 @@ def _rebuild(session: Session, model: Model) -> int:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
             scored = {}
-            workers.gather(_reloading_scorer(session, model, labels),
-                           lambda kept: _add_values(scored, kept, candidates, model))
+
+            def in_process(pairs: list[Pair]) -> list[Kept]:
+                return score_pairs(pairs, feats, model, labels)
+
+            workers.gather(in_process if helps else _reloading_scorer(session, model, labels),
+                           lambda kept: _add_values(scored, kept, candidates, model),
+                           in_process if helps else None)
     finally:
         if workers is not None:
             workers.close()
     return store(session, scored, existing_rows(session, None, set()))
+
+
+#: Books up to this many parties keep their features in the refresh's process while workers
+#: score, so that it scores chunks too once its keys are written (at 20,000 parties the
+#: workers' scoring is the longer path; at 100,000 the features are ~180 MB better let go).
+HELPING_MAX_PARTIES = 60_000
 
 
 def _blocks(feats: dict[int, PartyFeatures]) -> dict[str, list[int]]:

@@ -33,14 +33,19 @@ def _rows(session: Session) -> list[tuple]:
     ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id))]
 
 
-def _with_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Make every full refresh score in two worker processes; returns the list the number
-    of workers each refresh really used is appended to."""
+def _with_workers(monkeypatch: pytest.MonkeyPatch, kill_all: list[bool] | None = None
+                  ) -> list[int]:
+    """Make every full refresh score in two worker processes (both killed at once while
+    ``kill_all[0]``); returns the list the number of workers each refresh really
+    used is appended to."""
     used: list[int] = []
 
     def start(parties: int) -> parallel.ScoringWorkers | None:
         workers = parallel.start_workers(parties, count=2, min_parties=0)
         used.append(0 if workers is None else len(workers.procs))
+        if workers is not None and kill_all and kill_all[0]:
+            for proc in workers.procs:
+                proc.kill()
         return workers
 
     monkeypatch.setattr(suggest, "start_workers", start)
@@ -64,8 +69,9 @@ def test_refresh_in_workers_stores_what_in_process_stores(
         session.commit()
         in_process = _rows(session)
 
-        used = _with_workers(monkeypatch)
-        monkeypatch.setattr(parallel, "_RESULT_BATCH", 300)  # several answers per worker
+        kill_all = [False]
+        used = _with_workers(monkeypatch, kill_all)
+        monkeypatch.setattr(parallel, "_CHUNK", 300)  # several chunks for each worker
         errors: list[BaseException] = []
 
         def run() -> None:  # on a thread, as the GUI's task runner calls it
@@ -75,14 +81,25 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
                 errors.append(exc)
 
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join()
+        # The refresh scoring chunks itself too (a small book), then leaving all to the
+        # workers (a big book: it lets its features go).
+        for helping_max in (suggest.HELPING_MAX_PARTIES, 0):
+            monkeypatch.setattr(suggest, "HELPING_MAX_PARTIES", helping_max)
+            thread = threading.Thread(target=run)
+            thread.start()
+            thread.join()
+            assert not errors, errors
+            assert used[-1] == 2
+            assert parallel.last_run.workers == 2 and parallel.last_run.fallbacks == 0
+            # Every pair scored again but the rejected one (the merged one is kept as is).
+            assert parallel.last_run.kept == len([r for r in in_process if r[6] != "rejected"])
+            assert _rows(session) == in_process
+        assert parallel.last_run.helped == 0
+        # Workers that die: every chunk is scored with the features loaded again.
+        kill_all[0] = True
+        run()
         assert not errors, errors
-        assert used == [2]
-        assert parallel.last_run.workers == 2 and parallel.last_run.fallbacks == 0
-        # Every pair scored again but the rejected one (the merged one is kept, not rewritten).
-        assert parallel.last_run.kept == len([r for r in in_process if r[6] != "rejected"])
+        assert parallel.last_run.fallbacks == 2
         assert _rows(session) == in_process
 
 
@@ -100,20 +117,25 @@ def test_a_dead_worker_costs_time_not_results(db: Database,
     expected = score_pairs(pairs, feats, model, labels)
     assert expected, "the corpus has duplicates to find"
 
-    monkeypatch.setattr(parallel, "_RESULT_BATCH", 100)  # many answers per worker
-    workers = parallel.ScoringWorkers(2)
-    kept: list = []
-    try:
-        workers.procs[0].kill()
-        workers.send_features(feats, model, labels)
-        workers.send_pairs(pairs)
-        workers.gather(lambda share: score_pairs(share, feats, model, labels), kept.extend)
-    finally:
-        workers.close()
-    assert parallel.last_run.fallbacks == 1
-    assert len(parallel.last_run.worker_peak_mb) == 1
-    assert sorted(kept) == sorted(expected)
-    assert not any(p.is_alive() for p in workers.procs)
+    monkeypatch.setattr(parallel, "_CHUNK", 100)  # many chunks
+    for helping in (False, True):
+        workers = parallel.ScoringWorkers(2)
+        kept: list = []
+
+        def here(share: list) -> list:
+            return score_pairs(share, feats, model, labels)
+
+        try:
+            workers.procs[0].kill()
+            workers.send_features(feats, model, labels)
+            workers.send_pairs(pairs)
+            workers.gather(here, kept.extend, here if helping else None)
+        finally:
+            workers.close()
+        assert parallel.last_run.fallbacks == 1
+        assert len(parallel.last_run.worker_peak_mb) == 1
+        assert sorted(kept) == sorted(expected)  # each kept pair once, as in process
+        assert not any(p.is_alive() for p in workers.procs)
 
 
 def test_features_travel_unchanged(db: Database) -> None:
