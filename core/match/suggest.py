@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from itertools import islice
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
-from core.db.models import Decision, MatchKey, MergeSuggestion
+from core.db.models import Decision, MatchKey, MergeSuggestion, Party
 from core.gcpause import cyclic_gc_paused
 from core.match.blocking import pairs_from_blocks, party_keys
 from core.match.compare import PairScore, compare_all, explain, score_of
@@ -94,10 +94,12 @@ def _rebuild(session: Session, model: Model) -> int:
     they get the features as soon as they are loaded, and this process lets its own copy go
     once the blocks are built (its peak memory is then the blocks and the pairs, not the
     features as well)."""
-    feats = load_features(session)
-    rejected, labels = rejected_pairs(session), load_labels(session)
-    workers = start_workers(len(feats))
+    # Started first (their interpreters start while the features load, and from a small
+    # process): the book's size decides whether they are worth it.
+    workers = start_workers(_comparable_parties(session))
     try:
+        feats = load_features(session)
+        rejected, labels = rejected_pairs(session), load_labels(session)
         if workers is not None:
             workers.send_features(feats, model, labels)
         blocks = _blocks(feats)
@@ -138,6 +140,12 @@ def _rebuild(session: Session, model: Model) -> int:
 #: score, so that it scores chunks too once its keys are written (at 20,000 parties the
 #: workers' scoring is the longer path; at 100,000 the features are ~180 MB better let go).
 HELPING_MAX_PARTIES = 60_000
+
+
+def _comparable_parties(session: Session) -> int:
+    """How many parties ``load_features`` will load (live, not system actors)."""
+    return session.scalar(select(func.count()).select_from(Party).where(
+        Party.merged_into_id.is_(None), Party.kind != "system")) or 0
 
 
 def _blocks(feats: dict[int, PartyFeatures]) -> dict[str, list[int]]:

@@ -51,8 +51,8 @@ run = parallel.last_run
 print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_rss_mb": peak, "written": written,
                   "workers": run.workers, "worker_fallbacks": run.fallbacks,
                   "workers_cpu_s": children.ru_utime + children.ru_stime,
-                  "worker_peak_rss_mb": max([*run.worker_peak_mb, peak_children_rss_mb()])
-                  if run.workers else 0.0}))
+                  "worker_peaks_mb": run.worker_peak_mb,
+                  "children_ru_maxrss_mb": peak_children_rss_mb()}))
 """
 
 
@@ -143,13 +143,14 @@ def run(size: int | None = None) -> dict:
         # CPU seconds of the build: on a shared machine the wall clock also counts waiting.
         "cpu_s": round(build["cpu_s"], 3),
         "peak_rss_mb": round(build["peak_rss_mb"], 1),
-        # Scoring workers (core.match.parallel) run beside the build: their peaks are added
-        # to the build's (an upper bound of what was resident at once; the goal counts it).
+        # Scoring workers (core.match.parallel) run beside the build: each reports its own
+        # peak (VmHWM), and their sum is added to the build's (an upper bound of what was
+        # resident at once; the goal counts it). ru_maxrss of the children is shown too.
         "workers": build["workers"], "worker_fallbacks": build["worker_fallbacks"],
         "workers_cpu_s": round(build["workers_cpu_s"], 3),
-        "worker_peak_rss_mb": round(build["worker_peak_rss_mb"], 1),
-        "peak_total_mb": round(build["peak_rss_mb"]
-                               + build["workers"] * build["worker_peak_rss_mb"], 1),
+        "worker_peaks_mb": [round(p, 1) for p in build["worker_peaks_mb"]],
+        "children_ru_maxrss_mb": round(build["children_ru_maxrss_mb"], 1),
+        "peak_total_mb": round(build["peak_rss_mb"] + sum(build["worker_peaks_mb"]), 1),
         "precision": round(result.precision, 4), "recall": round(result.recall, 4),
         "incremental_s": round(incremental_s, 3),
         "true_pairs": result.true, "suggested_pairs": result.predicted,
