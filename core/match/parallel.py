@@ -87,8 +87,9 @@ last_run = ScoringRun()
 
 
 class ScoringWorkers:
-    """Worker processes started early (their interpreter start overlaps the blocking), fed
-    once with ``submit`` and read once with ``gather``. Always ``close`` them."""
+    """Worker processes started early (their interpreters start while the refresh loads
+    the features), fed once with ``send_features`` and ``send_pairs``, read once with
+    ``gather``. Always ``close`` them."""
 
     def __init__(self, count: int) -> None:
         ctx = multiprocessing.get_context("spawn")
