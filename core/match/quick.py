@@ -13,6 +13,8 @@ candidate pair of the synthetic corpus and on hand-made features. Change both to
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from core.match.compare import (
     _ADDRESS_RANK,
     _DATE_RANK,
@@ -35,6 +37,12 @@ from core.match.values import email_typo, is_role_email
 from core.match.weights import HAND_MODEL, HOUSEHOLD_LEVELS, KIN, Model
 
 _NAMESAKES = ("name", "namesakes")
+_EMAIL_EXACT, _EMAIL_ROLE = ("email", "exact"), ("email", "role")
+_EMAIL_LOCAL = ("email", "same_local_part")
+_EMAIL_TYPO, _EMAIL_DIFFERENT = ("email", "typo"), ("email", "different")
+_PHONE_EXACT, _PHONE_LANDLINE = ("phone", "exact"), ("phone", "landline")
+_PHONE_HOUSEHOLD, _PHONE_TYPO = ("phone", "household"), ("phone", "typo")
+_PHONE_MOBILES, _PHONE_DIFFERENT = ("phone", "different_mobile"), ("phone", "different")
 
 
 def _names(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
@@ -63,12 +71,21 @@ def quick_levels(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
 def _dated_placed_employed(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str, str]]:
     """The birthday, address and organisation levels (the cheap ones after the names)."""
     found: list[tuple[str, str]] = []
-    if a.birthdays and b.birthdays:
-        rank = min(_DATE_RANK[date_level(x, y)] for x in a.birthdays for y in b.birthdays)
-        found.append(("birthday", DATE_LEVELS[rank]))
-    if a.addresses and b.addresses:
-        rank = min(_ADDRESS_RANK[address_level(x, y)] for x in a.addresses for y in b.addresses)
-        found.append(("address", ADDRESS_LEVELS[rank]))
+    da, db = a.birthdays, b.birthdays
+    if da and db:
+        if len(da) == 1 and len(db) == 1:  # most parties have one: no ranking to do
+            (x,), (y,) = da, db
+            found.append(("birthday", date_level(x, y)))
+        else:
+            rank = min(_DATE_RANK[date_level(x, y)] for x in da for y in db)
+            found.append(("birthday", DATE_LEVELS[rank]))
+    ka, kb = a.addresses, b.addresses
+    if ka and kb:
+        if len(ka) == 1 and len(kb) == 1:
+            found.append(("address", address_level(ka[0], kb[0])))
+        else:
+            rank = min(_ADDRESS_RANK[address_level(x, y)] for x in ka for y in kb)
+            found.append(("address", ADDRESS_LEVELS[rank]))
     if a.organization and b.organization:
         found.append(("organisation", _organisation_level(a.organization, b.organization)))
     return found
@@ -76,8 +93,13 @@ def _dated_placed_employed(a: PartyFeatures, b: PartyFeatures) -> list[tuple[str
 
 def _household(found: list[tuple[str, str]]) -> None:
     """Append the household and kin items as ``compare_all`` does."""
-    family = next((lvl for f, lvl in found if f == "family"), "different")
-    home = sum(key in HOME_LEVELS for key in found)
+    family = "different"
+    home = 0
+    for key in found:
+        if key[0] == "family":
+            family = key[1]
+        elif key in HOME_LEVELS:
+            home += 1
     if family != "different" and home:
         found.append(HOUSEHOLD_LEVELS[home - 1])
     if home and kin_applies(found):
@@ -99,24 +121,28 @@ def bounded_levels(a: PartyFeatures, b: PartyFeatures, model: Model, floor: floa
         bound += w[key]
     email = a.emails and b.emails
     phone = a.phones and b.phones
+    # Worked out once for the bound and the level.
+    common_emails = a.emails.keys() & b.emails.keys() if email else None
+    shared_locals = None
+    common_phones = a.phones.keys() & b.phones.keys() if phone else None
     if email:
-        if a.emails.keys() & b.emails.keys():
-            bound += max(w[("email", "exact")], w[("email", "role")])
-        elif own_locals(a, b):
-            bound += w[("email", "same_local_part")]
+        if common_emails:
+            bound += max(w[_EMAIL_EXACT], w[_EMAIL_ROLE])
+        elif shared_locals := own_locals(a, b):
+            bound += w[_EMAIL_LOCAL]
         else:
-            bound += max(w[("email", "typo")], w[("email", "different")])
+            bound += max(w[_EMAIL_TYPO], w[_EMAIL_DIFFERENT])
     if phone:
-        if a.phones.keys() & b.phones.keys():
-            bound += max(w[("phone", lvl)] for lvl in ("exact", "landline", "household"))
+        if common_phones:
+            bound += max(w[_PHONE_EXACT], w[_PHONE_LANDLINE], w[_PHONE_HOUSEHOLD])
         else:
-            bound += max(w[("phone", lvl)] for lvl in ("typo", "different_mobile", "different"))
+            bound += max(w[_PHONE_TYPO], w[_PHONE_MOBILES], w[_PHONE_DIFFERENT])
     if bound < floor - 0.05:  # a margin for the rounding of the real sum
         return None
     if email:
-        names.append(("email", _email_level(a, b)))
+        names.append(("email", _email_from(a, b, common_emails, shared_locals)))
     if phone:
-        names.append(("phone", _phone_level(a, b)))
+        names.append(("phone", _phone_from(a, b, common_phones)))
     names.extend(rest)
     _household(names)
     return names
@@ -140,20 +166,33 @@ def sum_levels(levels: list[tuple[str, str]], model: Model) -> float:
 
 def _email_level(a: PartyFeatures, b: PartyFeatures) -> str:
     common = a.emails.keys() & b.emails.keys()
+    return _email_from(a, b, common, None if common else own_locals(a, b))
+
+
+def _email_from(a: PartyFeatures, b: PartyFeatures, common: AbstractSet[str],
+                shared_locals: list[str] | None) -> str:
+    """The email level, given the addresses both hold and (when none) their own shared
+    mailbox names."""
     if common:
         return "exact" if any(not is_role_email(e) for e in common) else "role"
-    if own_locals(a, b):
+    if shared_locals:
         return "same_local_part"
     for x in a.emails:
+        n = len(x)
         for y in b.emails:
-            if email_typo(x, y):
+            # One edit apart needs lengths at most one apart: most pairs stop here.
+            if -2 < n - len(y) < 2 and email_typo(x, y):
                 return "typo"
     return "different"
 
 
 def _phone_level(a: PartyFeatures, b: PartyFeatures) -> str:
+    return _phone_from(a, b, a.phones.keys() & b.phones.keys())
+
+
+def _phone_from(a: PartyFeatures, b: PartyFeatures, common: AbstractSet[str]) -> str:
+    """The phone level, given the numbers both hold."""
     pa, pb = a.phones, b.phones
-    common = pa.keys() & pb.keys()
     if common:
         private = [p for p in common if not (shared_use(pa[p]) or shared_use(pb[p]))]
         if not private:
@@ -165,8 +204,12 @@ def _phone_level(a: PartyFeatures, b: PartyFeatures) -> str:
                 return "exact"
         return "landline"
     for x in pa:
+        n = len(x)
+        if n < 8:
+            continue
         for y in pb:
-            if len(x) >= 8 and (digits_one_off(x, y) or digits_transposed(x, y)):
+            # A mistyped or swapped digit keeps the length.
+            if len(y) == n and (digits_one_off(x, y) or digits_transposed(x, y)):
                 return "typo"
     if (any(phone_kind(u.value, u.label) == "mobile" for u in pa.values())
             and any(phone_kind(u.value, u.label) == "mobile" for u in pb.values())):

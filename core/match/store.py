@@ -22,8 +22,8 @@ from core.match.labels import pattern_key, pattern_of
 from core.match.weights import Model
 
 Pair = tuple[int, int]
-#: pair -> (score, levels, rule codes, the "decisions" item or None).
-Scored = dict[Pair, tuple[float, list[Level], list[str], dict[str, Any] | None]]
+#: pair -> the values its row stores (``values_of``).
+Scored = dict[Pair, dict[str, Any]]
 
 
 def existing_rows(session: Session, scope: set[int] | None,
@@ -55,6 +55,7 @@ def existing_rows(session: Session, scope: set[int] | None,
 
 def values_of(score: float, levels: list[Level], rules: list[str], model: Model,
               extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the row of a scored pair stores (but its ids, status and times)."""
     return {
         "score": score,
         "probability": round(model.probability(score), 6),
@@ -65,22 +66,19 @@ def values_of(score: float, levels: list[Level], rules: list[str], model: Model,
     }
 
 
-def store(session: Session, scored: Scored, existing: dict[Pair, tuple[int, str]],
-          model: Model) -> int:
+def store(session: Session, scored: Scored, existing: dict[Pair, tuple[int, str]]) -> int:
     """Insert new pairs, update open/"later" ones, delete open/"later" rows of ``existing``
     that were not scored again; return how many rows were written."""
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    for pair, (score, levels, rules, extra) in sorted(scored.items()):
+    for pair, values in sorted(scored.items()):
         row = existing.get(pair)
         if row is None:
             inserts.append({"party_a_id": pair[0], "party_b_id": pair[1], "status": "open",
-                            "created_at": now, "updated_at": now,
-                            **values_of(score, levels, rules, model, extra)})
+                            "created_at": now, "updated_at": now, **values})
         elif row[1] in ("open", "later"):
-            updates.append({"_key": row[0], "updated_at": now,
-                            **values_of(score, levels, rules, model, extra)})
+            updates.append({"_key": row[0], "updated_at": now, **values})
     stale = sorted(sid for pair, (sid, status) in existing.items()
                    if status in ("open", "later") and pair not in scored)
     if stale:

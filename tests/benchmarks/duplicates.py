@@ -2,11 +2,12 @@
 people appear twice, with realistic variation), then re-score after a 100-contact sync.
 
 Reports the build time and its peak memory (measured in a child process that does only the
-build), precision and recall against the known truth at the default review threshold, and
-the incremental re-score time, and precision and recall on the corruption corpus
+build; the peaks of its scoring worker processes are reported and added: ``peak_total_mb``),
+precision and recall against the known truth at the default review threshold, and the
+incremental re-score time, and precision and recall on the corruption corpus
 (tests/match/corruption, one file of ``CORRUPTION_SIZE`` records, hand-set model as the
-build uses). Goals: under 20 s and 1 GB at 100,000 parties; precision and recall at least
-0.95; incremental under 1 s.
+build uses). Goals: under 20 s and 1 GB (``peak_total_mb``) at 100,000 parties; precision
+and recall at least 0.95; incremental under 1 s.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ CORRUPTION_SIZE = 10_000
 _CHILD = """
 import json, resource, sys, time
 from core.db.engine import open_database
+from core.match import parallel
 from core.match.suggest import refresh_suggestions
+from tests.benchmarks.memory import peak_children_rss_mb
 db = open_database(sys.argv[1])
 with db.session() as s:
     start, cpu = time.perf_counter(), time.process_time()
@@ -43,7 +46,13 @@ with db.session() as s:
     s.commit()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_rss_mb": peak, "written": written}))
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+run = parallel.last_run
+print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_rss_mb": peak, "written": written,
+                  "workers": run.workers, "worker_fallbacks": run.fallbacks,
+                  "workers_cpu_s": children.ru_utime + children.ru_stime,
+                  "worker_peaks_mb": run.worker_peak_mb,
+                  "children_ru_maxrss_mb": peak_children_rss_mb()}))
 """
 
 
@@ -134,11 +143,19 @@ def run(size: int | None = None) -> dict:
         # CPU seconds of the build: on a shared machine the wall clock also counts waiting.
         "cpu_s": round(build["cpu_s"], 3),
         "peak_rss_mb": round(build["peak_rss_mb"], 1),
+        # Scoring workers (core.match.parallel) run beside the build: each reports its own
+        # peak (VmHWM), and their sum is added to the build's (an upper bound of what was
+        # resident at once; the goal counts it). ru_maxrss of the children is shown too.
+        "workers": build["workers"], "worker_fallbacks": build["worker_fallbacks"],
+        "workers_cpu_s": round(build["workers_cpu_s"], 3),
+        "worker_peaks_mb": [round(p, 1) for p in build["worker_peaks_mb"]],
+        "children_ru_maxrss_mb": round(build["children_ru_maxrss_mb"], 1),
+        "peak_total_mb": round(build["peak_rss_mb"] + sum(build["worker_peaks_mb"]), 1),
         "precision": round(result.precision, 4), "recall": round(result.recall, 4),
         "incremental_s": round(incremental_s, 3),
         "true_pairs": result.true, "suggested_pairs": result.predicted,
         "synced_contacts": SYNC_SIZE, "rescored_parties": len(stats.touched_party_ids),
         "load_s": round(load_s, 1),
-        "goals": {"seconds": 20, "peak_rss_mb": 1024, "precision": 0.95, "recall": 0.95,
+        "goals": {"seconds": 20, "peak_total_mb": 1024, "precision": 0.95, "recall": 0.95,
                   "incremental_s": 1.0},
     }

@@ -1,0 +1,348 @@
+"""Scoring a big refresh's candidate pairs in worker processes.
+
+A from-scratch refresh of a 100,000-party book scores ~670,000 candidate pairs, most of its
+time, on one core. ``ScoringWorkers`` starts a few "spawn" processes (never fork: the same
+refresh runs on a worker thread of the GUI process, and a forked copy of a threaded Qt
+process is not safe), ships them the features once as plain tuples and the pairs once;
+workers take chunks of pairs in turn (a shared counter) and answer only the kept pairs of
+each. The refresh writes its blocking keys while the workers score, then prepares the rows
+of the answers (and, in a book small enough to keep its own copy of the features, takes
+chunks itself instead of waiting).
+
+Workers run ``score_pairs.score_pairs``, the very loop in-process scoring runs, so their
+results are bit-identical (tests/match/test_parallel_score.py). Whatever goes wrong with a
+worker (it cannot start, dies, sends garbage) costs time, never results: the chunks it
+took are scored in process.
+"""
+
+from __future__ import annotations
+
+import marshal
+import multiprocessing
+import os
+import pickle
+import queue
+import sys
+import threading
+import time
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from core.match.features import PartyFeatures
+from core.match.labels import Labels
+from core.match.score_pairs import Kept, Packed, Pair, pack, score_pairs, unpack
+from core.match.weights import Model
+
+#: Books with fewer comparable parties are scored in process. Workers are started before
+#: the pairs are counted (so their start overlaps the blocking); 20,000 parties make about
+#: 100,000 candidate pairs (two seconds of scoring on one core), against about a second of
+#: starting workers and shipping them the features.
+PARALLEL_MIN_PARTIES = 20_000
+#: At most this many scoring processes (the refresh's own process writes the blocking keys
+#: meanwhile, and at 100,000 parties its own work is already the longer path).
+MAX_WORKERS = 2
+#: Each worker holds a copy of the features (about 2.8 KB a party: 280 MB at 100,000), so
+#: the workers together hold at most this many parties: two for a book of up to 60,000, one
+#: above (the memory the workers add stays under ~340 MB whatever the core count).
+WORKER_PARTIES_BUDGET = 120_000
+#: Pairs taken at a time (by a worker or the refresh), and answered together.
+_CHUNK = 5_000
+#: Parties per message of features.
+_FEATURE_SLICE = 10_000
+#: A worker that sends nothing for this long is given up on (its share is scored here).
+_RESULT_TIMEOUT_S = 600.0
+
+
+def default_workers() -> int:
+    """Scoring processes for this machine: one per usable core but the one the refresh
+    itself keeps busy writing keys, at most ``MAX_WORKERS``; 0 (score in process) on a
+    single core."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(0, min(MAX_WORKERS, cores - 1))
+
+
+@dataclass(slots=True)
+class ScoringRun:
+    """What the last refresh's scoring did (read by the duplicates benchmark)."""
+
+    workers: int = 0
+    pairs: int = 0
+    kept: int = 0
+    #: Peak resident memory of each worker, MB (as it reported it).
+    worker_peak_mb: list[float] = field(default_factory=list)
+    #: Workers that failed (what they took was scored in process).
+    fallbacks: int = 0
+    #: Chunks the refresh scored itself while waiting.
+    helped: int = 0
+
+
+#: The last scoring run of this process (diagnostics; not used for results).
+last_run = ScoringRun()
+
+
+class ScoringWorkers:
+    """Worker processes started early (their interpreters start while the refresh loads
+    the features), fed once with ``send_features`` and ``send_pairs``, read once with
+    ``gather``. Always ``close`` them."""
+
+    def __init__(self, count: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.procs: list[Any] = []
+        self.conns: list[Connection] = []
+        #: Messages for each worker, written by one thread per worker: a pipe write waits
+        #: until the worker reads, and the refresh must not wait for interpreters to start.
+        self.outboxes: list[queue.SimpleQueue[bytes | None]] = []
+        self.pumps: list[threading.Thread] = []
+        self.failed: list[bool] = []
+        #: The next chunk of pairs nobody has taken yet: workers (and the refresh itself,
+        #: when it helps) take chunks from it, so nobody idles while others have work.
+        self.next_chunk = ctx.Value("q", 0)
+        self.pairs = array("q")
+        self.chunks = 0
+        try:
+            for i in range(count):
+                mine, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_worker_main, args=(theirs, self.next_chunk),
+                                   daemon=True, name="kith-scoring")
+                proc.start()
+                theirs.close()
+                self.procs.append(proc)
+                self.conns.append(mine)
+                self.failed.append(False)
+                self.outboxes.append(queue.SimpleQueue())
+                pump = threading.Thread(target=self._pump, args=(i,), daemon=True,
+                                        name="kith-scoring-send")
+                pump.start()
+                self.pumps.append(pump)
+        except Exception:
+            self.close()
+            raise
+
+    def _pump(self, i: int) -> None:
+        conn, outbox = self.conns[i], self.outboxes[i]
+        while (data := outbox.get()) is not None:
+            if self.failed[i]:
+                continue
+            try:
+                conn.send_bytes(data)
+            except (OSError, ValueError):
+                self.failed[i] = True
+
+    def send_features(self, feats: Mapping[int, PartyFeatures], model: Model, labels: Labels
+                      ) -> None:
+        """Send every worker the model and the features (in slices, so neither side holds
+        all of them twice), as soon as they are loaded: the workers unpack them while the
+        refresh builds its blocks."""
+        head = pickle.dumps((model, labels, _CHUNK), protocol=pickle.HIGHEST_PROTOCOL)
+        self._send_all(head)
+        values = list(feats.values())
+        for start in range(0, len(values), _FEATURE_SLICE):
+            self._send_all(_dump_packed([pack(f) for f in values[start:start + _FEATURE_SLICE]]))
+        self._send_all(b"")  # the end of the features
+
+    def send_pairs(self, pairs: Sequence[Pair]) -> None:
+        """Give every worker ``pairs``: they take chunks of ``_CHUNK`` from them in turn and
+        start at once."""
+        self.pairs = _flat(pairs)
+        self.chunks = -(-len(pairs) // _CHUNK)
+        self._send_all(self.pairs.tobytes())
+
+    def _send_all(self, data: bytes) -> None:
+        for outbox in self.outboxes:
+            outbox.put(data)
+
+    def gather(self, fallback: Callable[[list[Pair]], list[Kept]],
+               take: Callable[[list[Kept]], None],
+               helper: Callable[[list[Pair]], list[Kept]] | None = None) -> None:
+        """Hand every kept pair to ``take``, chunk by chunk as the workers send them (the
+        refresh prepares the rows of one chunk while the workers score the next). With a
+        ``helper`` the refresh scores chunks too instead of waiting. Chunks a failed worker
+        took, or nobody took, are scored by ``fallback`` at the end."""
+        run = ScoringRun(workers=len(self.conns), pairs=len(self.pairs) // 2)
+        answered: set[int] = set()
+        pending = dict(enumerate(self.conns))
+        deadline = time.monotonic() + _RESULT_TIMEOUT_S
+        while pending:
+            k = _take_chunk(self.next_chunk, self.chunks) if helper is not None else None
+            if k is not None:
+                got = helper(self._chunk(k))
+                run.helped += 1
+                run.kept += len(got)
+                take(got)
+                answered.add(k)
+            ready = wait(list(pending.values()), timeout=0 if k is not None else 0.2)
+            for i, conn in list(pending.items()):
+                if conn in ready:
+                    message = _message(conn)
+                elif (self.failed[i] or not self.procs[i].is_alive()
+                      or time.monotonic() > deadline):
+                    message = None
+                else:
+                    continue
+                if message is None:  # failed: what it took is scored below
+                    del pending[i]
+                    run.fallbacks += 1
+                elif message[0] == "kept":
+                    run.kept += len(message[2])
+                    take(message[2])
+                    answered.add(message[1])
+                else:  # "done": its peak memory
+                    del pending[i]
+                    run.worker_peak_mb.append(message[1])
+        for k in range(self.chunks):
+            if k not in answered:
+                got = fallback(self._chunk(k))
+                run.kept += len(got)
+                take(got)
+        global last_run
+        last_run = run
+
+    def _chunk(self, k: int) -> list[Pair]:
+        return _pairs_of(self.pairs[2 * k * _CHUNK:2 * (k + 1) * _CHUNK])
+
+    def close(self) -> None:
+        """End the workers: by now their answers were read or are no longer wanted."""
+        for i, outbox in enumerate(self.outboxes):
+            self.failed[i] = True  # nothing more is sent
+            outbox.put(None)
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()  # a worker still waiting for input or still scoring
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for pump in self.pumps:
+            pump.join(timeout=5)
+        for conn in self.conns:
+            conn.close()
+
+
+def worker_count(parties: int) -> int:
+    """Scoring processes for a book of ``parties``: ``default_workers``, fewer when their
+    copies of the features would pass ``WORKER_PARTIES_BUDGET`` (never fewer than one)."""
+    return min(default_workers(), max(1, WORKER_PARTIES_BUDGET // max(parties, 1)))
+
+
+def start_workers(parties: int, count: int | None = None,
+                  min_parties: int = PARALLEL_MIN_PARTIES) -> ScoringWorkers | None:
+    """``count`` workers (default: ``default_workers``) for a refresh over ``parties``
+    comparable parties, or None (a small book, a single core, or processes that cannot
+    start: the refresh then scores in process)."""
+    count = worker_count(parties) if count is None else count
+    if count < 1 or parties < min_parties:
+        return None
+    try:
+        return ScoringWorkers(count)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _message(conn: Connection) -> tuple[str, Any] | None:
+    """("kept", chunk, kept pairs) or ("done", peak MB) from a worker; None for a broken
+    pipe or a message that is neither."""
+    try:
+        message = pickle.loads(conn.recv_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        return None
+    if not isinstance(message, tuple) or not message:
+        return None
+    if message[0] == "kept" and len(message) == 3 and isinstance(message[2], list):
+        return message
+    if message[0] == "done" and len(message) == 2 and isinstance(message[1], float):
+        return message
+    return None
+
+
+def _take_chunk(next_chunk: Any, chunks: int) -> int | None:  # noqa: ANN401 - a shared Value
+    """The next chunk nobody has taken (and mark it taken), or None when all are."""
+    with next_chunk.get_lock():
+        k = next_chunk.value
+        if k >= chunks:
+            return None
+        next_chunk.value = k + 1
+    return k
+
+
+def _dump_packed(packed: list[Packed]) -> bytes:
+    """Packed features as bytes: marshal (ten times faster than pickle at writing plain
+    tuples of strings and numbers, and this is the refresh's own time; the worker reads them
+    while the refresh builds its blocks), pickle for a value marshal does not take."""
+    try:
+        return b"m" + marshal.dumps(packed)
+    except ValueError:
+        return b"p" + pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_packed(data: bytes) -> list[Packed]:
+    body = memoryview(data)[1:]
+    return marshal.loads(body) if data[:1] == b"m" else pickle.loads(body)
+
+
+def _flat(pairs: Sequence[Pair]) -> array:
+    """The pairs flattened (a, b, a, b...): 16 bytes a pair to send."""
+    out = array("q")
+    for a, b in pairs:
+        out.append(a)
+        out.append(b)
+    return out
+
+
+def _pairs_of(flat: array) -> list[Pair]:
+    return list(_iter_pairs(flat))
+
+
+def _iter_pairs(flat: array) -> Iterator[Pair]:
+    it = iter(flat)
+    return zip(it, it, strict=True)
+
+
+def _peak_rss_mb() -> float:
+    """This process's own peak resident memory, MB. On Linux from VmHWM: ``ru_maxrss`` of a
+    spawned process also counts the moment between fork and exec, when it was a copy of
+    the refresh's whole process (shared pages, but counted as its own)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows: not measured
+        return 0.0
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes there, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def _worker_main(conn: Connection, next_chunk: Any) -> None:  # noqa: ANN401 - a Value
+    """A scoring process: the model, the features, then the pairs; takes chunks of them
+    until none is left, answering the kept pairs of each, then its peak memory, and ends."""
+    import gc
+
+    gc.disable()  # millions of short-lived acyclic objects; the process ends after one job
+    try:
+        model, labels, chunk = pickle.loads(conn.recv_bytes())
+        feats: dict[int, PartyFeatures] = {}
+        while data := conn.recv_bytes():
+            for p in _load_packed(data):
+                feats[p[0]] = unpack(p)
+            del data
+        flat = array("q")
+        flat.frombytes(conn.recv_bytes())
+    except (EOFError, OSError):
+        return  # the refresh gave up on this worker (or never needed it)
+    chunks = -(-len(flat) // (2 * chunk))
+    while (k := _take_chunk(next_chunk, chunks)) is not None:
+        kept = score_pairs(_iter_pairs(flat[2 * k * chunk:2 * (k + 1) * chunk]), feats, model,
+                           labels)
+        conn.send_bytes(pickle.dumps(("kept", k, kept), protocol=pickle.HIGHEST_PROTOCOL))
+    conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL))
+    conn.close()

@@ -1,0 +1,169 @@
+"""Scoring in worker processes stores exactly what scoring in process stores: the same
+pairs, scores, probabilities, rules and explanations (SQLite and PostgreSQL), with the
+owner's decisions taken into account, from a refresh run on a worker thread (as the GUI
+runs it), and when a worker dies its share is scored in process with the same result."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db.engine import Database
+from core.db.models import MergeSuggestion
+from core.match import parallel, suggest
+from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.features import load_features
+from core.match.labels import load_labels
+from core.match.model_store import active_model
+from core.match.parallel import _dump_packed, _load_packed
+from core.match.score_pairs import pack, score_pairs, unpack
+from core.match.suggest import refresh_suggestions, set_pair_status
+from tests.match.corpus import generate
+from tests.match.corpus_load import load
+
+
+def _rows(session: Session) -> list[tuple]:
+    return [tuple(r) for r in session.execute(select(
+        MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score,
+        MergeSuggestion.probability, MergeSuggestion.blocking_rule, MergeSuggestion.explanation,
+        MergeSuggestion.status, MergeSuggestion.model_version, MergeSuggestion.pattern,
+    ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id))]
+
+
+def _with_workers(monkeypatch: pytest.MonkeyPatch, kill_all: list[bool] | None = None
+                  ) -> list[int]:
+    """Make every full refresh score in two worker processes (both killed at once while
+    ``kill_all[0]``); returns the list the number of workers each refresh really
+    used is appended to."""
+    used: list[int] = []
+
+    def start(parties: int) -> parallel.ScoringWorkers | None:
+        workers = parallel.start_workers(parties, count=2, min_parties=0)
+        used.append(0 if workers is None else len(workers.procs))
+        if workers is not None and kill_all and kill_all[0]:
+            for proc in workers.procs:
+                proc.kill()
+        return workers
+
+    monkeypatch.setattr(suggest, "start_workers", start)
+    return used
+
+
+def test_refresh_in_workers_stores_what_in_process_stores(
+        any_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    with any_db.session() as session:
+        load(session, generate(1200, seed=11))
+        refresh_suggestions(session)
+        session.commit()
+        # Decisions: a merged pattern lifts pairs from any score (nothing skipped early),
+        # a rejected pair is never suggested again.
+        first, second = _rows(session)[:2]
+        set_pair_status(session, first[0], first[1], "merged")
+        set_pair_status(session, second[0], second[1], "rejected")
+        session.commit()
+        assert any(merged for merged, _ in load_labels(session).values())
+        refresh_suggestions(session)
+        session.commit()
+        in_process = _rows(session)
+
+        kill_all = [False]
+        used = _with_workers(monkeypatch, kill_all)
+        monkeypatch.setattr(parallel, "_CHUNK", 300)  # several chunks for each worker
+        errors: list[BaseException] = []
+
+        def run() -> None:  # on a thread, as the GUI's task runner calls it
+            try:
+                refresh_suggestions(session)
+                session.commit()
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+                errors.append(exc)
+
+        # The refresh scoring chunks itself too (a small book), then leaving all to the
+        # workers (a big book: it lets its features go).
+        for helping_max in (suggest.HELPING_MAX_PARTIES, 0):
+            monkeypatch.setattr(suggest, "HELPING_MAX_PARTIES", helping_max)
+            thread = threading.Thread(target=run)
+            thread.start()
+            thread.join()
+            assert not errors, errors
+            assert used[-1] == 2
+            assert parallel.last_run.workers == 2 and parallel.last_run.fallbacks == 0
+            # Every pair scored again but the rejected one (the merged one is kept as is).
+            assert parallel.last_run.kept == len([r for r in in_process if r[6] != "rejected"])
+            assert _rows(session) == in_process
+        assert parallel.last_run.helped == 0
+        # Workers that die: every chunk is scored with the features loaded again.
+        kill_all[0] = True
+        run()
+        assert not errors, errors
+        assert parallel.last_run.fallbacks == 2
+        assert _rows(session) == in_process
+
+
+def test_a_dead_worker_costs_time_not_results(db: Database,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    with db.session() as session:
+        load(session, generate(600, seed=5))
+        feats = load_features(session)
+        model, labels = active_model(session), load_labels(session)
+    blocks: dict[str, list[int]] = {}
+    for pid, f in feats.items():
+        for k in party_keys(f):
+            blocks.setdefault(k, []).append(pid)
+    pairs = list(pairs_from_blocks(blocks))
+    expected = score_pairs(pairs, feats, model, labels)
+    assert expected, "the corpus has duplicates to find"
+
+    monkeypatch.setattr(parallel, "_CHUNK", 100)  # many chunks
+    for helping in (False, True):
+        workers = parallel.ScoringWorkers(2)
+        kept: list = []
+
+        def here(share: list) -> list:
+            return score_pairs(share, feats, model, labels)
+
+        try:
+            workers.procs[0].kill()
+            workers.send_features(feats, model, labels)
+            workers.send_pairs(pairs)
+            workers.gather(here, kept.extend, here if helping else None)
+        finally:
+            workers.close()
+        assert parallel.last_run.fallbacks == 1
+        assert len(parallel.last_run.worker_peak_mb) == 1
+        assert sorted(kept) == sorted(expected)  # each kept pair once, as in process
+        assert not any(p.is_alive() for p in workers.procs)
+
+
+def test_features_travel_unchanged(db: Database) -> None:
+    with db.session() as session:
+        load(session, generate(300, seed=3))
+        feats = load_features(session)
+    assert any(f.phones for f in feats.values()) and any(f.addresses for f in feats.values())
+    packed = [pack(f) for f in feats.values()]
+    assert [unpack(p) for p in _load_packed(_dump_packed(packed))] == list(feats.values())
+
+
+class Name(str):
+    """A str subclass (as a driver might return): marshal refuses it, pickle takes it."""
+
+
+def test_a_value_marshal_refuses_travels_by_pickle() -> None:
+    packed = [(1, Name("Ada"), ((1815, 12, 10),))]
+    data = _dump_packed(packed)
+    assert data[:1] == b"p"
+    assert _load_packed(data) == packed
+
+
+def test_worker_count_follows_cores_and_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: set(range(8)))
+    assert parallel.default_workers() == parallel.MAX_WORKERS == 2
+    assert parallel.worker_count(20_000) == 2
+    assert parallel.worker_count(100_000) == 1  # two copies of its features: too much
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0})
+    assert parallel.default_workers() == 0
+    assert parallel.worker_count(20_000) == 0
+    assert parallel.start_workers(50_000) is None  # one core: scored in process
