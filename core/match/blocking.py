@@ -69,7 +69,7 @@ MAX_BLOCK_SIZE = 50
 RULE_CAPS: dict[str, int] = {"qg": 12, "ne": 12, "fe": 12, "sl": 12,
                              "ns": 8, "dm": 8, "ym": 8, "an": 8}
 #: A family name this short gets the letters-of-both-names key (``sl``): its endings are the
-#: whole name, so a transposed or mistyped letter leaves no ending alike ("ho" / "oh").
+#: whole name, so two swapped letters leave no ending alike ("ho" / "oh").
 SHORT_FAMILY = 4
 #: Initials a record without a first name may have had ("|leroy" meets "celine|leroy").
 _INITIALS = "abcdefghijklmnopqrstuvwxyz"
@@ -169,7 +169,7 @@ def _name_keys(given: str, family: str, formal: str, keys: set[str]) -> None:
             keys.add(f"ne:{first[-2:]}|{last[-3:]}")
             keys.add(f"ns:{first[:3]}/{last[-2:]}")
         if len(family) <= SHORT_FAMILY:
-            # "trang ho" / "trant oh": the letters of both names, each sorted.
+            # "anh ho" / "anh oh": the letters of both names, each sorted.
             keys.add(f"sl:{''.join(sorted(given))}/{''.join(sorted(family))}")
 
 
