@@ -171,6 +171,10 @@ def _name_keys(given: str, family: str, formal: str, keys: set[str]) -> None:
         if len(family) <= SHORT_FAMILY:
             # "anh ho" / "anh oh": the letters of both names, each sorted.
             keys.add(f"sl:{''.join(sorted(given))}/{''.join(sorted(family))}")
+        if len(family) <= SHORT_FAMILY - 1:
+            # "hao wu" / "hao qu", "min uim" / "nin kim": the end of the first name with the
+            # last letter of a family name of two or three letters.
+            keys.add(f"sl:{given[-2:]}>{family[-1:]}")
 
 
 def rule_of(key: str) -> str:

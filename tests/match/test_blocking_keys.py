@@ -102,6 +102,8 @@ def test_keys_of_an_older_kith_are_rebuilt_on_the_next_refresh(any_db: Database)
     (feats(1, "D", "Fischer"), feats(2, "Dieter", "Tischer"), "fe"),
     # A short family name with its letters swapped.
     (feats(1, "Anh", "Ho"), feats(2, "Anh", "Oh"), "sl"),
+    # A short family name mistyped: the end of the first name and its last letter are left.
+    (feats(1, "Hao", "Wu"), feats(2, "Hao", "Qu"), "sl"),
     # Street and postcode both mistyped: the house number and the town are left.
     (feats(1, "Ivan", "Ivanov", street="ul Tversskaya 45", postal="429671", city="Kazan"),
      feats(2, "Oleg", "Lvanv", street="ul Tverskaya 45", postal="420671", city="Kazan"), "an"),
