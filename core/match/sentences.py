@@ -132,8 +132,8 @@ RULE_SENTENCES: dict[str, str] = {
     "em": "Found because both have the same email address",
     "ph": "Found because both have the same phone number",
     "fn": "Found because both have the same name",
-    "fi": "Found because both have the same last name and first initial (or one has no "
-          "first name)",
+    "fi": "Found because both have the same last name and first initial, or one has no "
+          "first name",
     "py": "Found because last names sound alike and the birth year is the same",
     "pg": "Found because both first and last names sound alike",
     "og": "Found because both have the same first name and organisation",
