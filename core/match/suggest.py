@@ -143,13 +143,11 @@ def _stale_model(session: Session, model: Model) -> bool:
 def stale_keys(session: Session, scope: set[int], samples: int = 3) -> bool:
     """The stored blocking keys were made by another Kith (another set of rules).
 
-    The stored keys of the first ``samples`` parties that have any are compared with the
-    keys this Kith makes for them: in a book keyed by this Kith they are equal, after an
-    upgrade that changed the rules they are not. Several, because a change may leave some
-    parties' keys alone (one known only by an email keeps its one key when name rules
-    change). A few indexed look-ups, so every incremental refresh can afford it. (Parties in
-    ``scope`` changed in this batch, and a party merged away has no features: both say
-    nothing about the scheme.)
+    The stored keys of the first unchanged party that has any are compared with the keys
+    this Kith makes for it: in a book keyed by this Kith they are equal, after an upgrade
+    that changed the rules they are not. A few indexed look-ups, so every incremental
+    refresh can afford it. (Parties in ``scope`` changed in this batch, and a party merged
+    away has no features: both say nothing about the scheme, so the next one is asked.)
     """
     after = 0
     for _ in range(samples):
@@ -159,8 +157,8 @@ def stale_keys(session: Session, scope: set[int], samples: int = 3) -> bool:
             return False
         after = pid
         feats = load_features(session, [pid]) if pid not in scope else {}
-        if pid in feats and keys_of(session, [pid]).get(pid, set()) != party_keys(feats[pid]):
-            return True
+        if pid in feats:
+            return keys_of(session, [pid]).get(pid, set()) != party_keys(feats[pid])
     return False
 
 
