@@ -6,7 +6,7 @@ is not enough on its own, because two things about a pair of *unchanged* parties
 other parties:
 
 - The block-size cap (``blocking.block_cap``: per rule). A block compares its pairs only while it
-  has at most that many members, so when a batch pushes a shared key ("fn:anna muller")
+  has at most that many members, so when a batch pushes a shared key ("fi:muller|a")
   over the cap, the full rebuild stops pairing its old members by that key (a stored pair
   loses that rule from "paired by", or its row when no rule is left), and when parties
   leave a block that is over the cap, its remaining members are paired again. Only the keys

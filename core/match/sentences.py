@@ -132,7 +132,8 @@ RULE_SENTENCES: dict[str, str] = {
     "em": "Found because both have the same email address",
     "ph": "Found because both have the same phone number",
     "fn": "Found because both have the same name",
-    "fi": "Found because both have the same last name and first initial",
+    "fi": "Found because both have the same last name and first initial, or one has no "
+          "first name",
     "py": "Found because last names sound alike and the birth year is the same",
     "pg": "Found because both first and last names sound alike",
     "og": "Found because both have the same first name and organisation",
@@ -142,9 +143,13 @@ RULE_SENTENCES: dict[str, str] = {
     "fp": "Found because both have the same last name and postcode",
     "jn": "Found because the last names match when written without spaces",
     "qg": "Found because the names start with the same letters",
-    "ne": "Found because the names end or start with the same letters",
+    "ne": "Found because the names end with the same letters",
+    "ns": "Found because the names end or start with the same letters",
+    "fe": "Found because the last names end with the same letters and the first initials "
+          "are the same",
+    "sl": "Found because the short names are written with the same letters",
     "dm": "Found because both have the same birthday and initial",
-    "an": "Found because both have the same house number and postcode",
+    "an": "Found because both have the same house number and postcode or town",
     "ym": "Found because both were born in the same month and year and share an initial",
 }
 

@@ -13,9 +13,9 @@ import sys
 
 BENCHMARKS = ["ingest", "resync", "vcard", "duplicates", "identity", "carddav", "google", "gui",
               "import", "households", "csv",
-              "phone_search"]
+              "phone_search", "blocking"]
 #: Benchmarks whose module name differs from their name ("import" is a Python keyword).
-MODULES = {"import": "import_e2e"}
+MODULES = {"import": "import_e2e", "blocking": "blocking_rules"}
 
 
 def main(argv: list[str] | None = None) -> int:

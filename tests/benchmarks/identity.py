@@ -8,7 +8,8 @@ the data, then builds every suggestion) and the baseline (``identity_baseline``:
 recordlinkage package's ECM classifier) each run in a child process of their own, timed,
 with their own peak memory. Both are scored on the same contact ids: precision, recall, F1
 (Kith: suggestions at the review threshold), pairs completeness (share of the true pairs the
-blocking generates), the Brier score and a reliability table by decile. Goals: Kith
+blocking generates; per blocking rule its pairs, true pairs and the true pairs only it
+generates, ``blocking_rules``), the Brier score and a reliability table by decile. Goals: Kith
 precision >= 0.99 and F1 >= the baseline's on both shapes at 5,000 records; pairs
 completeness >= 0.99. The households corpus (tests/match/corruption/households.py: family
 members sharing a name, a street and a landline, twins, parent and child namesakes) goes
@@ -30,6 +31,7 @@ from sqlalchemy import select
 from core.db.engine import open_database
 from core.db.models import MergeSuggestion, SourceRecord
 from core.match.views import list_suggestions
+from tests.benchmarks.blocking_rules import candidate_rules, rule_table
 from tests.benchmarks.identity_metrics import brier, pairs_completeness, prf, reliability
 from tests.match.corpus_load import load, truth_pairs
 from tests.match.corruption import SHAPES
@@ -90,6 +92,15 @@ def _kith_probabilities(session) -> tuple[set, dict]:  # noqa: ANN001 - a Sessio
     return candidate_probabilities(session)
 
 
+def _candidate_rules(session) -> tuple[dict, dict]:  # noqa: ANN001 - a Session
+    """The rules that pair each candidate and the key rows of each rule (the per-rule table
+    says which rules find the true pairs, and which alone: ``blocking_rules``)."""
+    from core.match.features import load_features
+
+    candidates, rows = candidate_rules(load_features(session))
+    return candidates, rows
+
+
 def _records_of(session, corpus, accounts) -> dict[int, list]:  # noqa: ANN001
     by_account = {v: k for k, v in accounts.items()}
     found: dict[int, list] = {}
@@ -136,6 +147,8 @@ def run_shape(shape: str, size: int, samples: int = 6) -> dict:
             truth = truth_pairs(session, corpus, accounts)
             predicted = {(s.party_a_id, s.party_b_id) for s in list_suggestions(session)}
             candidates, probs = _kith_probabilities(session)
+            rules_of, rows = _candidate_rules(session)
+            by_rule = rule_table(rules_of, truth, rows)
             records_of = _records_of(session, corpus, accounts)
             scores = dict(((a, b), sc) for a, b, sc in session.execute(select(
                 MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score)))
@@ -150,6 +163,7 @@ def run_shape(shape: str, size: int, samples: int = 6) -> dict:
         "auto_attach": _auto_attach(records_of),
         "kith": {**prf(predicted, truth), "pairs_completeness":
                  pairs_completeness(candidates, truth), "candidates": len(candidates),
+                 "blocking_rules": by_rule,
                  "brier": brier(probs, truth), "reliability": reliability(probs, truth),
                  "seconds": round(kith["seconds"], 2),
                  "peak_rss_mb": round(kith["peak_rss_mb"], 1), "model": kith.get("model")},

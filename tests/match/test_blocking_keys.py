@@ -9,7 +9,15 @@ from sqlalchemy import delete, select
 from core.db.engine import Database
 from core.db.models import MatchKey
 from core.ingest.engine import ingest_contacts
-from core.match.blocking import pairs_from_blocks, party_keys, rule_sentences
+from core.match.blocking import (
+    RETIRED_RULES,
+    block_cap,
+    house_number,
+    pairs_from_blocks,
+    party_keys,
+    rule_of,
+    rule_sentences,
+)
 from core.match.hooks import after_ingest
 from core.match.suggest import refresh_suggestions, stale_keys
 from core.match.views import list_suggestions
@@ -25,18 +33,22 @@ def _pair_rules(a, b) -> list[str]:  # noqa: ANN001 - PartyFeatures
     return pairs_from_blocks(blocks).get((a.party_id, b.party_id), [])
 
 
-@pytest.mark.parametrize(("one", "other"), [
+@pytest.mark.parametrize(("one", "other", "code", "sentence"), [
     # The first letter of the family name mistyped, nothing else to go on.
-    (("Kari", "Nielsen"), ("Kari", "Hielsen")),
+    (("Kari", "Nielsen"), ("Kari", "Hielsen"), "ns",
+     "Found because the names end or start with the same letters"),
     # A typo at the start of both names.
-    (("Hannah", "Schroder"), ("Hqnnah", "Sshroder")),
+    (("Hannah", "Schroder"), ("Hqnnah", "Sshroder"), "ne",
+     "Found because the names end with the same letters"),
     # Swapped fields and a typo in each name.
-    (("Zeynep", "Kara"), ("Akra", "Zeynep")),
+    (("Zeynep", "Kara"), ("Akra", "Zeynep"), "ns",
+     "Found because the names end or start with the same letters"),
 ])
-def test_a_typo_in_each_name_still_meets_by_name_endings(one, other) -> None:  # noqa: ANN001
+def test_a_typo_in_each_name_still_meets_by_name_endings(one, other, code, sentence
+                                                         ) -> None:  # noqa: ANN001
     rules = _pair_rules(feats(1, *one), feats(2, *other))
-    assert "ne" in rules
-    assert "Found because the names end or start with the same letters" in rule_sentences(rules)
+    assert code in rules
+    assert sentence in rule_sentences(rules)
 
 
 def test_the_family_initial_key_joins_the_family_name_and_knows_nicknames() -> None:
@@ -79,3 +91,59 @@ def test_keys_of_an_older_kith_are_rebuilt_on_the_next_refresh(any_db: Database)
         refresh_suggestions(session)  # a full rebuild ends where the incremental one did
         assert pairs == [(v.party_a_id, v.party_b_id)
                          for v in list_suggestions(session, -100.0)]
+
+
+@pytest.mark.parametrize(("one", "other", "code"), [
+    # No first name at all: meets the family's people by any initial.
+    (feats(1, "", "Leroy"), feats(2, "Celine", "Leroy"), "fi"),
+    # An initial and a typo'd family name.
+    (feats(1, "V", "Lebedeev"), feats(2, "Vladimir", "Lebedev"), "qg"),
+    # A typo at the start of the family name, the first name kept its initial only.
+    (feats(1, "D", "Fischer"), feats(2, "Dieter", "Tischer"), "fe"),
+    # A short family name with its letters swapped.
+    (feats(1, "Anh", "Ho"), feats(2, "Anh", "Oh"), "sl"),
+    # A short family name mistyped: the end of the first name and its last letter are left.
+    (feats(1, "Hao", "Wu"), feats(2, "Hao", "Qu"), "sl"),
+    # Street and postcode both mistyped: the house number and the town are left.
+    (feats(1, "Ivan", "Ivanov", street="ul Tversskaya 45", postal="429671", city="Kazan"),
+     feats(2, "Oleg", "Lvanv", street="ul Tverskaya 45", postal="420671", city="Kazan"), "an"),
+])
+def test_typo_keys_pair_what_the_exact_keys_lose(one, other, code) -> None:  # noqa: ANN001
+    rules = _pair_rules(one, other)
+    assert code in rules
+    assert all(s != "Found because some details are the same" for s in rule_sentences(rules))
+
+
+def test_the_house_number_is_the_last_run_of_digits() -> None:
+    assert house_number("sch0olstraat 167") == house_number("schoolstraat 167") == "167"
+    assert house_number("am hang") == ""
+
+
+def test_retired_rules_make_no_keys_but_keep_their_sentences() -> None:
+    keys = party_keys(feats(1, "Anna", "Berg", birthday=(1980, 5, 1), street="Hauptstr 1",
+                            postal="10115", city="Berlin"))
+    assert {rule_of(k) for k in keys} & RETIRED_RULES == set()
+    assert rule_sentences(["full_name_any_order"]) == ["Found because both have the same name"]
+
+
+@pytest.mark.parametrize(("code", "cap"), [("qg", 12), ("ne", 12), ("ns", 8), ("fi", 50)])
+def test_each_rule_pairs_its_blocks_only_up_to_its_cap(code: str, cap: int) -> None:
+    key = f"{code}:x"
+    assert block_cap(key) == cap
+    assert len(pairs_from_blocks({key: list(range(cap))})) == cap * (cap - 1) // 2
+    assert pairs_from_blocks({key: list(range(cap + 1))}) == {}
+
+
+def test_keys_of_the_rules_before_the_retirement_are_noticed(any_db: Database) -> None:
+    with any_db.session() as session:
+        book = account(session, "a")
+        ingest_contacts(session, book, [person("1", "Kari", "Nielsen")])
+        session.commit()
+        refresh_suggestions(session)
+        session.commit()
+        assert not stale_keys(session, set())
+        # What the Kith before stored besides for Kari: a full-name key.
+        pid = session.scalar(select(MatchKey.party_id))
+        session.add(MatchKey(party_id=pid, key="fn:kari nielsen"))
+        session.commit()
+        assert stale_keys(session, set())

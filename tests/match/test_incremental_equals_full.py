@@ -9,10 +9,11 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.db.engine import Database
 from core.db.models import MatchKey, MergeSuggestion
 from core.ingest.engine import ingest_contacts
 from core.ingest.parsed import ParsedContact
-from core.match.blocking import MAX_BLOCK_SIZE
+from core.match.blocking import MAX_BLOCK_SIZE, block_cap
 from core.match.hooks import after_ingest
 from core.match.suggest import refresh_suggestions
 from tests.match.builders import account, person
@@ -71,7 +72,7 @@ def test_batches_across_the_block_cap_agree_with_a_full_rebuild(session: Session
         _assert_same_as_rebuild(session)
     # Every name block is now over the cap; renaming most of one name's holders shrinks its
     # block back under it, which pairs the remaining (unchanged) holders again.
-    # ("Bob" is a form of "Robert": one block "fn:muller robert".)
+    # ("Bob" is a form of "Robert": one block "pg:m460|robert".)
     roberts = [c for c in contacts if c.name.given in ("Bob", "Robert")
                and c.name.family == "Müller"]
     assert len(roberts) > MAX_BLOCK_SIZE
@@ -82,7 +83,8 @@ def test_batches_across_the_block_cap_agree_with_a_full_rebuild(session: Session
     _sync(session, acc, renamed)
     rows = _assert_same_as_rebuild(session)
     rules = {r[4] for r in rows}
-    assert any("full_name_any_order" in r for r in rules)  # the shrunk block pairs again
+    # The shrunk block pairs again.
+    assert any("phonetic_family_and_given_name" in r for r in rules)
 
 
 def test_household_number_threshold_agrees_with_a_full_rebuild(session: Session) -> None:
@@ -107,3 +109,32 @@ def test_household_number_threshold_agrees_with_a_full_rebuild(session: Session)
     # Emma drops the number: the two unchanged parties share a private landline again.
     _sync(session, acc, [member("3", "Emma", phones=(), etag="2")])
     assert clara_dora(_assert_same_as_rebuild(session)) == private
+
+
+def test_typo_key_blocks_across_their_caps_agree_with_a_full_rebuild(any_db: Database
+                                                                     ) -> None:
+    """The typo keys have caps of their own (``blocking.RULE_CAPS``: 12 for the name
+    beginnings, 8 for a start with an end): batches of one person's many typo'd copies and
+    records without a first name (which join every initial's block of the family name) push
+    those blocks over their caps and back under them, on SQLite and PostgreSQL."""
+    rng = random.Random(11)
+    givens, families = ("Hannah", "Hanna", "Hannha", "Hqnnah", ""), ("Schroder", "Schrodr")
+    contacts = [person(str(i), rng.choice(givens), rng.choice(families)) for i in range(30)]
+    assert block_cap("qg:hann|s") < sum(c.name.given.startswith("Hann") for c in contacts)
+    with any_db.session() as session:
+        acc = account(session, "book")
+        for start in range(0, 30, 6):
+            _sync(session, acc, contacts[start:start + 6])
+            _assert_same_as_rebuild(session)
+        assert _holders(session, "qg:hann|s") > block_cap("qg:hann|s")
+        renamed = [c for c in contacts if c.name.given.startswith("Hann")][:12]
+        for c in renamed:
+            c.name.given, c.name.full, c.etag = "Zelda", f"Zelda {c.name.family}", "2"
+        _sync(session, acc, renamed)
+        rows = _assert_same_as_rebuild(session)
+        assert 2 <= _holders(session, "qg:hann|s") <= block_cap("qg:hann|s")
+        assert any("name_beginnings" in r[4] for r in rows)  # the shrunk block pairs again
+
+
+def _holders(session: Session, key: str) -> int:
+    return len(session.scalars(select(MatchKey.party_id).where(MatchKey.key == key)).all())
