@@ -19,10 +19,16 @@ from core.db.engine import Database
 from core.db.models import SourceAccount
 from core.gcpause import cyclic_gc_paused
 from core.ingest.engine import ingest_contacts
+from core.ingest.search_index import search_index_deferred
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
 from core.sync.bulk_refresh import DeferredRefresh
-from core.sync.providers.vcard.reader import ParsedBatch, expand_paths, parse_paths
+from core.sync.providers.vcard.reader import (
+    ParsedBatch,
+    estimate_cards,
+    expand_paths,
+    parse_paths,
+)
 from core.sync.providers.vcard.textio import CardProblem
 from core.tasks import TaskState
 
@@ -127,7 +133,8 @@ def import_vcards(
     refresh = DeferredRefresh(db, after_ingest)  # suggestions: once, after the last batch
     # The parser processes also prepare each contact (normalise, serialise, hash), so this
     # process only writes: the import is as fast as the two halves running side by side.
-    with cyclic_gc_paused():
+    # A big import fills the search index in one pass at the end (core.db.fts).
+    with cyclic_gc_paused(), search_index_deferred(db, estimate_cards(files)):
         for count, batch in enumerate(parse_paths(files, workers, prepare_region=region), 1):
             state.check()
             _take_batch(db, batch, account_id, region, report, refresh)
