@@ -15,6 +15,15 @@ from sqlalchemy.orm.util import identity_key
 
 T = TypeVar("T")
 
+class JSONText(str):
+    """A JSON column's value already serialised (``json.dumps`` with default settings, as
+    SQLAlchemy's JSON type would): the bulk writers store it as it is. Parser processes
+    serialise ``source_record.data`` this way, which spares the writer a dict per contact to
+    unpickle and to serialise again."""
+
+    __slots__ = ()
+
+
 #: Rows per executemany: big enough to amortise round trips, small enough for SQLite's limits.
 BATCH_ROWS = 500
 
@@ -101,6 +110,14 @@ def insert_many(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     _execute_rows(session, model, rows, tuple(rows[0]) if rows else ())
 
 
+def insert_tuples(
+    session: Session, model: type, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """:func:`insert_many` for rows already given as tuples in ``columns`` order (no dict
+    per row to build and take apart again)."""
+    _execute_rows(session, model, [], columns, values=list(rows))
+
+
 #: Rows per multi-row statement, and the bound-parameter ceiling it must stay under
 #: (SQLite builds before 3.32 allow 32,766 parameters; PostgreSQL's protocol allows 65,535).
 ROWS_PER_STATEMENT = 500
@@ -110,6 +127,7 @@ MAX_PARAMETERS = 32_000
 def _execute_rows(
     session: Session, model: type, rows: list[dict[str, Any]], columns: tuple[str, ...],
     *, suffix: str = "", update_key: str | None = None,
+    values: list[tuple[Any, ...]] | None = None,
 ) -> int:
     """Write ``rows`` with as few statements as possible; return the driver's row count.
 
@@ -120,12 +138,12 @@ def _execute_rows(
     (VALUES ...)`` for the same reason; PostgreSQL updates stay a driver executemany (its
     VALUES lists would need a cast per column).
     """
-    if not rows:
+    if not rows and not values:
         return 0
     connection = session.connection()
     dialect = connection.dialect
     table = model.__table__
-    params = _parameters(rows, columns, table, dialect, update_key)
+    params = _parameters(rows, columns, table, dialect, update_key, values)
     multi_row = update_key is None or dialect.name == "sqlite"
     if not multi_row:
         sql = _statement(table, columns, dialect, suffix, update_key, 0)
@@ -168,7 +186,7 @@ def statement_sizes(count: int, per_statement: int) -> list[int]:
 
 def _parameters(
     rows: list[dict[str, Any]], columns: tuple[str, ...], table: Any, dialect: Any,
-    update_key: str | None,
+    update_key: str | None, values: list[tuple[Any, ...]] | None = None,
 ) -> list[tuple[Any, ...]]:
     """Row tuples in ``columns`` order, converted by each column's SQLAlchemy bind processor
     (so the driver stores exactly what the ORM would).
@@ -176,7 +194,9 @@ def _parameters(
     Works column-wise: bulk rows repeat the same timestamp and flags, so each distinct value
     of a column is converted once and the rest is C-level mapping.
     """
-    if len(columns) == 1:
+    if values is not None:
+        pass
+    elif len(columns) == 1:
         values = [(row[columns[0]],) for row in rows]
     else:
         getter = itemgetter(*columns)
@@ -192,7 +212,13 @@ def _parameters(
 
 
 def _convert_column(column: Sequence[Any], processor: Callable[[Any], Any]) -> list[Any]:
-    if len(set(map(type, column))) > 1:  # True == 1 but JSON writes them differently
+    types = set(map(type, column))
+    if JSONText in types:
+        if len(types) == 1:
+            return list(column)
+        convert = processor
+        processor = lambda v: v if type(v) is JSONText else convert(v)  # noqa: E731
+    if len(types) > 1:  # True == 1 but JSON writes them differently
         return [processor(value) for value in column]
     try:
         converted = {value: processor(value) for value in set(column)}

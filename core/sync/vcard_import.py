@@ -131,11 +131,13 @@ def import_vcards(
         s.commit()
     report = ImportReport(account_id, len(files), IngestStats())
     refresh = DeferredRefresh(db, after_ingest)  # suggestions: once, after the last batch
-    # The parser processes also prepare each contact (normalise, serialise, hash), so this
-    # process only writes: the import is as fast as the two halves running side by side.
+    # The parser processes also prepare each contact (normalise, serialise, hash, child rows)
+    # and hand over only what the write path reads (lean), so this process only writes: the
+    # import is as fast as the two halves running side by side.
     # A big import fills the search index in one pass at the end (core.db.fts).
     with cyclic_gc_paused(), search_index_deferred(db, estimate_cards(files)):
-        for count, batch in enumerate(parse_paths(files, workers, prepare_region=region), 1):
+        for count, batch in enumerate(parse_paths(files, workers, prepare_region=region,
+                                                  lean=True), 1):
             state.check()
             _take_batch(db, batch, account_id, region, report, refresh)
             done = batch.file_index + (1 if batch.file_done else 0.5)
