@@ -161,3 +161,62 @@ def test_cards_are_estimated_across_read_blocks(tmp_path: Path) -> None:
     pad = b"X" * ((1 << 20) - 5)  # the first card's BEGIN:VCARD straddles the first MiB
     path.write_bytes(pad + card + card.lower())
     assert estimate_cards([path, tmp_path / "missing.vcf"]) == 2
+
+
+def test_a_real_import_killed_half_way_is_searchable_after_the_next_open(
+        sqlite_migrated_url: str, tmp_path: Path) -> None:
+    """``kith import`` of a big file, SIGKILLed once some batches are committed (with the
+    index suspended): the next open rebuilds it and every committed contact is found."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from sqlalchemy import create_engine
+
+    from core.sync.providers.vcard.synthetic import write_synthetic_file
+    from tests.subprocess_python import ROOT
+
+    path = write_synthetic_file(tmp_path / "big.vcf", 20_000, seed=5)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "app", "--database", sqlite_migrated_url, "import", str(path),
+         "--account", "big"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    watcher = create_engine(sqlite_migrated_url)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert child.poll() is None, "the import ended before it could be killed"
+            with watcher.connect() as c:
+                records = c.exec_driver_sql("SELECT COUNT(*) FROM source_record").scalar()
+                suspended = search_index_suspended(c)
+            if records >= 2000 and suspended:
+                break
+            assert time.monotonic() < deadline, "the import never got going"
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        watcher.dispose()
+    db = open_database(sqlite_migrated_url)
+    try:
+        _fts_consistent(db)
+        with db.session() as s:
+            rows = s.execute(text(
+                "SELECT p.id, p.given_name, p.family_name FROM party p "
+                "JOIN source_record r ON r.party_id = p.id WHERE p.given_name != '' "
+                "ORDER BY p.id")).all()
+            assert len(rows) >= 1000
+            for pid, given, family in rows[:: max(1, len(rows) // 60)]:
+                assert pid in list_party_ids(s, f"{family} {given[:2]}"), (given, family)
+            first_email = s.execute(text(
+                "SELECT h.value, l.party_id FROM handle h JOIN party_handle_link l "
+                "ON l.handle_id = h.id WHERE h.platform = 'email' LIMIT 1")).one()
+            assert first_email[1] in list_party_ids(s, first_email[0])
+    finally:
+        db.dispose()
