@@ -47,7 +47,7 @@ from core.ingest.children import (
     write_record_children,
 )
 from core.ingest.facts import search_words
-from core.ingest.fields import apply_record_fields, provenance_rows_for_new_party
+from core.ingest.fields import apply_record_fields
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import (
@@ -58,7 +58,6 @@ from core.ingest.prepare import (
     search_text,
 )
 from core.ingest.resolve import (
-    LinkSpec,
     contested_handle_ids,
     drop_unsupported_links,
     ensure_links,
@@ -70,13 +69,22 @@ from core.ingest.resolve import (
 )
 from core.ingest.search_index import refresh_search_text
 from core.ingest.serialize import contact_from_data, contact_to_data
-from core.ingest.sqlutil import chunked, in_values, insert_many, insert_returning_ids
+from core.ingest.sqlutil import (
+    chunked,
+    in_values,
+    insert_many,
+    insert_returning_ids,
+    insert_tuples,
+)
 from core.ingest.stats import IngestStats
 
 log = logging.getLogger("kith.ingest")
 
 #: A handle's identity before it has a row id: (platform, normalised value).
 HandleKey = tuple[str, str]
+
+_PROVENANCE_COLUMNS = ("party_id", "field", "source_record_id", "is_local", "value",
+                       "updated_at")
 
 
 @dataclass(slots=True)
@@ -338,15 +346,16 @@ def _write(
     write_record_children(session, refs, handle_ids)
 
     # --- fields of new records joining existing parties; provenance of new parties ------
-    provenance: list[dict] = []
+    # (as fields.provenance_rows_for_new_party, as tuples: one per field with a value)
+    provenance: list[tuple] = []
     seen_new: set[int] = set()
     for ref in refs[: len(fresh)]:
         if ref.party_id in created and ref.party_id not in seen_new:
             seen_new.add(ref.party_id)
-            provenance.extend(
-                provenance_rows_for_new_party(ref.party_id, ref.record_id, ref.prepared.fields)
-            )
-    insert_many(session, FieldProvenance, provenance)
+            pid, rid = ref.party_id, ref.record_id
+            provenance.extend((pid, name, rid, False, value, now)
+                              for name, value in ref.prepared.fields.items() if value)
+    insert_tuples(session, FieldProvenance, _PROVENANCE_COLUMNS, provenance)
     session.flush()
     for ref in refs[: len(fresh)]:
         if ref.party_id in created and ref.party_id in seen_new:
@@ -361,8 +370,8 @@ def _write(
 
     # --- links and resolution --------------------------------------------------------------
     links = [
-        LinkSpec(ref.party_id, handle_ids[(u.handle.platform, u.handle.value)],
-                 source_confidence(u.handle), source, u.label[:64], u.is_primary)
+        (ref.party_id, handle_ids[(u.handle.platform, u.handle.value)],
+         source_confidence(u.handle), source, u.label[:64], u.is_primary)
         for ref in refs for u in ref.prepared.handles
     ]
     changed_handles = ensure_links(session, links, new_parties=created) - owned_at_insert

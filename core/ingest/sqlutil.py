@@ -13,16 +13,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from core.ingest.json_text import JSONText
+
 T = TypeVar("T")
-
-class JSONText(str):
-    """A JSON column's value already serialised (``json.dumps`` with default settings, as
-    SQLAlchemy's JSON type would): the bulk writers store it as it is. Parser processes
-    serialise ``source_record.data`` this way, which spares the writer a dict per contact to
-    unpickle and to serialise again."""
-
-    __slots__ = ()
-
 
 #: Rows per executemany: big enough to amortise round trips, small enough for SQLite's limits.
 BATCH_ROWS = 500
@@ -50,15 +43,18 @@ def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnEle
 
 
 def insert_ignore(
-    session: Session, model: type, rows: list[dict[str, Any]], conflict_cols: list[str]
+    session: Session, model: type, rows: list[dict[str, Any]], conflict_cols: list[str],
+    *, columns: tuple[str, ...] = (), values: list[tuple[Any, ...]] | None = None,
 ) -> int:
     """INSERT ... ON CONFLICT (cols) DO NOTHING (the same syntax on SQLite and PostgreSQL).
 
     Race-safe on both engines: a concurrent writer that inserted the same key first wins and
-    this call simply skips the row. Returns how many rows were inserted.
+    this call simply skips the row. Returns how many rows were inserted. Rows may come as
+    tuples in ``columns`` order (``values``) instead of dicts.
     """
-    return _execute_rows(session, model, rows, tuple(rows[0]) if rows else (),
-                         suffix=f" ON CONFLICT ({', '.join(conflict_cols)}) DO NOTHING")
+    return _execute_rows(session, model, rows, columns or (tuple(rows[0]) if rows else ()),
+                         suffix=f" ON CONFLICT ({', '.join(conflict_cols)}) DO NOTHING",
+                         values=values)
 
 
 def optimize(session: Session) -> None:

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from core.ingest.child_rows import ChildRows, child_rows
+from core.ingest.json_text import JSONText
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import (
     Address,
@@ -24,7 +25,6 @@ from core.ingest.parsed import (
     Related,
 )
 from core.ingest.prepare import HandleUse, LeanPrepared, PreparedContact
-from core.ingest.sqlutil import JSONText
 
 Packed = tuple[Any, ...]
 
