@@ -3,9 +3,9 @@
 vobject parses roughly a thousand cards a second per core, so a 100,000-card export would take
 minutes in one loop. Large files are therefore cut into chunks of card texts that a process pool
 parses while the caller consumes earlier batches. Results come back in file order, at most
-``2 * workers`` chunks are in flight and contacts are handed out in batches. The file itself
-is read as a stream of cards (``textio.iter_card_file``), so memory stays bounded by a few
-chunks, never by the size of the file or the number of contacts.
+``2 * workers`` chunks (or two batches' worth) are in flight and contacts are handed out in
+batches. The file itself is read as a stream of cards (``textio.iter_card_file``), so memory
+stays bounded by a few chunks, never by the size of the file or the number of contacts.
 """
 
 from __future__ import annotations
@@ -339,9 +339,15 @@ def _parse_one_file(path: Path, index: int, skip: int, holder: SpawnPool, batch_
         use_pool = cards_ahead > threshold and holder.workers > 1
         pool = holder.get() if use_pool else None
         yield from _batches(name, index, seen, _chunks(chain(ahead, items)), pool,
-                            2 * holder.workers, batch_size, region, lean)
+                            _in_flight(holder.workers, batch_size), batch_size, region, lean)
     finally:
         items.close()
+
+
+def _in_flight(workers: int, batch_size: int) -> int:
+    """Chunks to keep submitted: two per worker, and at least two batches' worth, so the
+    workers keep parsing the next batch while the caller writes a big one."""
+    return max(2 * workers, 2 * -(-batch_size // CHUNK_SIZE))
 
 
 def _batches(name: str, index: int, skipped: int, chunks: Iterator[Chunk],
