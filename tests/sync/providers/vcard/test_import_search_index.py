@@ -7,13 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 import core.ingest.search_index as search_index
 import core.sync.vcard_import as vcard_import
 from core.db.engine import Database, open_database
 from core.db.fts import TRIGGERS, search_index_suspended, suspend_search_index
+from core.db.models import SourceRecord
 from core.ingest.engine import ingest_contacts
+from core.ingest.prepare import LeanPrepared
 from core.sync.providers.vcard.reader import estimate_cards
 from core.sync.vcard_import import import_vcards
 from core.tasks import TaskCancelled, TaskState
@@ -76,13 +78,35 @@ def _fts_consistent(db: Database) -> None:
 
 
 def test_a_big_import_is_found_by_every_search_afterwards(db: Database, cards: Path,
-                                                          suspensions: list[bool]) -> None:
-    report = import_vcards(db, [cards], account="many", region="DE", workers=1)
+                                                          suspensions: list[bool],
+                                                          monkeypatch) -> None:
+    # Parsed by the process pool, so the writer gets lean prepared contacts (JSON text).
+    real_parse = vcard_import.parse_paths
+    lean_seen: list[bool] = []
+
+    def parse_in_pool(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        for batch in real_parse(*args, parallel_threshold=10, **kwargs):
+            lean_seen.extend(isinstance(p, LeanPrepared) for p in batch.prepared)
+            yield batch
+
+    monkeypatch.setattr(vcard_import, "parse_paths", parse_in_pool)
+    report = import_vcards(db, [cards], account="many", region="DE", workers=2)
+    assert lean_seen == [True] * CARDS
     assert report.stats.added == CARDS
     # The deferred path ran on SQLite; PostgreSQL (no FTS table) never suspends anything.
     assert suspensions == ([True] if db.dialect == "sqlite" else [])
     _assert_every_card_is_found(db)
     _fts_consistent(db)
+    # The parser processes hand over the stored data as JSON text: it is stored as JSON.
+    with db.session() as s:
+        records = s.scalars(select(SourceRecord)).all()
+        assert len(records) == CARDS
+        for record in records:
+            assert record.data["external_id"] == record.external_id
+            assert record.data["emails"][0]["value"].endswith("@example.org")
+        kind = "jsonb_typeof" if db.dialect == "postgresql" else "json_type"
+        kinds = s.execute(text(f"SELECT DISTINCT {kind}(data) FROM source_record"))
+        assert kinds.scalars().all() == ["object"]
 
 
 def test_a_small_import_keeps_the_index_row_by_row(sqlite_db: Database, cards: Path,
