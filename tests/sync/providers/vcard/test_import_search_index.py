@@ -141,10 +141,8 @@ def test_a_cancelled_import_leaves_the_index_whole(sqlite_db: Database, cards: P
         real_check()
 
     state.check = cancel_on_second_batch  # type: ignore[method-assign]
-    real_parse = vcard_import.parse_paths
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(vcard_import, "parse_paths",
-                   lambda *a, **k: real_parse(*a, batch_size=15, **k))
+        mp.setattr(vcard_import, "BATCH_SIZE", 15)
         with pytest.raises(TaskCancelled):
             import_vcards(sqlite_db, [cards], account="many", region="DE", workers=1,
                           state=state)
