@@ -125,7 +125,8 @@ def _execute_rows(
     *, suffix: str = "", update_key: str | None = None,
     values: list[tuple[Any, ...]] | None = None,
 ) -> int:
-    """Write ``rows`` with as few statements as possible; return the driver's row count.
+    """Write ``rows`` (or ``values``: the same as tuples in ``columns`` order) with as few
+    statements as possible; return the driver's row count.
 
     Inserts go out as multi-row ``INSERT ... VALUES (...), (...)`` statements rather than a
     per-row executemany: SQLite runs the FTS5 trigger on ``party`` with one index flush per
