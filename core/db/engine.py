@@ -95,4 +95,8 @@ def open_database(url: str | None = None, *, migrate: bool = True,
         from core.db.migrate import upgrade_to_head  # Alembic: only when migrating
 
         upgrade_to_head(engine)
+        # An import that died with the search index suspended: fill it now (core.db.fts).
+        from core.db.fts import repair_search_index
+
+        repair_search_index(engine)
     return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

@@ -22,9 +22,15 @@ from core.db.models import (
     PartyUrl,
     RecordHandle,
 )
-from core.ingest.facts import contact_facts
+from core.ingest.child_rows import (
+    ADDRESS_COLUMNS,
+    DATE_COLUMNS,
+    FACT_COLUMNS,
+    URL_COLUMNS,
+    child_rows,
+)
 from core.ingest.prepare import PreparedContact
-from core.ingest.sqlutil import chunked, in_values, insert_ignore, insert_many
+from core.ingest.sqlutil import chunked, in_values, insert_ignore, insert_tuples
 
 
 @dataclass(slots=True)
@@ -52,53 +58,31 @@ def label_ids(session: Session, names: set[str]) -> dict[str, int]:
 def write_record_children(
     session: Session, refs: Sequence[RecordRef], handle_ids: dict[tuple[str, str], int]
 ) -> None:
-    record_handles, addresses, dates, urls, memberships = [], [], [], [], []
-    facts: list[dict] = []
-    labels = label_ids(
-        session, {g.strip() for r in refs for g in r.prepared.contact.groups if g.strip()}
-    )
-    for ref in refs:
-        contact = ref.prepared.contact
+    kids = [(ref, ref.prepared.children or child_rows(ref.prepared.contact)) for ref in refs]
+    labels = label_ids(session, {g for _ref, rows in kids for g in rows.groups})
+    record_handles, addresses, dates, urls, memberships, facts = [], [], [], [], [], []
+    for ref, rows in kids:
         rid, pid = ref.record_id, ref.party_id
-        for pos, use in enumerate(ref.prepared.handles):
-            record_handles.append({
-                "source_record_id": rid,
-                "handle_id": handle_ids[(use.handle.platform, use.handle.value)],
-                "label": use.label[:64],
-                "is_primary": use.is_primary,
-                "position": pos,
-            })
-        for a in contact.addresses:
-            if a.is_blank():
-                continue
-            addresses.append({
-                "party_id": pid, "source_record_id": rid, "label": a.label[:64],
-                "po_box": a.po_box, "extended": a.extended, "street": a.street,
-                "locality": a.locality, "region": a.region, "postal_code": a.postal_code,
-                "country": a.country,
-            })
-        for kind, values in (("birthday", contact.birthdays),
-                             ("anniversary", contact.anniversaries), ("date", contact.dates)):
-            for d in values:
-                dates.append({
-                    "party_id": pid, "source_record_id": rid, "kind": kind,
-                    "label": d.label[:64], "year": d.year, "month": d.month, "day": d.day,
-                })
-        for u in contact.urls:
-            if u.value.strip():
-                urls.append({"party_id": pid, "source_record_id": rid,
-                             "url": u.value.strip(), "label": u.label[:64]})
-        for fact in contact_facts(contact):
-            facts.append({"party_id": pid, "source_record_id": rid, **fact})
-        for group in {g.strip() for g in contact.groups if g.strip()}:
-            memberships.append({"label_id": labels[group], "party_id": pid,
-                                "source_record_id": rid})
-    insert_many(session, RecordHandle, record_handles)
-    insert_many(session, Address, addresses)
-    insert_many(session, ImportantDate, dates)
-    insert_many(session, PartyUrl, urls)
-    insert_many(session, LabelMembership, memberships)
-    insert_many(session, PartyFact, facts)
+        ids = (pid, rid)
+        record_handles.extend(
+            (rid, handle_ids[(use.handle.platform, use.handle.value)], use.label[:64],
+             use.is_primary, pos)
+            for pos, use in enumerate(ref.prepared.handles))
+        addresses.extend(ids + row for row in rows.addresses)
+        dates.extend(ids + row for row in rows.dates)
+        urls.extend(ids + row for row in rows.urls)
+        facts.extend(ids + row for row in rows.facts)
+        memberships.extend((labels[group], pid, rid) for group in rows.groups)
+    owners = ("party_id", "source_record_id")
+    insert_tuples(session, RecordHandle, _RECORD_HANDLE_COLUMNS, record_handles)
+    insert_tuples(session, Address, owners + ADDRESS_COLUMNS, addresses)
+    insert_tuples(session, ImportantDate, owners + DATE_COLUMNS, dates)
+    insert_tuples(session, PartyUrl, owners + URL_COLUMNS, urls)
+    insert_tuples(session, LabelMembership, ("label_id",) + owners, memberships)
+    insert_tuples(session, PartyFact, owners + FACT_COLUMNS, facts)
+
+
+_RECORD_HANDLE_COLUMNS = ("source_record_id", "handle_id", "label", "is_primary", "position")
 
 
 def drop_record_children(session: Session, record_ids: Sequence[int]) -> None:

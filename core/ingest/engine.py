@@ -47,7 +47,7 @@ from core.ingest.children import (
     write_record_children,
 )
 from core.ingest.facts import search_words
-from core.ingest.fields import apply_record_fields, provenance_rows_for_new_party
+from core.ingest.fields import apply_record_fields
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import (
@@ -58,7 +58,6 @@ from core.ingest.prepare import (
     search_text,
 )
 from core.ingest.resolve import (
-    LinkSpec,
     contested_handle_ids,
     drop_unsupported_links,
     ensure_links,
@@ -70,13 +69,22 @@ from core.ingest.resolve import (
 )
 from core.ingest.search_index import refresh_search_text
 from core.ingest.serialize import contact_from_data, contact_to_data
-from core.ingest.sqlutil import chunked, in_values, insert_many, insert_returning_ids
+from core.ingest.sqlutil import (
+    chunked,
+    in_values,
+    insert_many,
+    insert_returning_ids,
+    insert_tuples,
+)
 from core.ingest.stats import IngestStats
 
 log = logging.getLogger("kith.ingest")
 
 #: A handle's identity before it has a row id: (platform, normalised value).
 HandleKey = tuple[str, str]
+
+_PROVENANCE_COLUMNS = ("party_id", "field", "source_record_id", "is_local", "value",
+                       "updated_at")
 
 
 @dataclass(slots=True)
@@ -118,29 +126,26 @@ def _ingest(
     stats = IngestStats()
     by_id: dict[str, ParsedContact | PreparedContact] = {}
     for item in contacts:
-        contact = item.contact if isinstance(item, PreparedContact) else item
-        if not contact.external_id:
+        # A PreparedContact answers external_id, etag, deleted and previous_external_ids
+        # itself (a LeanPrepared without building its contact).
+        if not item.external_id:
             stats.skipped += 1
             continue
-        by_id[contact.external_id] = item  # last one wins within a batch
-    contact_of = {
-        k: (i.contact if isinstance(i, PreparedContact) else i) for k, i in by_id.items()
-    }
-    stats.seen_external_ids = {k for k, c in contact_of.items() if not c.deleted}
-    _map_renamed(session, account_id, contact_of.values())
+        by_id[item.external_id] = item  # last one wins within a batch
+    stats.seen_external_ids = {k for k, c in by_id.items() if not c.deleted}
+    _map_renamed(session, account_id, by_id.values())
     existing = _load_existing(session, account_id, list(by_id))
     fresh: list[PreparedContact] = []
     changed: list[tuple[PreparedContact, _Existing]] = []
     gone: list[str] = []
     for ext_id, item in by_id.items():
-        contact = contact_of[ext_id]
         row = existing.get(ext_id)
         live = row is not None and row.deleted_at is None
-        if contact.deleted:
+        if item.deleted:
             if live:
                 gone.append(ext_id)
             continue
-        if live and contact.etag and contact.etag == row.etag:
+        if live and item.etag and item.etag == row.etag:
             stats.unchanged += 1
             continue
         prepared = item if isinstance(item, PreparedContact) else prepare_for_write(item, region)
@@ -177,7 +182,7 @@ def _write_isolated(
         if len(fresh) + len(changed) == 1:
             item = fresh[0] if fresh else changed[0][0]
             stats.errors.append(_error_text(item, exc))
-            log.warning("skipped record %r: %s", item.contact.external_id, type(exc).__name__)
+            log.warning("skipped record %r: %s", item.external_id, type(exc).__name__)
             return
     for item in fresh:
         _write_isolated(session, account, [item], [], stats)
@@ -187,7 +192,7 @@ def _write_isolated(
 
 def _error_text(item: PreparedContact, exc: Exception) -> str:
     reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-    return f"record {item.contact.external_id!r} was skipped: {reason}"
+    return f"record {item.external_id!r} was skipped: {reason}"
 
 
 def _load_existing(
@@ -207,7 +212,8 @@ def _load_existing(
     return found
 
 
-def _map_renamed(session: Session, account_id: int, contacts: Iterable[ParsedContact]) -> None:
+def _map_renamed(session: Session, account_id: int,
+                 contacts: Iterable[ParsedContact | PreparedContact]) -> None:
     """A source that renamed a record (Google previousResourceNames) keeps the same row."""
     for contact in contacts:
         for old in contact.previous_external_ids:
@@ -288,9 +294,9 @@ def _write(
 
     record_ids = insert_returning_ids(session, SourceRecord, [
         {
-            "account_id": account.id, "external_id": p.contact.external_id,
-            "party_id": pid, "etag": p.contact.etag or "", "content_hash": p.content_hash,
-            "data": _data(p), "raw": _raw_text(p.contact),
+            "account_id": account.id, "external_id": p.external_id,
+            "party_id": pid, "etag": p.etag or "", "content_hash": p.content_hash,
+            "data": _data(p), "raw": _raw_text(p.raw),
             "first_seen": now, "last_seen": now, "updated_at": now,
         }
         for p, pid in zip(fresh, party_of, strict=True)
@@ -314,10 +320,10 @@ def _write(
             old_fields = None
         stale_handles.setdefault(party_id, set()).update(record_handle_ids(session, [record.id]))
         record.party_id = party_id
-        record.etag = prepared.contact.etag or ""
+        record.etag = prepared.etag or ""
         record.content_hash = prepared.content_hash
-        record.data = _data(prepared)
-        record.raw = _raw_text(prepared.contact)
+        record.data = prepared.data_dict() or _data(prepared)
+        record.raw = _raw_text(prepared.raw)
         record.last_seen = record.updated_at = now
         revived = record.deleted_at is not None
         record.deleted_at = None
@@ -340,15 +346,16 @@ def _write(
     write_record_children(session, refs, handle_ids)
 
     # --- fields of new records joining existing parties; provenance of new parties ------
-    provenance: list[dict] = []
+    # (as fields.provenance_rows_for_new_party, as tuples: one per field with a value)
+    provenance: list[tuple] = []
     seen_new: set[int] = set()
     for ref in refs[: len(fresh)]:
         if ref.party_id in created and ref.party_id not in seen_new:
             seen_new.add(ref.party_id)
-            provenance.extend(
-                provenance_rows_for_new_party(ref.party_id, ref.record_id, ref.prepared.fields)
-            )
-    insert_many(session, FieldProvenance, provenance)
+            pid, rid = ref.party_id, ref.record_id
+            provenance.extend((pid, name, rid, False, value, now)
+                              for name, value in ref.prepared.fields.items() if value)
+    insert_tuples(session, FieldProvenance, _PROVENANCE_COLUMNS, provenance)
     session.flush()
     for ref in refs[: len(fresh)]:
         if ref.party_id in created and ref.party_id in seen_new:
@@ -363,8 +370,8 @@ def _write(
 
     # --- links and resolution --------------------------------------------------------------
     links = [
-        LinkSpec(ref.party_id, handle_ids[(u.handle.platform, u.handle.value)],
-                 source_confidence(u.handle), source, u.label[:64], u.is_primary)
+        (ref.party_id, handle_ids[(u.handle.platform, u.handle.value)],
+         source_confidence(u.handle), source, u.label[:64], u.is_primary)
         for ref in refs for u in ref.prepared.handles
     ]
     changed_handles = ensure_links(session, links, new_parties=created) - owned_at_insert
@@ -483,12 +490,12 @@ def _secured_keys(session: Session, handle_ids: dict[HandleKey, int]) -> set[Han
     return found
 
 
-def _data(prepared: PreparedContact) -> dict:
+def _data(prepared: PreparedContact) -> dict | str:
+    """The stored data: a dict, or JSON text a parser process serialised (JSONText)."""
     return prepared.data if prepared.data is not None else contact_to_data(prepared.contact)
 
 
-def _raw_text(contact: ParsedContact) -> str | None:
-    raw = contact.raw
+def _raw_text(raw: object) -> str | None:
     if raw is None:
         return None
     if isinstance(raw, str):

@@ -9,7 +9,7 @@ new owner. All functions work set-wise so the bulk ingest path uses them unchang
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence, Set
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -105,8 +105,9 @@ def lookup_handle_ids(
     return found
 
 
-@dataclass(slots=True)
-class LinkSpec:
+class LinkSpec(NamedTuple):
+    """A link a writer wants; the bulk path passes plain tuples in this order."""
+
     party_id: int
     handle_id: int
     confidence: float
@@ -116,7 +117,8 @@ class LinkSpec:
 
 
 def ensure_links(
-    session: Session, links: Sequence[LinkSpec], *, new_parties: Set[int] = frozenset()
+    session: Session, links: Sequence[LinkSpec | tuple], *,
+    new_parties: Set[int] = frozenset(),
 ) -> set[int]:
     """Create links that do not exist yet; an existing (party, handle) pair keeps its
     confidence, source and dismissed state. Returns handle ids that gained a link.
@@ -124,7 +126,7 @@ def ensure_links(
     ``new_parties`` were created in this transaction, so they have no links to look up."""
     if not links:
         return set()
-    wanted = {(spec.party_id, spec.handle_id): spec for spec in links}
+    wanted = {(spec[0], spec[1]): spec for spec in links}
     existing: set[tuple[int, int]] = set()
     party_ids = sorted({pid for pid, _ in wanted if pid not in new_parties})
     for chunk in chunked(party_ids, 500):
@@ -137,23 +139,17 @@ def ensure_links(
         )
     now = utcnow()
     rows = [
-        {
-            "party_id": spec.party_id,
-            "handle_id": spec.handle_id,
-            "confidence": spec.confidence,
-            "source": spec.source,
-            "is_confirmed": False,
-            "is_dismissed": False,
-            "is_primary": spec.is_primary,
-            "label": spec.label,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for key, spec in wanted.items()
+        (party_id, handle_id, confidence, source, False, False, is_primary, label, now, now)
+        for key, (party_id, handle_id, confidence, source, label, is_primary) in wanted.items()
         if key not in existing
     ]
-    insert_ignore(session, PartyHandleLink, rows, ["party_id", "handle_id"])
-    return {row["handle_id"] for row in rows}
+    insert_ignore(session, PartyHandleLink, [], ["party_id", "handle_id"],
+                  columns=_LINK_COLUMNS, values=rows)
+    return {row[1] for row in rows}
+
+
+_LINK_COLUMNS = ("party_id", "handle_id", "confidence", "source", "is_confirmed",
+                 "is_dismissed", "is_primary", "label", "created_at", "updated_at")
 
 
 def resolve_handles(session: Session, handle_ids: Iterable[int]) -> set[int]:

@@ -7,11 +7,15 @@ first migration) and queries use prefix matching per token; on PostgreSQL each t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import Select, and_, select, text
+from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
+from core.db.engine import Database
+from core.db.fts import resume_search_index, suspend_search_index
 from core.db.models import Handle, Party, PartyFact, PartyHandleLink
 from core.ingest.facts import SEARCHED_KINDS, fact_search_words
 from core.ingest.normalize import fold
@@ -20,6 +24,37 @@ from core.ingest.prepare import search_text
 from core.ingest.sqlutil import chunked, in_values, update_many
 
 _FIELDS = ("display_name", "given_name", "family_name", "nickname", "organization")
+
+log = logging.getLogger("kith.ingest")
+
+#: A bulk write fills SQLite's full-text index in one pass at the end (core.db.fts) when it
+#: brings at least this many contacts...
+DEFER_MIN_CONTACTS = 2000
+#: ...and the book does not hold more than this many times as many already: the one pass
+#: re-indexes every contact, which costs about a third of indexing the same rows one by one.
+DEFER_MAX_EXISTING_RATIO = 2
+
+
+@contextmanager
+def search_index_deferred(db: Database, expected_contacts: int) -> Iterator[bool]:
+    """Around a bulk write: suspend the SQLite search index when that pays (yields True),
+    and on the way out, however it is left, rebuild it in one transaction. A process killed
+    inside leaves the index suspended, which the next open of the database repairs."""
+    if db.dialect != "sqlite" or expected_contacts < DEFER_MIN_CONTACTS:
+        yield False
+        return
+    with db.session() as s:
+        existing = s.scalar(select(func.count()).select_from(Party)) or 0
+        suspended = existing <= DEFER_MAX_EXISTING_RATIO * expected_contacts and (
+            suspend_search_index(s.connection()))
+        s.commit()
+    try:
+        yield suspended
+    finally:
+        if suspended:
+            with db.session() as s:
+                resume_search_index(s.connection())
+                s.commit()
 
 
 def refresh_search_text(session: Session, party_ids: Iterable[int]) -> None:

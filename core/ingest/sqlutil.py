@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from core.ingest.json_text import JSONText
+
 T = TypeVar("T")
 
 #: Rows per executemany: big enough to amortise round trips, small enough for SQLite's limits.
@@ -41,15 +43,18 @@ def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnEle
 
 
 def insert_ignore(
-    session: Session, model: type, rows: list[dict[str, Any]], conflict_cols: list[str]
+    session: Session, model: type, rows: list[dict[str, Any]], conflict_cols: list[str],
+    *, columns: tuple[str, ...] = (), values: list[tuple[Any, ...]] | None = None,
 ) -> int:
     """INSERT ... ON CONFLICT (cols) DO NOTHING (the same syntax on SQLite and PostgreSQL).
 
     Race-safe on both engines: a concurrent writer that inserted the same key first wins and
-    this call simply skips the row. Returns how many rows were inserted.
+    this call simply skips the row. Returns how many rows were inserted. Rows may come as
+    tuples in ``columns`` order (``values``) instead of dicts.
     """
-    return _execute_rows(session, model, rows, tuple(rows[0]) if rows else (),
-                         suffix=f" ON CONFLICT ({', '.join(conflict_cols)}) DO NOTHING")
+    return _execute_rows(session, model, rows, columns or (tuple(rows[0]) if rows else ()),
+                         suffix=f" ON CONFLICT ({', '.join(conflict_cols)}) DO NOTHING",
+                         values=values)
 
 
 def optimize(session: Session) -> None:
@@ -101,6 +106,14 @@ def insert_many(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     _execute_rows(session, model, rows, tuple(rows[0]) if rows else ())
 
 
+def insert_tuples(
+    session: Session, model: type, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """:func:`insert_many` for rows already given as tuples in ``columns`` order (no dict
+    per row to build and take apart again)."""
+    _execute_rows(session, model, [], columns, values=list(rows))
+
+
 #: Rows per multi-row statement, and the bound-parameter ceiling it must stay under
 #: (SQLite builds before 3.32 allow 32,766 parameters; PostgreSQL's protocol allows 65,535).
 ROWS_PER_STATEMENT = 500
@@ -110,8 +123,10 @@ MAX_PARAMETERS = 32_000
 def _execute_rows(
     session: Session, model: type, rows: list[dict[str, Any]], columns: tuple[str, ...],
     *, suffix: str = "", update_key: str | None = None,
+    values: list[tuple[Any, ...]] | None = None,
 ) -> int:
-    """Write ``rows`` with as few statements as possible; return the driver's row count.
+    """Write ``rows`` (or ``values``: the same as tuples in ``columns`` order) with as few
+    statements as possible; return the driver's row count.
 
     Inserts go out as multi-row ``INSERT ... VALUES (...), (...)`` statements rather than a
     per-row executemany: SQLite runs the FTS5 trigger on ``party`` with one index flush per
@@ -120,12 +135,12 @@ def _execute_rows(
     (VALUES ...)`` for the same reason; PostgreSQL updates stay a driver executemany (its
     VALUES lists would need a cast per column).
     """
-    if not rows:
+    if not rows and not values:
         return 0
     connection = session.connection()
     dialect = connection.dialect
     table = model.__table__
-    params = _parameters(rows, columns, table, dialect, update_key)
+    params = _parameters(rows, columns, table, dialect, update_key, values)
     multi_row = update_key is None or dialect.name == "sqlite"
     if not multi_row:
         sql = _statement(table, columns, dialect, suffix, update_key, 0)
@@ -168,7 +183,7 @@ def statement_sizes(count: int, per_statement: int) -> list[int]:
 
 def _parameters(
     rows: list[dict[str, Any]], columns: tuple[str, ...], table: Any, dialect: Any,
-    update_key: str | None,
+    update_key: str | None, values: list[tuple[Any, ...]] | None = None,
 ) -> list[tuple[Any, ...]]:
     """Row tuples in ``columns`` order, converted by each column's SQLAlchemy bind processor
     (so the driver stores exactly what the ORM would).
@@ -176,7 +191,9 @@ def _parameters(
     Works column-wise: bulk rows repeat the same timestamp and flags, so each distinct value
     of a column is converted once and the rest is C-level mapping.
     """
-    if len(columns) == 1:
+    if values is not None:
+        pass
+    elif len(columns) == 1:
         values = [(row[columns[0]],) for row in rows]
     else:
         getter = itemgetter(*columns)
@@ -192,7 +209,13 @@ def _parameters(
 
 
 def _convert_column(column: Sequence[Any], processor: Callable[[Any], Any]) -> list[Any]:
-    if len(set(map(type, column))) > 1:  # True == 1 but JSON writes them differently
+    types = set(map(type, column))
+    if JSONText in types:
+        if len(types) == 1:
+            return list(column)
+        convert = processor
+        processor = lambda v: v if type(v) is JSONText else convert(v)  # noqa: E731
+    if len(types) > 1:  # True == 1 but JSON writes them differently
         return [processor(value) for value in column]
     try:
         converted = {value: processor(value) for value in set(column)}

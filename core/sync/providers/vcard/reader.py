@@ -3,9 +3,9 @@
 vobject parses roughly a thousand cards a second per core, so a 100,000-card export would take
 minutes in one loop. Large files are therefore cut into chunks of card texts that a process pool
 parses while the caller consumes earlier batches. Results come back in file order, at most
-``2 * workers`` chunks are in flight and contacts are handed out in batches. The file itself
-is read as a stream of cards (``textio.iter_card_file``), so memory stays bounded by a few
-chunks, never by the size of the file or the number of contacts.
+``2 * workers`` chunks (or two batches' worth) are in flight and contacts are handed out in
+batches. The file itself is read as a stream of cards (``textio.iter_card_file``), so memory
+stays bounded by a few chunks, never by the size of the file or the number of contacts.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ from core.sync.providers.vcard.textio import (
 from core.sync.providers.vcard.transport import (
     Packed,
     pack,
+    pack_lean,
     pack_prepared,
     unpack,
+    unpack_lean,
     unpack_prepared,
 )
 
@@ -63,6 +65,8 @@ class ParsedBatch:
     next_card: int = 0
     file_done: bool = False
     #: With ``prepare_region``: the same contacts, prepared for the write path (in order).
+    #: With ``lean`` too, ``contacts`` stays empty: each prepared contact (mostly a
+    #: :class:`LeanPrepared`) builds its ParsedContact only if asked.
     prepared: list[PreparedContact] = field(default_factory=list)
 
 
@@ -99,12 +103,13 @@ def _warning_line(card_line: int, warning: str) -> int:
 
 
 def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],
-                       path: str, region: str | None = None) -> bytes:
+                       path: str, region: str | None = None, lean: bool = False) -> bytes:
     """Worker entry point: like :func:`parse_card_texts` but contacts come back packed
     (see :mod:`transport`) and without ``raw``, which is what makes the pool pay off.
 
     With a ``region`` each contact is also prepared for the write path here (normalised
-    handles, stored data, content hash), which takes that CPU work off the writing process.
+    handles, stored data, content hash), which takes that CPU work off the writing process;
+    ``lean`` sends only what the write path reads (:func:`transport.pack_lean`).
 
     The result is returned pickled (``list[tuple[int, Packed | CardProblem]]``): the pool's
     result thread would otherwise unpickle every finished chunk at once, and the chunks
@@ -118,6 +123,8 @@ def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],
             out.append((pos, item))
         elif region is None:
             out.append((pos, pack(item)))
+        elif lean:
+            out.append((pos, pack_lean(prepare_for_write(item, region))))
         else:
             out.append((pos, pack_prepared(prepare_for_write(item, region))))
     return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -131,15 +138,19 @@ class _DerivedIdDeduper:
 
     def apply(self, contact: ParsedContact) -> bool:
         """Rename a repeated derived id; True when the contact's id changed."""
-        ext = contact.external_id or ""
+        renamed = self.renamed(contact.external_id)
+        if renamed is not None:
+            contact.external_id = renamed
+        return renamed is not None
+
+    def renamed(self, external_id: str | None) -> str | None:
+        """The id to use instead of ``external_id`` (counted as seen), None to keep it."""
+        ext = external_id or ""
         if not ext.startswith(DERIVED_ID_PREFIX):
-            return False
+            return None
         count = self._seen.get(ext, 0) + 1
         self._seen[ext] = count
-        if count > 1:
-            contact.external_id = f"{ext}#{count}"
-            return True
-        return False
+        return f"{ext}#{count}" if count > 1 else None
 
 
 #: A chunk of cards to parse, with the file's own problems (stray text, unclosed cards) found
@@ -175,7 +186,8 @@ def _in_order(chunk: Chunk, parsed: list[tuple[int, Item | PreparedContact]]) ->
 
 
 def _results(chunks: Iterator[Chunk], path: str, pool: ProcessPoolExecutor | None,
-             in_flight: int, region: str | None) -> Iterator[tuple[int, Results]]:
+             in_flight: int, region: str | None,
+             lean: bool = False) -> Iterator[tuple[int, Results]]:
     """(cards in the chunk, its results) per chunk, in order; parallel when a pool is given.
     With a ``region`` contacts come back as :class:`PreparedContact`."""
     if pool is None:
@@ -188,7 +200,7 @@ def _results(chunks: Iterator[Chunk], path: str, pool: ProcessPoolExecutor | Non
             ])
         return
     pending: deque[tuple[Chunk, Future[bytes] | None]] = deque()
-    unpacker = unpack if region is None else unpack_prepared
+    unpacker = unpack if region is None else unpack_lean if lean else unpack_prepared
 
     def collect() -> tuple[int, Results]:
         chunk, future = pending.popleft()
@@ -205,7 +217,7 @@ def _results(chunks: Iterator[Chunk], path: str, pool: ProcessPoolExecutor | Non
             cards = chunk[0]
             pending.append((chunk, pool.submit(
                 parse_chunk_packed, [c.text for c in cards], [c.number for c in cards],
-                [c.line for c in cards], path, region) if cards else None))
+                [c.line for c in cards], path, region, lean) if cards else None))
             if len(pending) >= in_flight:
                 yield collect()
         while pending:
@@ -249,6 +261,7 @@ def parse_paths(
     parallel_threshold: int = PARALLEL_THRESHOLD,
     start: tuple[int, int] = (0, 0),
     prepare_region: str | None = None,
+    lean: bool = False,
 ) -> Iterator[ParsedBatch]:
     """Parse vCard files (a folder expands to its *.vcf / *.vcard files, recursively, sorted).
 
@@ -258,7 +271,8 @@ def parse_paths(
     :func:`default_workers`; ``workers=1`` forces a serial parse). ``start`` =
     (file index, cards to skip in that file) resumes an interrupted listing. Unreadable files
     raise ``OSError``: silently skipping one would make its contacts look deleted.
-    ``prepare_region`` (the region the ingest will use) also fills ``ParsedBatch.prepared``.
+    ``prepare_region`` (the region the ingest will use) also fills ``ParsedBatch.prepared``;
+    ``lean`` (with it) leaves ``ParsedBatch.contacts`` empty, for a caller that only writes.
     """
     files = expand_paths([paths] if isinstance(paths, str | Path) else paths)
     holder = SpawnPool(workers if workers is not None else default_workers())
@@ -268,9 +282,29 @@ def parse_paths(
                 continue
             skip = start[1] if index == start[0] else 0
             yield from _parse_one_file(path, index, skip, holder, batch_size,
-                                       parallel_threshold, prepare_region)
+                                       parallel_threshold, prepare_region,
+                                       lean and prepare_region is not None)
     finally:
         holder.close()
+
+
+def estimate_cards(files: Iterable[Path]) -> int:
+    """About how many cards ``files`` hold (``BEGIN:VCARD`` lines in upper or lower case),
+    from a byte scan: cheap next to parsing, for choosing a bulk strategy. Unreadable files
+    count 0 (parsing reports them)."""
+    marks = (b"BEGIN:VCARD", b"begin:vcard")
+    count = 0
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                tail = b""
+                while block := handle.read(1 << 20):
+                    data = tail + block
+                    count += sum(data.count(m) for m in marks)
+                    tail = data[-(len(marks[0]) - 1):]  # a mark cut by the block's end
+        except OSError:
+            continue
+    return count
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -282,7 +316,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _parse_one_file(path: Path, index: int, skip: int, holder: SpawnPool, batch_size: int,
-                    threshold: int, region: str | None) -> Iterator[ParsedBatch]:
+                    threshold: int, region: str | None,
+                    lean: bool = False) -> Iterator[ParsedBatch]:
     name = str(path)
     items = iter_card_file(path)
     try:
@@ -304,20 +339,26 @@ def _parse_one_file(path: Path, index: int, skip: int, holder: SpawnPool, batch_
         use_pool = cards_ahead > threshold and holder.workers > 1
         pool = holder.get() if use_pool else None
         yield from _batches(name, index, seen, _chunks(chain(ahead, items)), pool,
-                            2 * holder.workers, batch_size, region)
+                            _in_flight(holder.workers, batch_size), batch_size, region, lean)
     finally:
         items.close()
 
 
+def _in_flight(workers: int, batch_size: int) -> int:
+    """Chunks to keep submitted: two per worker, and at least two batches' worth, so the
+    workers keep parsing the next batch while the caller writes a big one."""
+    return max(2 * workers, 2 * -(-batch_size // CHUNK_SIZE))
+
+
 def _batches(name: str, index: int, skipped: int, chunks: Iterator[Chunk],
              pool: ProcessPoolExecutor | None, in_flight: int, batch_size: int,
-             region: str | None) -> Iterator[ParsedBatch]:
+             region: str | None, lean: bool = False) -> Iterator[ParsedBatch]:
     """Hand the chunks' results out in batches of ``batch_size`` contacts; ``skipped`` cards
     of the file were consumed before the first chunk."""
     dedupe = _DerivedIdDeduper()
     batch = ParsedBatch(name, index, next_card=skipped)
     offset = skipped
-    for size, results in _results(chunks, name, pool, in_flight, region):
+    for size, results in _results(chunks, name, pool, in_flight, region, lean):
         for pos, item, consumed in results:
             if consumed:
                 batch.next_card = offset + pos + 1
@@ -325,14 +366,18 @@ def _batches(name: str, index: int, skipped: int, chunks: Iterator[Chunk],
                 batch.problems.append(item)
                 continue
             if isinstance(item, PreparedContact):
-                if dedupe.apply(item.contact):  # the id changed: so did the data and hash
-                    item = prepare_for_write(item.contact, region or "")
+                renamed = dedupe.renamed(item.external_id)
+                if renamed is not None:  # the id changed: so did the data and hash
+                    contact = item.contact
+                    contact.external_id = renamed
+                    item = prepare_for_write(contact, region or "")
                 batch.prepared.append(item)
-                batch.contacts.append(item.contact)
+                if not lean:
+                    batch.contacts.append(item.contact)
             else:
                 dedupe.apply(item)
                 batch.contacts.append(item)
-            if len(batch.contacts) >= batch_size:
+            if max(len(batch.contacts), len(batch.prepared)) >= batch_size:
                 yield batch
                 batch = ParsedBatch(name, index, next_card=batch.next_card)
         offset += size

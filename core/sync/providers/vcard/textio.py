@@ -137,6 +137,9 @@ def split_cards(text: str, path: str = "") -> tuple[list[CardText], list[CardPro
     return cards, problems
 
 
+_MARKER_LENGTHS = (len("BEGIN:VCARD"), len("END:VCARD"))
+
+
 def iter_cards(lines: Iterable[str], path: str = "") -> Iterator[CardText | CardProblem]:
     """:func:`split_cards` over lines (``keepends``) as they come: cards and problems in the
     order they are found."""
@@ -145,7 +148,9 @@ def iter_cards(lines: Iterable[str], path: str = "") -> Iterator[CardText | Card
     number = 0
     stray_reported = False
     for index, line in enumerate(lines, start=1):
-        marker = line.strip().upper()
+        marker = line.strip()
+        if len(marker) in _MARKER_LENGTHS:  # only a line this long can be BEGIN/END:VCARD
+            marker = marker.upper()
         if marker == "BEGIN:VCARD":
             if current is not None:
                 yield CardProblem(path, number, start_line,

@@ -8,8 +8,11 @@ not carried: the parent still holds each card's text and re-attaches it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from core.ingest.child_rows import ChildRows, child_rows
+from core.ingest.json_text import JSONText
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.parsed import (
     Address,
@@ -21,7 +24,7 @@ from core.ingest.parsed import (
     Photo,
     Related,
 )
-from core.ingest.prepare import HandleUse, PreparedContact
+from core.ingest.prepare import HandleUse, LeanPrepared, PreparedContact
 
 Packed = tuple[Any, ...]
 
@@ -103,4 +106,28 @@ def unpack_prepared(t: Packed, raw: Any = None) -> PreparedContact:
         contact=contact, content_hash=t[1], handles=handles, fields=t[4],
         photo=(photo.data, photo.mime_type, photo.uri) if photo else None, data=t[2],
         match_handles=[handles[i].handle for i in t[5]], party_row=t[6],
+    )
+
+
+def pack_lean(p: PreparedContact) -> Packed:
+    """What the write path needs of ``p``, without the contact itself (see
+    :class:`LeanPrepared`): its ids and etag, hash, stored data as JSON text (serialised as
+    SQLAlchemy's JSON type would), handles, fields, the party row, child rows and photo."""
+    c = p.contact
+    position = {id(u.handle): i for i, u in enumerate(p.handles)}
+    return (
+        (c.external_id, c.etag, c.deleted, list(c.previous_external_ids)), p.content_hash,
+        json.dumps(p.data), [(tuple(u.handle), u.label, u.is_primary) for u in p.handles],
+        p.fields, [position[id(h)] for h in p.match_handles], p.party_row,
+        tuple(child_rows(c)), p.photo,
+    )
+
+
+def unpack_lean(t: Packed, raw: Any = None) -> LeanPrepared:
+    """Inverse of :func:`pack_lean`; ``raw`` (the card's text) is attached as given."""
+    handles = [HandleUse(NormalizedHandle._make(h), label, primary) for h, label, primary in t[3]]
+    return LeanPrepared(
+        t[0], raw, content_hash=t[1], data=JSONText(t[2]), handles=handles, fields=t[4],
+        match_handles=[handles[i].handle for i in t[5]], party_row=t[6],
+        children=ChildRows(*t[7]), photo=t[8],
     )

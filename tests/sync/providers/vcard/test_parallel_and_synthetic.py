@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.ingest.prepare import PreparedContact, prepare_for_write
+from core.ingest.child_rows import child_rows
+from core.ingest.prepare import LeanPrepared, PreparedContact, prepare_for_write
 from core.sync.contract import AccountRef
 from core.sync.providers.vcard.provider import VCardProvider
 from core.sync.providers.vcard.reader import parse_paths, parse_text
@@ -71,6 +72,35 @@ def test_contacts_prepared_in_workers_equal_preparing_in_the_writer(tmp_path: Pa
                                                            parallel_threshold=100)
                for p in b.prepared if p.contact.external_id.startswith("vcard-")]
     assert len(derived) == 2 and derived[1] == derived[0] + "#2"
+
+
+def test_lean_hand_off_carries_everything_the_write_path_reads(tmp_path: Path) -> None:
+    """``lean``: the parser processes hand over no ParsedContact, only what the writer reads;
+    each part equals the full hand-off's, and the contact rebuilt on demand is the same."""
+    text = synthetic_vcards(600, seed=11) + _NO_UID + _NO_UID
+    path = tmp_path / "lean.vcf"
+    path.write_text(text, encoding="utf-8")
+    options = {"workers": 2, "batch_size": 200, "parallel_threshold": 100,
+               "prepare_region": "DE"}
+    full = [p for b in parse_paths([path], **options) for p in b.prepared]
+    lean_batches = list(parse_paths([path], lean=True, **options))
+    lean = [p for b in lean_batches for p in b.prepared]
+    assert all(b.contacts == [] for b in lean_batches)
+    assert max(len(b.prepared) for b in lean_batches) == 200
+    assert len(lean) == len(full) == 602
+    assert sum(isinstance(p, LeanPrepared) for p in lean) == 601  # the renamed one is full
+    for a, b in zip(lean, full, strict=True):
+        assert (a.external_id, a.etag, a.deleted, a.previous_external_ids, a.raw) == (
+            b.contact.external_id, b.contact.etag, b.contact.deleted,
+            b.contact.previous_external_ids, b.contact.raw)
+        assert a.data_dict() == b.data and a.content_hash == b.content_hash
+        assert (a.fields, a.photo, a.party_row) == (b.fields, b.photo, b.party_row)
+        assert [(u.handle, u.label, u.is_primary) for u in a.handles] == [
+            (u.handle, u.label, u.is_primary) for u in b.handles]
+        assert a.match_handles == b.match_handles
+        assert (a.children or child_rows(a.contact)) == child_rows(b.contact)
+        assert a.contact.canonical() == b.contact.canonical()
+        assert a.contact.raw == b.contact.raw
 
 
 def test_resume_position_skips_consumed_cards(tmp_path: Path) -> None:
