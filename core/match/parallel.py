@@ -52,7 +52,7 @@ WORKER_PARTIES_BUDGET = 120_000
 _CHUNK = 5_000
 #: Parties per message of features.
 _FEATURE_SLICE = 10_000
-#: A worker that sends nothing for this long is given up on (its share is scored here).
+#: A worker that sends nothing for this long is given up on (what it took is scored here).
 _RESULT_TIMEOUT_S = 600.0
 
 
@@ -167,7 +167,8 @@ class ScoringWorkers:
         run = ScoringRun(workers=len(self.conns), pairs=len(self.pairs) // 2)
         answered: set[int] = set()
         pending = dict(enumerate(self.conns))
-        deadline = time.monotonic() + _RESULT_TIMEOUT_S
+        # Each worker's: it is given up on when it has not answered for _RESULT_TIMEOUT_S.
+        deadlines = [time.monotonic() + _RESULT_TIMEOUT_S] * len(self.conns)
         while pending:
             k = _take_chunk(self.next_chunk, self.chunks) if helper is not None else None
             if k is not None:
@@ -181,14 +182,16 @@ class ScoringWorkers:
                 if conn in ready:
                     message = _message(conn)
                 elif (self.failed[i] or not self.procs[i].is_alive()
-                      or time.monotonic() > deadline):
+                      or time.monotonic() > deadlines[i]):
                     message = None
                 else:
                     continue
                 if message is None:  # failed: what it took is scored below
                     del pending[i]
                     run.fallbacks += 1
-                elif message[0] == "kept":
+                    continue
+                deadlines[i] = time.monotonic() + _RESULT_TIMEOUT_S
+                if message[0] == "kept":
                     run.kept += len(message[2])
                     take(message[2])
                     answered.add(message[1])
@@ -214,7 +217,7 @@ class ScoringWorkers:
         for proc in self.procs:
             if proc.is_alive():
                 proc.terminate()  # a worker still waiting for input or still scoring
-            proc.join(timeout=5)
+            proc.join(timeout=2)
             if proc.is_alive():
                 proc.kill()
                 proc.join()

@@ -5,6 +5,8 @@ runs it), and when a worker dies its share is scored in process with the same re
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 
 import pytest
@@ -136,6 +138,46 @@ def test_a_dead_worker_costs_time_not_results(db: Database,
         assert len(parallel.last_run.worker_peak_mb) == 1
         assert sorted(kept) == sorted(expected)  # each kept pair once, as in process
         assert not any(p.is_alive() for p in workers.procs)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
+def test_a_silent_worker_is_given_up_on(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that stops answering (alive, but stopped) is given up on once it has not
+    answered for ``_RESULT_TIMEOUT_S``; the chunk it held is scored in process."""
+    with db.session() as session:
+        load(session, generate(400, seed=9))
+        feats = load_features(session)
+        model, labels = active_model(session), load_labels(session)
+    blocks: dict[str, list[int]] = {}
+    for pid, f in feats.items():
+        for k in party_keys(f):
+            blocks.setdefault(k, []).append(pid)
+    pairs = list(pairs_from_blocks(blocks))
+    expected = score_pairs(pairs, feats, model, labels)
+    monkeypatch.setattr(parallel, "_CHUNK", 5)
+    monkeypatch.setattr(parallel, "_RESULT_TIMEOUT_S", 5.0)
+    workers = parallel.ScoringWorkers(2)
+    kept: list = []
+
+    def here(share: list) -> list:
+        return score_pairs(share, feats, model, labels)
+
+    def stop_first(got: list) -> None:  # once scoring runs, the first worker goes silent
+        if workers.procs[0].pid and not stopped:
+            os.kill(workers.procs[0].pid, signal.SIGSTOP)
+            stopped.append(True)
+        kept.extend(got)
+
+    stopped: list[bool] = []
+    try:
+        workers.send_features(feats, model, labels)
+        workers.send_pairs(pairs)
+        workers.gather(here, stop_first)
+    finally:
+        workers.close()
+    assert parallel.last_run.fallbacks == 1
+    assert sorted(kept) == sorted(expected)
+    assert not any(p.is_alive() for p in workers.procs)
 
 
 def test_features_travel_unchanged(db: Database) -> None:
