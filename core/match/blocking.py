@@ -30,6 +30,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("ph", "same_phone"),
     ("fn", "full_name_any_order"),
     ("fi", "family_name_and_first_initial"),
+    ("sf", "family_letters_and_initial"),
     ("py", "phonetic_family_and_birth_year"),
     ("pg", "phonetic_family_and_given_name"),
     ("og", "organisation_and_given_name"),
@@ -53,11 +54,13 @@ RULE_CODES = {name: code for code, name in RULES}
 RULE_ORDER = {code: i for i, (code, _) in enumerate(RULES)}
 #: Rules no longer made, kept in ``RULES`` for the sentences of suggestions stored before:
 #: ``jn`` (``fi`` joins the family name itself); ``fn`` (full name), ``gb`` (given name and
-#: birthday) and ``fp`` (family name and postcode), whose pairs the other rules find anyway
-#: (on corruption corpora the benchmarks do not use, each found 0-5 true pairs no other rule
-#: did, for one key row per party). A book keyed by an older set of rules is re-keyed on its
-#: next refresh (``suggest.stale_keys``).
-RETIRED_RULES = frozenset({"jn", "fn", "gb", "fp"})
+#: birthday), ``fp`` (family name and postcode) and ``pg`` (phonetic family name and given
+#: name), whose pairs the other rules find anyway (on corruption corpora the benchmarks do
+#: not use, each found 0-5 true pairs no other rule did, for one key row per party; ``pg``
+#: also paired 9% of the duplicates benchmark's candidates, namesakes all but 2, which
+#: ``sf`` keeps). A book keyed by an older set of rules is re-keyed on its next refresh
+#: (``suggest.stale_keys``).
+RETIRED_RULES = frozenset({"jn", "fn", "gb", "fp", "pg"})
 
 #: Largest block whose pairs are compared; bigger blocks are skipped for that rule only.
 MAX_BLOCK_SIZE = 50
@@ -97,8 +100,6 @@ def party_keys(f: PartyFeatures) -> set[str]:
     if sound:
         for year in sorted({y for y, _, _ in f.birthdays if y}):
             keys.add(f"py:{sound}|{year}")
-        if formal:
-            keys.add(f"pg:{sound}|{formal}")
     if f.organization and formal:
         keys.add(f"og:{f.organization}|{formal}")
     for street, postal, locality in f.addresses:
@@ -152,6 +153,10 @@ def _name_keys(given: str, family: str, formal: str, keys: set[str]) -> None:
         # No first name ("|leroy"): whatever the initial was, the record meets the people of
         # that family name and one initial (blocks over the cap are skipped as ever).
         keys.update(f"fi:{family}|{c}" for c in _INITIALS)
+    if given and len(family) > SHORT_FAMILY:
+        # The letters of the family name, sorted, with the initial: survives two letters
+        # swapped ("pohof" / "phoof", "mauhoeiez" / "mauoheiez").
+        keys.add(f"sf:{''.join(sorted(family))}|{given[:1]}")
     if given and len(family) >= 2:
         # The end of the family name with the initial: survives a typo in the family name's
         # beginning and any first name that kept its initial ("d|fischer" / "dieter|fisher").

@@ -134,6 +134,8 @@ RULE_SENTENCES: dict[str, str] = {
     "fn": "Found because both have the same name",
     "fi": "Found because both have the same last name and first initial, or one has no "
           "first name",
+    "sf": "Found because the last names have the same letters and the first initials are "
+          "the same",
     "py": "Found because last names sound alike and the birth year is the same",
     "pg": "Found because both first and last names sound alike",
     "og": "Found because both have the same first name and organisation",

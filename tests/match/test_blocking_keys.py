@@ -100,6 +100,8 @@ def test_keys_of_an_older_kith_are_rebuilt_on_the_next_refresh(any_db: Database)
     (feats(1, "V", "Lebedeev"), feats(2, "Vladimir", "Lebedev"), "qg"),
     # A typo at the start of the family name, the first name kept its initial only.
     (feats(1, "D", "Fischer"), feats(2, "Dieter", "Tischer"), "fe"),
+    # Two letters of the family name swapped.
+    (feats(1, "Amelie", "Phoof"), feats(2, "Amelie", "Pohof"), "sf"),
     # A short family name with its letters swapped.
     (feats(1, "Anh", "Ho"), feats(2, "Anh", "Oh"), "sl"),
     # A short family name mistyped: the end of the first name and its last letter are left.
