@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-#: Part of every model version ("kith-fs-3+c1"): a new map re-scores stored suggestions.
+#: Part of every model version ("kith-fs-3+c1+k2"): a new map re-scores stored suggestions.
 CALIBRATION_VERSION = "c1"
 
 #: (score, probability) points, increasing in both; straight lines between them.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from core.match.blocking import KEYS_VERSION
 from core.match.calibration import (
     CALIBRATION_VERSION,
     HAND_CALIBRATION,
@@ -163,8 +164,9 @@ class Model:
 
 
 def calibrated_version(version: str) -> str:
-    """The version suggestions store: the weight table's and the calibration map's."""
-    return f"{version}+{CALIBRATION_VERSION}"[:32]
+    """The version suggestions store: the weight table's, the calibration map's and the
+    blocking keys' (a change to any of them re-scores every stored suggestion)."""
+    return f"{version}+{CALIBRATION_VERSION}+{KEYS_VERSION}"[:32]
 
 
 HAND_MODEL = Model(calibrated_version(MODEL_VERSION), PRIOR, WEIGHTS, "hand", HAND_CALIBRATION)

@@ -4,12 +4,13 @@ stored keys were made by an older set of rules (on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from core.db.engine import Database
-from core.db.models import MatchKey
+from core.db.models import MatchKey, MergeSuggestion
 from core.ingest.engine import ingest_contacts
 from core.match.blocking import (
+    KEYS_VERSION,
     RETIRED_RULES,
     block_cap,
     house_number,
@@ -149,3 +150,35 @@ def test_keys_of_the_rules_before_the_retirement_are_noticed(any_db: Database) -
         session.add(MatchKey(party_id=pid, key="fn:kari nielsen"))
         session.commit()
         assert stale_keys(session, set())
+
+
+def test_a_book_keyed_by_older_rules_is_rebuilt_whoever_holds_the_first_key(
+        any_db: Database) -> None:
+    """``stale_keys`` samples the first keyed party only, whose keys need not show a changed
+    rule (here the retired full-name key was Kari's). The keys' version in the model
+    version still forces the rebuild."""
+    with any_db.session() as session:
+        book = account(session, "a")
+        ingest_contacts(session, book, [
+            person("0", emails=("desk@example.org",)),
+            person("1", "Kari", "Nielsen", birthday=(1980, 5, 1)),
+            person("2", "Kari", "Nielsen", birthday=(1980, 5, 1), city="Oslo")])
+        session.commit()
+        refresh_suggestions(session)
+        session.commit()
+        assert list_suggestions(session, -100.0)
+        # What the Kith before stored: a retired full-name key, suggestions of its version.
+        first = session.scalar(select(MatchKey.party_id).order_by(MatchKey.party_id))
+        kari = session.scalar(select(MatchKey.party_id).where(MatchKey.key == "fi:nielsen|k")
+                              .order_by(MatchKey.party_id))
+        assert first != kari
+        session.add(MatchKey(party_id=kari, key="fn:kari nielsen"))
+        session.execute(update(MergeSuggestion).values(model_version="kith-fs-3+c1"))
+        session.commit()
+        assert not stale_keys(session, set())  # the sample alone misses it
+        stats = ingest_contacts(session, book, [person("3", "Ola", "Berg")])
+        after_ingest(session, stats.touched_party_ids)
+        session.commit()
+        assert session.scalar(select(MatchKey.id).where(MatchKey.key.startswith("fn:"))) is None
+        versions = {v.model_version for v in list_suggestions(session, -100.0)}
+        assert versions == {f"kith-fs-3+c1+{KEYS_VERSION}"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 
 from core.db.engine import Database
-from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.blocking import KEYS_VERSION, pairs_from_blocks, party_keys
 from core.match.calibration import (
     ESTIMATED_CALIBRATION,
     HAND_CALIBRATION,
@@ -55,7 +55,7 @@ def test_the_score_and_its_explanation_stay_exact() -> None:
     score = score_of(levels, HAND_MODEL)
     assert round(sum(item.weight for item in explain(levels, HAND_MODEL)), 2) == score
     assert HAND_MODEL.probability(score) == calibrated(score, HAND_CALIBRATION)
-    assert HAND_MODEL.version == f"{MODEL_VERSION}+c1"
+    assert HAND_MODEL.version == f"{MODEL_VERSION}+c1+{KEYS_VERSION}"
 
 
 def test_fitted_on_seeds_the_benchmark_does_not_use() -> None:
