@@ -111,6 +111,12 @@ class ContactListPanel(QWidget):
         #: A first page that arrived after the owner typed on (not painted): the newest
         #: rows at hand, so the waiting query refines from it (see _shown_now).
         self._skipped: FirstPage | None = None
+        #: Counts the database changes announced (contacts or their handles): a page read
+        #: before the newest one is painted but searched again, and is never narrowed
+        #: (the contact an undo or a sync just brought back is not in it).
+        self._generation = 0
+        self._shown_generation = 0  # the generation of the rows on screen
+        self._skipped_generation = 0
         self._search_selects = False  # the next current-row change comes from a search
         self._announced: int | None = None  # the party the detail pane was told about
         self._announce_pid: int | None = None
@@ -188,22 +194,24 @@ class ContactListPanel(QWidget):
             return
         self._cancel_full()
         self._first_busy = True
+        generation = self._generation
         self.ctx.read(contacts.first_page, query, FIRST_PAGE, self._shown_now(),
                       name="search", priority=VISIBLE_PRIORITY,
-                      on_result=self._show_first, on_error=self._search_failed)
+                      on_result=lambda page: self._show_first(page, generation),
+                      on_error=self._search_failed)
 
     def _shown_now(self) -> Shown | None:
         """The top of what the list shows, so one more letter narrows it without a full
         search (see core.views.refine)."""
         skipped, self._skipped = self._skipped, None
-        if skipped is not None:
+        if skipped is not None and self._skipped_generation == self._generation:
             # Newer than what the list shows: typing on over a selected search, the page of
             # "a" arrives while "an" waits. Refined from that page the next page takes a few
             # ms; the old search on screen cannot be narrowed, and SQL over every contact
             # took 15-25 ms on 100,000 contacts for a letter or digit most of them have.
             return Shown(skipped.query, tuple(skipped.ids[:REFINE_ROWS]), skipped.complete)
         query = self._first_shown
-        if query is None:
+        if query is None or self._shown_generation != self._generation:
             return None
         count = self.model.rowCount()
         whole = self._last_shown == query
@@ -221,10 +229,11 @@ class ContactListPanel(QWidget):
             self._run(pending)
         return pending is not None
 
-    def _show_first(self, page: FirstPage) -> None:
+    def _show_first(self, page: FirstPage, generation: int) -> None:
         self._first_busy = False
         if self._pending is not None and self._pending != page.query:
             self._skipped = page  # a newer query is waiting: skip painting this page,
+            self._skipped_generation = generation
             self._next()  # but let that query narrow it
             return
         self._pending = None
@@ -232,6 +241,13 @@ class ContactListPanel(QWidget):
         self.model.set_ids(page.ids, page.rows)
         self._first_shown = page.query
         self._last_shown = None
+        self._shown_generation = generation
+        if generation != self._generation:
+            # The data changed while this page was read: painted (better than nothing),
+            # then the same query again over today's data.
+            self._restore_selection(selected, fallback=False)
+            self._run(page.query)
+            return
         if page.complete:
             self._shown(page.query, selected)
             return
@@ -243,11 +259,12 @@ class ContactListPanel(QWidget):
     def _fetch_full(self, query: ListQuery, selected: int | None) -> None:
         """Step 2: every id of the result, appended behind the page already on screen."""
         box: list[TaskHandle] = []
+        generation = self._generation
 
         def done(ids: Any) -> None:
             if self._full is box[0]:
                 self._full = None
-                self._show_full(query, ids, selected)
+                self._show_full(query, ids, selected, generation)
 
         def failed(exc: BaseException) -> None:
             if self._full is box[0]:
@@ -264,13 +281,15 @@ class ContactListPanel(QWidget):
             self._full.cancel()  # interrupts the SQL; its late reply is ignored
             self._full = None
 
-    def _show_full(self, query: ListQuery, ids: Any, selected: int | None) -> None:
+    def _show_full(self, query: ListQuery, ids: Any, selected: int | None,
+                   generation: int) -> None:
         if self.model.starts_with(ids):
             self.model.extend_ids(ids[self.model.rowCount():])
         else:  # the data changed between the two steps
             scroll = self.table.verticalScrollBar().value()
             self.model.set_ids(ids)
             self.table.verticalScrollBar().setValue(scroll)
+        self._shown_generation = generation
         self._shown(query, self.selected_party() or selected)
 
     def _shown(self, query: ListQuery, selected: int | None) -> None:
@@ -340,6 +359,7 @@ class ContactListPanel(QWidget):
 
     def _on_changed(self, topics: frozenset[str]) -> None:
         if tasks.PARTIES in topics or tasks.HANDLES in topics:
+            self._generation += 1
             self.model.invalidate()  # rows on screen refetch; they stay visible meanwhile
             query = self.current_query()
             if self._last_shown == query and not self._searching:

@@ -75,11 +75,40 @@ def test_a_letter_typed_while_a_page_loads_narrows_that_page(qtbot, window,
     wait_rows(qtbot, window, 0)
     pages: list[Any] = []
     show_first = panel._show_first  # noqa: SLF001 - what the searches deliver
-    panel._show_first = lambda page: (pages.append(page), show_first(page))  # noqa: SLF001
+    panel._show_first = lambda page, *rest: (pages.append(page), show_first(page, *rest))  # noqa: SLF001
     panel.search.setText("a")
     panel.search.setText("an")  # typed before the page of "a" came back
     wait_names(qtbot, window, ["Anna Müller"])
     assert [(p.query.search, p.refined) for p in pages] == [("a", False), ("an", True)]
+
+
+def test_a_change_saved_while_a_search_runs_is_searched_again(qtbot, window, people,  # noqa: ANN001
+                                                              monkeypatch) -> None:
+    """The owner undoes a delete and types the contact's address at once: the search read
+    the database just before the undo was saved. Its page is stale, so the list searches
+    again (it used to keep the empty page: the waiting re-run was the same query)."""
+    from app import tasks
+    from core.views.contact_draft import ContactDraft, DraftValue
+
+    panel = window.contact_list
+    wait_rows(qtbot, window, len(names(window)) or 1)
+    first_page = contacts.first_page
+    saved: list[int] = []
+
+    def read_then_someone_saves(*args: Any, **kwargs: Any) -> Any:
+        page = first_page(*args, **kwargs)
+        if not saved:  # the write lands after this read, and is announced before it returns
+            draft = ContactDraft()
+            draft.fields.update(given_name="Ola", family_name="Nordmann")
+            draft.emails = [DraftValue("ola@example.no")]
+            saved.append(contacts.create(window.ctx.db, draft, state=TaskState()))
+            window.ctx.runner.changed.emit(frozenset({tasks.PARTIES}))
+        return page
+
+    monkeypatch.setattr(contacts, "first_page", read_then_someone_saves)
+    panel.search.setText("ola@example.no")
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    wait_names(qtbot, window, ["Ola Nordmann"])
 
 
 def test_filters_needs_review_label_and_source(qtbot, window, people) -> None:  # noqa: ANN001
