@@ -105,10 +105,11 @@ def test_refresh_in_workers_stores_what_in_process_stores(
         assert _rows(session) == in_process
 
 
-def test_a_dead_worker_costs_time_not_results(db: Database,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def _scored_corpus(db: Database, size: int, seed: int):  # noqa: ANN202 - a tuple of five
+    """A corpus loaded into ``db``: its features, model, labels, candidate pairs and the
+    kept pairs in-process scoring gives (what workers must give too)."""
     with db.session() as session:
-        load(session, generate(600, seed=5))
+        load(session, generate(size, seed=seed))
         feats = load_features(session)
         model, labels = active_model(session), load_labels(session)
     blocks: dict[str, list[int]] = {}
@@ -116,7 +117,12 @@ def test_a_dead_worker_costs_time_not_results(db: Database,
         for k in party_keys(f):
             blocks.setdefault(k, []).append(pid)
     pairs = list(pairs_from_blocks(blocks))
-    expected = score_pairs(pairs, feats, model, labels)
+    return feats, model, labels, pairs, score_pairs(pairs, feats, model, labels)
+
+
+def test_a_dead_worker_costs_time_not_results(db: Database,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    feats, model, labels, pairs, expected = _scored_corpus(db, 600, seed=5)
     assert expected, "the corpus has duplicates to find"
 
     monkeypatch.setattr(parallel, "_CHUNK", 100)  # many chunks
@@ -144,16 +150,7 @@ def test_a_dead_worker_costs_time_not_results(db: Database,
 def test_a_silent_worker_is_given_up_on(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker that stops answering (alive, but stopped) is given up on once it has not
     answered for ``_RESULT_TIMEOUT_S``; the chunk it held is scored in process."""
-    with db.session() as session:
-        load(session, generate(400, seed=9))
-        feats = load_features(session)
-        model, labels = active_model(session), load_labels(session)
-    blocks: dict[str, list[int]] = {}
-    for pid, f in feats.items():
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(pid)
-    pairs = list(pairs_from_blocks(blocks))
-    expected = score_pairs(pairs, feats, model, labels)
+    feats, model, labels, pairs, expected = _scored_corpus(db, 400, seed=9)
     monkeypatch.setattr(parallel, "_CHUNK", 5)
     monkeypatch.setattr(parallel, "_RESULT_TIMEOUT_S", 5.0)
     workers = parallel.ScoringWorkers(2)
