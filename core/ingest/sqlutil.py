@@ -140,7 +140,9 @@ def _execute_rows(
     connection = session.connection()
     dialect = connection.dialect
     table = model.__table__
-    params = _parameters(rows, columns, table, dialect, update_key, values)
+    if values is None:
+        values = _as_tuples(rows, columns)
+    params = _parameters(values, columns, table, dialect, update_key)
     multi_row = update_key is None or dialect.name == "sqlite"
     if not multi_row:
         sql = _statement(table, columns, dialect, suffix, update_key, 0)
@@ -181,9 +183,17 @@ def statement_sizes(count: int, per_statement: int) -> list[int]:
     return sizes
 
 
+def _as_tuples(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Dict rows as tuples in ``columns`` order."""
+    if len(columns) == 1:
+        return [(row[columns[0]],) for row in rows]
+    getter = itemgetter(*columns)
+    return [getter(row) for row in rows]
+
+
 def _parameters(
-    rows: list[dict[str, Any]], columns: tuple[str, ...], table: Any, dialect: Any,
-    update_key: str | None, values: list[tuple[Any, ...]] | None = None,
+    values: list[tuple[Any, ...]], columns: tuple[str, ...], table: Any, dialect: Any,
+    update_key: str | None,
 ) -> list[tuple[Any, ...]]:
     """Row tuples in ``columns`` order, converted by each column's SQLAlchemy bind processor
     (so the driver stores exactly what the ORM would).
@@ -191,13 +201,6 @@ def _parameters(
     Works column-wise: bulk rows repeat the same timestamp and flags, so each distinct value
     of a column is converted once and the rest is C-level mapping.
     """
-    if values is not None:
-        pass
-    elif len(columns) == 1:
-        values = [(row[columns[0]],) for row in rows]
-    else:
-        getter = itemgetter(*columns)
-        values = [getter(row) for row in rows]
     processors = _processors(table, columns, dialect, update_key)
     if all(p is None for p in processors):
         return values
