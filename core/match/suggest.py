@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import Decision, MatchKey, MergeSuggestion, Party
 from core.gcpause import cyclic_gc_paused
-from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.blocking import blocks_of, candidate_pairs, pairs_from_blocks, party_keys
 from core.match.compare import PairScore, compare_all, explain, score_of
 from core.match.features import PartyFeatures, load_features
 from core.match.incremental import keys_of, plan_refresh
@@ -102,7 +102,7 @@ def _rebuild(session: Session, model: Model) -> int:
         rejected, labels = rejected_pairs(session), load_labels(session)
         if workers is not None:
             workers.send_features(feats, model, labels)
-        blocks = _blocks(feats)
+        blocks = blocks_of(feats)
         keys_of_party: dict[int, list[str]] = {pid: [] for pid in sorted(feats)}
         helps = len(feats) <= HELPING_MAX_PARTIES
         if workers is not None and not helps:
@@ -146,21 +146,6 @@ def _comparable_parties(session: Session) -> int:
     """How many parties ``load_features`` will load (live, not system actors)."""
     return session.scalar(select(func.count()).select_from(Party).where(
         Party.merged_into_id.is_(None), Party.kind != "system")) or 0
-
-
-def _blocks(feats: dict[int, PartyFeatures]) -> dict[str, list[int]]:
-    """Key -> the parties holding it. Keys go straight into their blocks (no per-party key
-    sets kept: at 100,000 parties those were ~2 million strings held twice)."""
-    blocks: dict[str, list[int]] = {}
-    get = blocks.get
-    for pid, f in feats.items():
-        for k in party_keys(f):
-            members = get(k)
-            if members is None:
-                blocks[k] = [pid]
-            else:
-                members.append(pid)
-    return blocks
 
 
 def _reloading_scorer(session: Session, model: Model, labels: Labels
@@ -298,7 +283,7 @@ def candidate_probabilities(session: Session) -> tuple[set[Pair], dict[Pair, flo
     """Every pair the blocking rules generate and the match probability the model gives it
     (for measuring calibration and pairs completeness; a full comparison of every pair)."""
     feats = load_features(session)
-    candidates = pairs_from_blocks(_blocks(feats))
+    candidates = candidate_pairs(feats)
     model, labels = active_model(session), load_labels(session)
     probs = {pair: score_features(feats[pair[0]], feats[pair[1]], model, labels).probability
              for pair in candidates}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from core.db.models import MatchModel
-from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.blocking import candidate_pairs
 from core.match.compare import compare_all, compare_birthdays
 from core.match.features import PartyFeatures, load_features
 from core.match.kin import kin_applies, kin_weight
@@ -204,12 +204,8 @@ def _same_home(pattern: Pattern) -> int:
 
 
 def blocked_patterns(feats: dict[int, PartyFeatures]) -> Counter[Pattern]:
-    blocks: dict[str, list[int]] = {}
-    for pid, f in feats.items():
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(pid)
     return Counter(pattern_of(compare_all(feats[a], feats[b]))
-                   for a, b in pairs_from_blocks(blocks))
+                   for a, b in candidate_pairs(feats))
 
 
 def em(patterns: Counter[Pattern], u: dict[tuple[str, str], float], total_pairs: float,

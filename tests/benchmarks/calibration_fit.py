@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from core.db.engine import open_database
-from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.blocking import candidate_pairs
 from core.match.calibration import Points, brier, fit_isotonic
 from core.match.compare import compare_all, score_of
 from core.match.features import load_features
@@ -33,12 +33,8 @@ Samples = list[tuple[float, bool]]
 
 def _scores(session, model: Model, truth: set) -> Samples:  # noqa: ANN001 - a Session
     feats = load_features(session)
-    blocks: dict[str, list[int]] = {}
-    for pid, f in feats.items():
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(pid)
     return [(score_of(compare_all(feats[a], feats[b]), model), (a, b) in truth)
-            for a, b in pairs_from_blocks(blocks)]
+            for a, b in candidate_pairs(feats)]
 
 
 def samples(size: int = FIT_SIZE) -> tuple[Samples, Samples]:

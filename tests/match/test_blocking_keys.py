@@ -13,6 +13,7 @@ from core.match.blocking import (
     KEYS_VERSION,
     RETIRED_RULES,
     block_cap,
+    candidate_pairs,
     house_number,
     pairs_from_blocks,
     party_keys,
@@ -27,11 +28,7 @@ from tests.match.test_golden_pairs import feats
 
 
 def _pair_rules(a, b) -> list[str]:  # noqa: ANN001 - PartyFeatures
-    blocks: dict[str, list[int]] = {}
-    for f in (a, b):
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(f.party_id)
-    return pairs_from_blocks(blocks).get((a.party_id, b.party_id), [])
+    return candidate_pairs({f.party_id: f for f in (a, b)}).get((a.party_id, b.party_id), [])
 
 
 @pytest.mark.parametrize(("one", "other", "code", "sentence"), [

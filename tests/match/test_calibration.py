@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 
 from core.db.engine import Database
-from core.match.blocking import KEYS_VERSION, pairs_from_blocks, party_keys
+from core.match.blocking import KEYS_VERSION, candidate_pairs
 from core.match.calibration import (
     ESTIMATED_CALIBRATION,
     HAND_CALIBRATION,
@@ -75,12 +75,8 @@ def test_calibrated_probabilities_are_closer_to_the_truth(sqlite_db: Database) -
         shown = {(v.party_a_id, v.party_b_id): v.probability
                  for v in list_suggestions(session, -100.0)}
         found = load_features(session)
-    blocks: dict[str, list[int]] = {}
-    for pid, f in found.items():
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(pid)
     scores = {pair: score_of(compare_all(found[pair[0]], found[pair[1]]), model)
-              for pair in pairs_from_blocks(blocks)}
+              for pair in candidate_pairs(found)}
 
     def brier(prob) -> float:  # noqa: ANN001 - score -> probability
         return sum((prob(s) - (p in truth)) ** 2 for p, s in scores.items()) / len(scores)

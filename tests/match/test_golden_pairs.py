@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from core.match.blocking import RULES, pairs_from_blocks, party_keys, rule_label, rule_sentences
+from core.match.blocking import (
+    RULES,
+    candidate_pairs,
+    pairs_from_blocks,
+    party_keys,
+    rule_label,
+    rule_sentences,
+)
 from core.match.compare import date_level, score_pair
 from core.match.features import PartyFeatures, PhoneUse
 from core.match.names import clean, compare_name
@@ -193,11 +200,7 @@ def test_blocking_keys_and_rules() -> None:
     # Nickname and a spelling variant: the phonetic family name with the birth year pairs
     # them (the phonetic family + given name rule retired: blocking.RETIRED_RULES).
     assert keys_a & keys_b == {"py:s530|1980"}
-    blocks: dict[str, list[int]] = {}
-    for f in (a, b, c):
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(f.party_id)
-    pairs = pairs_from_blocks(blocks)
+    pairs = candidate_pairs({f.party_id: f for f in (a, b, c)})
     assert set(pairs) == {(1, 2), (1, 3)}
     assert rule_label(pairs[(1, 3)]) == "same_email"
     assert rule_label(pairs[(1, 2)]) == "phonetic_family_and_birth_year"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.db.engine import Database
 from core.db.models import MergeSuggestion
 from core.match import parallel, suggest
-from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.blocking import candidate_pairs
 from core.match.features import load_features
 from core.match.labels import load_labels
 from core.match.model_store import active_model
@@ -112,11 +112,7 @@ def _scored_corpus(db: Database, size: int, seed: int):  # noqa: ANN202 - a tupl
         load(session, generate(size, seed=seed))
         feats = load_features(session)
         model, labels = active_model(session), load_labels(session)
-    blocks: dict[str, list[int]] = {}
-    for pid, f in feats.items():
-        for k in party_keys(f):
-            blocks.setdefault(k, []).append(pid)
-    pairs = list(pairs_from_blocks(blocks))
+    pairs = list(candidate_pairs(feats))
     return feats, model, labels, pairs, score_pairs(pairs, feats, model, labels)
 
 

@@ -9,7 +9,7 @@ from itertools import combinations, product
 
 from sqlalchemy.orm import Session
 
-from core.match.blocking import pairs_from_blocks, party_keys
+from core.match.blocking import candidate_pairs
 from core.match.compare import compare_all, explain, explanation_rows, score_of
 from core.match.features import PartyFeatures, PhoneUse, load_features
 from core.match.names import compare_name
@@ -102,11 +102,7 @@ def test_quick_score_equals_the_explained_score(session: Session) -> None:
     load(session, generate(800, seed=3, dup_rate=0.1))
     session.commit()
     feats = load_features(session)
-    blocks: dict[str, list[int]] = {}
-    for pid, f in feats.items():
-        for key in party_keys(f):
-            blocks.setdefault(key, []).append(pid)
-    candidates = pairs_from_blocks(blocks)
+    candidates = candidate_pairs(feats)
     assert len(candidates) > 200
     seen: set[tuple[str, str]] = set()
     _check([(feats[a], feats[b]) for a, b in candidates], seen)
