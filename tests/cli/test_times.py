@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 
@@ -19,6 +20,15 @@ from tests.sync.runtime_support import vcard
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 Kith = Callable[..., tuple[int, str, str]]
+
+
+def _store(url: str, statement: Any) -> None:
+    """Run one UPDATE on the database the CLI uses (to move a stored time back)."""
+    db = open_database(url)
+    with db.session() as session:
+        session.execute(statement)
+        session.commit()
+    db.dispose()
 
 
 def _three_days_ago_at_18_41() -> datetime:
@@ -74,11 +84,7 @@ def test_status_prints_local_times_in_german(kith: Kith, time_locale, tmp_path: 
     assert re.search(r"last ok \d{2}:\d{2}\s+next \d{2}:\d{2}", out), out  # synced just now
 
     then = _three_days_ago_at_18_41()
-    db = open_database(sqlite_migrated_url)
-    with db.session() as session:
-        session.execute(update(SyncState).values(last_success_at=then.astimezone(UTC)))
-        session.commit()
-    db.dispose()
+    _store(sqlite_migrated_url, update(SyncState).values(last_success_at=then.astimezone(UTC)))
     code, out, _ = kith("status")
     assert f"last ok {then:%d.%m.%Y} 18:41  " in out, out
     code, out, _ = kith("status", "--json")
@@ -99,11 +105,7 @@ def test_decisions_print_local_times_in_american_english(
     assert kith("not-duplicate", str(ids[0]), str(ids[1]))[0] == 0
 
     then = _three_days_ago_at_18_41()
-    db = open_database(sqlite_migrated_url)
-    with db.session() as session:
-        session.execute(update(Decision).values(created_at=then.astimezone(UTC)))
-        session.commit()
-    db.dispose()
+    _store(sqlite_migrated_url, update(Decision).values(created_at=then.astimezone(UTC)))
     code, out, _ = kith("decisions")
     assert code == 0 and not ISO.search(out), out
     assert f"{then:%m/%d/%Y} 6:41 PM  not_duplicate" in out, out
