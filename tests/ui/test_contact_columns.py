@@ -151,17 +151,23 @@ def test_a_wanted_column_without_room_says_so_in_the_menu(window) -> None:  # no
     assert f"{COLUMNS[PHONE]} (no room: widen the list)" in texts
 
 
-def test_the_cards_field_names_read_whole_at_800x600(window, qtbot) -> None:  # noqa: ANN001
-    """The Fields table's names ("Display name", "Organisation") were cut to "Display…" at
-    800x600: they take up to LABEL_SHARE of the pane, the file names elide first."""
+def _card_fields(window, qtbot, size: tuple[int, int]) -> tuple[Any, Any]:  # noqa: ANN001
+    """The card's Fields table of the fifth contact in a window of ``size``, and the
+    metrics of its font."""
     from PySide6.QtGui import QFontMetrics
 
-    win = window((800, 600))
+    win = window(size)
     ids = win.contact_list.model.ids()
     with qtbot.waitSignal(win.detail.loaded, timeout=5000):
         win.contact_list.select_party(ids[4])
     fields = win.detail.fields
-    metrics = QFontMetrics(fields.font())
+    return fields, QFontMetrics(fields.font())
+
+
+def test_the_cards_field_names_read_whole_at_800x600(window, qtbot) -> None:  # noqa: ANN001
+    """The Fields table's names ("Display name", "Organisation") were cut to "Display…" at
+    800x600: they take up to LABEL_SHARE of the pane, the file names elide first."""
+    fields, metrics = _card_fields(window, qtbot, (800, 600))
     names = [fields.item(r, 0).text() for r in range(fields.rowCount())]
     assert "Display name" in names
     room = fields.columnWidth(0) - 8
@@ -173,14 +179,7 @@ def test_the_cards_field_names_read_whole_at_800x600(window, qtbot) -> None:  # 
 def test_a_wide_card_shows_the_sources_whole(window, qtbot) -> None:  # noqa: ANN001
     """At 1280x800 the Value column kept half its width blank while the Source column was
     cut at its share ("vCard phone-ex…"): what the values leave goes to the cut column."""
-    from PySide6.QtGui import QFontMetrics
-
-    win = window((1280, 800))
-    ids = win.contact_list.model.ids()
-    with qtbot.waitSignal(win.detail.loaded, timeout=5000):
-        win.contact_list.select_party(ids[4])
-    fields = win.detail.fields
-    metrics = QFontMetrics(fields.font())
+    fields, metrics = _card_fields(window, qtbot, (1280, 800))
     sources = [fields.item(r, 2).text() for r in range(fields.rowCount())
                if fields.item(r, 2) is not None and fields.cellWidget(r, 2) is None]
     assert any(s.startswith("vCard ") for s in sources)
