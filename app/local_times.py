@@ -31,8 +31,8 @@ def relative_when(value: datetime | None, now: datetime | None, clock: Writer,
     the locale's own formats. A naive ``value`` is UTC, as the database stores it."""
     if value is None:
         return "never"
-    local = _local(value)
-    today = _local(now or datetime.now(UTC)).date()
+    local = to_local(value)
+    today = to_local(now or datetime.now(UTC)).date()
     days = (local.date() - today).days
     if days == 0:
         return clock(local)
@@ -41,7 +41,8 @@ def relative_when(value: datetime | None, now: datetime | None, clock: Writer,
     return f"{day(local)} {clock(local)}"
 
 
-def _local(value: datetime) -> datetime:
+def to_local(value: datetime) -> datetime:
+    """``value`` in the local time zone; a naive one is UTC, as the database stores it."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone()

@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, QLocale, QSize, Qt, QTime
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QWidget
 
-from app.local_times import relative_when
+from app.local_times import relative_when, to_local
 from ui.columns import tip_delegate
 
 
@@ -71,12 +71,10 @@ def short_when(value: datetime | None, now: datetime | None = None) -> str:
     is none. The cell's tooltip carries the full ``when``."""
     if value is None:
         return "never"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone()
+    local = to_local(value)
     today = (now or datetime.now(UTC)).astimezone()
     locale = QLocale()
-    clock = locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
+    clock = _qt_clock(local)
     days = abs((local.date() - today.date()).days)
     if days == 0:
         return clock
