@@ -53,18 +53,25 @@ def _name(code: str, language: str) -> str:
     return QLocale.territoryToString(territory)
 
 
+def _is_code(text: str) -> bool:
+    """``text`` looks like an ISO country code (else it was written out: "Deutschland")."""
+    return len(text) == 2 and text.isascii() and text.isalpha()
+
+
+def _language(locale: QLocale | None) -> str:
+    return QLocale.languageToCode((locale or QLocale()).language())
+
+
 def country_name(value: str, home: str | None = None, locale: QLocale | None = None) -> str:
-    """What the card shows for an address's country ``value`` (see the module docstring).
-    ``home`` is the owner's country code (default: the owner's region, settings else locale),
-    ``locale`` the owner's locale (default: the application's)."""
+    """What the card shows for an address's country ``value`` (see the module docstring):
+    :func:`country_label`, but nothing for the owner's own country. ``home`` is the owner's
+    country code (default: the owner's region, settings else locale), ``locale`` the owner's
+    locale (default: the application's)."""
     written = (value or "").strip()
-    if len(written) != 2 or not written.isascii() or not written.isalpha():
-        return written  # written out by the source (or empty): shown as written
-    code = written.upper()
-    if code == (owner_region() if home is None else home).upper():
+    if _is_code(written) and written.upper() == (owner_region() if home is None
+                                                  else home).upper():
         return ""
-    language = QLocale.languageToCode((locale or QLocale()).language())
-    return _name(code, language) or written
+    return country_label(written, locale)
 
 
 def country_label(value: str, locale: QLocale | None = None) -> str:
@@ -72,19 +79,18 @@ def country_label(value: str, locale: QLocale | None = None) -> str:
     the owner's language (the owner's own country too: the editor shows everything), anything
     else as the source wrote it."""
     written = (value or "").strip()
-    if len(written) != 2 or not written.isascii() or not written.isalpha():
-        return written
-    language = QLocale.languageToCode((locale or QLocale()).language())
-    return _name(written.upper(), language) or written
+    if not _is_code(written):
+        return written  # written out by the source (or empty): shown as written
+    return _name(written.upper(), _language(locale)) or written
 
 
 def country_choices(locale: QLocale | None = None) -> list[tuple[str, str]]:
     """Every country phonenumbers' table knows as (name in the owner's language, ISO code),
     in the owner's alphabetical order ("Österreich" among the O's in German)."""
     locale = locale or QLocale()
-    language = QLocale.languageToCode(locale.language())
+    language = _language(locale)
     pairs = [(name, code) for code in _names()
-             if len(code) == 2 and code.isalpha() and (name := _name(code, language))]
+             if _is_code(code) and (name := _name(code, language))]
     collator = QCollator(locale)
     collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     return sorted(pairs, key=lambda pair: collator.sortKey(pair[0]))
@@ -97,10 +103,10 @@ def country_value(text: str, locale: QLocale | None = None) -> str:
     written = (text or "").strip()
     if not written:
         return ""
-    language = QLocale.languageToCode((locale or QLocale()).language())
+    language = _language(locale)
     wanted = written.casefold()
     for code in _names():
-        if len(code) != 2 or not code.isalpha():
+        if not _is_code(code):
             continue
         if wanted in (code.casefold(), _name(code, language).casefold(),
                       _name(code, "en").casefold()):
