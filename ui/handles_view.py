@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
+from app.source_words import kind_text
 from ui.columns import fit_columns
 from ui.widgets import confidence_bar, item, plain_table
 
@@ -38,7 +39,6 @@ PLATFORM_NAMES = {"email": "Email", "phone": "Phone", "url": "Web", "telegram": 
                   "username": "User name"}
 #: Where a link came from, in the owner's words (short: a column at 800x600).
 LINK_SOURCES = {"manual": "added by you", "temp_contact": "unknown sender", "merge": "a merge"}
-PROVIDERS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "google": "Google"}
 #: The handle lists' columns, with what each says (header tooltips).
 LIST_COLUMNS = (("Type", "Email address, phone number, …"),
                 ("Value", "The address or number"),
@@ -53,8 +53,7 @@ LINK_COLUMNS = (("Contact", "A contact that holds this address or number"),
 def link_source(source: str) -> str:
     """"source:carddav" -> "CardDAV"; "manual" -> "added by you"."""
     if source.startswith("source:"):
-        provider = source.split(":", 1)[1]
-        return PROVIDERS.get(provider, provider)
+        return kind_text(source.split(":", 1)[1])
     return LINK_SOURCES.get(source, source.replace("_", " ") or "—")
 
 
