@@ -134,6 +134,33 @@ def split_display_name(display: str) -> tuple[str, str]:
     return tokens[0], tokens[-1]
 
 
+_EMAIL_LIKE_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LOCAL_WORD_RE = re.compile(r"[^a-z]+")
+
+
+def names_of_display(display: str) -> tuple[str, str]:
+    """(given, family) of a contact known by its display name only.
+
+    A source that has no name for a contact shows its email address or number instead, and
+    those are no name: "desk@example.org" is not a "Desk Org", and the domain of
+    "john.smith@example.com" is nobody's family name (every ".com" contact would share it).
+    An address names a person only through a mailbox name of two or more words ("john.smith",
+    "j_smith84"), and not a role's ("info.sales"); a display without letters names nobody.
+    """
+    text = display.strip()
+    if _EMAIL_LIKE_RE.match(text):
+        from core.match.values import is_role_local  # values builds on this module
+
+        local = fold(text.partition("@")[0]).partition("+")[0]
+        words = [w for w in _LOCAL_WORD_RE.split(local) if w]
+        if len(words) < 2 or is_role_local(local) or is_role_local(words[0]):
+            return "", ""
+        return words[0], words[-1]
+    if not any(ch.isalpha() for ch in text):
+        return "", ""
+    return split_display_name(text)
+
+
 @lru_cache(maxsize=262144)
 def compare_name(given: str, family: str, middle: str, display: str, nickname: str = "",
                  ) -> CompareName:
@@ -143,7 +170,7 @@ def compare_name(given: str, family: str, middle: str, display: str, nickname: s
     g_token = g[0] if g else ""
     f_text = " ".join(t for t in f if t not in SUFFIXES)
     if not g_token and not f_text and display:
-        g_token, f_text = split_display_name(display)
+        g_token, f_text = names_of_display(display)
     nick = clean(nickname).split()
     return CompareName(g_token, f_text, clean(middle), nick[0] if nick else "")
 

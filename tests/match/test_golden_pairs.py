@@ -234,3 +234,22 @@ def test_scores_are_deterministic() -> None:
     b = feats(2, "Zoe", "Orsted", emails=("zoe@x.dk",))
     first = score_pair(a, b)
     assert all(score_pair(a, b) == first for _ in range(3))
+
+
+def test_an_address_shown_as_the_name_is_no_name() -> None:
+    # Contacts known by an email address only: their display name is the address. Before,
+    # its domain became a family name ("com"), which blocked and scored every such contact
+    # against every other one at a ".com" address.
+    jane = feats(1, display="jane@example.com", emails=("jane@example.com",))
+    jim = feats(2, display="jim@sample.com", emails=("jim@sample.com",))
+    assert (jane.name.given, jane.name.family) == ("", "")
+    assert not party_keys(jane) & party_keys(jim)
+    assert not [lv for lv in levels(jane, jim) if lv[0] in ("given", "family")]
+    # A mailbox name of two words still names its person, matched against a named contact.
+    mailbox = feats(3, display="john.smith+news@gmail.com", emails=("john.smith@gmail.com",))
+    named = feats(4, "John", "Smith", emails=("jsmith@work.example",))
+    assert (mailbox.name.given, mailbox.name.family) == ("john", "smith")
+    assert party_keys(mailbox) & party_keys(named)
+    # A number shown as the name names nobody either.
+    number = feats(5, display="+49 151 2345678")
+    assert (number.name.given, number.name.family) == ("", "")

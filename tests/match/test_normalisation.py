@@ -76,3 +76,18 @@ def test_role_emails_and_mobiles() -> None:
     assert parse_birthday("--02-29") == (None, 2, 29)
     assert parse_birthday("1980-02-03") == (1980, 2, 3)
     assert parse_birthday("garbage") is None
+
+
+@pytest.mark.parametrize(("display", "expected"), [
+    ("desk@example.org", ("", "")),            # one word: a mailbox, not a name
+    ("info.sales@firma.de", ("", "")),         # a role's mailbox
+    ("john.smith@example.com", ("john", "smith")),
+    ("J_Smith84@x.org", ("j", "smith")),       # digits are not part of the name
+    ("anna.maria.berg+shop@x.org", ("anna", "berg")),
+    ("+49 (151) 234-5678", ("", "")),
+    ("Smith, John", ("john", "smith")),        # a real name as before
+])
+def test_display_names_that_are_addresses_or_numbers(display: str,
+                                                      expected: tuple[str, str]) -> None:
+    name = compare_name("", "", "", display)
+    assert (name.given, name.family) == expected
