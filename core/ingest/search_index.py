@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.fts import resume_search_index, suspend_search_index
+from core.db.fts import resume_search_index, search_index_suspended, suspend_search_index
 from core.db.models import Handle, Party, PartyFact, PartyHandleLink
 from core.ingest.facts import SEARCHED_KINDS, fact_search_words
 from core.ingest.normalize import fold
@@ -112,12 +112,21 @@ def fts_match(query: str) -> str:
     return " AND ".join('"' + t + '"*' for t in query_words(query))
 
 
+def index_searchable(session: Session) -> bool:
+    """True when searches may read SQLite's full-text index: it exists and is being kept in
+    step. While a big import has it suspended (core.db.fts) it lacks the contacts that import
+    has written so far, and holds the old words of those it changed; searches then read
+    ``search_text`` itself, as on PostgreSQL (slower, but they find what is there)."""
+    return (session.get_bind().dialect.name == "sqlite"
+            and not search_index_suspended(session.connection()))
+
+
 def search_filter(session: Session, stmt: Select, query: str) -> Select:
     """Narrow a ``select(... Party ...)`` to parties matching every token of ``query``."""
     tokens = _tokens(query)
     if not tokens:
         return stmt
-    if session.get_bind().dialect.name == "sqlite":
+    if index_searchable(session):
         match = fts_match(query)
         if not match:
             return stmt

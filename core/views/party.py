@@ -30,7 +30,7 @@ from core.db.models import (
     SourceAccount,
     SourceRecord,
 )
-from core.ingest.search_index import fts_match, search_filter
+from core.ingest.search_index import fts_match, index_searchable, search_filter
 from core.ingest.sqlutil import chunked
 from core.views import packed_ids
 from core.views.list_rows import FORMAT_ROWS, PartyRow, rows_on_sqlite
@@ -262,7 +262,8 @@ def _first_ids_matches_first(session: Session, search: str, filter_name: str,
     list-order plan when the matches turn out to be too many.
     """
     match = fts_match(search)
-    if not match or max(map(len, search.split())) < MATCHES_FIRST_MIN_WORD:
+    if (not match or max(map(len, search.split())) < MATCHES_FIRST_MIN_WORD
+            or not index_searchable(session)):
         return None
     stmt = (select(Party.id).select_from(_PARTY_FTS)
             .join(Party, Party.id == _PARTY_FTS.c.rowid)

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-from core.ingest.search_index import fts_match, query_words
+from core.ingest.search_index import fts_match, index_searchable, query_words
 from core.views import packed_ids
 from core.views.step_budget import OverBudget, step_budget
 
@@ -121,7 +121,7 @@ def first_matching(session: Session, search: str, ordered: Sequence[int] | array
     Correct because a refining search matches a subset of the previous one: its result is
     the previous result (same filters) less the rows its full-text match drops."""
     expression = match_expression(session, search)
-    if expression is None:
+    if expression is None or (expression and not index_searchable(session)):
         return None
     if not expression:
         return list(ordered[:limit])
