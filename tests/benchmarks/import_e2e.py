@@ -7,7 +7,10 @@ from start to exit: parse, write, one suggestion refresh) / seconds of a plain
 the import took before its refresh began and the refresh itself (the refresh hook is timed
 inside the child), the suggestions stored, the same ratio in CPU seconds (the machine is
 shared: wall time swings with other people's load, CPU time much less), and peak memory
-(the import process, and its largest parser process).
+(the import process, and its largest parser process). ``parallel_speedup`` is how much work
+two busy processes get done on this machine against one, probed before and after (see
+``machine``): the import runs its parser processes beside its writer, and the baseline is one
+process, so the ratio is only comparable between runs with that figure beside it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 import vobject
 
 from core.sync.providers.vcard.synthetic import write_synthetic_file
+from tests.benchmarks.machine import parallel_speedup
 
 DEFAULT_SIZE = 100_000
 
@@ -78,11 +82,13 @@ def run(size: int | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         path = write_synthetic_file(folder / "cards.vcf", size)
+        speedups = [parallel_speedup()]
         parse_s, parse_cpu_s, parsed = vobject_loop(path)
         url = f"sqlite:///{folder / 'kith.sqlite'}"
         out = subprocess.run([sys.executable, "-c", _CHILD, url, str(path)], cwd=root,
                              env=_env(root), capture_output=True, text=True, check=True)
         child = json.loads(out.stdout.strip().splitlines()[-1])
+        speedups.append(parallel_speedup())
     return {
         "name": "import", "size": size, "vobject_parse_s": round(parse_s, 3),
         "vobject_cards": parsed, "kith_import_s": round(child["seconds"], 3),
@@ -95,4 +101,5 @@ def run(size: int | None = None) -> dict:
         "cpu_ratio": round(child["cpu_s"] / parse_cpu_s, 3),
         "peak_rss_mb": round(child["peak_rss_mb"], 1),
         "parser_peak_rss_mb": round(child["helpers_peak_rss_mb"], 1),
+        "parallel_speedup_before_after": speedups,
     }
