@@ -78,7 +78,6 @@ class RecordView:
     deleted_at: datetime | None
 
 
-
 @dataclass(slots=True)
 class PartyDetail:
     id: int

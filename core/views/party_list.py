@@ -35,6 +35,7 @@ PROGRESS_STEPS = 20_000
 class QueryCancelled(Exception):
     """A list query was interrupted because its caller no longer wants the result."""
 
+
 def _filtered(stmt: Select, filter_name: str, label: str | None, account_id: int | None) -> Select:
     if filter_name == "needs_review":
         stmt = stmt.where(

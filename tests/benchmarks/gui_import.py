@@ -73,7 +73,7 @@ class TypingDuringImport:
 
 
 def import_stall(window: Any, ctx: Any, db: Any, workdir: Path, size: int,
-                  spin_until: Any) -> dict[str, Any]:
+                 spin_until: Any) -> dict[str, Any]:
     """A size-card vCard import through the real sync path, a GUI timer measuring gaps."""
     from PySide6.QtCore import QTimer
 
@@ -112,7 +112,7 @@ def import_stall(window: Any, ctx: Any, db: Any, workdir: Path, size: int,
     gaps["last"] = time.perf_counter()
     timer.start()
     typist = TypingDuringImport(window.contact_list, start_after_s=TYPE_DURING_IMPORT_AFTER_S
-                                 * min(1.0, size / DEFAULT_SIZE))
+                                * min(1.0, size / DEFAULT_SIZE))
     typists.append(typist)
     spin_until(lambda: handle.done, timeout_s=3600)
     typist.stop()

@@ -46,7 +46,7 @@ class PaintClock:
 
 
 def measure_in_process(db_path: Path, workdir: Path, size: int,
-                        with_import: bool = True) -> dict[str, Any]:
+                       with_import: bool = True) -> dict[str, Any]:
     """Search, scroll and (``with_import``) the stall during an import, in this process."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
