@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,21 @@ from sqlalchemy.orm import Session
 
 from core.db.models import ImportantDate, PartyFact
 from core.ingest.facts import gender_words
-from core.views.party import DetailLine
+
+
+@dataclass(slots=True)
+class DetailLine:
+    """One more line of a contact card, for fields without a dedicated attribute.
+
+    The card renders these generically (section heading, label, value, sources), so a new kind of
+    field (related people, gender, time zone...) needs a read-model change only, not a view change.
+    """
+
+    section: str  # heading the line goes under, e.g. "Work", "Personal", "Related people"
+    label: str  # e.g. "Department", "Spouse", "Time zone"
+    value: str  # formatted for reading
+    sources: list[str] = field(default_factory=list)  # where it came from, e.g. "vCard: work.vcf"
+
 
 _PERSONAL = {"gender": "Gender", "time_zone": "Time zone", "geo": "Location",
              "file_as": "File as"}

@@ -92,7 +92,8 @@ def test_other_filters_do_not_refine(db: Database) -> None:
 
 def test_list_rows_on_sqlite_equal_the_orm_rows(db: Database) -> None:
     """The list's raw-SQL row fetch (SQLite) returns what the portable ORM query returns."""
-    from core.views.party import _party_rows_orm, party_rows
+    from core.views.party import party_rows
+    from core.views.party_list import _party_rows_orm
 
     ids = list(contacts.search_ids(db, ListQuery(""), state=TaskState()))[::-1] + [999_999]
     with db.session() as session:
@@ -141,7 +142,7 @@ def test_first_page_is_the_top_of_the_full_result(db: Database, query: ListQuery
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Whichever plan answers a search's first page, it is the top of the full result."""
     from core.ingest.engine import ingest_contacts
-    from core.views import party as party_views
+    from core.views import party_list
     from tests.benchmarks.corpus import contacts as corpus
     from tests.ui.helpers import add_account
 
@@ -151,7 +152,7 @@ def test_first_page_is_the_top_of_the_full_result(db: Database, query: ListQuery
         for party in session.scalars(select(Party).limit(40)):
             party.archived_at = datetime.now(UTC)
         session.commit()
-    monkeypatch.setattr(party_views, "MATCHES_FIRST_STEPS", budget)
+    monkeypatch.setattr(party_list, "MATCHES_FIRST_STEPS", budget)
     full = list(contacts.search_ids(db, query, state=TaskState()))
     for limit in (1, 5, 80):
         page = contacts.first_page(db, query, limit, state=TaskState())

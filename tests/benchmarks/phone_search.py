@@ -14,17 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.gui import DEFAULT_SIZE, _database
+from tests.benchmarks.gui_database import DEFAULT_SIZE, database_copy
+from tests.benchmarks.gui_keystrokes import p95
 
 #: Numbers of the corpus (+1 202 2000000+i) in the forms people type them.
 PHONE_QUERIES = ["(202) 201-2345", "202-201-2345", "+1 202 201 2345", "2012345", "1-202-20123",
                  "+49 151 3018681"]
 NAME_QUERIES = ["müller", "anna", "rossi", "zoë n"]
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
 def measure(db_path: Path, queries: list[str]) -> dict[str, float]:
@@ -48,15 +44,15 @@ def measure(db_path: Path, queries: list[str]) -> dict[str, float]:
                 full.append((time.perf_counter() - started) * 1000)
     finally:
         db.dispose()
-    return {"first_page_p95_ms": round(_p95(first), 2),
+    return {"first_page_p95_ms": round(p95(first), 2),
             "first_page_median_ms": round(statistics.median(first), 2),
-            "all_ids_p95_ms": round(_p95(full), 2), "keystrokes": len(first)}
+            "all_ids_p95_ms": round(p95(full), 2), "keystrokes": len(first)}
 
 
 def run(size: int | None = None) -> dict[str, object]:
     size = size or DEFAULT_SIZE
     with tempfile.TemporaryDirectory(prefix="kith-phone-bench-") as tmp:
-        path = _database(size, Path(tmp))
+        path = database_copy(size, Path(tmp))
         from core.db.engine import open_database
 
         open_database(f"sqlite:///{path}").dispose()  # migrate a cache built by older code

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from core.db.models import Party
 from core.ingest.engine import ingest_contacts
-from core.views import party as party_views
+from core.views import party_list
 from core.views.list_top import TOP_ROWS
 from core.views.party import list_party_ids
 from tests.benchmarks.corpus import contacts as corpus
@@ -37,8 +37,8 @@ def corpus_db(db):
 def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """For each first page asked, whether the top rows answered it."""
     seen: list[bool] = []
-    real = party_views.first_from_top
-    monkeypatch.setattr(party_views, "first_from_top",
+    real = party_list.first_from_top
+    monkeypatch.setattr(party_list, "first_from_top",
                         lambda *args: seen.append(real(*args) is not None)
                         or real(*args))
     return seen

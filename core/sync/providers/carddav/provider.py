@@ -25,11 +25,13 @@ cards ~3.5-4.4 s, all multigets another ~2.5-4 s, plus the ctag first). Measured
 syncs (2-core VM, alternating runs) the listing way was slower (median 13.7 s against 9.4 s,
 first page after 4.8-6.7 s against 3.3-4.3 s) and cost the server 7.5-9.7 CPU s, not 4.9-5.9.
 
-Pages are produced on a read-ahead thread (``prefetch``): while the runtime ingests page k on
-its own thread and database session, page k+1 is already being fetched and parsed. A stream
-reads far ahead (``STREAM_READ_AHEAD``), so the answer is read and the ctag confirmed while
-many pages are still to be ingested. The runtime must call :meth:`CardDAVProvider.close`
-when a run ends (``run_source`` does).
+Pages are produced on a read-ahead thread (``prefetch``; ``chain_runner`` starts it, lists
+the book and builds the pages, while this module chooses the chain and keeps its page tokens
+and cursors): while the runtime ingests page k on its own thread and database session, page
+k+1 is already being fetched and parsed. A stream reads far ahead
+(``chain_runner.STREAM_READ_AHEAD``), so the answer is read and the ctag confirmed while many
+pages are still to be ingested. The runtime must call :meth:`CardDAVProvider.close` when a
+run ends (``run_source`` does).
 
 Checkpoint conventions (every page's ``ContactBatch.checkpoint``):
 
@@ -44,7 +46,7 @@ Checkpoint conventions (every page's ``ContactBatch.checkpoint``):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import requests
@@ -58,6 +60,7 @@ from core.sync.contract import (
     TransientError,
 )
 from core.sync.providers.carddav.card_parser import CardParser, default_card_parser
+from core.sync.providers.carddav.chain_runner import ChainRunner, KnownEtags, Run, stop_active
 from core.sync.providers.carddav.connections import Connection, Connections
 from core.sync.providers.carddav.credentials import (  # noqa: F401 - re-exported
     KEYRING_SERVICE,
@@ -66,21 +69,9 @@ from core.sync.providers.carddav.credentials import (  # noqa: F401 - re-exporte
 )
 from core.sync.providers.carddav.listing import (
     ChangeStream,
-    FetchedCard,
-    Listing,
     SyncCollectionUnsupported,
     confirmed_ctag,
     fetch_ctag,
-    list_by_propfind,
-    list_changes,
-    multiget,
-)
-from core.sync.providers.carddav.pages import (
-    Page,
-    PageBuilder,
-    listing_pages,
-    page_weight,
-    stream_pages,
 )
 from core.sync.providers.carddav.paging import (
     Chain,
@@ -91,28 +82,10 @@ from core.sync.providers.carddav.paging import (
     encode_cursor,
 )
 from core.sync.providers.carddav.parallel_parse import CardPool
-from core.sync.providers.carddav.prefetch import Prefetcher
 
 _T = TypeVar("_T")
-#: Pages a stream (cards inline) may run ahead of the ingest. The stream's sync token comes at
-#: the very end of the answer, and a first sync confirms the ctag for it with two more server
-#: requests (``listing.confirmed_ctag``) that must finish before the last page can go out.
-#: Those requests only overlap the ingest if the answer was read while enough pages remain to
-#: be ingested: measured on 10,000 cards (2-core VM, Radicale local), the confirmation takes
-#: Radicale ~1.75 s while Kith ingests ~2,200 cards/s; 4 pages left ~1 s of it in plain sight
-#: (median first sync 11.3 s), 12 pages hid it completely (9.6 s: after the first page the
-#: runtime never waited). 16 keeps it hidden for books up to ~20,000 cards.
-STREAM_READ_AHEAD = 16
-#: ...but never more than this much card text read ahead (besides one page), so a book full of
-#: photos does not hold thousands of parsed cards in memory.
-STREAM_READ_AHEAD_BYTES = 16 * 1024 * 1024
 
 PasswordLookup = Callable[[AccountRef], "str | None"]
-KnownEtags = Callable[[AccountRef], dict[str, str]]
-
-
-#: A running page chain: the read-ahead thread producing its pages.
-_Run = Prefetcher[Page]
 
 
 class CardDAVProvider:
@@ -135,15 +108,14 @@ class CardDAVProvider:
         session_factory: Callable[[], requests.Session] = requests.Session,
     ) -> None:
         self._password_lookup = password_lookup
-        self._card_parser = card_parser or default_card_parser()
         # Worker processes parse big pages with the vCard parser, so not with an injected one.
         if parse_workers is None:
             parse_workers = CardPool.default_workers() if card_parser is None else 0
         self._card_pool = CardPool(parse_workers) if parse_workers > 0 else None
-        self._known_etags = known_etags
-        self._page_size = max(1, page_size)
-        self._multiget_batch = max(1, multiget_batch)
-        self._read_ahead = max(1, read_ahead)
+        self._runner = ChainRunner(
+            card_parser or default_card_parser(), self._card_pool, known_etags,
+            page_size=max(1, page_size), multiget_batch=max(1, multiget_batch),
+            read_ahead=max(1, read_ahead))
         self._transport_options = {"max_attempts": max_attempts, "base_delay": base_delay,
                                    "timeout": timeout, "sleep": sleep}
         self._chains = ChainCache()
@@ -187,7 +159,7 @@ class CardDAVProvider:
     def _full_sync(self, account: AccountRef, page_token: str | None) -> ContactBatch:
         conn = self._connection(account)
         if page_token is None:
-            self._stop_active(conn)
+            stop_active(conn)
             state, run = self._start_full(account, conn)
         else:
             state = self._state(conn, page_token)
@@ -205,12 +177,12 @@ class CardDAVProvider:
             state = self._state(conn, page_token)
             run = self._chains.get(state.chain) or self._resume(account, conn, state, token)
             return self._next_page(conn, state, run, incremental=True)
-        self._stop_active(conn)
+        stop_active(conn)
         stored_ctag = cursor_ctag(cursor)
         ctag = fetch_ctag(conn.transport, conn.book)
         if stored_ctag is not None and ctag == stored_ctag:
             # Nothing changed since the token was issued: no REPORT, and the cursor stays.
-            batch = self._builder(conn, incremental=True).new_batch()
+            batch = self._runner.builder(conn, incremental=True).new_batch()
             batch.next_sync_cursor = cursor
             return batch
         stream = None
@@ -221,9 +193,7 @@ class CardDAVProvider:
                 conn.no_sync = True
         if stream is None:
             return self._propfind_changes(account, conn, ctag)
-        run = self._start_run(conn, stream_pages(
-            stream, self._builder(conn, incremental=True), self._fetcher(conn),
-            page_size=self._page_size, multiget_batch=self._multiget_batch), stream=True)
+        run = self._runner.start_stream(conn, stream, self._runner.builder(conn, incremental=True))
         state = PageState(self._chains.add(run), "", None, conn.book.href, "stream", ctag)
         return self._next_page(conn, state, run, incremental=True)
 
@@ -232,14 +202,14 @@ class CardDAVProvider:
         """Changes on a server without sync-collection: list ETags by PROPFIND, fetch the
         cards whose ETag differs from the stored one, report the stored ones now missing.
         Runs only when the ctag changed (or the server has none)."""
-        listing = self._changes(conn, "", account)
-        chain = Chain(sorted(listing.members), listing.members, self._known(account))
-        run = self._start_run(conn, self._listing_pages(
-            conn, chain, "", self._builder(conn, incremental=True), sorted(listing.deleted)))
+        listing = self._runner.changes(conn, "", account)
+        chain = Chain(sorted(listing.members), listing.members, self._runner.known(account))
+        run = self._runner.start_listing(
+            conn, chain, "", self._runner.builder(conn, incremental=True), sorted(listing.deleted))
         state = PageState(self._chains.add(run), "", "", conn.book.href, "listing", ctag)
         return self._next_page(conn, state, run, incremental=True)
 
-    def _start_full(self, account: AccountRef, conn: Connection) -> tuple[PageState, _Run]:
+    def _start_full(self, account: AccountRef, conn: Connection) -> tuple[PageState, Run]:
         """A new full chain: cards inline when Kith holds none of them yet (first sync),
         else an ETag listing so that only changed cards are downloaded.
 
@@ -247,8 +217,8 @@ class CardDAVProvider:
         listing reads it first; the first sync confirms it after the answer instead, so the
         owner does not wait for it.
         """
-        known = self._known(account)
-        builder = self._builder(conn, incremental=False)
+        known = self._runner.known(account)
+        builder = self._runner.builder(conn, incremental=False)
         if not known and not conn.no_sync:
             try:
                 stream = ChangeStream(conn.transport, conn.book, "")
@@ -256,24 +226,21 @@ class CardDAVProvider:
                 conn.no_sync = True
                 stream = None
             if stream is not None:
-                run = self._start_run(conn, stream_pages(
-                    stream, builder, self._fetcher(conn),
-                    page_size=self._page_size, multiget_batch=self._multiget_batch,
-                    confirm_ctag=lambda token: confirmed_ctag(conn.transport, conn.book,
-                                                              token)),
-                    stream=True)
+                run = self._runner.start_stream(
+                    conn, stream, builder,
+                    confirm_ctag=lambda token: confirmed_ctag(conn.transport, conn.book, token))
                 state = PageState(self._chains.add(run), "", None, conn.book.href, "stream")
                 return state, run
         ctag = fetch_ctag(conn.transport, conn.book)
-        listing = self._full_listing(conn)
+        listing = self._runner.full_listing(conn)
         chain = Chain(sorted(listing.members), listing.members, known)
-        run = self._start_run(conn, self._listing_pages(conn, chain, "", builder, []))
+        run = self._runner.start_listing(conn, chain, "", builder, [])
         state = PageState(self._chains.add(run), "", listing.token, conn.book.href, "listing",
                           ctag)
         return state, run
 
     def _resume(self, account: AccountRef, conn: Connection, state: PageState,
-                token: str | None) -> _Run:
+                token: str | None) -> Run:
         """The running chain was lost (restart, other provider instance): list again with
         the ETags the database holds, so pages already ingested are not fetched twice.
 
@@ -282,22 +249,22 @@ class CardDAVProvider:
         with the new listing's token. ``token`` None means a full chain.
         """
         incremental = token is not None
-        self._stop_active(conn)
+        stop_active(conn)
         if state.token is None and not incremental:
             state.ctag = fetch_ctag(conn.transport, conn.book)  # before the new listing
-        listing = (self._changes(conn, token, account) if token is not None
-                   else self._full_listing(conn))
-        chain = Chain(sorted(listing.members), listing.members, self._known(account))
+        listing = (self._runner.changes(conn, token, account) if token is not None
+                   else self._runner.full_listing(conn))
+        chain = Chain(sorted(listing.members), listing.members, self._runner.known(account))
         after = state.after if state.mode == "listing" else ""
         deleted = sorted(listing.deleted) if state.mode == "stream" else []
         state.mode, state.after = "listing", after
         state.token = state.token or listing.token
-        run = self._start_run(conn, self._listing_pages(
-            conn, chain, after, self._builder(conn, incremental=incremental), deleted))
+        run = self._runner.start_listing(
+            conn, chain, after, self._runner.builder(conn, incremental=incremental), deleted)
         self._chains.put(state.chain, run)
         return run
 
-    def _next_page(self, conn: Connection, state: PageState, run: _Run, *,
+    def _next_page(self, conn: Connection, state: PageState, run: Run, *,
                    incremental: bool) -> ContactBatch:
         try:
             page = run.next()
@@ -333,69 +300,6 @@ class CardDAVProvider:
             raise ProviderError("The CardDAV address book changed during the sync; "
                                 "the sync will start over.")
         return state
-
-    def _builder(self, conn: Connection, *, incremental: bool) -> PageBuilder:
-        return PageBuilder(self._card_parser, conn.book.href, incremental, self._card_pool,
-                           conn.region)
-
-    @staticmethod
-    def _fetcher(conn: Connection) -> Callable[[list[str]], list[FetchedCard]]:
-        return lambda hrefs: multiget(conn.transport, conn.book, hrefs)
-
-    def _listing_pages(self, conn: Connection, chain: Chain, after: str,
-                       builder: PageBuilder, deleted: list[str]) -> Iterator[Page]:
-        return listing_pages(chain, after, builder, self._fetcher(conn),
-                             page_size=self._page_size, multiget_batch=self._multiget_batch,
-                             deleted=deleted)
-
-    @staticmethod
-    def _stop_active(conn: Connection) -> None:
-        """Stop a chain still reading through this connection (abandoned by a failed or
-        cancelled run), so two threads never share one HTTP session."""
-        if conn.active is not None:
-            conn.active.close()
-            conn.active = None
-
-    def _start_run(self, conn: Connection, pages: Iterator[Page], *,
-                   stream: bool = False) -> _Run:
-        """Start the read-ahead thread for a chain; a stream reads far ahead (see
-        ``STREAM_READ_AHEAD``), a listing ``read_ahead`` pages (each page is its own
-        multiget, so one page ahead already keeps the server busy)."""
-        self._stop_active(conn)
-        if stream:
-            run = Prefetcher(pages, depth=max(self._read_ahead, STREAM_READ_AHEAD),
-                             weigh=page_weight, budget=STREAM_READ_AHEAD_BYTES)
-        else:
-            run = Prefetcher(pages, depth=self._read_ahead)
-        conn.active = run
-        return run
-
-    # -- listings ----------------------------------------------------------------------------
-    def _full_listing(self, conn: Connection) -> Listing:
-        """sync-collection from an empty token (gives the cursor), else PROPFIND ETags."""
-        if not conn.no_sync:
-            try:
-                return list_changes(conn.transport, conn.book, "")
-            except SyncCollectionUnsupported:
-                conn.no_sync = True
-        return list_by_propfind(conn.transport, conn.book)
-
-    def _changes(self, conn: Connection, token: str,
-                 account: AccountRef | None = None) -> Listing:
-        """Changes since ``token``; "" (no sync-collection): a PROPFIND listing whose
-        ``deleted`` are the stored cards the server no longer lists."""
-        if token and not conn.no_sync:
-            try:
-                return list_changes(conn.transport, conn.book, token)
-            except SyncCollectionUnsupported:
-                conn.no_sync = True
-        listing = list_by_propfind(conn.transport, conn.book)
-        known = self._known(account) if account is not None else {}
-        listing.deleted = set(known) - set(listing.members)
-        return listing
-
-    def _known(self, account: AccountRef) -> dict[str, str]:
-        return dict(self._known_etags(account)) if self._known_etags else {}
 
     # -- connections -------------------------------------------------------------------------
     def _forget(self, account: AccountRef) -> None:

@@ -94,10 +94,10 @@ def test_stream_read_ahead_stops_at_its_byte_budget(radicale_server, make_provid
                                                     monkeypatch) -> None:
     """However many pages may be read ahead, no more card text than the budget is held
     (a book of photos must not be parsed into memory whole); one page always goes."""
-    import core.sync.providers.carddav.provider as provider_module
+    import core.sync.providers.carddav.chain_runner as chain_runner
 
     _load(radicale_server, 100)
-    monkeypatch.setattr(provider_module, "STREAM_READ_AHEAD_BYTES", 1)
+    monkeypatch.setattr(chain_runner, "STREAM_READ_AHEAD_BYTES", 1)
     parser = CountingParser()
     provider = make_provider(page_size=10, card_parser=parser)
     account = account_for(radicale_server)
