@@ -98,14 +98,16 @@ def sentence(field: str, level: str, left: str, right: str) -> str:
 def written(token: str, display: str) -> str:
     """A folded name token as the owner wrote it in ``display``: "muller" in "Katherine
     Müller" -> "Müller" (diacritics, capitals, hyphens kept). The words of the display name
-    that fold to the token, else the token capitalised word by word when the display name
+    that fold to the token (or one hyphenated word that starts with it: "Eun-ji" for "eun"),
+    else the token capitalised word by word when the display name
     does not hold it (a name taken from the structured fields)."""
     words = display.split()
     wanted = token.split()
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
             folded = clean(" ".join(words[start:end])).split()
-            if folded == wanted:
+            # One written word may hold more than the compared token: "Eun-ji" for "eun".
+            if folded == wanted or (end == start + 1 and folded[:len(wanted)] == wanted):
                 return _trim(" ".join(words[start:end]))
             if len(folded) >= len(wanted):
                 break
