@@ -88,6 +88,9 @@ def sentence(field: str, level: str, left: str, right: str) -> str:
         short, long = (left, right) if _is_short_form(left, right) else (right, left)
         return f"{short} is a short form of {long}" if short != long else \
             f"{left} and {right} are forms of one name"
+    if (field, level) == ("name", "namesakes") and left == right:  # not "as X and X"
+        return (f"In this address book, different people share a name like {left} more "
+                "often than each part of it alone suggests")
     template = _SENTENCES.get((field, level))
     if template is None:
         return f"{field}: {left} and {right}"

@@ -82,3 +82,14 @@ def test_addresses_and_swapped_names_as_written(session: Session) -> None:
     assert "Both live at Gül Sokak No 22, 06701 Ankara" in [i.sentence for i in view.explanation]
     swapped = next(i for i in view.explanation if i.level == "swapped")
     assert {swapped.left, swapped.right} == {"Eun-ji Kang", "Kangg Eun-ji"}
+
+
+def test_the_namesakes_sentence_reads_for_one_name_and_for_two() -> None:
+    from core.match.sentences import sentence
+
+    assert sentence("name", "namesakes", "Burak Koç", "Burak Koç") == (
+        "In this address book, different people share a name like Burak Koç more often "
+        "than each part of it alone suggests")
+    assert sentence("name", "namesakes", "Burak Koç", "Burak Koc") == (
+        "In this address book, different people have names as alike as Burak Koç and "
+        "Burak Koc more often than each name alone suggests")
