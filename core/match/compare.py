@@ -70,9 +70,10 @@ def compare_names(a: PartyFeatures, b: PartyFeatures) -> list[Level]:
     na, nb = a.name, b.name
     da, db = a.display_name, b.display_name  # names shown as written ("Müller", not "Muller")
     for field, level in name_levels(na, nb):
-        if level == "swapped":
-            found.append(("given", level, f"{written(na.given, da)} {written(na.family, da)}",
-                          f"{written(nb.given, db)} {written(nb.family, db)}"))
+        if level == "swapped":  # the names as written, whose order is the point
+            found.append(("given", level,
+                          da or f"{written(na.given, da)} {written(na.family, da)}",
+                          db or f"{written(nb.given, db)} {written(nb.family, db)}"))
         elif field == "given":
             found.append((field, level, written(na.given or na.family, da),
                           written(nb.given or nb.family, db)))
@@ -257,16 +258,23 @@ def _digits(street: str) -> str:
 def compare_addresses(a: PartyFeatures, b: PartyFeatures) -> Level | None:
     if not a.addresses or not b.addresses:
         return None
-    best: tuple[int, tuple, tuple] | None = None
-    for ka in a.addresses:
-        for kb in b.addresses:
+    best: tuple[int, int, int] | None = None
+    for i, ka in enumerate(a.addresses):
+        for j, kb in enumerate(b.addresses):
             rank = _ADDRESS_RANK[address_level(ka, kb)]
             if best is None or rank < best[0]:
-                best = (rank, ka, kb)
+                best = (rank, i, j)
                 if rank == 0:
                     break
     assert best is not None
-    return ("address", ADDRESS_LEVELS[best[0]], _fmt_address(best[1]), _fmt_address(best[2]))
+    rank, i, j = best
+    return ("address", ADDRESS_LEVELS[rank], _address_text(a, i), _address_text(b, j))
+
+
+def _address_text(f: PartyFeatures, index: int) -> str:
+    """The address as written (features built by hand may lack that: their folded key)."""
+    texts = f.address_texts
+    return texts[index] if index < len(texts) else _fmt_address(f.addresses[index])
 
 
 def compare_organisations(a: PartyFeatures, b: PartyFeatures) -> Level | None:

@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 from core.ingest.attach_veto import generation_marker
 from core.match.names import CompareName, clean, compare_name
 from core.match.rawsql import Reader
-from core.match.values import address_key, canonical_email, is_role_local, parse_birthday
+from core.match.values import (
+    address_key,
+    canonical_email,
+    is_role_local,
+    parse_birthday,
+    written_address,
+)
 
 #: A handle linked to this many live parties is a household/office handle: it weighs little.
 HOUSEHOLD_LINKS = 3
@@ -52,6 +58,9 @@ class PartyFeatures:
     #: Generation marker of the name ("Jr.", "Sr.", "II", ...; "" for none): see
     #: ``core.ingest.attach_veto.generation_marker``.
     marker: str = ""
+    #: Each of ``addresses`` as the owner wrote it ("Gül Sokak No 22, 06701 Ankara"), in the
+    #: same order: what the evidence shows, where the folded key is what is compared.
+    address_texts: list[str] = field(default_factory=list)
 
 
 def load_features(session: Session, party_ids: Iterable[int] | None = None
@@ -181,6 +190,7 @@ def _add_details(feats: dict[int, PartyFeatures], reader: _Reader) -> None:
             key = address_key(street or "", postal or "", locality or "")
             if any(key) and key not in f.addresses:
                 f.addresses.append(key)
+                f.address_texts.append(written_address(street, postal, locality))
     for pid, year, month, day in reader.rows(_BIRTHDAY_SQL, "party_id"):
         f = get(pid)
         if f is not None:

@@ -57,7 +57,7 @@ def score_pairs(pairs: Iterable[Pair], feats: Mapping[int, PartyFeatures], model
 
 #: A party as plain values: id, display name, the four name parts, organisation (compared,
 #: raw), birthdays, emails, email locals, phones (number, value, label, handle, shared),
-#: addresses, generation marker.
+#: addresses, generation marker, the addresses as written.
 Packed = tuple
 
 
@@ -68,7 +68,7 @@ def pack(f: PartyFeatures) -> Packed:
             f.organization, f.organization_raw, tuple(f.birthdays), tuple(f.emails.items()),
             tuple(f.email_locals.items()),
             tuple((p, u.value, u.label, u.handle_id, u.shared) for p, u in f.phones.items()),
-            tuple(f.addresses), f.marker)
+            tuple(f.addresses), f.marker, tuple(f.address_texts))
 
 
 def unpack(p: Packed) -> PartyFeatures:
@@ -77,14 +77,15 @@ def unpack(p: Packed) -> PartyFeatures:
     each, never to be added to (most parties lack a birthday, an address or a phone, and an
     empty set alone is 216 bytes)."""
     (pid, display, given, family, middle, nick, org, org_raw, birthdays, emails, locals_,
-     phones, addresses, marker) = p
+     phones, addresses, marker, address_texts) = p
     return PartyFeatures(
         pid, display, CompareName(given, family, middle, nick), org, org_raw,
         set(birthdays) if birthdays else _NO_DATES, dict(emails) if emails else _NO_EMAILS,
         dict(locals_) if locals_ else _NO_LOCALS,
         {number: PhoneUse(value, label, hid, shared)
          for number, value, label, hid, shared in phones} if phones else _NO_PHONES,
-        list(addresses) if addresses else _NO_ADDRESSES, marker)
+        list(addresses) if addresses else _NO_ADDRESSES, marker,
+        list(address_texts) if address_texts else _NO_ADDRESS_TEXTS)
 
 
 _NO_DATES: set[tuple[int | None, int, int]] = set()
@@ -92,3 +93,4 @@ _NO_EMAILS: dict[str, str] = {}
 _NO_LOCALS: dict[str, str] = {}
 _NO_PHONES: dict[str, PhoneUse] = {}
 _NO_ADDRESSES: list[tuple[str, str, str]] = []
+_NO_ADDRESS_TEXTS: list[str] = []

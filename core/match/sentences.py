@@ -88,6 +88,9 @@ def sentence(field: str, level: str, left: str, right: str) -> str:
         short, long = (left, right) if _is_short_form(left, right) else (right, left)
         return f"{short} is a short form of {long}" if short != long else \
             f"{left} and {right} are forms of one name"
+    if (field, level) == ("name", "namesakes") and left == right:  # not "as X and X"
+        return (f"In this address book, different people share a name like {left} more "
+                "often than each part of it alone suggests")
     template = _SENTENCES.get((field, level))
     if template is None:
         return f"{field}: {left} and {right}"
@@ -98,14 +101,16 @@ def sentence(field: str, level: str, left: str, right: str) -> str:
 def written(token: str, display: str) -> str:
     """A folded name token as the owner wrote it in ``display``: "muller" in "Katherine
     Müller" -> "Müller" (diacritics, capitals, hyphens kept). The words of the display name
-    that fold to the token, else the token capitalised word by word when the display name
+    that fold to the token (or one hyphenated word that starts with it: "Eun-ji" for "eun"),
+    else the token capitalised word by word when the display name
     does not hold it (a name taken from the structured fields)."""
     words = display.split()
     wanted = token.split()
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
             folded = clean(" ".join(words[start:end])).split()
-            if folded == wanted:
+            # One written word may hold more than the compared token: "Eun-ji" for "eun".
+            if folded == wanted or (end == start + 1 and folded[:len(wanted)] == wanted):
                 return _trim(" ".join(words[start:end]))
             if len(folded) >= len(wanted):
                 break

@@ -175,6 +175,12 @@ def parse_birthday(iso: str) -> tuple[int | None, int, int] | None:
         return None
 
 
+def written_address(street: str | None, postal_code: str | None, locality: str | None) -> str:
+    """An address on one line as stored: "Gül Sokak No 22, 06701 Ankara"."""
+    place = " ".join(p.strip() for p in (postal_code, locality) if p and p.strip())
+    return ", ".join(p for p in ((street or "").strip(), place) if p)
+
+
 def address_key(street: str, postal_code: str, locality: str) -> tuple[str, str, str]:
     """Folded (street, postal code without spaces, locality) for comparing addresses."""
     return clean(street), clean(postal_code).replace(" ", ""), clean(locality)

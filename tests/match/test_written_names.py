@@ -61,3 +61,35 @@ def test_written_finds_the_words_behind_a_key() -> None:
     assert written("k", "K. Müller") == "K."
     # A key the display name does not hold (taken from the structured fields).
     assert written("muller", "Kate") == "Muller"
+    # A hyphenated given name is compared by its first part and shown whole.
+    assert written("eun", "Eun-ji Kang") == "Eun-ji"
+
+
+def test_addresses_and_swapped_names_as_written(session: Session) -> None:
+    # Seen in the review queue: "Both live at gul sokak no 22, 06701, ankara" and
+    # "Eun Kang and Kangg Eun-ji have the same names with first and last swapped".
+    a, b = account(session, "a"), account(session, "b")
+    ingest_contacts(session, a, [person("1", "Eun-ji", "Kang", birthday=(1944, 8, 26),
+                                        street="Gül Sokak No 22", postal="06701",
+                                        city="Ankara")])
+    ingest_contacts(session, b, [person("1", "Kangg", "Eun-ji", full="Kangg Eun-ji",
+                                        birthday=(1944, 8, 26), street="Gül Sokak No 22",
+                                        postal="06701", city="Ankara")])
+    session.commit()
+    view = _suggestion(session)
+    address = next(i for i in view.explanation if i.field == "address")
+    assert (address.left, address.right) == ("Gül Sokak No 22, 06701 Ankara",) * 2
+    assert "Both live at Gül Sokak No 22, 06701 Ankara" in [i.sentence for i in view.explanation]
+    swapped = next(i for i in view.explanation if i.level == "swapped")
+    assert {swapped.left, swapped.right} == {"Eun-ji Kang", "Kangg Eun-ji"}
+
+
+def test_the_namesakes_sentence_reads_for_one_name_and_for_two() -> None:
+    from core.match.sentences import sentence
+
+    assert sentence("name", "namesakes", "Burak Koç", "Burak Koç") == (
+        "In this address book, different people share a name like Burak Koç more often "
+        "than each part of it alone suggests")
+    assert sentence("name", "namesakes", "Burak Koç", "Burak Koc") == (
+        "In this address book, different people have names as alike as Burak Koç and "
+        "Burak Koc more often than each name alone suggests")
