@@ -7,8 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QFontMetrics,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.services.evidence import Waterfall, WaterfallRow, waterfall
@@ -18,11 +25,25 @@ ROW_H = 22
 TOTAL_LABEL = "Total score"
 
 
+#: Widest the sentence column gets, and its share of a narrower chart.
+LABEL_MAX_W = 340
+LABEL_SHARE = 0.55
+#: Room above and below a sentence that wraps onto more lines.
+PAD = 3
+_WRAP = Qt.TextFlag.TextWordWrap
+
+
 class EvidenceBars(QWidget):
+    """The waterfall, painted. A sentence too long for its column wraps onto more lines (the
+    row grows), never cut off: "Different birthdays (12 July 1953 and 7 December 19…" hid
+    the very date that was the evidence."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: tuple[WaterfallRow, ...] = ()
         self.total = 0.0
+        self._laid_for: tuple[int, tuple[WaterfallRow, ...]] | None = None
+        self._tops: list[int] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setObjectName("evidenceBars")
 
@@ -38,19 +59,50 @@ class EvidenceBars(QWidget):
     def set_waterfall(self, chart: Waterfall) -> None:
         self.rows, self.total = chart.rows, chart.total
         self.setVisible(bool(self.rows))
-        self.updateGeometry()
-        self.setMinimumHeight(self.sizeHint().height())
+        self._fit_height()
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(420, ROW_H * (len(self.rows) + 1) + 6)
+        return QSize(420, self._height_for(self.width() if self.width() > 0 else 420))
 
-    def _label_width(self) -> int:
-        return min(340, int(self.width() * 0.55))
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Ask the layout for the height the rows need at this width (wrapping changes it)."""
+        height = self.sizeHint().height()
+        if height != self.minimumHeight():
+            self.setMinimumHeight(height)
+            self.updateGeometry()
+
+    def _label_width(self, width: int | None = None) -> int:
+        return min(LABEL_MAX_W, int((self.width() if width is None else width) * LABEL_SHARE))
+
+    def _row_tops(self, width: int) -> list[int]:
+        """The top of every row and of the total line after them, at ``width``."""
+        if self._laid_for != (width, self.rows):
+            text_w = max(self._label_width(width) - 8, 40)
+            metrics = QFontMetrics(self.font())
+            tops, y = [], 3
+            for row in self.rows:
+                tops.append(y)
+                lines = metrics.boundingRect(QRect(0, 0, text_w, 10_000), _WRAP, row.label)
+                y += max(ROW_H, lines.height() + 2 * PAD)
+            tops.append(y)
+            self._laid_for, self._tops = (width, self.rows), tops
+        return self._tops
+
+    def _height_for(self, width: int) -> int:
+        return self._row_tops(width)[-1] + ROW_H + 3
 
     def row_at(self, y: float) -> WaterfallRow | None:
-        index = int((y - 3) // ROW_H)
-        return self.rows[index] if 0 <= index < len(self.rows) else None
+        tops = self._row_tops(self.width())
+        for index, row in enumerate(self.rows):
+            if tops[index] <= y < tops[index + 1]:
+                return row
+        return None
 
     def event(self, event: QEvent) -> bool:  # noqa: D102 - Qt override
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -75,24 +127,25 @@ class EvidenceBars(QWidget):
         fg = self.palette().windowText().color()
         # From the palette, so the bars and the axis read in a light and a dark theme.
         gain, loss, prior = bar_colours(self.palette())
-        metrics = QFontMetrics(p.font())
+        tops = self._row_tops(width)
         for index, row in enumerate(self.rows):
-            y = index * ROW_H + 3
+            y, height = tops[index], tops[index + 1] - tops[index]
             p.setPen(fg)
-            text = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, label_w - 8)
-            p.drawText(QRectF(4, y, label_w - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter, text)
+            p.drawText(QRectF(4, y, label_w - 8, height),
+                       int(Qt.AlignmentFlag.AlignVCenter) | int(_WRAP), row.label)
             length = half * abs(row.weight) / scale
             colour = prior if row.is_prior else gain if row.weight >= 0 else loss
-            rect = (QRectF(axis, y + 4, length, ROW_H - 8) if row.weight >= 0
-                    else QRectF(axis - length, y + 4, length, ROW_H - 8))
+            bar_y = y + (height - ROW_H) / 2 + 4
+            rect = (QRectF(axis, bar_y, length, ROW_H - 8) if row.weight >= 0
+                    else QRectF(axis - length, bar_y, length, ROW_H - 8))
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(colour)
             p.drawRoundedRect(rect, 3, 3)
             p.setPen(fg)
             text_x = rect.right() + 4 if row.weight >= 0 else rect.left() - 40
-            p.drawText(QRectF(text_x, y, 40, ROW_H), Qt.AlignmentFlag.AlignVCenter,
+            p.drawText(QRectF(text_x, y, 40, height), Qt.AlignmentFlag.AlignVCenter,
                        f"{row.weight:+.1f}")
-        y = len(self.rows) * ROW_H + 3
+        y = tops[-1]
         font = p.font()
         font.setBold(True)
         p.setFont(font)
