@@ -22,6 +22,7 @@ from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
 from app.services.list_query import ListQuery
+from ui.contact_card import locale_date
 from ui.duplicates_pane import LATER, WAITING, DuplicatesPane
 from ui.unknown_senders import SendersPane
 from ui.widgets import chance
@@ -227,6 +228,8 @@ class ReviewQueue(QWidget):
         self.choice_groups = {}
         for r, (name, left, right) in enumerate(conflicts):
             group = QButtonGroup(self)
+            if name == "birthday":  # the card's words, not the stored "1953-07-12"
+                left, right = locale_date(left), locale_date(right)
             a, b = QRadioButton(left), QRadioButton(right)
             a.setChecked(True)
             group.addButton(a, 0)

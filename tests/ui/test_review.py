@@ -372,3 +372,24 @@ def test_a_narrow_pairs_list_shows_each_pair_whole(qtbot, ctx, people) -> None: 
     assert f"{s.score:+.1f}" not in rows.item(0).text()
     qtbot.waitUntil(lambda: rows.horizontalScrollBar().maximum() == 0, timeout=5000)
     assert check_sideways(rows) == [] and check_cells(rows) == []
+
+
+def test_conflicting_birthdays_are_offered_in_the_cards_words(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """The merge's "keep which value?" showed "1953-07-12" beside evidence that says
+    "12 July 1953": the choice uses the contact card's date words."""
+    from PySide6.QtWidgets import QRadioButton
+
+    from ui.contact_card import locale_date
+
+    twin = add_duplicate(ctx.db, people)
+    with ctx.db.session() as session:
+        session.get(Party, people["anna"]).birthday = "1953-07-12"
+        session.get(Party, twin).birthday = "1943-12-07"
+        session.commit()
+    view = queue(qtbot, ctx)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.start()
+    shown = {b.text() for b in view.dups.choices_box.findChildren(QRadioButton)}
+    assert {locale_date("1953-07-12"), locale_date("1943-12-07")} <= shown
+    assert not shown & {"1953-07-12", "1943-12-07"}
+    assert set(view.choice_groups) >= {"birthday"}
