@@ -11,12 +11,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -41,6 +43,10 @@ class DuplicatesPane(QWidget):
         self.filter.addItem("Put off for later", LATER)
         self.filter.setToolTip("Pairs you put off with Later wait in their own list")
         self.filter.currentIndexChanged.connect(lambda _i: owner.reload())
+        # As wide as its text ("Waiting for review (1,016)"): the list's pane keeps that room
+        # (a splitter gives a pane its minimum width, which a combo box's is not).
+        self.filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.filter.model().dataChanged.connect(lambda *_a: self._fit_filter())
         #: Shown only when the engine can order by usefulness (see ReviewQueue.start).
         self.order = QComboBox()
         self.order.setObjectName("suggestionOrder")
@@ -112,15 +118,23 @@ class DuplicatesPane(QWidget):
         dl.addWidget(self.evidence)
         dl.addWidget(self.choices_box)
         dl.addStretch(1)
+        # Scrolls (up and down only) when a pair's evidence and choices outgrow the page
+        # (800x600): the buttons below stay in view and nothing is squeezed or cut off.
+        self.detail_scroll = QScrollArea()
+        self.detail_scroll.setObjectName("suggestionDetail")
+        self.detail_scroll.setWidget(self.detail)
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_page)
-        self.stack.addWidget(self.detail)
+        self.stack.addWidget(self.detail_scroll)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.stack, 1)
         rl.addLayout(buttons)
         rl.addWidget(keys)
-        left = QWidget()
+        left = self.list_pane = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.filter)
@@ -133,6 +147,10 @@ class DuplicatesPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
+
+    def _fit_filter(self) -> None:
+        """Keep the list's pane wide enough for the filter's text with its count."""
+        self.list_pane.setMinimumWidth(self.filter.sizeHint().width())
 
     @property
     def sort_order(self) -> str:

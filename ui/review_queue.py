@@ -202,7 +202,7 @@ class ReviewQueue(QWidget):
         if detail.suggestion.id not in {s.id for s in self.suggestions}:
             return  # decided or moved to the other list meanwhile
         self.current = detail
-        self.dups.stack.setCurrentWidget(self.dups.detail)
+        self.dups.stack.setCurrentWidget(self.dups.detail_scroll)
         self.dups.left.setText(_summary(detail.left, getattr(detail, "left_lines", None)))
         self.dups.right.setText(_summary(detail.right, getattr(detail, "right_lines", None)))
         s = detail.suggestion

@@ -393,3 +393,30 @@ def test_conflicting_birthdays_are_offered_in_the_cards_words(qtbot, ctx, people
     assert {locale_date("1953-07-12"), locale_date("1943-12-07")} <= shown
     assert not shown & {"1953-07-12", "1943-12-07"}
     assert set(view.choice_groups) >= {"birthday"}
+
+
+def test_long_evidence_scrolls_at_800x600_and_the_filter_keeps_its_count(qtbot, ctx, people) -> None:  # noqa: ANN001, E501
+    """Seen at 800x600 on a big book: wrapped evidence pushed its last rows under the buttons,
+    and the filter read "Waiting for review (1,01"."""
+    from app.services.evidence import Waterfall, WaterfallRow
+
+    add_duplicate(ctx.db, people)
+    view = queue(qtbot, ctx)
+    view.resize(600, 420)  # the review page's share of an 800x600 window
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.start()
+    pane = view.dups
+    rows = tuple(WaterfallRow(f"Evidence {i}: a sentence long enough to wrap onto a second "
+                              "line in the narrow pane", 1.0) for i in range(12))
+    pane.evidence.set_waterfall(Waterfall(rows, 12.0))
+    qtbot.waitUntil(lambda: pane.detail_scroll.verticalScrollBar().maximum() > 0)
+    assert pane.evidence.height() >= pane.evidence.sizeHint().height()  # whole, not squeezed
+    assert pane.merge_button.isVisible()
+    bottom = pane.merge_button.mapTo(view, pane.merge_button.rect().bottomLeft()).y()
+    assert bottom <= view.height()
+    assert pane.detail_scroll.horizontalScrollBar().maximum() == 0
+    pane.filter.setItemText(0, "Waiting for review (1,016)")
+    qtbot.waitUntil(lambda: pane.list_pane.width() >= pane.filter.sizeHint().width())
+    text_room = pane.filter.width() - pane.filter.fontMetrics().horizontalAdvance(
+        pane.filter.currentText())
+    assert text_room > 0
