@@ -35,6 +35,7 @@ from core.ingest.normalize import NormalizedHandle
 from core.ingest.prepare import PreparedContact
 from core.ingest.sqlutil import chunked, in_values, insert_many
 from core.match.names import clean, compare_name, formal_given, within_one_edit
+from core.views.detail_lines import date_words
 
 HandleKey = tuple[str, str]
 
@@ -105,6 +106,17 @@ def birthdays_conflict(a: str, b: str) -> bool:
     return not swapped
 
 
+def birthday_words(iso: str) -> str:
+    """A stored birthday as the owner reads it ("12 July 1953", "1 March" without a year);
+    text that is not such a date as it is."""
+    digits = _digits(iso)
+    if digits is None:
+        return iso
+    year, month, day = (None, *map(int, (digits[:2], digits[2:]))) if len(digits) == 4 else (
+        int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    return date_words(year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else iso
+
+
 def _digits(iso: str) -> str | None:
     text = iso[2:] if iso.startswith("--") else iso
     digits = text.replace("-", "")
@@ -131,7 +143,8 @@ def veto_reasons(record: Who, party: Who, handle: NormalizedHandle, labels: Iter
         reasons.append(f"the first names “{record.shown_given}” and “{party.shown_given}” "
                        "are different names")
     if birthdays_conflict(record.birthday, party.birthday):
-        reasons.append(f"the birthdays {record.birthday} and {party.birthday} differ")
+        reasons.append(f"the birthdays {birthday_words(record.birthday)} and "
+                       f"{birthday_words(party.birthday)} differ")
     if record.marker != party.marker:
         a, b = record.marker or "no Jr./Sr.", party.marker or "no Jr./Sr."
         reasons.append(f"the names differ in generation ({a} vs {b})")

@@ -93,7 +93,7 @@ def test_a_conflicting_birthday_holds_back(session: Session) -> None:
         person("2", "Anna", "Weber", emails=("anna@example.org",), birthday=(1991, 8, 22)))
     assert len(parties) == 2
     (message,) = _held_messages(session)
-    assert "birthdays 1991-08-22 and 1961-05-04 differ" in message
+    assert "birthdays 22 August 1991 and 4 May 1961 differ" in message  # words, not ISO
 
 
 def test_a_held_back_match_is_left_to_the_review_queue(session: Session) -> None:
@@ -191,3 +191,11 @@ def test_households_are_never_attached_across_people(sqlite_db: Database,
     # The veto must not stop the identifiers from working: most of the people in both books
     # who kept an identifier in common are joined automatically.
     assert outcome.recall_of_shared > 0.8, outcome
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("1953-07-12", "12 July 1953"), ("--03-01", "1 March"), ("1990-13-40", "1990-13-40")])
+def test_birthdays_in_a_reason_read_as_dates(stored: str, shown: str) -> None:
+    from core.ingest.attach_veto import birthday_words
+
+    assert birthday_words(stored) == shown
