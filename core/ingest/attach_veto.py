@@ -55,6 +55,8 @@ class Who:
     birthday: str = ""  # "YYYY-MM-DD" or "--MM-DD"
     marker: str = ""  # "Jr.", "Sr.", "II", ... or ""
     shown_given: str = ""  # as written, for the owner
+    family: str = ""  # folded first family token
+    shown_name: str = ""  # the display name as written, for the owner
 
 
 def who_of(fields: Mapping[str, Any]) -> Who:
@@ -64,7 +66,8 @@ def who_of(fields: Mapping[str, Any]) -> Who:
     name = compare_name(given, fields.get("family_name", "") or "", "", display)
     return Who(name.given, fields.get("birthday", "") or "",
                generation_marker(fields.get("name_suffix", "") or "", display),
-               (given or display).split(" ")[0] if (given or display) else "")
+               (given or display).split(" ")[0] if (given or display) else "",
+               name.family.split(" ")[0] if name.family else "", display)
 
 
 def generation_marker(suffix: str, display: str = "") -> str:
@@ -86,6 +89,13 @@ def given_names_related(a: str, b: str) -> bool:
     if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
         return True
     return within_one_edit(a, b) or within_one_edit(formal_given(a), formal_given(b))
+
+
+def names_swapped(a: Who, b: Who) -> bool:
+    """Each one's first name is (or nearly is) the other's last name: "Kangg Eun-ji" and
+    "Eun-ji Kang", one card with the names in the wrong fields."""
+    return bool(a.family and b.family) and given_names_related(a.given, b.family) \
+        and given_names_related(b.given, a.family)
 
 
 def birthdays_conflict(a: str, b: str) -> bool:
@@ -140,8 +150,12 @@ def veto_reasons(record: Who, party: Who, handle: NormalizedHandle, labels: Iter
             reasons.append(f"the number {handle.display_value} is on several cards of one "
                            "address book")
     if not given_names_related(record.given, party.given):
-        reasons.append(f"the first names “{record.shown_given}” and “{party.shown_given}” "
-                       "are different names")
+        if names_swapped(record, party):  # still held back: told as it is
+            reasons.append(f"“{record.shown_name}” and “{party.shown_name}” have the first "
+                           "and last names the other way round")
+        else:
+            reasons.append(f"the first names “{record.shown_given}” and "
+                           f"“{party.shown_given}” are different names")
     if birthdays_conflict(record.birthday, party.birthday):
         reasons.append(f"the birthdays {birthday_words(record.birthday)} and "
                        f"{birthday_words(party.birthday)} differ")

@@ -199,3 +199,16 @@ def test_birthdays_in_a_reason_read_as_dates(stored: str, shown: str) -> None:
     from core.ingest.attach_veto import birthday_words
 
     assert birthday_words(stored) == shown
+
+
+def test_swapped_names_hold_back_and_say_so(session: Session) -> None:
+    """Seen in the review queue: "the first names “Kangg” and “Eun-ji” are different
+    names", of one person whose card had the names the other way round."""
+    parties = _parties_after(
+        session, person("1", "Eun-ji", "Kang", emails=("eun-ji.kang204@wp.pl",)),
+        person("2", "Kangg", "Eun-ji", emails=("eun-ji.kang204@wp.pl",)))
+    assert len(parties) == 2  # still for the owner to decide
+    message = _held_messages(session)[0]
+    assert "have the first and last names the other way round" in message
+    assert "Kangg Eun-ji" in message and "Eun-ji Kang" in message
+    assert "different names" not in message
