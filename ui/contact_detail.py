@@ -46,18 +46,13 @@ from ui.contact_card import (
     locale_date,
     source_label,
 )
+from ui.field_labels import FIELD_LABELS, platform_name
 from ui.widgets import confidence_bar, item, plain_table, section, when
 
 if TYPE_CHECKING:
     from app.services.contacts import ContactBundle
     from ui.contact_actions import ContactActions
 
-FIELD_LABELS = {
-    "display_name": "Display name", "given_name": "Given name", "family_name": "Family name",
-    "middle_name": "Middle name", "name_prefix": "Prefix", "name_suffix": "Suffix",
-    "nickname": "Nickname", "organization": "Organisation", "title": "Title", "notes": "Notes",
-    "birthday": "Birthday",
-}
 #: Widest share of the pane the Fields table's name column takes (see _fit_columns).
 LABEL_SHARE = 0.36
 EMPTY_TEXT = ("<h3>Contact card</h3><p>Select a contact in the list to see their phones, "
@@ -327,7 +322,7 @@ class ContactDetail(QScrollArea):
         self.handles.setVisible(bool(d.handles))
         self.handles.setRowCount(len(d.handles))
         for row, h in enumerate(d.handles):
-            self.handles.setItem(row, 0, item(h.platform, h.id))
+            self.handles.setItem(row, 0, item(platform_name(h.platform), h.id))
             text = h.shown or h.display_value or h.value
             cell = item(text + ("" if h.is_valid else "  (not valid)"))
             cell.setToolTip(f"{text}\nFrom: {', '.join(map(source_label, h.sources)) or 'a link'}")

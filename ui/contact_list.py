@@ -35,6 +35,7 @@ from app.tasks import TaskHandle
 from ui.contact_columns import ContactColumns
 from ui.contact_model import NAME, ContactListModel
 from ui.contact_table import ContactTable
+from ui.empty_list_hint import EmptyListHint
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
 VISIBLE_PRIORITY = 10
@@ -89,6 +90,9 @@ class ContactListPanel(QWidget):
         self.table.horizontalHeader().setSectionsMovable(True)
         #: Columns sized to the list's width (ui.contact_columns): no sideways scrolling.
         self.columns = ContactColumns(self.table, self.model, ctx.settings)
+        #: Says why the list is empty (no match, an empty filter) and what to do.
+        self.empty_hint = EmptyListHint(self.table)
+        self.model.modelReset.connect(lambda: self.model.rowCount() and self.empty_hint.hide())
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -304,6 +308,7 @@ class ContactListPanel(QWidget):
         count = self.model.rowCount()
         noun = "contact" if count == 1 else "contacts"
         self.count_label.setText(f"{count:,} {noun}")
+        self.empty_hint.show_for(count, query, self.filter.currentText())
         self._restore_selection(selected)
         if restored is not None:
             self._announce(restored)  # the owner's own choice: the details show it at once

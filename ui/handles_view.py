@@ -24,6 +24,7 @@ from app.appcontext import AppContext
 from app.services.lazy import service
 from app.source_words import kind_text
 from ui.columns import fit_columns
+from ui.field_labels import platform_name
 from ui.widgets import confidence_bar, item, plain_table
 
 handles = service("app.services.handles")
@@ -35,8 +36,6 @@ CLAIMED_TAB, SHARED_TAB = "Claimed by several", "Shared"
 PICK_TEXT = "Pick an address or number on the left to see who it belongs to."
 NOTHING_CONTESTED = ("Nothing to decide: no email address or phone number is claimed by two "
                      "contacts. When one is, it is listed here for you to settle.")
-PLATFORM_NAMES = {"email": "Email", "phone": "Phone", "url": "Web", "telegram": "Telegram",
-                  "username": "User name"}
 #: Where a link came from, in the owner's words (short: a column at 800x600).
 LINK_SOURCES = {"manual": "added by you", "temp_contact": "unknown sender", "merge": "a merge"}
 #: The handle lists' columns, with what each says (header tooltips).
@@ -158,7 +157,7 @@ class HandlesView(QWidget):
         table.clearSelection()
         table.setRowCount(len(rows))
         for r, h in enumerate(rows):
-            table.setItem(r, 0, item(PLATFORM_NAMES.get(h.platform, h.platform), h.id))
+            table.setItem(r, 0, item(platform_name(h.platform), h.id))
             table.setItem(r, 1, item(h.value))
             table.setItem(r, 2, item(str(h.live_links)))
             table.setItem(r, 3, item(h.owner_name or "—"))
@@ -189,7 +188,7 @@ class HandlesView(QWidget):
         self.info = info
         self._filling = True
         picked = self.selected_party()
-        self.title.setText(f"{PLATFORM_NAMES.get(info.platform, info.platform)} "
+        self.title.setText(f"{platform_name(info.platform)} "
                            f"{info.display_value or info.value}")
         self.owner.setText(f"Owner: {info.owner_name}" if info.owner_id else "Owner: nobody")
         self.shared_box.setChecked(info.is_shared)
