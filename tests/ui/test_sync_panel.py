@@ -168,7 +168,7 @@ def test_an_unchanged_file_reports_its_cards_as_unchanged_by_name(qtbot, ctx, tm
 
 
 def test_summary_names_only_what_happened() -> None:
-    from ui.sync_panel import sync_summary
+    from ui.sync_words import sync_summary
 
     assert sync_summary("Work contacts", {"added": 3}) == "Work contacts: 3 added."
     assert (sync_summary("Work", {"added": 1, "updated": 2, "unchanged": 0, "deleted": 1})
@@ -195,7 +195,7 @@ def test_times_in_the_table_are_short_and_whole_in_the_tooltip() -> None:
     """Three full timestamps made the table scroll sideways at 800x600."""
     from datetime import UTC, datetime, timedelta
 
-    from ui.sync_panel import next_sync, next_sync_tip
+    from ui.sync_words import next_sync, next_sync_tip
     from ui.widgets import short_when, when
 
     now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
