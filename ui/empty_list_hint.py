@@ -1,8 +1,9 @@
-"""What an empty contact list says: which search or filter found nobody, and what to do next.
+"""What an empty list says: which search or filter found nobody, and what to do next.
 
 A search that matched nobody used to leave a blank white table and "0 contacts" below it; a
-new user could not tell a typo from a list that failed to load. The hint is a label over the
-table's viewport, shown only once a search or filter has finished with no rows.
+new user could not tell a typo from a list that failed to load. The Sources page with no
+source was an empty table above an empty box. The hint is a label over the view's viewport,
+shown only once the list has been filled with no rows.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def hint_text(query: ListQuery, filter_text: str) -> str:
 class EmptyListHint(QLabel):
     """A centred, wrapped sentence over ``view``'s viewport while the list is empty."""
 
-    def __init__(self, view: QAbstractItemView) -> None:
+    def __init__(self, view: QAbstractItemView, name: str = "contactListEmpty") -> None:
         super().__init__(view.viewport())
-        self.setObjectName("contactListEmpty")
+        self.setObjectName(name)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setContentsMargins(12, 12, 12, 12)
@@ -50,10 +51,14 @@ class EmptyListHint(QLabel):
 
     def show_for(self, rows: int, query: ListQuery, filter_text: str) -> None:
         """The list finished with ``rows`` rows: say why it is empty, or get out of the way."""
-        if rows:
+        self.show_text("" if rows else hint_text(query, filter_text))
+
+    def show_text(self, text: str) -> None:
+        """Show ``text`` over the view; "" hides the hint (the list has rows)."""
+        if not text:
             self.hide()
             return
-        self.setText(hint_text(query, filter_text))
+        self.setText(text)
         self.setGeometry(self._view.viewport().rect())
         self.show()
 

@@ -27,6 +27,7 @@ from app.source_words import kind_text
 from app.tasks import TaskHandle
 from ui.activity_words import activity_line
 from ui.columns import fit_columns, fit_list
+from ui.empty_list_hint import EmptyListHint
 from ui.held_deletes import HeldDeletesNotice
 from ui.source_adding import SourceAdding
 from ui.sync_words import (
@@ -50,6 +51,10 @@ SCHEDULE_CHECK_MS = 60_000
 
 #: What a sync started before the list knows the source's name calls it (never its number).
 PROVISIONAL_NAME = "the new source"
+#: What the sources table says while there is none (it was an empty table).
+NO_SOURCES = ("No sources yet. Add source (above) keeps a vCard file or folder, a CardDAV "
+              "account (Nextcloud, iCloud…) or a Google account in sync with Kith; "
+              "File > Import… reads a file once.")
 
 
 class SyncPanel(QWidget, SourceAdding):
@@ -66,6 +71,7 @@ class SyncPanel(QWidget, SourceAdding):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         self.table.setObjectName("sourcesTable")
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.empty_hint = EmptyListHint(self.table, "sourcesEmpty")
         self.sync_button = QPushButton("Sync &now")
         self.sync_button.setObjectName("syncNow")
         self.full_button = QPushButton("&Full sync")
@@ -208,6 +214,7 @@ class SyncPanel(QWidget, SourceAdding):
         if errors and not self.running:
             self.status.setText("\n".join(errors))
         self.held.show_for(rows)
+        self.empty_hint.show_text("" if rows else NO_SOURCES)
         self._update_buttons()
 
     def _decide_held(self, decision: Any, account_id: int) -> None:

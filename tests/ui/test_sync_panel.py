@@ -211,3 +211,15 @@ def test_times_in_the_table_are_short_and_whole_in_the_tooltip() -> None:
     assert next_sync(None, full) == "soon"
     tip = next_sync_tip(run, full)
     assert when(run) in tip and when(full) in tip
+
+
+def test_no_source_says_how_to_add_one(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    """With no source the page was an empty table above an empty box: it now says what
+    Add source does, and the words go once there is a source."""
+    panel = panel_for(qtbot, ctx)
+    hint = panel.empty_hint
+    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    assert "Add source" in hint.text() and "Import" in hint.text()
+    assert hint.geometry() == panel.table.viewport().rect()
+    add_source(qtbot, panel, write_vcards(tmp_path / "phone.vcf", 3))
+    qtbot.waitUntil(lambda: not hint.isVisible(), timeout=5000)
