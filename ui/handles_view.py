@@ -38,6 +38,8 @@ NOTHING_CONTESTED = ("Nothing to decide: no email address or phone number is cla
                      "contacts. When one is, it is listed here for you to settle.")
 #: Where a link came from, in the owner's words (short: a column at 800x600).
 LINK_SOURCES = {"manual": "added by you", "temp_contact": "unknown sender", "merge": "a merge"}
+#: The lists' column kept whole longest: the address or number itself.
+LIST_KEEP = (1,)
 #: The handle lists' columns, with what each says (header tooltips).
 LIST_COLUMNS = (("Type", "Email address, phone number, …"),
                 ("Value", "The address or number"),
@@ -137,7 +139,7 @@ class HandlesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         for table, stretch in ((self.contested, 3), (self.shared, 3), (self.links, 0)):
-            fit_columns(table, stretch)  # titles in view before anything is loaded or picked
+            fit_columns(table, stretch, LIST_KEEP if table is not self.links else ())
         self._enable(False)
         ctx.runner.changed.connect(self._on_changed)
 
@@ -164,7 +166,9 @@ class HandlesView(QWidget):
             if h.id == self.handle_id:  # the selection stays put
                 table.selectRow(r)
         table.blockSignals(False)
-        fit_columns(table, stretch=3)  # every column in view; a long address elides
+        # Every column in view; the address or number whole ("+49 30 22…" at 800x600 told
+        # the owner nothing), the owner's name (shown whole once picked) elides first.
+        fit_columns(table, stretch=3, keep=LIST_KEEP)
         if table is self.contested and self.handle_id is None:
             self.title.setText(PICK_TEXT if rows else NOTHING_CONTESTED)
         index = self.tabs.indexOf(table)
