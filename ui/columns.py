@@ -7,7 +7,9 @@ gives the room left to the ``stretch`` column (the most useful one) and, when th
 too narrow for every value, narrows the widest columns first, never below their titles: every
 column stays in view at 800x600 and a value that does not fit is elided, not hidden off to
 the right. ``keep`` names columns narrowed only when nothing else can give: the phone number
-a row is about ("+49 30 22…" at 800x600) rather than the name beside it. It refits
+a row is about ("+49 30 22…" at 800x600) rather than the name beside it; ``optional``
+columns are hidden while the others do not fit whole (a "Type" column beside values that
+show their type). It refits
 whenever the view changes width (window resized, splitter moved, a vertical scroll bar
 shown).
 
@@ -72,11 +74,13 @@ def tip_delegate(view: QAbstractItemView) -> TipDelegate:
 class ColumnFitter(QObject):
     """Keeps a table's columns inside its view (see the module docstring)."""
 
-    def __init__(self, table: QTableView, stretch: int, keep: tuple[int, ...] = ()) -> None:
+    def __init__(self, table: QTableView, stretch: int, keep: tuple[int, ...] = (),
+                 optional: tuple[int, ...] = ()) -> None:
         super().__init__(table)
         self.table = table
         self.stretch = stretch
         self.keep = keep
+        self.optional = optional
         self.natural: list[int] = []
         self.titles: list[int] = []
         header = table.horizontalHeader()
@@ -97,11 +101,16 @@ class ColumnFitter(QObject):
     def fit(self) -> None:
         """Share the view's width among the columns."""
         header = self.table.horizontalHeader()
-        shown = [c for c in range(min(header.count(), len(self.natural)))
-                 if not header.isSectionHidden(c)]
         room = self.table.viewport().width()
+        shown = [c for c in range(min(header.count(), len(self.natural)))
+                 if not header.isSectionHidden(c) or c in self.optional]
         if not shown or room <= 0:
             return
+        crowded = sum(self.natural[c] for c in shown) > room
+        for c in self.optional:
+            if c < header.count() and header.isSectionHidden(c) != crowded:
+                header.setSectionHidden(c, crowded)
+        shown = [c for c in shown if not (crowded and c in self.optional)]
         widths = share(room, {c: self.natural[c] for c in shown},
                        {c: self.titles[c] for c in shown},
                        self.stretch if self.stretch in shown else shown[-1], self.keep)
@@ -151,14 +160,17 @@ def share(room: int, natural: dict[int, int], least: dict[int, int],
     return widths
 
 
-def fit_columns(table: QTableView, stretch: int, keep: tuple[int, ...] = ()) -> ColumnFitter:
+def fit_columns(table: QTableView, stretch: int, keep: tuple[int, ...] = (),
+                optional: tuple[int, ...] = ()) -> ColumnFitter:
     """Size ``table``'s columns to their contents within its view, now and whenever it
-    resizes; call again after refilling the table. ``keep``: columns narrowed last."""
+    resizes; call again after refilling the table. ``keep``: columns narrowed last;
+    ``optional``: columns hidden while the others do not fit whole."""
     fitter = table.findChild(ColumnFitter)
     if fitter is None or fitter.parent() is not table:
-        fitter = ColumnFitter(table, stretch, keep)
+        fitter = ColumnFitter(table, stretch, keep, optional)
     fitter.stretch = stretch
     fitter.keep = keep
+    fitter.optional = optional
     fitter.measure()
     return fitter
 

@@ -40,6 +40,9 @@ NOTHING_CONTESTED = ("Nothing to decide: no email address or phone number is cla
 LINK_SOURCES = {"manual": "added by you", "temp_contact": "unknown sender", "merge": "a merge"}
 #: The lists' column kept whole longest: the address or number itself.
 LIST_KEEP = (1,)
+#: Hidden when the list is too narrow for every column: an address or number shows its
+#: kind itself (and the picked one's title names it).
+LIST_OPTIONAL = (0,)
 #: The handle lists' columns, with what each says (header tooltips).
 LIST_COLUMNS = (("Type", "Email address, phone number, …"),
                 ("Value", "The address or number"),
@@ -139,7 +142,10 @@ class HandlesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         for table, stretch in ((self.contested, 3), (self.shared, 3), (self.links, 0)):
-            fit_columns(table, stretch, LIST_KEEP if table is not self.links else ())
+            if table is self.links:
+                fit_columns(table, stretch)
+            else:
+                fit_columns(table, stretch, LIST_KEEP, LIST_OPTIONAL)
         self._enable(False)
         ctx.runner.changed.connect(self._on_changed)
 
@@ -168,7 +174,7 @@ class HandlesView(QWidget):
         table.blockSignals(False)
         # Every column in view; the address or number whole ("+49 30 22…" at 800x600 told
         # the owner nothing), the owner's name (shown whole once picked) elides first.
-        fit_columns(table, stretch=3, keep=LIST_KEEP)
+        fit_columns(table, stretch=3, keep=LIST_KEEP, optional=LIST_OPTIONAL)
         if table is self.contested and self.handle_id is None:
             self.title.setText(PICK_TEXT if rows else NOTHING_CONTESTED)
         index = self.tabs.indexOf(table)

@@ -121,3 +121,23 @@ def test_a_kept_column_shows_whole_in_a_narrow_table(qtbot) -> None:  # noqa: AN
     assert table.columnWidth(1) >= table.sizeHintForColumn(1)
     assert tooltip_of(table, value) == ""  # whole, so no tooltip
     assert tooltip_of(table, table.model().index(0, 2)) == LONG  # the name elides instead
+
+
+def test_an_optional_column_hides_while_the_others_do_not_fit(qtbot) -> None:  # noqa: ANN001
+    """The lists' Type column ("Phone") was cut to "Ph…" once the number was kept whole:
+    an optional column is hidden while the table is too narrow, shown again when it is
+    wide enough."""
+    table = plain_table(["Type", "Value", "Owner"])
+    table.setRowCount(1)
+    for c, text in enumerate(("Phone", "+49 30 2297980", "Katherine Müller")):
+        table.setItem(0, c, item(text))
+    box = shown(qtbot, table, 220)
+    fit_columns(table, stretch=2, keep=(1,), optional=(0,))
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.isSectionHidden(0))
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)  # laid out later
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1)
+    assert check_sideways(table) == []
+    box.resize(900, 240)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(0))
+    assert tooltip_of(table, table.model().index(0, 0)) == ""  # "Phone" whole
