@@ -281,6 +281,9 @@ class ContactDetail(QScrollArea):
             self.handles.setCellWidget(row, 2, confidence_bar(h.confidence))
             self.handles.setItem(row, 3, item(handle_state(h)))
             self.handles.setItem(row, 4, item(belongs_to(h, d.id)))
+        # State says what the owner decided: an empty column while nothing is decided
+        # took the room the address needed ("ajohnson@acmegm…" at 1280x800).
+        self.handles.setColumnHidden(3, not any(handle_state(h) for h in d.handles))
         _fit_height(self.handles)
 
     def _fill_records(self, d: Any) -> None:

@@ -177,3 +177,22 @@ def _draft(window, party_id: int):  # noqa: ANN001, ANN202
     from core.tasks import TaskState
 
     return contacts.draft(window.ctx.db, party_id, state=TaskState())
+
+
+def test_the_state_column_shows_only_when_something_is_decided(qtbot, window, people) -> None:  # noqa: ANN001
+    """An empty State column took the room the address needed ("ajohnson@acmegm…"); it
+    shows once the owner confirmed or dismissed one of the contact's addresses."""
+    from app.services import handles
+    from core.tasks import TaskState
+
+    show(qtbot, window, people["anna"])
+    detail = window.detail
+    assert detail.handles.isColumnHidden(3)
+    assert detail.handles.columnWidth(1) >= detail.handles.sizeHintForColumn(1)
+    handle_id = int(detail.handles.item(0, 0).data(Qt.ItemDataRole.UserRole))
+    handles.confirm(window.ctx.db, handle_id, people["anna"], state=TaskState())
+    with qtbot.waitSignal(detail.loaded, timeout=5000):
+        detail.reload()
+    assert not detail.handles.isColumnHidden(3)
+    states = [detail.handles.item(r, 3).text() for r in range(detail.handles.rowCount())]
+    assert "confirmed" in states
