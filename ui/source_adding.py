@@ -1,6 +1,7 @@
 """Adding and removing sources from the Sources page: a vCard file or folder (a CSV file goes
 to the CSV import dialog), a CardDAV account, a Google account, each synced as soon as it is
-added and named by its name from the start; and removing one after the owner confirms.
+added and named by its name from the start; and removing one after the owner confirms,
+saying what became of its contacts.
 A mixin of ui.sync_panel.SyncPanel, whose status line, list and sync it uses."""
 
 from __future__ import annotations
@@ -104,5 +105,15 @@ class SourceAdding:
         label = next((s.label for s in self.rows if s.id == sid), str(sid))
         dialog = source_dialogs.RemoveSourceDialog(label, self)
         if dialog.exec():
-            self.ctx.write(source_services.remove_source, sid, not dialog.drop.isChecked(),
-                           name="remove source", changes=tasks.ALL_TOPICS, on_error=self._failed)
+            self.remove_source(sid, label, keep_contacts=not dialog.drop.isChecked())
+
+    def remove_source(self, account_id: int, label: str, keep_contacts: bool) -> None:
+        """Remove the source and say what became of its contacts: the page used to say
+        nothing, and kept the last sync's message about the source that was gone."""
+        self.status.setText(f"Removing {label}…")
+        done = (f"Removed {label}. Its contacts stay in Kith, archived; adding the source "
+                "again brings them back." if keep_contacts
+                else f"Removed {label} and the contacts only it held.")
+        self.ctx.write(source_services.remove_source, account_id, keep_contacts,
+                       name="remove source", changes=tasks.ALL_TOPICS,
+                       on_result=lambda _r: self.status.setText(done), on_error=self._failed)

@@ -223,3 +223,19 @@ def test_no_source_says_how_to_add_one(qtbot, ctx, tmp_path) -> None:  # noqa: A
     assert hint.geometry() == panel.table.viewport().rect()
     add_source(qtbot, panel, write_vcards(tmp_path / "phone.vcf", 3))
     qtbot.waitUntil(lambda: not hint.isVisible(), timeout=5000)
+
+
+def test_removing_a_source_says_what_became_of_its_contacts(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    """Removing a source said nothing, and the last sync's line about it stayed under the
+    table: the page now says it was removed and where its contacts are."""
+    panel = panel_for(qtbot, ctx)
+    account_id = add_source(qtbot, panel, write_vcards(tmp_path / "phone.vcf", 3))
+    with qtbot.waitSignal(panel.syncFinished, timeout=60_000):
+        panel.sync(account_id)
+    assert "3 added" in panel.status.text()
+    panel.remove_source(account_id, "phone.vcf", keep_contacts=True)
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Removed phone.vcf."),
+                    timeout=10_000)
+    assert "archived" in panel.status.text()
+    qtbot.waitUntil(lambda: not panel.rows, timeout=5000)
+    assert records(ctx.db, account_id) == 3  # kept, archived
