@@ -49,6 +49,9 @@ from ui.field_labels import NAME_FIELDS
 ADDRESS_COLUMNS = (("label", "Label"), ("street", "Street"), ("postal_code", "Postcode"),
                    ("locality", "City"), ("region", "Region"), ("country", "Country"))
 DATE_KINDS = {"birthday": "Birthday", "anniversary": "Anniversary"}
+#: Under the tabs when some values come from a source (they are greyed).
+SOURCE_NOTE = ("Greyed values come from a source (see From) and are changed there; an email "
+               "or phone that is not this person's can be removed.")
 
 
 class Coded(NamedTuple):
@@ -227,11 +230,22 @@ class ContactEditor(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        # Greyed rows said why only in a tooltip: a new user took them for a broken form.
+        sourced = any(v.source for v in (*draft.phones, *draft.emails, *draft.addresses,
+                                         *draft.dates, *draft.urls))
+        self.source_note = QLabel(SOURCE_NOTE)
+        self.source_note.setObjectName("editorSourceNote")
+        self.source_note.setWordWrap(True)
+        self.source_note.setVisible(sourced)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.source_note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(640, 480)
+        # Typing starts with the first name (the tab bar had the focus: Ctrl+N, then typing
+        # a name, typed nothing).
+        self.line["given_name"].setFocus()
         #: Asks whether to drop the owner's changes (True: drop them); tests may answer.
         self.confirm_discard: Callable[[], bool] = self._ask_discard
         self._baseline = self._snapshot()

@@ -272,3 +272,26 @@ def test_cancel_asks_before_dropping_changes(qtbot, window, people) -> None:  # 
     editor.confirm_discard = answer(True)
     editor.reject()
     assert asked == [False, True] and not editor.isVisible()
+
+
+def test_the_editor_says_why_some_values_are_greyed(qtbot, window, people) -> None:  # noqa: ANN001
+    """Values a source holds are greyed and read-only; only a tooltip said why. A line under
+    the tabs says it when there are such values, and a new contact has none."""
+    show(qtbot, window, people["anna"])
+    window.contact_actions.edit.trigger()
+    editor = editor_of(qtbot, window)
+    assert editor.source_note.isVisible() and "come from a source" in editor.source_note.text()
+    editor.reject()
+    window.contact_actions.new.trigger()
+    qtbot.waitUntil(lambda: window.contact_actions.editor is not editor, timeout=5000)
+    new = editor_of(qtbot, window)
+    assert not new.source_note.isVisible()
+    new.reject()
+
+
+def test_a_new_contact_starts_with_the_given_name(qtbot, window) -> None:  # noqa: ANN001
+    """Ctrl+N then typing a name typed into the tab bar, which had the focus."""
+    window.contact_actions.new.trigger()
+    editor = editor_of(qtbot, window)
+    assert editor.focusWidget() is editor.line["given_name"]
+    editor.reject()
