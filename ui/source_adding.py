@@ -62,12 +62,16 @@ class SourceAdding:
                 return
             self.add_vcard_path(path)
 
+    def _open_source_dialog(self, dialog: Any, accepted: Any) -> None:
+        """Open an account dialog (kept as ``source_dialog`` for tests); ``accepted(dialog)``
+        adds what it checked."""
+        self.source_dialog = dialog
+        dialog.accepted.connect(lambda: accepted(dialog))
+        dialog.open()
+
     def ask_carddav(self) -> None:
         """Ask for the account (the dialog checks it), then add and sync it."""
-        dialog = source_dialogs.CardDavDialog(self.ctx, self)
-        self.source_dialog = dialog
-        dialog.accepted.connect(lambda: self.save_carddav(dialog))
-        dialog.open()
+        self._open_source_dialog(source_dialogs.CardDavDialog(self.ctx, self), self.save_carddav)
 
     def save_carddav(self, dialog: Any) -> None:
         """Save the account the dialog checked, then sync it."""
@@ -86,10 +90,7 @@ class SourceAdding:
             self._added(source.account_id)
 
     def ask_google(self) -> None:
-        dialog = source_dialogs.GoogleDialog(self.ctx, self)
-        self.source_dialog = dialog
-        dialog.accepted.connect(lambda: self._add_google(dialog))
-        dialog.open()
+        self._open_source_dialog(source_dialogs.GoogleDialog(self.ctx, self), self._add_google)
 
     def _add_google(self, dialog: Any) -> None:
         email = dialog.email.text().strip()
