@@ -119,7 +119,7 @@ def test_filters_needs_review_label_and_source(qtbot, window, people) -> None:  
     assert window.contact_list.model.ids() == [people["stranger"]]
     panel.filter.setCurrentIndex(panel.filter.findText("Label: Friends"))
     wait_names(qtbot, window, ["Anna Müller", "Chloé Dubois"])
-    panel.filter.setCurrentIndex(panel.filter.findText("Source: carddav: mail@dav.example"))
+    panel.filter.setCurrentIndex(panel.filter.findText("Source: mail@dav.example (CardDAV)"))
     wait_names(qtbot, window, ["Chloé Dubois", "José García", "Liam Smith"])
 
 
