@@ -6,8 +6,12 @@ full text in a tooltip.
 gives the room left to the ``stretch`` column (the most useful one) and, when the window is
 too narrow for every value, narrows the widest columns first, never below their titles: every
 column stays in view at 800x600 and a value that does not fit is elided, not hidden off to
-the right. It refits whenever the view changes width (window resized, splitter moved, a
-vertical scroll bar shown).
+the right. ``keep`` names columns narrowed only when nothing else can give: the phone number
+a row is about ("+49 30 22…" at 800x600) rather than the name beside it; ``optional``
+columns are hidden while the others do not fit whole (a "Type" column beside values that
+show their type). It refits
+whenever the view changes width (window resized, splitter moved, a vertical scroll bar
+shown).
 
 ``TipDelegate`` shows the whole value of a cell cut short by elision as its tooltip (before
 the cell's own tooltip, when it has one that does not already hold the value); ``fit_list``
@@ -70,10 +74,13 @@ def tip_delegate(view: QAbstractItemView) -> TipDelegate:
 class ColumnFitter(QObject):
     """Keeps a table's columns inside its view (see the module docstring)."""
 
-    def __init__(self, table: QTableView, stretch: int) -> None:
+    def __init__(self, table: QTableView, stretch: int, keep: tuple[int, ...] = (),
+                 optional: tuple[int, ...] = ()) -> None:
         super().__init__(table)
         self.table = table
         self.stretch = stretch
+        self.keep = keep
+        self.optional = optional
         self.natural: list[int] = []
         self.titles: list[int] = []
         header = table.horizontalHeader()
@@ -94,14 +101,19 @@ class ColumnFitter(QObject):
     def fit(self) -> None:
         """Share the view's width among the columns."""
         header = self.table.horizontalHeader()
-        shown = [c for c in range(min(header.count(), len(self.natural)))
-                 if not header.isSectionHidden(c)]
         room = self.table.viewport().width()
+        shown = [c for c in range(min(header.count(), len(self.natural)))
+                 if not header.isSectionHidden(c) or c in self.optional]
         if not shown or room <= 0:
             return
+        crowded = sum(self.natural[c] for c in shown) > room
+        for c in self.optional:
+            if c < header.count() and header.isSectionHidden(c) != crowded:
+                header.setSectionHidden(c, crowded)
+        shown = [c for c in shown if not (crowded and c in self.optional)]
         widths = share(room, {c: self.natural[c] for c in shown},
                        {c: self.titles[c] for c in shown},
-                       self.stretch if self.stretch in shown else shown[-1])
+                       self.stretch if self.stretch in shown else shown[-1], self.keep)
         for c, w in widths.items():
             if header.sectionSize(c) != w:
                 header.resizeSection(c, w)
@@ -113,15 +125,22 @@ class ColumnFitter(QObject):
 
 
 def share(room: int, natural: dict[int, int], least: dict[int, int],
-          stretch: int) -> dict[int, int]:
+          stretch: int, keep: tuple[int, ...] = ()) -> dict[int, int]:
     """Column widths that add up to ``room``: the natural widths with the rest given to
     ``stretch``; when they do not fit, the widest columns are narrowed to one common width
-    (never below their ``least``) until they do."""
+    (never below their ``least``) until they do, the ``keep`` columns last of all."""
     total = sum(natural.values())
     if total <= room:
         widths = dict(natural)
         widths[stretch] += room - total
         return widths
+    kept = {c: natural[c] for c in keep if c in natural}
+    rest = [c for c in natural if c not in kept]
+    if kept and rest and sum(kept.values()) + sum(min(least[c], natural[c])
+                                                   for c in rest) <= room:
+        widths = share(room - sum(kept.values()), {c: natural[c] for c in rest},
+                       {c: least[c] for c in rest}, stretch if stretch in rest else rest[-1])
+        return {c: kept.get(c, widths.get(c, 0)) for c in natural}
     floor = {c: min(least[c], natural[c]) for c in natural}
     if sum(floor.values()) >= room:
         return floor  # too narrow even for the titles: the layout test says so
@@ -141,13 +160,17 @@ def share(room: int, natural: dict[int, int], least: dict[int, int],
     return widths
 
 
-def fit_columns(table: QTableView, stretch: int) -> ColumnFitter:
+def fit_columns(table: QTableView, stretch: int, keep: tuple[int, ...] = (),
+                optional: tuple[int, ...] = ()) -> ColumnFitter:
     """Size ``table``'s columns to their contents within its view, now and whenever it
-    resizes; call again after refilling the table."""
+    resizes; call again after refilling the table. ``keep``: columns narrowed last;
+    ``optional``: columns hidden while the others do not fit whole."""
     fitter = table.findChild(ColumnFitter)
     if fitter is None or fitter.parent() is not table:
-        fitter = ColumnFitter(table, stretch)
+        fitter = ColumnFitter(table, stretch, keep, optional)
     fitter.stretch = stretch
+    fitter.keep = keep
+    fitter.optional = optional
     fitter.measure()
     return fitter
 

@@ -3,7 +3,9 @@ and the list's context menu: New contact, Edit, Archive, Restore, Delete, Export
 
 Each action is enabled only when it can act on the selected contact (Restore only for an
 archived one, Delete only for one Kith alone holds: a source would bring it back, so such a
-contact is archived instead; the disabled Delete's tooltip says so). Archive and Delete are
+contact is archived instead; the disabled Delete's tooltip says so), and only while the
+Contacts section shows that contact: from Sources or History, Ctrl+Shift+A or Del used to
+archive or delete a contact the owner could not see. Archive and Delete are
 decisions the owner can undo in History. Where to plug them in:
 
 - the Edit menu: ``actions.edit_menu_actions()`` (New contact, Edit, Archive, Restore,
@@ -66,6 +68,8 @@ class ContactActions(QObject):
         self.window = parent
         self.party_id: int | None = None
         self.bundle: ContactBundle | None = None
+        #: The Contacts section is the one shown (the selected contact is in view).
+        self.in_view = True
         self.new = _action(self, "&New contact…", "newContact", "Add a contact kept by Kith",
                            QKeySequence.StandardKey.New)
         self.edit = _action(self, "&Edit contact…", "editContact",
@@ -133,10 +137,17 @@ class ContactActions(QObject):
             self.party_id, self.bundle = bundle.detail.id, bundle
         self.refresh_state()
 
+    def set_in_view(self, shown: bool) -> None:
+        """The Contacts section was shown (True) or another one (False): the commands on the
+        selected contact act only where the owner sees it."""
+        self.in_view = shown
+        self.refresh_state()
+
     def refresh_state(self) -> None:
-        """Enable the actions that can act now (the database is open, what is selected)."""
+        """Enable the actions that can act now (the database is open, what is selected and
+        whether it is in view)."""
         ready = self.ctx.db is not None
-        selected = ready and self.party_id is not None
+        selected = ready and self.in_view and self.party_id is not None
         known = self.bundle if selected else None
         d = known.detail if known is not None else None
         contact = d is not None and d.role == "contact" and d.merged_into_id is None
@@ -144,7 +155,8 @@ class ContactActions(QObject):
         self.edit.setEnabled(selected and (d is None or d.merged_into_id is None))
         self.archive.setEnabled(contact and not d.archived)
         self.restore.setEnabled(contact and d.archived)
-        reason = known.cannot_delete if known is not None else "Select a contact first"
+        reason = (known.cannot_delete if known is not None
+                  else "Select a contact first" if self.in_view else "Show Contacts first")
         self.delete.setEnabled(contact and not reason)
         keys = self.delete.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         self.delete.setToolTip(f"Delete this contact; Undo in History ({keys})" if not reason
@@ -287,6 +299,10 @@ def install(window: Any) -> ContactActions:
             wanted.clear()
 
     actions.saved.connect(select_saved)
+    window.nav.sectionChanged.connect(lambda key: actions.set_in_view(key == "contacts"))
+    actions.set_in_view(window.nav.current_key() == "contacts")
+    # A new contact is added where the owner sees it appear: the Contacts section.
+    actions.new.triggered.connect(lambda: window.show_page("contacts"))
     panel.listUpdated.connect(lambda _count: list_updated())
     actions.message.connect(window.status.note)
     window.install_contact_actions(actions.edit_menu_actions(), edit=actions.edit)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget
 
 from ui.colours import muted_text
 from ui.country_names import country_name
+from ui.field_labels import platform_name
 from ui.widgets import date_pattern
 
 PROVIDERS = {"vcard": "vCard", "carddav": "CardDAV", "google": "Google"}
@@ -95,7 +96,8 @@ def card_html(d: Any, muted: QColor | None = None) -> str:
         elif h.platform == "email":
             add("Email", h.label.title() or "Email", h.display_value or h.value, h.sources)
         elif not h.is_secured:
-            add("Online", h.platform.title(), h.shown or h.display_value or h.value, h.sources)
+            add("Online", platform_name(h.platform), h.shown or h.display_value or h.value,
+                h.sources)
     for u in _merged(d.urls, lambda u: (u["label"], u["url"])):
         url = html.escape(u[0][1])
         add("Web", u[0][0].title() or "Web", f"<a href='{url}'>{url}</a>", u[1], rich=True)

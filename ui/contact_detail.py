@@ -4,9 +4,9 @@ At the top, the photo (or initials), the name, the work line, flags, and the con
 actions (ui.contact_actions). Then the card itself (ui.contact_card): phones formatted as
 the list shows them, emails, web pages, addresses, dates in the locale's words, every extra
 line the read model has, labels and notes; empty fields are left out and every value names
-its sources. Below, for the details: the fields with their provenance (a double-click edits
-one locally, "Use source value" takes a source's back), the handles with their link state,
-and the source records ("Split off" makes one its own contact).
+its sources. Below, for the details: the fields with their provenance (ui.detail_fields: a
+double-click edits one locally, "Use source value" takes a source's back), the handles
+with their link state, and the source records ("Split off" makes one its own contact).
 
 The pane never scrolls sideways: columns are fitted to its width whenever it or the contact
 changes, texts elide, and the row buttons stay in view (they were off-screen at 1024x700).
@@ -15,7 +15,6 @@ With no contact selected it says what it is for.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -43,21 +42,16 @@ from ui.contact_card import (
     card_html,
     fit_columns,
     handle_state,
-    locale_date,
     source_label,
 )
+from ui.detail_fields import fill_fields
+from ui.field_labels import FIELD_LABELS, platform_name
 from ui.widgets import confidence_bar, item, plain_table, section, when
 
 if TYPE_CHECKING:
     from app.services.contacts import ContactBundle
     from ui.contact_actions import ContactActions
 
-FIELD_LABELS = {
-    "display_name": "Display name", "given_name": "Given name", "family_name": "Family name",
-    "middle_name": "Middle name", "name_prefix": "Prefix", "name_suffix": "Suffix",
-    "nickname": "Nickname", "organization": "Organisation", "title": "Title", "notes": "Notes",
-    "birthday": "Birthday",
-}
 #: Widest share of the pane the Fields table's name column takes (see _fit_columns).
 LABEL_SHARE = 0.36
 EMPTY_TEXT = ("<h3>Contact card</h3><p>Select a contact in the list to see their phones, "
@@ -66,15 +60,6 @@ EMPTY_TEXT = ("<h3>Contact card</h3><p>Select a contact in the list to see their
 AVATAR = 80
 contacts = service("app.services.contacts")
 review = service("app.services.review")
-
-
-@cache
-def shown_fields() -> list[str]:
-    """The editable fields the pane lists, in the engine's order. Read when the first contact
-    is shown: by then a worker has imported the contacts service (see app.services.lazy)."""
-    from app.services.contacts import EDITABLE_FIELDS
-
-    return [f for f in EDITABLE_FIELDS if f in FIELD_LABELS]
 
 
 def _fit_height(table: QTableWidget) -> None:
@@ -278,46 +263,7 @@ class ContactDetail(QScrollArea):
     def _fill_fields(self, d: Any) -> None:
         """The fields that have a value (or a local edit), with their provenance."""
         self._filling = True
-        prov = {f.name: f for f in d.fields}
-        rows = []
-        for name in shown_fields():
-            p = prov.get(name)
-            value = getattr(d, name, "") if hasattr(d, name) else (p.value if p else "")
-            if value in (None, "") and p is not None:
-                value = p.value
-            if value not in (None, "") or (p is not None and p.is_local):
-                rows.append((name, "" if value is None else str(value), p))
-        self.fields.setRowCount(len(rows))
-        for row, (name, value, p) in enumerate(rows):
-            self.fields.setItem(row, 0, item(FIELD_LABELS[name], name))
-            shown = locale_date(value) if name == "birthday" else value
-            cell = QTableWidgetItem(shown)
-            cell.setData(Qt.ItemDataRole.UserRole, name)
-            if name == "birthday":
-                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                cell.setToolTip("Change dates with Edit contact")
-            else:
-                cell.setToolTip(f"{value}\n\nDouble-click to edit; your edit wins over every "
-                                "source")
-            self.fields.setItem(row, 1, cell)
-            source = ("✎ local edit" if p and p.is_local
-                      else source_label(p.source) if p else "")
-            source_cell = item(source)
-            source_cell.setToolTip(f"{source_label(source)}, {when(p.updated_at)}" if p else "")
-            self.fields.setItem(row, 2, source_cell)
-            if p and p.is_local:  # the owner's edit: its source cell takes the source back
-                button = QPushButton("Use source value")
-                button.setObjectName(f"takeSource_{name}")
-                button.setToolTip(f"Your edit ({when(p.updated_at)}): click to drop it and "
-                                  "show what the source says")
-                button.clicked.connect(lambda _=False, n=name: self.take_source_value(n))
-                self.fields.setCellWidget(row, 2, button)
-            else:
-                self.fields.removeCellWidget(row, 2)
-            for col in (0, 2):
-                cell_item = self.fields.item(row, col)
-                if cell_item is not None:
-                    cell_item.setFlags(cell_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        fill_fields(self.fields, d, self.take_source_value)
         _fit_height(self.fields)
         self._filling = False
 
@@ -327,7 +273,7 @@ class ContactDetail(QScrollArea):
         self.handles.setVisible(bool(d.handles))
         self.handles.setRowCount(len(d.handles))
         for row, h in enumerate(d.handles):
-            self.handles.setItem(row, 0, item(h.platform, h.id))
+            self.handles.setItem(row, 0, item(platform_name(h.platform), h.id))
             text = h.shown or h.display_value or h.value
             cell = item(text + ("" if h.is_valid else "  (not valid)"))
             cell.setToolTip(f"{text}\nFrom: {', '.join(map(source_label, h.sources)) or 'a link'}")
@@ -335,6 +281,9 @@ class ContactDetail(QScrollArea):
             self.handles.setCellWidget(row, 2, confidence_bar(h.confidence))
             self.handles.setItem(row, 3, item(handle_state(h)))
             self.handles.setItem(row, 4, item(belongs_to(h, d.id)))
+        # State says what the owner decided: an empty column while nothing is decided
+        # took the room the address needed ("ajohnson@acmegm…" at 1280x800).
+        self.handles.setColumnHidden(3, not any(handle_state(h) for h in d.handles))
         _fit_height(self.handles)
 
     def _fill_records(self, d: Any) -> None:

@@ -1,9 +1,11 @@
 """The contact editor: every field of a contact, in tabs that fit an 800x600 screen.
 
 It edits a :class:`core.views.contact_draft.ContactDraft` and hands the edited copy back
-(``accepted_draft``); it never touches the database. Values a source holds are shown greyed
-with where they come from: an email or phone can be removed ("not this person's", a
-decision undoable in History), an address, date or web page stays as its source has it.
+(``accepted_draft``); it never touches the database. Cancel, Escape or closing the window
+with changes asks before throwing them away (Escape used to drop a page of typing
+silently). Values a source holds are shown greyed with where they come from: an email or
+phone can be removed ("not this person's", a decision undoable in History), an address,
+date or web page stays as its source has it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -41,15 +44,14 @@ from core.views.contact_draft import (
 from ui.contact_card import source_label
 from ui.country_field import VALUE, CountryDelegate
 from ui.country_names import country_label, country_value
+from ui.field_labels import NAME_FIELDS
 
-FIELD_LABELS = {
-    "display_name": "Shown as", "name_prefix": "Prefix", "given_name": "Given name",
-    "middle_name": "Middle name", "family_name": "Family name", "name_suffix": "Suffix",
-    "nickname": "Nickname", "organization": "Organisation", "title": "Job title",
-}
 ADDRESS_COLUMNS = (("label", "Label"), ("street", "Street"), ("postal_code", "Postcode"),
                    ("locality", "City"), ("region", "Region"), ("country", "Country"))
 DATE_KINDS = {"birthday": "Birthday", "anniversary": "Anniversary"}
+#: Under the tabs when some values come from a source (they are greyed).
+SOURCE_NOTE = ("Greyed values come from a source (see From) and are changed there; an email "
+               "or phone that is not this person's can be removed.")
 
 
 class Coded(NamedTuple):
@@ -167,7 +169,7 @@ class ContactEditor(QDialog):
         self.line: dict[str, QLineEdit] = {}
         names = QWidget()
         form = QFormLayout(names)
-        for key, label in FIELD_LABELS.items():
+        for key, label in NAME_FIELDS.items():
             edit = QLineEdit(draft.fields.get(key, ""))
             edit.setObjectName(f"edit_{key}")
             if key == "display_name":
@@ -228,11 +230,55 @@ class ContactEditor(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        # Greyed rows said why only in a tooltip: a new user took them for a broken form.
+        sourced = any(v.source for v in (*draft.phones, *draft.emails, *draft.addresses,
+                                         *draft.dates, *draft.urls))
+        self.source_note = QLabel(SOURCE_NOTE)
+        self.source_note.setObjectName("editorSourceNote")
+        self.source_note.setWordWrap(True)
+        self.source_note.setVisible(sourced)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.source_note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(640, 480)
+        # Typing starts with the first name (the tab bar had the focus: Ctrl+N, then typing
+        # a name, typed nothing).
+        self.line["given_name"].setFocus()
+        #: Asks whether to drop the owner's changes (True: drop them); tests may answer.
+        self.confirm_discard: Callable[[], bool] = self._ask_discard
+        self._baseline = self._snapshot()
+
+    def _snapshot(self) -> ContactDraft | None:
+        """What the dialog shows, comparable with a later one (None: a value is invalid)."""
+        try:
+            return self.edited()
+        except ValueError:
+            return None
+
+    def has_changes(self) -> bool:
+        """The owner changed something since the dialog opened."""
+        now = self._snapshot()
+        return now is None or now != self._baseline
+
+    def reject(self) -> None:
+        """Cancel, Escape or the window's close button: changes are dropped only when the
+        owner says so."""
+        if self.has_changes() and not self.confirm_discard():
+            return
+        super().reject()
+
+    def _ask_discard(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Discard changes?",
+                          "Discard your changes to this contact?",
+                          QMessageBox.StandardButton.NoButton, self)
+        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
     def edited(self) -> ContactDraft:
         """The draft as the dialog shows it now; ValueError names a value that is wrong."""

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,8 +32,11 @@ from app.services.lazy import service
 from app.services.list_query import FIRST_PAGE, FilterOptions, FirstPage, ListQuery, Shown
 from app.tasks import TaskHandle
 from ui.contact_columns import ContactColumns
+from ui.contact_filters import ContactFilter
 from ui.contact_model import NAME, ContactListModel
 from ui.contact_table import ContactTable
+from ui.empty_list_hint import EmptyListHint
+from ui.list_selection import RestoredContact, SelectionFollow
 
 #: The list is what the owner looks at: its reads jump the queue of other views' reads.
 VISIBLE_PRIORITY = 10
@@ -48,11 +50,6 @@ REFINE_ROWS = 200
 #: delayed the next keystroke's list by as much, the slowest keystrokes in the benchmark.
 SELECT_SETTLE_MS = 300
 contacts = service("app.services.contacts")
-
-BASE_FILTERS = [("All contacts", ListQuery()),
-                ("Needs review", ListQuery(filter_name="needs_review")),
-                ("Archived", ListQuery(filter_name="archived"))]
-
 
 class ContactListPanel(QWidget):
     #: The selected party changed (id, or -1 for none).
@@ -70,8 +67,7 @@ class ContactListPanel(QWidget):
         self.search.setToolTip("Search names, emails, phones and organisations (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("contactSearch")
-        self.filter = QComboBox()
-        self.filter.setObjectName("contactFilter")
+        self.filter = ContactFilter()
         self.count_label = QLabel("")
         self.count_label.setObjectName("contactCount")
         self.model = ContactListModel(None, self)  # it fetches rows once the database is open
@@ -89,6 +85,9 @@ class ContactListPanel(QWidget):
         self.table.horizontalHeader().setSectionsMovable(True)
         #: Columns sized to the list's width (ui.contact_columns): no sideways scrolling.
         self.columns = ContactColumns(self.table, self.model, ctx.settings)
+        #: Says why the list is empty (no match, an empty filter) and what to do.
+        self.empty_hint = EmptyListHint(self.table)
+        self.model.modelReset.connect(lambda: self.model.rowCount() and self.empty_hint.hide())
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -100,9 +99,6 @@ class ContactListPanel(QWidget):
         layout.addWidget(self.count_label)
 
         self._query = ListQuery()
-        self._filters: list[ListQuery] = [q for _, q in BASE_FILTERS]
-        for text, _ in BASE_FILTERS:
-            self.filter.addItem(text)
         self._first_busy = False  # a first page is being fetched
         self._pending: ListQuery | None = None  # the newest query, waiting for that
         self._full: TaskHandle | None = None  # the running "all ids" step
@@ -118,10 +114,7 @@ class ContactListPanel(QWidget):
         self._shown_generation = 0  # the generation of the rows on screen
         self._skipped_generation = 0
         self._search_selects = False  # the next current-row change comes from a search
-        self._announced: int | None = None  # the party the detail pane was told about
-        self._announce_pid: int | None = None
-        self._announce_timer = QTimer(self, singleShot=True, interval=SELECT_SETTLE_MS)
-        self._announce_timer.timeout.connect(lambda: self._announce(self._announce_pid))
+        self.follow = SelectionFollow(self.partySelected.emit, SELECT_SETTLE_MS, self)
         self.search.textChanged.connect(self._on_text)
         self.search.returnPressed.connect(self.table.setFocus)
         self.filter.currentIndexChanged.connect(self._on_filter)
@@ -132,9 +125,7 @@ class ContactListPanel(QWidget):
         #: Measure the columns on the first rows shown (once: later lists keep the widths).
         self.auto_fit = True
         self.model.rowsLoaded.connect(self._fit_once)
-        #: A contact to select once the list holds it (the one selected when Kith closed).
-        self._restore_pid: int | None = None
-        self._center_pending: int | None = None
+        self.restored = RestoredContact(self.table, self.model)
         ctx.runner.changed.connect(self._on_changed)
 
     # -- loading ----------------------------------------------------------------------------
@@ -169,7 +160,7 @@ class ContactListPanel(QWidget):
                       priority=AHEAD_PRIORITY if ahead else VISIBLE_PRIORITY)
 
     def current_query(self) -> ListQuery:
-        base = self._filters[max(0, self.filter.currentIndex())]
+        base = self.filter.base()
         return ListQuery(self.search.text().strip(), base.filter_name, base.label,
                          base.account_id)
 
@@ -295,20 +286,17 @@ class ContactListPanel(QWidget):
     def _shown(self, query: ListQuery, selected: int | None) -> None:
         """The whole result is on screen: count, selection, listeners."""
         self._last_shown = query
-        restored = None
-        if self._restore_pid is not None:
-            wanted, self._restore_pid = self._restore_pid, None
-            row = self.model.row_of(wanted) if selected is None and not query.search else None
-            if row is not None:
-                selected = restored = wanted
+        restored = self.restored.take(query, selected)
+        if restored is not None:
+            selected = restored
         count = self.model.rowCount()
         noun = "contact" if count == 1 else "contacts"
         self.count_label.setText(f"{count:,} {noun}")
+        self.empty_hint.show_for(count, query, self.filter.currentText())
         self._restore_selection(selected)
         if restored is not None:
-            self._announce(restored)  # the owner's own choice: the details show it at once
-            # In the middle of the list, once the appended rows' scroll range is laid out.
-            QTimer.singleShot(0, lambda: self._center(restored))
+            self.follow.now(restored)  # the owner's own choice: the details show it at once
+            self.restored.center_soon(restored)
         self.listUpdated.emit(count)
 
     def _restore_selection(self, selected: int | None, fallback: bool = True) -> None:
@@ -327,7 +315,7 @@ class ContactListPanel(QWidget):
         self._search_selects = True
         if row is None:
             self.table.selectionModel().clearCurrentIndex()
-            self._announce(None)
+            self.follow.now(None)
             return
         self.table.selectionModel().setCurrentIndex(
             model.index(row, NAME),
@@ -339,22 +327,7 @@ class ContactListPanel(QWidget):
         self.ctx.read(contacts.filter_options, name="filters", on_result=self._set_filters)
 
     def _set_filters(self, options: FilterOptions) -> None:
-        current = self._filters[max(0, self.filter.currentIndex())]
-        self.filter.blockSignals(True)
-        self.filter.clear()
-        self._filters = [q for _, q in BASE_FILTERS]
-        for text, _ in BASE_FILTERS:
-            self.filter.addItem(text)
-        for label in options.labels:
-            self.filter.addItem(f"Label: {label}")
-            self._filters.append(ListQuery(label=label))
-        for account_id, text in options.sources:
-            self.filter.addItem(f"Source: {text}")
-            self._filters.append(ListQuery(account_id=account_id))
-        index = self._filters.index(current) if current in self._filters else 0
-        self.filter.setCurrentIndex(index)
-        self.filter.blockSignals(False)
-        if index == 0 and current != self._filters[0]:
+        if self.filter.set_options(options):  # the chosen filter went away: All contacts
             self.refresh()
 
     def _on_changed(self, topics: frozenset[str]) -> None:
@@ -391,30 +364,15 @@ class ContactListPanel(QWidget):
             self.auto_fit = False
             self.columns.measure()
 
-    def _center(self, party_id: int) -> None:
-        """Scroll the restored contact to the middle; a hidden list (Kith opened on another
-        section) has no height yet, so it waits until it is shown (showEvent)."""
-        self._center_pending = None
-        row = self.model.row_of(party_id)
-        if row is None:
-            return
-        if not self.table.isVisible():
-            self._center_pending = party_id
-            return
-        self.table.scrollTo(self.model.index(row, NAME),
-                            QAbstractItemView.ScrollHint.PositionAtCenter)
-
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self._center_pending is not None:
-            pending = self._center_pending
-            QTimer.singleShot(0, lambda: self._center(pending))
+        self.restored.shown()
 
     def restore_party(self, party_id: int) -> None:
         """Select ``party_id`` now if the list shows it, else as soon as a full list does
         (start-up: the first look's page may not reach it). The first search or click wins."""
         if not self.select_party(party_id):
-            self._restore_pid = party_id
+            self.restored.wanted = party_id
 
     def _edit_row(self, row: int) -> None:
         pid = self.model.party_id(row)
@@ -426,19 +384,10 @@ class ContactListPanel(QWidget):
         if self._search_selects:
             # Chosen by a search, not the owner: wait until typing pauses before the detail
             # pane loads, so each keystroke does not load (and lay out) a contact.
-            self._announce_timer.start()
-            self._announce_pid = pid
+            self.follow.after_typing(pid)
             self._search_selects = False
             return
-        self._announce(pid)
-
-    def _announce(self, pid: int | None) -> None:
-        """Tell the detail pane, once per change of the selected party."""
-        self._announce_timer.stop()
-        self._announce_pid = pid
-        if pid != self._announced:
-            self._announced = pid
-            self.partySelected.emit(pid if pid is not None else -1)
+        self.follow.now(pid)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Down and self.search.hasFocus():

@@ -18,7 +18,8 @@ from contact to contact, Home/End go to the first/last contact (not the first/la
 Left/Right never move the current cell off the Name column (the columns fit the view,
 ui.contact_columns, so there is nothing to scroll to unless the list is very narrow), and Enter
 asks to edit the contact (:attr:`ContactTable.editRequested`; a double click is the Edit
-action's own doubleClicked connection, ui.contact_actions).
+action's own doubleClicked connection, ui.contact_actions). Tabbing into the list with no
+contact selected selects the first one, so the focus shows.
 """
 
 from __future__ import annotations
@@ -58,6 +59,19 @@ class ContactTable(QTableView):
         model = self.model()
         if event.type() == QEvent.Type.PaletteChange and isinstance(model, ContactListModel):
             model.set_palette(self.palette())  # status colours readable in the new theme
+
+    def focusInEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Tabbing in with no contact selected selects the first: Qt only made it current,
+        which the list does not paint, so the owner saw no focus and Down went to the
+        second contact."""
+        super().focusInEvent(event)
+        keyboard = event.reason() in (Qt.FocusReason.TabFocusReason,
+                                      Qt.FocusReason.BacktabFocusReason)
+        model, selection = self.model(), self.selectionModel()
+        if (keyboard and model is not None and selection is not None and model.rowCount()
+                and not selection.hasSelection()):
+            current = self.currentIndex()
+            self.selectRow(current.row() if current.isValid() else 0)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         model = self.model()

@@ -24,6 +24,7 @@ from app.appcontext import AppContext
 from app.services.lazy import service
 from app.source_words import kind_text
 from ui.columns import fit_columns
+from ui.field_labels import platform_name
 from ui.widgets import confidence_bar, item, plain_table
 
 handles = service("app.services.handles")
@@ -35,10 +36,13 @@ CLAIMED_TAB, SHARED_TAB = "Claimed by several", "Shared"
 PICK_TEXT = "Pick an address or number on the left to see who it belongs to."
 NOTHING_CONTESTED = ("Nothing to decide: no email address or phone number is claimed by two "
                      "contacts. When one is, it is listed here for you to settle.")
-PLATFORM_NAMES = {"email": "Email", "phone": "Phone", "url": "Web", "telegram": "Telegram",
-                  "username": "User name"}
 #: Where a link came from, in the owner's words (short: a column at 800x600).
 LINK_SOURCES = {"manual": "added by you", "temp_contact": "unknown sender", "merge": "a merge"}
+#: The lists' column kept whole longest: the address or number itself.
+LIST_KEEP = (1,)
+#: Hidden when the list is too narrow for every column: an address or number shows its
+#: kind itself (and the picked one's title names it).
+LIST_OPTIONAL = (0,)
 #: The handle lists' columns, with what each says (header tooltips).
 LIST_COLUMNS = (("Type", "Email address, phone number, …"),
                 ("Value", "The address or number"),
@@ -138,7 +142,10 @@ class HandlesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         for table, stretch in ((self.contested, 3), (self.shared, 3), (self.links, 0)):
-            fit_columns(table, stretch)  # titles in view before anything is loaded or picked
+            if table is self.links:
+                fit_columns(table, stretch)
+            else:
+                fit_columns(table, stretch, LIST_KEEP, LIST_OPTIONAL)
         self._enable(False)
         ctx.runner.changed.connect(self._on_changed)
 
@@ -158,14 +165,16 @@ class HandlesView(QWidget):
         table.clearSelection()
         table.setRowCount(len(rows))
         for r, h in enumerate(rows):
-            table.setItem(r, 0, item(PLATFORM_NAMES.get(h.platform, h.platform), h.id))
+            table.setItem(r, 0, item(platform_name(h.platform), h.id))
             table.setItem(r, 1, item(h.value))
             table.setItem(r, 2, item(str(h.live_links)))
             table.setItem(r, 3, item(h.owner_name or "—"))
             if h.id == self.handle_id:  # the selection stays put
                 table.selectRow(r)
         table.blockSignals(False)
-        fit_columns(table, stretch=3)  # every column in view; a long address elides
+        # Every column in view; the address or number whole ("+49 30 22…" at 800x600 told
+        # the owner nothing), the owner's name (shown whole once picked) elides first.
+        fit_columns(table, stretch=3, keep=LIST_KEEP, optional=LIST_OPTIONAL)
         if table is self.contested and self.handle_id is None:
             self.title.setText(PICK_TEXT if rows else NOTHING_CONTESTED)
         index = self.tabs.indexOf(table)
@@ -189,7 +198,7 @@ class HandlesView(QWidget):
         self.info = info
         self._filling = True
         picked = self.selected_party()
-        self.title.setText(f"{PLATFORM_NAMES.get(info.platform, info.platform)} "
+        self.title.setText(f"{platform_name(info.platform)} "
                            f"{info.display_value or info.value}")
         self.owner.setText(f"Owner: {info.owner_name}" if info.owner_id else "Owner: nobody")
         self.shared_box.setChecked(info.is_shared)

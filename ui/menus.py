@@ -98,6 +98,9 @@ class WindowActions:
                              "Fetch the latest changes from every source",
                              sp.SP_BrowserReload, "action_sync_all")
         self.sync_all.setIconText("Sync all")
+        # "Export" beside a selected contact read as exporting that contact (the card's own
+        # Export button does that): the toolbar says what this one saves.
+        self.export.setIconText("Export all")
         self.quit = make("&Quit", StandardKey.Quit, "Close Kith", None, "action_quit")
         self.find = make("&Find…", StandardKey.Find, "Search names, emails and phones",
                          None, "action_find")

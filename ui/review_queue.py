@@ -24,6 +24,7 @@ from app.services.lazy import service
 from app.services.list_query import ListQuery
 from ui.contact_card import locale_date
 from ui.duplicates_pane import LATER, WAITING, DuplicatesPane
+from ui.field_labels import field_label
 from ui.unknown_senders import SendersPane
 from ui.widgets import chance
 
@@ -37,10 +38,6 @@ review = service("app.services.review")
 PEOPLE_MATCHES = 50
 #: Suggestions listed at once (best first); the tab shows how many are open in all.
 SHOWN_SUGGESTIONS = 300
-#: Conflicting fields by their names in the window.
-FIELD_NAMES = {"display_name": "Name", "given_name": "Given name", "family_name": "Family name",
-               "nickname": "Nickname", "organization": "Organisation", "title": "Job title",
-               "birthday": "Birthday", "notes": "Notes"}
 
 
 def _summary(d: Any, lines: list[str] | None = None) -> str:
@@ -234,7 +231,7 @@ class ReviewQueue(QWidget):
             a.setChecked(True)
             group.addButton(a, 0)
             group.addButton(b, 1)
-            self.dups.choices_layout.addWidget(QLabel(FIELD_NAMES.get(name, name)), r, 0)
+            self.dups.choices_layout.addWidget(QLabel(field_label(name)), r, 0)
             self.dups.choices_layout.addWidget(a, r, 1)
             self.dups.choices_layout.addWidget(b, r, 2)
             self.choice_groups[name] = group

@@ -60,6 +60,8 @@ class _CheckedDialog(QDialog):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
+        # The button says what it does ("OK" after a form of sign-in fields said nothing).
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add account")
         self.buttons.accepted.connect(self.check)
         self.buttons.rejected.connect(self.reject)
 
@@ -273,16 +275,25 @@ class GoogleDialog(_CheckedDialog):
 
 
 class RemoveSourceDialog(QDialog):
+    """Remove a source, its contacts kept (archived) or dropped. The buttons say "Remove
+    source" and "Cancel", and Enter cancels: a stray Enter after "Remove…" removed the
+    source behind an "OK" that was the default."""
+
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Remove source")
         text = QLabel(f"Remove the source “{label}”? By default its contacts stay in Kith "
-                      "(their records are archived) and adding the source again restores it.")
+                      "(archived) and adding the source again brings them back.")
         text.setWordWrap(True)
         self.drop = QCheckBox("Also remove the contacts only this source holds (contacts with "
                               "your edits or other sources stay)")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
+        self.remove_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.remove_button.setText("Remove source")
+        self.remove_button.setAutoDefault(False)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -24,9 +24,30 @@ NOTE_MS = 8_000
 ERROR_MS = 30_000
 
 
+#: A task name's first word as what is going on: the bar said "Sync Work…" while the
+#: Sources page said "Syncing Work…" about the same sync.
+DOING = {
+    "add": "Adding", "archive": "Archiving", "attach": "Attaching", "check": "Checking",
+    "confirmed": "Confirming", "delete": "Deleting", "dismissed": "Dismissing",
+    "edit": "Editing", "export": "Exporting", "import": "Importing", "learn": "Learning",
+    "load": "Loading", "mark": "Marking", "merge": "Merging", "remove": "Removing",
+    "restore": "Restoring", "save": "Saving", "split": "Splitting", "sync": "Syncing",
+    "take": "Taking", "undo": "Undoing",
+}
+#: Whole task names said another way (the engine's "promote").
+TASK_WORDS = {"promote sender": "Keeping the sender as a contact",
+              "later": "Putting the pair off for later"}
+
+
 def readable_task(name: str) -> str:
-    """A task's name as a status line: "sync Work" -> "Sync Work…"."""
+    """A task's name as a status line: "sync Work" -> "Syncing Work…"."""
     name = name.strip() or "Working"
+    if name.casefold() in TASK_WORDS:
+        return f"{TASK_WORDS[name.casefold()]}…"
+    first, _, rest = name.partition(" ")
+    doing = DOING.get(first.casefold())
+    if doing:
+        name = f"{doing} {rest}".strip()
     return f"{name[0].upper()}{name[1:]}…"
 
 

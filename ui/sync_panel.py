@@ -1,9 +1,9 @@
 """The sync status panel: one row per source, Sync now / Full sync / Cancel, progress, and
-the recent activity. Also runs the schedule (every 15 minutes while the app is open)."""
+the recent activity. Also runs the schedule (every 15 minutes while the app is open). The
+page's words (columns, counts, health, next sync) are ui.sync_words'."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -23,83 +23,41 @@ from app import settings as cfg
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
-from app.source_words import health_text, kind_text
+from app.source_words import kind_text
 from app.tasks import TaskHandle
-from ui import source_dialogs
 from ui.activity_words import activity_line
 from ui.columns import fit_columns, fit_list
+from ui.empty_list_hint import EmptyListHint
 from ui.held_deletes import HeldDeletesNotice
+from ui.source_adding import SourceAdding
+from ui.sync_words import (
+    COLUMNS,
+    HEADERS,
+    HEALTH_TEXT,
+    count_text,
+    next_sync,
+    next_sync_tip,
+    sync_summary,
+)
 from ui.widgets import item, plain_table, short_when, when
 
 source_services = service("app.services.sources")
 syncing = service("app.services.syncing")
 
-#: The sources table's columns, each title with what it says (header tooltips): short
-#: titles and short times so the table reads without sideways scrolling at 800x600.
-COLUMNS = (("Kind", "vCard file, CSV file, CardDAV or Google"),
-           ("Source", "The file or account"),
-           ("Health", "How the last syncs went"),
-           ("Last synced", "When the last sync that worked ended"),
-           ("Next sync", "When Kith syncs it next (“full”: reads every card again)"),
-           ("Result", "What the last sync changed"),
-           ("Contacts", "Contacts this source holds"))
-HEADERS = [title for title, _ in COLUMNS]
 #: Columns by name (tests and the fill below).
 HEALTH_COL, RESULT_COL = 2, 5
-#: Each kind of source as the owner knows it.
 #: How often the schedule is consulted; the runtime sets each source's next run (15 minutes).
 SCHEDULE_CHECK_MS = 60_000
 
 #: What a sync started before the list knows the source's name calls it (never its number).
 PROVISIONAL_NAME = "the new source"
+#: What the sources table says while there is none (it was an empty table).
+NO_SOURCES = ("No sources yet. Add source (above) keeps a vCard file or folder, a CardDAV "
+              "account (Nextcloud, iCloud…) or a Google account in sync with Kith; "
+              "File > Import… reads a file once.")
 
 
-def count_text(counts: dict[str, Any]) -> str:
-    """"3 added, 1 updated": only what happened; "no contacts" when nothing is there."""
-    parts = [f"{counts.get(key, 0)} {word}" for key, word in (
-        ("added", "added"), ("updated", "updated"), ("unchanged", "unchanged"),
-        ("deleted", "removed at the source"), ("conflicts", "kept your edits"),
-        ("skipped", "skipped"), ("errors", "could not be read")) if counts.get(key, 0)]
-    return ", ".join(parts) if parts else "no contacts"
-
-
-def sync_summary(label: str, counts: dict[str, Any]) -> str:
-    """"Work contacts: 3 added, 1 updated"; "3 unchanged" when nothing changed; never a row
-    of zeros."""
-    return f"{label}: {count_text(counts)}."
-
-
-#: A source's health with a mark that reads at a glance; the words are app.source_words'.
-HEALTH_TEXT = {state: f"{mark} {health_text(state)}" if mark else health_text(state)
-               for state, mark in (("ok", "✔"), ("syncing", "⟳"), ("degraded", "▲"),
-                                   ("error", "✖"), ("never", ""), ("needs_confirmation", "?"),
-                                   ("interrupted", "▲"))}
-
-
-def next_sync(run: datetime | None, full: datetime | None) -> str:
-    """"17:45", "17:45 (full)" when that run reads every card again (no full sync yet, or
-    one is due by then); "soon" before the schedule has set a time (within 15 minutes)."""
-    shown = short_when(run) if run is not None else "soon"
-    return f"{shown} (full)" if _full_next(run, full) else shown
-
-
-def next_sync_tip(run: datetime | None, full: datetime | None) -> str:
-    """The next run and the next full sync in full."""
-    lines = [f"Next sync: {when(run)}" if run else "Next sync: within 15 minutes"]
-    lines.append("It reads every card again (a full sync)" if _full_next(run, full)
-                 else f"Next full sync (every card read again): {when(full)}")
-    return "\n".join(lines)
-
-
-def _full_next(run: datetime | None, full: datetime | None) -> bool:
-    return full is None or (run is not None and _aware(full) <= _aware(run))
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-class SyncPanel(QWidget):
+class SyncPanel(QWidget, SourceAdding):
     #: A sync ended (account id, counts or None on error/cancel).
     syncFinished = Signal(int, object)
 
@@ -113,6 +71,7 @@ class SyncPanel(QWidget):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         self.table.setObjectName("sourcesTable")
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.empty_hint = EmptyListHint(self.table, "sourcesEmpty")
         self.sync_button = QPushButton("Sync &now")
         self.sync_button.setObjectName("syncNow")
         self.full_button = QPushButton("&Full sync")
@@ -255,6 +214,7 @@ class SyncPanel(QWidget):
         if errors and not self.running:
             self.status.setText("\n".join(errors))
         self.held.show_for(rows)
+        self.empty_hint.show_text("" if rows else NO_SOURCES)
         self._update_buttons()
 
     def _decide_held(self, decision: Any, account_id: int) -> None:
@@ -368,69 +328,6 @@ class SyncPanel(QWidget):
         if topics & {tasks.SOURCES, tasks.PARTIES}:
             self.reload()
 
-    # -- adding and removing -------------------------------------------------------------------
-    def _added(self, account_id: int, sync: bool = True) -> None:
-        """A source was added: show it, then sync it (named by its name from the start)."""
-        self.reload(then=(lambda: self.sync(account_id)) if sync else None)
-
-    def add_vcard_path(self, path: str, sync: bool = True) -> None:
-        from pathlib import Path
-
-        self.status.setText(f"Adding {Path(path).name}…")
-        self.ctx.write(source_services.add_vcard_source, path, name="add vCard source",
-                       changes={tasks.SOURCES}, on_result=lambda i: self._added(i, sync),
-                       on_error=self._failed)
-
-    def ask_vcard(self, folder: bool) -> None:
-        start = self.ctx.settings.get(cfg.LAST_IMPORT_DIR)
-        path = source_dialogs.pick_vcard_path(self, start, folder)
-        if path:
-            from pathlib import Path
-
-            self.ctx.settings.set(cfg.LAST_IMPORT_DIR, str(Path(path).parent))
-            if path.lower().endswith(".csv"):  # a CSV export: the CSV import dialog
-                from ui.csv_import_dialog import import_csv_interactively
-
-                import_csv_interactively(self, path, self.ctx)
-                return
-            self.add_vcard_path(path)
-
-    def ask_carddav(self) -> None:
-        """Ask for the account (the dialog checks it), then add and sync it."""
-        dialog = source_dialogs.CardDavDialog(self.ctx, self)
-        self.source_dialog = dialog
-        dialog.accepted.connect(lambda: self.save_carddav(dialog))
-        dialog.open()
-
-    def save_carddav(self, dialog: Any) -> None:
-        """Save the account the dialog checked, then sync it."""
-        name = dialog.source_name()
-        self.status.setText(f"Adding {name}…")
-        several = len(dialog.books) > 1  # one source per address book, each named by it
-        self.ctx.write(source_services.add_carddav_sources, dialog.url.text().strip(),
-                       dialog.user.text().strip(), dialog.password.text(), check=False,
-                       display_name="" if several else name, all_books=several,
-                       trust_fingerprint=dialog.extra.get("trust_fingerprint"),
-                       name=f"add {name}", changes={tasks.SOURCES},
-                       on_result=self._added_many, on_error=self._failed)
-
-    def _added_many(self, added: list[Any]) -> None:
-        for source in added:
-            self._added(source.account_id)
-
-    def ask_google(self) -> None:
-        dialog = source_dialogs.GoogleDialog(self.ctx, self)
-        self.source_dialog = dialog
-        dialog.accepted.connect(lambda: self._add_google(dialog))
-        dialog.open()
-
-    def _add_google(self, dialog: Any) -> None:
-        email = dialog.email.text().strip()
-        self.status.setText(f"Waiting for your consent for {email} in the browser…")
-        self.ctx.write(source_services.add_google_source, dialog.client.text().strip(), email,
-                       name=f"add {email}", changes={tasks.SOURCES}, on_result=self._added,
-                       on_error=self._failed)
-
     def _wants_unlock(self, account_id: int, full: bool) -> bool:
         """A CardDAV/Google source on a computer without a keyring whose passwords file is
         still locked: ask for the passphrase first, then sync."""
@@ -453,16 +350,6 @@ class SyncPanel(QWidget):
                             "your passwords file…")
         dialog.open()
         return True
-
-    def ask_remove(self) -> None:
-        sid = self.selected_source()
-        if sid is None:
-            return
-        label = next((s.label for s in self.rows if s.id == sid), str(sid))
-        dialog = source_dialogs.RemoveSourceDialog(label, self)
-        if dialog.exec():
-            self.ctx.write(source_services.remove_source, sid, not dialog.drop.isChecked(),
-                           name="remove source", changes=tasks.ALL_TOPICS, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(tasks.readable_error(exc))

@@ -53,7 +53,8 @@ class SendersPane(QWidget):
         self.attach_button.setObjectName("attachSender")
         self.attach_button.setToolTip("The sender is the person picked on the right: their "
                                       "address or number joins that contact")
-        self.promote_button = QPushButton("&Promote to new contact")
+        # "Promote" was the engine's word for it.
+        self.promote_button = QPushButton("&Keep as a new contact")
         self.promote_button.setObjectName("promoteSender")
         self.promote_button.setToolTip("The sender is someone new: keep them as a contact")
         self.search.textChanged.connect(owner._search_people)
@@ -97,6 +98,8 @@ class SendersPane(QWidget):
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
         self.stack.setCurrentIndex(1 if rows else 0)
+        # "Someone wrote to you…" above "No unknown senders" said two opposite things.
+        self.explanation.setVisible(bool(rows))
         self.search.setEnabled(bool(rows))
         self.update_buttons()
 

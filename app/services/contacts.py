@@ -17,6 +17,7 @@ from app.services.list_query import (  # noqa: F401 - re-exported: the service's
     ListQuery,
     Shown,
 )
+from app.source_words import kind_text
 from core.db.engine import Database
 from core.db.models import Party
 from core.ingest import fields as field_ops
@@ -117,7 +118,9 @@ def filter_options(db: Database, *, state: TaskState) -> FilterOptions:
     with read_session(db) as session:
         return FilterOptions(
             label_names(session),
-            [(s.id, f"{s.provider}: {s.label}") for s in list_sources(session)],
+            # "phone.vcf (vCard file)", the Sources page's words: the filter box showed the
+            # stored provider ("Source: vcard: phone.vcf").
+            [(s.id, f"{s.label} ({kind_text(s.provider)})") for s in list_sources(session)],
         )
 
 

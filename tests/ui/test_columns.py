@@ -95,3 +95,49 @@ def test_a_list_elides_long_rows_instead_of_scrolling_sideways(qtbot) -> None:  
     assert check_sideways(rows) == []
     assert tooltip_of(rows, rows.model().index(1, 0)) == LONG
     assert find_clipped(box) == []
+
+
+def test_share_narrows_a_kept_column_last() -> None:
+    """The Emails & phones list cut the phone number itself ("+49 30 22…") at 800x600 to
+    keep the owner's name: a kept column stays whole while the others can give."""
+    natural, titles = {0: 44, 1: 134, 2: 64, 3: 109}, {0: 36, 1: 42, 2: 64, 3: 48}
+    assert share(285, natural, titles, 3)[1] < 134  # without: the number is cut
+    widths = share(285, natural, titles, 3, keep=(1,))
+    assert widths[1] == 134 and sum(widths.values()) == 285
+    assert widths[3] >= titles[3] and widths[2] == 64
+    # When even that cannot fit, the kept column is narrowed like the others.
+    assert sum(share(200, natural, titles, 3, keep=(1,)).values()) == 200
+
+
+def test_a_kept_column_shows_whole_in_a_narrow_table(qtbot) -> None:  # noqa: ANN001
+    table = plain_table(["Type", "Value", "Owner"])
+    table.setRowCount(1)
+    for c, text in enumerate(("Phone", "+49 30 2297980", LONG)):
+        table.setItem(0, c, item(text))
+    box = shown(qtbot, table, 260)  # noqa: F841 - keeps the table alive
+    fit_columns(table, stretch=2, keep=(1,))
+    value = table.model().index(0, 1)
+    qtbot.waitUntil(lambda: table.horizontalHeader().length() == table.viewport().width())
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1)
+    assert tooltip_of(table, value) == ""  # whole, so no tooltip
+    assert tooltip_of(table, table.model().index(0, 2)) == LONG  # the name elides instead
+
+
+def test_an_optional_column_hides_while_the_others_do_not_fit(qtbot) -> None:  # noqa: ANN001
+    """The lists' Type column ("Phone") was cut to "Ph…" once the number was kept whole:
+    an optional column is hidden while the table is too narrow, shown again when it is
+    wide enough."""
+    table = plain_table(["Type", "Value", "Owner"])
+    table.setRowCount(1)
+    for c, text in enumerate(("Phone", "+49 30 2297980", "Katherine Müller")):
+        table.setItem(0, c, item(text))
+    box = shown(qtbot, table, 220)
+    fit_columns(table, stretch=2, keep=(1,), optional=(0,))
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.isSectionHidden(0))
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)  # laid out later
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1)
+    assert check_sideways(table) == []
+    box.resize(900, 240)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(0))
+    assert tooltip_of(table, table.model().index(0, 0)) == ""  # "Phone" whole

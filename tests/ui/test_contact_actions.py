@@ -114,7 +114,7 @@ def test_edit_every_kind_of_field(qtbot, window, people) -> None:  # noqa: ANN00
         assert text in card
     fields = {detail.fields.item(r, 0).text(): detail.fields.item(r, 1).text()
               for r in range(detail.fields.rowCount())}
-    assert fields["Nickname"] == "Pepe" and fields["Title"] == "Head of Sales"
+    assert fields["Nickname"] == "Pepe" and fields["Job title"] == "Head of Sales"
     assert "--06-16" not in card
     assert detail.subtitle.text() == "Head of Sales · Initech"
 
@@ -128,7 +128,9 @@ def test_a_date_that_is_not_a_day_is_refused_in_the_editor(qtbot, window, people
         editor.dates.table.item(0, col).setText(text)
     editor.save_button.click()
     assert "Date 1" in editor.error.text() and editor.isVisible()
+    editor.confirm_discard = lambda: True  # "Discard changes"
     editor.reject()
+    assert not editor.isVisible()
 
 
 def test_archive_restore_and_undo_in_history(qtbot, window, people) -> None:  # noqa: ANN001
@@ -217,3 +219,79 @@ def test_context_menu_policy_shows_the_actions(qtbot, window, people) -> None:  
     assert table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
     names = [a.objectName() for a in table.actions()]
     assert names[:4] == ["editContact", "archiveContact", "restoreContact", "deleteContact"]
+
+
+def test_contact_commands_act_only_where_the_contact_is_in_view(qtbot, window, people) -> None:  # noqa: ANN001
+    """From Sources, Ctrl+Shift+A (Archive) archived the contact still selected in the hidden
+    list: the owner saw nothing but a status line. Away from Contacts the commands on the
+    selected contact are off; New contact shows the Contacts section it adds to."""
+    actions, anna = window.contact_actions, people["anna"]
+    show(qtbot, window, anna)
+    assert actions.archive.isEnabled()
+    window.show_page("sources")
+    for action in (actions.edit, actions.archive, actions.delete, actions.export_selected):
+        assert not action.isEnabled(), action.objectName()
+    qtbot.keyClick(window, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    window.ctx.runner.wait(5000)
+    assert anna in shown_ids(window)  # not archived
+    window.show_page("contacts")
+    assert actions.archive.isEnabled() and actions.edit.isEnabled()
+    window.show_page("history")
+    actions.new.trigger()
+    editor = editor_of(qtbot, window)
+    assert window.nav.current_key() == "contacts"
+    editor.reject()
+
+
+def test_cancel_asks_before_dropping_changes(qtbot, window, people) -> None:  # noqa: ANN001
+    """Escape in the editor threw a page of typing away without a word: with changes it
+    now asks (Keep editing is the default); without changes it closes at once."""
+    show(qtbot, window, people["jose"])
+    window.contact_actions.edit.trigger()
+    editor = editor_of(qtbot, window)
+    asked: list[bool] = []
+
+    def answer(drop: bool):  # noqa: ANN202
+        def ask() -> bool:
+            asked.append(drop)
+            return drop
+        return ask
+
+    editor.confirm_discard = answer(False)
+    editor.reject()  # nothing changed: no question
+    assert asked == [] and not editor.isVisible()
+    window.contact_actions.edit.trigger()
+    qtbot.waitUntil(lambda: window.contact_actions.editor is not editor, timeout=5000)
+    editor = editor_of(qtbot, window)
+    editor.confirm_discard = answer(False)
+    editor.line["nickname"].setText("Pepe")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert asked == [False] and editor.isVisible()  # "Keep editing"
+    assert editor.line["nickname"].text() == "Pepe"
+    editor.confirm_discard = answer(True)
+    editor.reject()
+    assert asked == [False, True] and not editor.isVisible()
+
+
+def test_the_editor_says_why_some_values_are_greyed(qtbot, window, people) -> None:  # noqa: ANN001
+    """Values a source holds are greyed and read-only; only a tooltip said why. A line under
+    the tabs says it when there are such values, and a new contact has none."""
+    show(qtbot, window, people["anna"])
+    window.contact_actions.edit.trigger()
+    editor = editor_of(qtbot, window)
+    assert editor.source_note.isVisible() and "come from a source" in editor.source_note.text()
+    editor.reject()
+    window.contact_actions.new.trigger()
+    qtbot.waitUntil(lambda: window.contact_actions.editor is not editor, timeout=5000)
+    new = editor_of(qtbot, window)
+    assert not new.source_note.isVisible()
+    new.reject()
+
+
+def test_a_new_contact_starts_with_the_given_name(qtbot, window) -> None:  # noqa: ANN001
+    """Ctrl+N then typing a name typed into the tab bar, which had the focus."""
+    window.contact_actions.new.trigger()
+    editor = editor_of(qtbot, window)
+    assert editor.focusWidget() is editor.line["given_name"]
+    editor.reject()

@@ -147,3 +147,52 @@ def test_a_contact_of_one_record_without_emails_shows_no_empty_tables(
 
     show(qtbot, window, people["anna"])  # emails and phones: the table is back
     assert detail.handles.isVisibleTo(window) and detail.handles_title.isVisibleTo(window)
+
+
+def test_card_and_editor_name_fields_and_kinds_alike(qtbot, window, people) -> None:  # noqa: ANN001
+    """The card's Emails & phones table showed the stored keys "email" and "phone", and its
+    Fields table said "Title" where the editor said "Job title" (and "Display name" where
+    it said "Shown as"): the words are now the Emails & phones view's and the editor's."""
+    from ui.contact_editor import ContactEditor
+    from ui.field_labels import NAME_FIELDS
+
+    show(qtbot, window, people["anna"])
+    detail = window.detail
+    kinds = {detail.handles.item(r, 0).text() for r in range(detail.handles.rowCount())}
+    assert kinds == {"Email", "Phone"}
+    names = {detail.fields.item(r, 0).text() for r in range(detail.fields.rowCount())}
+    editor = ContactEditor(_draft(window, people["anna"]),
+                           new=False, parent=window)
+    qtbot.addWidget(editor)
+    form = editor.tabs.widget(0).layout()
+    editor_names = {form.itemAt(r, form.ItemRole.LabelRole).widget().text().rstrip(":")
+                    for r in range(form.rowCount())}
+    assert names <= editor_names | {"Birthday", "Notes"}, names - editor_names
+    assert set(NAME_FIELDS.values()) == editor_names
+    editor.reject()
+
+
+def _draft(window, party_id: int):  # noqa: ANN001, ANN202
+    from app.services import contacts
+    from core.tasks import TaskState
+
+    return contacts.draft(window.ctx.db, party_id, state=TaskState())
+
+
+def test_the_state_column_shows_only_when_something_is_decided(qtbot, window, people) -> None:  # noqa: ANN001
+    """An empty State column took the room the address needed ("ajohnson@acmegm…"); it
+    shows once the owner confirmed or dismissed one of the contact's addresses."""
+    from app.services import handles
+    from core.tasks import TaskState
+
+    show(qtbot, window, people["anna"])
+    detail = window.detail
+    assert detail.handles.isColumnHidden(3)
+    assert detail.handles.columnWidth(1) >= detail.handles.sizeHintForColumn(1)
+    handle_id = int(detail.handles.item(0, 0).data(Qt.ItemDataRole.UserRole))
+    handles.confirm(window.ctx.db, handle_id, people["anna"], state=TaskState())
+    with qtbot.waitSignal(detail.loaded, timeout=5000):
+        detail.reload()
+    assert not detail.handles.isColumnHidden(3)
+    states = [detail.handles.item(r, 3).text() for r in range(detail.handles.rowCount())]
+    assert "confirmed" in states

@@ -119,7 +119,7 @@ def test_filters_needs_review_label_and_source(qtbot, window, people) -> None:  
     assert window.contact_list.model.ids() == [people["stranger"]]
     panel.filter.setCurrentIndex(panel.filter.findText("Label: Friends"))
     wait_names(qtbot, window, ["Anna Müller", "Chloé Dubois"])
-    panel.filter.setCurrentIndex(panel.filter.findText("Source: carddav: mail@dav.example"))
+    panel.filter.setCurrentIndex(panel.filter.findText("Source: mail@dav.example (CardDAV)"))
     wait_names(qtbot, window, ["Chloé Dubois", "José García", "Liam Smith"])
 
 
@@ -205,3 +205,24 @@ def test_model_repaints_only_rows_painted_while_missing(qtbot) -> None:  # noqa:
     deliver_visible(rows(visible_ids))
     assert changed == [(50_000, 50_000)]
     assert model.index(50_000, NAME).data() == "Person 50001"
+
+
+def test_an_empty_result_says_why_and_what_to_do(qtbot, window, people) -> None:  # noqa: ANN001
+    """A search that matched nobody left a blank white table: the list now says which search
+    found nobody and how to get everyone back, and the words go once rows are back."""
+    panel = window.contact_list
+    hint = panel.empty_hint
+    wait_rows(qtbot, window, 6)
+    assert not hint.isVisible()
+    panel.search.setText("zzqx")
+    wait_rows(qtbot, window, 0)
+    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    assert "No contact matches “zzqx”" in hint.text() and "Esc" in hint.text()
+    assert hint.geometry() == panel.table.viewport().rect()
+    qtbot.keyClick(panel.search, Qt.Key.Key_Escape)
+    wait_rows(qtbot, window, 6)
+    assert not hint.isVisible()
+    panel.filter.setCurrentIndex(2)  # "Archived": nobody is
+    wait_rows(qtbot, window, 0)
+    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    assert hint.text().startswith("No archived contacts")

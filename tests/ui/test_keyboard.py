@@ -144,3 +144,21 @@ def test_a_contact_that_is_gone_is_not_restored(qtbot, ctx, people) -> None:  # 
     with qtbot.waitSignal(again.contact_list.listUpdated, timeout=10_000):
         again.start(ctx.db, sync_on_start=False)
     assert again.contact_list.selected_party() is None
+
+
+def test_tabbing_into_an_unselected_list_selects_the_first_contact(qtbot, window) -> None:  # noqa: ANN001
+    """Tab into the list with nothing selected showed no focus at all (Qt made the first
+    row current without painting it) and Down then went to the second contact."""
+    loaded(qtbot, window)
+    panel = window.contact_list
+    assert panel.selected_party() is None
+    assert not panel.table.selectionModel().hasSelection()
+    window.activateWindow()
+    panel.filter.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: focused() is panel.filter, timeout=2000)
+    with qtbot.waitSignal(window.detail.loaded, timeout=5000):
+        assert tab(qtbot) is panel.table
+    first = panel.model.party_id(0)
+    assert panel.selected_party() == first and window.detail.party_id == first
+    qtbot.keyClick(panel.table, Key.Key_Down)
+    assert panel.table.currentIndex().row() == 1

@@ -312,8 +312,9 @@ def test_unknown_senders_explain_themselves_and_buttons_follow(qtbot, ctx, peopl
     view.start()
     pane = view.senders_pane
     qtbot.waitUntil(lambda: pane.list.count() == 1, timeout=5000)
-    assert "does not know" in pane.explanation.text()
+    assert "does not know" in pane.explanation.text() and not pane.explanation.isHidden()
     assert pane.stack.currentIndex() == 1
+    assert "Promote" not in pane.promote_button.text()  # the engine's word
     assert not pane.promote_button.isEnabled() and not pane.attach_button.isEnabled()
     pane.list.setCurrentRow(0)
     assert pane.promote_button.isEnabled() and not pane.attach_button.isEnabled()
@@ -324,6 +325,7 @@ def test_unknown_senders_explain_themselves_and_buttons_follow(qtbot, ctx, peopl
     view.attach_current()
     qtbot.waitUntil(lambda: not view.senders, timeout=10_000)
     assert pane.stack.currentWidget() is pane.empty and "No unknown senders" in pane.empty.text()
+    assert pane.explanation.isHidden()  # no "Someone wrote to you" above "No unknown senders"
     assert not pane.promote_button.isEnabled() and not pane.attach_button.isEnabled()
     assert view.tabs.tabText(1) == "Unknown senders (0)"
     with ctx.db.session() as session:

@@ -204,3 +204,28 @@ def test_after_a_restart_the_sync_asks_for_the_passphrase_first(
         unlock.choose()
     assert blocker.args[1] is not None
     assert panel.status.text() == "Work contacts: 1 unchanged."
+
+
+def test_remove_source_says_what_it_does_and_enter_cancels(qtbot) -> None:  # noqa: ANN001
+    """"OK" was the default: a stray Enter removed the source. The button says "Remove
+    source" and Enter (or Escape) keeps the source; the add dialogs say "Add account"."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
+
+    from ui.source_dialogs import CardDavDialog, RemoveSourceDialog
+
+    dialog = RemoveSourceDialog("Work")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    texts = {b.text() for b in dialog.findChildren(QPushButton)}
+    assert "Remove source" in texts and "OK" not in texts
+    assert dialog.cancel_button.isDefault() and not dialog.remove_button.isDefault()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
+    dialog.show()
+    dialog.remove_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    add = CardDavDialog(None)
+    qtbot.addWidget(add)
+    assert add.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "Add account"

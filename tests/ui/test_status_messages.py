@@ -32,7 +32,7 @@ def test_task_message_ends_with_its_task(qtbot) -> None:  # noqa: ANN001
     status, label, bar, runner = make(qtbot)
     gate = threading.Event()
     handle = runner.submit(blocker, gate, name="add CardDAV", write=True)
-    assert label.text() == "Add CardDAV…"
+    assert label.text() == "Adding CardDAV…"
     gate.set()
     qtbot.waitUntil(lambda: handle.done, timeout=5000)
     assert label.text() == ""
@@ -45,10 +45,10 @@ def test_newest_running_task_shows_and_the_older_comes_back(qtbot) -> None:  # n
     first, second = threading.Event(), threading.Event()
     a = runner.submit(blocker, first, name="sync Work", write=True)
     b = runner.submit(blocker, second, name="sync Phone", write=True)  # queued behind a
-    assert label.text() == "Sync Phone…"
+    assert label.text() == "Syncing Phone…"
     first.set()
     qtbot.waitUntil(lambda: a.done, timeout=5000)
-    assert label.text() == "Sync Phone…"
+    assert label.text() == "Syncing Phone…"
     second.set()
     qtbot.waitUntil(lambda: b.done, timeout=5000)
     assert label.text() == ""
@@ -78,7 +78,7 @@ def test_notes_expire_and_are_replaced(qtbot) -> None:  # noqa: ANN001
     assert label.text() == "new news"
     gate = threading.Event()
     handle = runner.submit(blocker, gate, name="load demo data", write=True)
-    assert label.text() == "Load demo data…"  # a new task replaces an old note
+    assert label.text() == "Loading demo data…"  # a new task replaces an old note
     gate.set()
     qtbot.waitUntil(lambda: handle.done, timeout=5000)
     assert label.text() == ""
@@ -89,7 +89,7 @@ def test_unhandled_error_is_said_then_replaced(qtbot) -> None:  # noqa: ANN001
     status, label, _bar, runner = make(qtbot)
     handle = runner.submit(fail, name="remove source", write=True)
     qtbot.waitUntil(lambda: handle.done, timeout=5000)
-    assert label.text() == ("Remove source failed: the disk is full "
+    assert label.text() == ("Removing source failed: the disk is full "
                             "(details in the log file)")
     status.note("Exported 1 contact to a.vcf.")
     assert label.text() == "Exported 1 contact to a.vcf."
@@ -114,14 +114,20 @@ def test_progress_text_replaces_the_task_name(qtbot) -> None:  # noqa: ANN001
 
 
 def test_readable_task_names() -> None:
-    assert readable_task("sync Work") == "Sync Work…"
+    """What is going on, in the words the views use: the bar said "Sync Work…" while the
+    Sources page said "Syncing Work…"; "Promote sender…" was the engine's word."""
+    assert readable_task("sync Work") == "Syncing Work…"
+    assert readable_task("confirmed") == "Confirming…"
+    assert readable_task("Merge") == "Merging…"
+    assert readable_task("Promote sender") == "Keeping the sender as a contact…"
+    assert readable_task("held removals") == "Held removals…"  # no verb: as it is
     assert readable_task("") == "Working…"
 
 
 def test_window_status_bar_clears_after_a_write(qtbot, window) -> None:  # noqa: ANN001
     gate = threading.Event()
     handle = window.ctx.runner.submit(blocker, gate, name="add CardDAV", write=True)
-    assert window.task_label.text() == "Add CardDAV…"
+    assert window.task_label.text() == "Adding CardDAV…"
     gate.set()
     qtbot.waitUntil(lambda: handle.done, timeout=5000)
     assert window.task_label.text() == ""

@@ -168,7 +168,7 @@ def test_an_unchanged_file_reports_its_cards_as_unchanged_by_name(qtbot, ctx, tm
 
 
 def test_summary_names_only_what_happened() -> None:
-    from ui.sync_panel import sync_summary
+    from ui.sync_words import sync_summary
 
     assert sync_summary("Work contacts", {"added": 3}) == "Work contacts: 3 added."
     assert (sync_summary("Work", {"added": 1, "updated": 2, "unchanged": 0, "deleted": 1})
@@ -195,7 +195,7 @@ def test_times_in_the_table_are_short_and_whole_in_the_tooltip() -> None:
     """Three full timestamps made the table scroll sideways at 800x600."""
     from datetime import UTC, datetime, timedelta
 
-    from ui.sync_panel import next_sync, next_sync_tip
+    from ui.sync_words import next_sync, next_sync_tip
     from ui.widgets import short_when, when
 
     now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -211,3 +211,31 @@ def test_times_in_the_table_are_short_and_whole_in_the_tooltip() -> None:
     assert next_sync(None, full) == "soon"
     tip = next_sync_tip(run, full)
     assert when(run) in tip and when(full) in tip
+
+
+def test_no_source_says_how_to_add_one(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    """With no source the page was an empty table above an empty box: it now says what
+    Add source does, and the words go once there is a source."""
+    panel = panel_for(qtbot, ctx)
+    hint = panel.empty_hint
+    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    assert "Add source" in hint.text() and "Import" in hint.text()
+    assert hint.geometry() == panel.table.viewport().rect()
+    add_source(qtbot, panel, write_vcards(tmp_path / "phone.vcf", 3))
+    qtbot.waitUntil(lambda: not hint.isVisible(), timeout=5000)
+
+
+def test_removing_a_source_says_what_became_of_its_contacts(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
+    """Removing a source said nothing, and the last sync's line about it stayed under the
+    table: the page now says it was removed and where its contacts are."""
+    panel = panel_for(qtbot, ctx)
+    account_id = add_source(qtbot, panel, write_vcards(tmp_path / "phone.vcf", 3))
+    with qtbot.waitSignal(panel.syncFinished, timeout=60_000):
+        panel.sync(account_id)
+    assert "3 added" in panel.status.text()
+    panel.remove_source(account_id, "phone.vcf", keep_contacts=True)
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Removed phone.vcf."),
+                    timeout=10_000)
+    assert "archived" in panel.status.text()
+    qtbot.waitUntil(lambda: not panel.rows, timeout=5000)
+    assert records(ctx.db, account_id) == 3  # kept, archived

@@ -209,3 +209,15 @@ def test_handles_are_called_emails_and_phones(window) -> None:  # noqa: ANN001
     sections = [label.text() for label in window.detail.findChildren(QLabel)
                 if label.property("role") == "section"]
     assert "Emails & phones" in sections and "Handles" not in sections
+
+
+def test_toolbar_export_says_it_exports_everyone(window, qtbot, people) -> None:  # noqa: ANN001
+    """The toolbar's "Export" (every contact) sat beside the selected contact's card, whose
+    own "Export" saves that one contact: the toolbar button says "Export all"."""
+    from PySide6.QtWidgets import QToolButton
+
+    toolbar = window.commands.toolbar
+    button = toolbar.widgetForAction(window.commands.export)
+    assert isinstance(button, QToolButton) and button.text() == "Export all"
+    card = window.detail.findChild(QToolButton, "card_exportSelected")
+    assert card is not None and card.text() != button.text()
