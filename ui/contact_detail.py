@@ -281,9 +281,11 @@ class ContactDetail(QScrollArea):
             self.handles.setCellWidget(row, 2, confidence_bar(h.confidence))
             self.handles.setItem(row, 3, item(handle_state(h)))
             self.handles.setItem(row, 4, item(belongs_to(h, d.id)))
-        # State says what the owner decided: an empty column while nothing is decided
-        # took the room the address needed ("ajohnson@acmegm…" at 1280x800).
+        # State says what the owner decided, Owner whose it is when not this contact's: an
+        # empty State and a column of "this contact" took the room the address needed
+        # ("ajohnson@acmegm…" at 1280x800, "kather…" at 800x600).
         self.handles.setColumnHidden(3, not any(handle_state(h) for h in d.handles))
+        self.handles.setColumnHidden(4, all(h.resolved_owner == d.id for h in d.handles))
         _fit_height(self.handles)
 
     def _fill_records(self, d: Any) -> None:

@@ -180,19 +180,26 @@ def _draft(window, party_id: int):  # noqa: ANN001, ANN202
 
 
 def test_the_state_column_shows_only_when_something_is_decided(qtbot, window, people) -> None:  # noqa: ANN001
-    """An empty State column took the room the address needed ("ajohnson@acmegm…"); it
-    shows once the owner confirmed or dismissed one of the contact's addresses."""
+    """An empty State column and a column of "this contact" took the room the address
+    needed ("ajohnson@acmegm…"): State shows once the owner confirmed or dismissed one of
+    the contact's addresses, Owner once one is not this contact's."""
     from app.services import handles
     from core.tasks import TaskState
 
     show(qtbot, window, people["anna"])
     detail = window.detail
-    assert detail.handles.isColumnHidden(3)
+    assert detail.handles.isColumnHidden(3) and detail.handles.isColumnHidden(4)
     assert detail.handles.columnWidth(1) >= detail.handles.sizeHintForColumn(1)
     handle_id = int(detail.handles.item(0, 0).data(Qt.ItemDataRole.UserRole))
     handles.confirm(window.ctx.db, handle_id, people["anna"], state=TaskState())
     with qtbot.waitSignal(detail.loaded, timeout=5000):
         detail.reload()
-    assert not detail.handles.isColumnHidden(3)
+    assert not detail.handles.isColumnHidden(3) and detail.handles.isColumnHidden(4)
     states = [detail.handles.item(r, 3).text() for r in range(detail.handles.rowCount())]
     assert "confirmed" in states
+    handles.dismiss(window.ctx.db, handle_id, people["anna"], state=TaskState())
+    with qtbot.waitSignal(detail.loaded, timeout=5000):
+        detail.reload()
+    assert not detail.handles.isColumnHidden(4)  # not this contact's any more: whose is said
+    owners = {detail.handles.item(r, 4).text() for r in range(detail.handles.rowCount())}
+    assert owners - {"this contact"}, owners
