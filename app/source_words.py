@@ -4,18 +4,14 @@ where the database says "vcard" and "never"."""
 
 from __future__ import annotations
 
-#: A source's provider as the owner knows it.
-KINDS = {"vcard": "vCard file", "csv": "CSV file", "carddav": "CardDAV", "google": "Google"}
+from core.sync.source_kinds import KINDS, kind_text
+
+__all__ = ["HEALTH", "KINDS", "health_text", "kind_text"]
 
 #: A source's health (core.sync.status) in words.
 HEALTH = {"ok": "ok", "syncing": "syncing", "degraded": "degraded", "error": "error",
           "never": "not synced yet", "needs_confirmation": "needs confirmation",
           "interrupted": "interrupted"}
-
-
-def kind_text(provider: str) -> str:
-    """"vCard file" for "vcard"; an unknown provider as it is."""
-    return KINDS.get(provider, provider)
 
 
 def health_text(health: str) -> str:

@@ -206,7 +206,8 @@ def run_sync(
     changes = ", ".join(f"{counts[k]:,} {k}" for k in ("added", "updated", "unchanged",
                                                         "deleted") if counts.get(k))
     _event(db, account_id, "sync_finished",
-           f"{label}: {result.mode} sync, {changes or 'nothing to read'}{held}",
+           f"{label}: {'read in full, ' if result.mode == 'full' else ''}"
+           f"{changes or 'nothing new'}{held}",
            counts | {"mode": result.mode})
     release(db, account_id, owner, **values)
     result.ok, result.health, result.counts = True, "ok", counts

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import ActivityEvent, SourceAccount, SourceRecord, SyncState
 from core.ingest.deletes import remove_records
+from core.sync.source_kinds import source_words
 
 PROVIDERS = ("vcard", "google", "carddav", "csv")
 DELETE_POLICIES = ("archive", "mirror")
@@ -80,9 +81,9 @@ def add_source(session: Session, provider: str, account_id: str, settings: dict[
         # Force a full listing so every archived record that still exists comes back.
         session.execute(update(SyncState).where(SyncState.account_id == account.id).values(
             cursor=None, cursor_at=None, health="never", next_run_at=None))
-    verb = "Re-added" if revived else "Added"
+    again = ", added again" if revived else ""
     session.add(ActivityEvent(kind="source_added", account_id=account.id,
-                              message=f"{verb} {provider} source {account.display_name}"))
+                              message=source_words(provider, account.display_name) + again))
     session.flush()
     return account.id
 
@@ -175,7 +176,7 @@ def remove_source(session: Session, account_id: int, keep_contacts: bool) -> Rem
             lease_owner=None, lease_until=None))
         session.add(ActivityEvent(
             kind="source_removed", account_id=account_id,
-            message=f"Removed {account.provider} source {label}; its contacts were kept",
+            message=f"{source_words(account.provider, label)}; its contacts were kept",
             payload={"kept_contacts": True, "records": records}))
         session.flush()
         return RemovedSource(account_id, account.provider, account.account_id, True,
@@ -192,7 +193,8 @@ def remove_source(session: Session, account_id: int, keep_contacts: bool) -> Rem
     deleted_parties = before - _party_count(session)
     provider, name = account.provider, account.account_id
     session.add(ActivityEvent(
-        kind="source_removed", message=f"Removed {provider} source {label} and its contacts",
+        kind="source_removed",
+        message=f"{source_words(provider, label)}, and its contacts with it",
         payload={"kept_contacts": False, "records": len(ids),
                  "deleted_parties": deleted_parties}))
     session.delete(account)

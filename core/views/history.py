@@ -26,14 +26,15 @@ from core.views.phone_display import format_phone
 #: Entries of each kind read at most (newest first).
 HISTORY_LIMIT = 500
 
-#: What each kind of decision is called in the History list.
+#: What happened, each as the past tense the other entries use ("Merged", "Archived"): the
+#: column mixed nouns and verbs ("Merge", "Undo of a merge", "Edit").
 KIND_LABELS = {
-    "merge": "Merge", "unmerge": "Undo of a merge", "not_duplicate": "Not the same person",
-    "link_confirm": "Owner confirmed", "link_dismiss": "Owner ruled out",
-    "handle_shared": "Shared number or address", "disambiguate_attach": "Unknown sender attached",
-    "disambiguate_promote": "Unknown sender kept", "split": "Split off", "edit": "Edit",
+    "merge": "Merged", "unmerge": "Merge undone", "not_duplicate": "Kept apart",
+    "link_confirm": "Confirmed", "link_dismiss": "Ruled out",
+    "handle_shared": "Marked as shared", "disambiguate_attach": "Sender attached",
+    "disambiguate_promote": "Sender kept", "split": "Split off", "edit": "Edited",
     "contact_archive": "Archived", "contact_delete": "Deleted",
-    "contact_created": "New contact", "contact_edited": "Edit",
+    "contact_created": "Created", "contact_edited": "Edited", "local_edit": "Edited",
 }
 #: Contact fields by the names the window uses.
 FIELD_NAMES = {
@@ -186,7 +187,7 @@ def history(session: Session, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     for ev in session.scalars(select(ActivityEvent).where(ActivityEvent.kind.in_(EDIT_KINDS))
                               .order_by(ActivityEvent.created_at.desc(),
                                         ActivityEvent.id.desc()).limit(limit)):
-        out.append(HistoryEntry(f"edit:{ev.id}", "edit", KIND_LABELS.get(ev.kind, "Edit"),
+        out.append(HistoryEntry(f"edit:{ev.id}", "edit", KIND_LABELS.get(ev.kind, "Edited"),
                                 _edit_sentence(ev, names), ev.created_at, None, None, False))
     out.sort(key=lambda e: e.created_at, reverse=True)
     return out

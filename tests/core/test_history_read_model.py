@@ -54,7 +54,7 @@ def test_every_entry_is_a_sentence_without_row_ids(db) -> None:  # noqa: ANN001
     merge = next(r for r in rows if r.kind == "merge")
     assert merge.revoked_at is not None and not merge.can_undo
     edit = next(r for r in rows if r.kind == "edit")
-    assert edit.decision_id is None and not edit.can_undo and edit.label == "Edit"
+    assert edit.decision_id is None and not edit.can_undo and edit.label == "Edited"
     assert [r.created_at for r in rows] == sorted((r.created_at for r in rows), reverse=True)
     assert record is not None
 

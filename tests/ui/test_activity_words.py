@@ -27,7 +27,11 @@ def test_recent_activity_in_words(qtbot, ctx, tmp_path) -> None:  # noqa: ANN001
              for r in range(panel.activity.count())]
     assert "Created Zelda Quast" in lines  # not "contact created: Created Zelda Quast — Zelda…"
     assert "Added from a source: Person ada 0" in lines
-    assert any(line.startswith("Sync finished: phone.vcf") for line in lines), lines
+    assert any(line.startswith("Sync finished: phone.vcf: read in full, 2 added")
+               for line in lines), lines
+    # Not "Source added: Added vcard source phone.vcf", nor "incremental sync".
+    assert "Source added: phone.vcf (vCard file)" in lines, lines
+    assert not any(" sync," in line or "vcard" in line for line in lines), lines
     assert not any("_" in line or line.startswith("contact ") for line in lines), lines
 
 

@@ -48,7 +48,7 @@ def test_entries_are_sentences_with_names_and_formatted_values(qtbot, ctx, peopl
                or s.startswith("Changed the nickname of Björn Johansson") for s in sentences)
     assert not any(re.search(r"\[\d+\]", s) for s in sentences)  # no row ids
     assert "+49301234567" not in " ".join(sentences)
-    assert view.table.item(0, 1).text() in {"Edit", "Owner confirmed", "Merge"}
+    assert view.table.item(0, 1).text() in {"Edited", "Confirmed", "Merged"}
     # Nothing pre-selected; the edit cannot be undone here, a decision can.
     assert not view.table.selectionModel().selectedRows()
     assert not view.undo_button.isEnabled()
