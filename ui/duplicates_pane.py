@@ -126,6 +126,8 @@ class DuplicatesPane(QWidget):
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_scroll.viewport().setAutoFillBackground(False)  # the page's own colour
+        self.detail.setAutoFillBackground(False)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_page)
         self.stack.addWidget(self.detail_scroll)

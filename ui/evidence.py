@@ -153,5 +153,5 @@ class EvidenceBars(QWidget):
         p.drawText(QRectF(axis - 60, y, 120, ROW_H), Qt.AlignmentFlag.AlignCenter,
                    f"{self.total:+.1f}")
         p.setPen(self.palette().color(QPalette.ColorRole.Mid))
-        p.drawLine(int(axis), 0, int(axis), self.height())
+        p.drawLine(int(axis), 0, int(axis), y)  # down to the total, not through it
         p.end()
