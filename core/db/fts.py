@@ -20,6 +20,7 @@ rebuild finds every contact. PostgreSQL has no such index (search is a LIKE on
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from sqlalchemy import Connection, Engine
 
@@ -55,6 +56,19 @@ def search_index_suspended(connection: Connection) -> bool:
     present = {name for (name,) in connection.exec_driver_sql(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'party_fts_%'")}
     return not set(TRIGGERS) <= present
+
+
+#: How many of the index's table and triggers exist: all of them when it is in step.
+_PARTS_SQL = ("SELECT count(*) FROM sqlite_master WHERE name IN ('party_fts', "
+              + ", ".join(f"'{name}'" for name in TRIGGERS) + ")")
+
+
+def search_index_in_step(dbapi_connection: sqlite3.Connection) -> bool:
+    """True when the index exists and its triggers keep it in step: what every search asks
+    first (one small query on the driver, ~10 µs; the two of :func:`search_index_suspended`
+    through SQLAlchemy took ~50 µs, several times a keystroke)."""
+    (parts,) = dbapi_connection.execute(_PARTS_SQL).fetchone()
+    return parts == 1 + len(TRIGGERS)
 
 
 def _lock(connection: Connection) -> None:

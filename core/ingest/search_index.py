@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.fts import resume_search_index, search_index_suspended, suspend_search_index
+from core.db.fts import resume_search_index, search_index_in_step, suspend_search_index
 from core.db.models import Handle, Party, PartyFact, PartyHandleLink
 from core.ingest.facts import SEARCHED_KINDS, fact_search_words
 from core.ingest.normalize import fold
@@ -118,7 +118,7 @@ def index_searchable(session: Session) -> bool:
     has written so far, and holds the old words of those it changed; searches then read
     ``search_text`` itself, as on PostgreSQL (slower, but they find what is there)."""
     return (session.get_bind().dialect.name == "sqlite"
-            and not search_index_suspended(session.connection()))
+            and search_index_in_step(session.connection().connection.driver_connection))
 
 
 def search_filter(session: Session, stmt: Select, query: str) -> Select:
