@@ -34,7 +34,8 @@ from core.db.models import ActivityEvent, Party, PartyHandleLink, RecordHandle, 
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.prepare import PreparedContact
 from core.ingest.sqlutil import chunked, in_values, insert_many
-from core.match.names import clean, compare_name, formal_given, within_one_edit
+from core.match.name_levels import names_swapped
+from core.match.names import CompareName, clean, compare_name, formal_given, within_one_edit
 from core.views.detail_lines import date_words
 
 HandleKey = tuple[str, str]
@@ -55,7 +56,7 @@ class Who:
     birthday: str = ""  # "YYYY-MM-DD" or "--MM-DD"
     marker: str = ""  # "Jr.", "Sr.", "II", ... or ""
     shown_given: str = ""  # as written, for the owner
-    family: str = ""  # folded first family token
+    name: CompareName | None = None  # the comparison name (given and family), for a swap
     shown_name: str = ""  # the display name as written, for the owner
 
 
@@ -66,8 +67,7 @@ def who_of(fields: Mapping[str, Any]) -> Who:
     name = compare_name(given, fields.get("family_name", "") or "", "", display)
     return Who(name.given, fields.get("birthday", "") or "",
                generation_marker(fields.get("name_suffix", "") or "", display),
-               (given or display).split(" ")[0] if (given or display) else "",
-               name.family.split(" ")[0] if name.family else "", display)
+               (given or display).split(" ")[0] if (given or display) else "", name, display)
 
 
 def generation_marker(suffix: str, display: str = "") -> str:
@@ -89,13 +89,6 @@ def given_names_related(a: str, b: str) -> bool:
     if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
         return True
     return within_one_edit(a, b) or within_one_edit(formal_given(a), formal_given(b))
-
-
-def names_swapped(a: Who, b: Who) -> bool:
-    """Each one's first name is (or nearly is) the other's last name: "Kangg Eun-ji" and
-    "Eun-ji Kang", one card with the names in the wrong fields."""
-    return bool(a.family and b.family) and given_names_related(a.given, b.family) \
-        and given_names_related(b.given, a.family)
 
 
 def birthdays_conflict(a: str, b: str) -> bool:
@@ -150,7 +143,9 @@ def veto_reasons(record: Who, party: Who, handle: NormalizedHandle, labels: Iter
             reasons.append(f"the number {handle.display_value} is on several cards of one "
                            "address book")
     if not given_names_related(record.given, party.given):
-        if names_swapped(record, party):  # still held back: told as it is
+        # The matcher's own test of a swap ("Kangg Eun-ji" / "Eun-ji Kang"): still held
+        # back, but told as it is.
+        if record.name and party.name and names_swapped(record.name, party.name):
             reasons.append(f"“{record.shown_name}” and “{party.shown_name}” have the first "
                            "and last names the other way round")
         else:

@@ -130,12 +130,12 @@ def name_levels(a: CompareName, b: CompareName) -> NameLevels:
     if not a.given or not b.given:
         return (("family", family),)
     given = _given_level(a, b)
-    if (family == "different" or given in NOT_AGREEING) and _swapped(a, b):
+    if (family == "different" or given in NOT_AGREEING) and names_swapped(a, b):
         return (("given", "swapped"),)
     return (("given", given), ("family", family))
 
 
-def _swapped(a: CompareName, b: CompareName) -> bool:
+def names_swapped(a: CompareName, b: CompareName) -> bool:
     """Given and family name traded places: one within a typo of the other's, the other at
     least spelled alike (two slips in one of them still leave a swap visible)."""
     gf, fg = (a.given, b.family), (a.family, b.given)
