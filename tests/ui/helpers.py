@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
 from sqlalchemy import select
 
 from core.db.engine import Database
@@ -19,6 +22,22 @@ PEOPLE = [
     ("jose", "José", "García", "jose@example.es", "", "Initech", "mail"),
     ("liam", "Liam", "Smith", "liam@example.com", "+1 617 555 0101", "", "mail"),
 ]
+
+
+@contextmanager
+def owner_in(locale: QLocale, region: str) -> Iterator[None]:
+    """The owner's desktop language (``locale``) and country for phone numbers (``region``),
+    put back afterwards."""
+    from core.views.phone_display import set_owner_region
+
+    before = QLocale()
+    QLocale.setDefault(locale)
+    set_owner_region(region)
+    try:
+        yield
+    finally:
+        set_owner_region("")
+        QLocale.setDefault(before)
 
 
 def contact(key: str, given: str, family: str, email: str = "", phone: str = "",

@@ -11,7 +11,7 @@ from app.services import contacts
 from core.tasks import TaskState
 from core.views.contact_draft import ContactDraft, DraftValue
 from core.views.party import DetailLine, PartyDetail
-from core.views.phone_display import set_owner_region
+from tests.ui.helpers import owner_in
 from ui.contact_card import card_html, locale_date
 from ui.contact_model import PHONE
 
@@ -19,12 +19,8 @@ from ui.contact_model import PHONE
 @pytest.fixture(autouse=True)
 def british_owner_in_germany():  # noqa: ANN201
     """English dates ("16 June"), German phone numbers in national form."""
-    before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
-    set_owner_region("DE")
-    yield
-    set_owner_region("")
-    QLocale.setDefault(before)
+    with owner_in(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom), "DE"):
+        yield
 
 
 def show(qtbot, window, party_id: int) -> None:  # noqa: ANN001

@@ -18,8 +18,7 @@ from core.db.models import Party
 from core.ingest.engine import ingest_contacts
 from core.ingest.parsed import Address
 from core.tasks import TaskState
-from core.views.phone_display import set_owner_region
-from tests.ui.helpers import contact, seed
+from tests.ui.helpers import contact, owner_in, seed
 from tests.ui.test_contact_actions import editor_of, show
 from ui.country_field import VALUE
 from ui.country_names import country_choices, country_label, country_value
@@ -30,12 +29,8 @@ COUNTRY = 5  # the Country column of the address table
 @pytest.fixture
 def german_owner() -> Iterator[None]:
     """An owner in Germany whose desktop speaks German."""
-    before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
-    set_owner_region("DE")
-    yield
-    set_owner_region("")
-    QLocale.setDefault(before)
+    with owner_in(QLocale(QLocale.Language.German, QLocale.Country.Germany), "DE"):
+        yield
 
 
 @pytest.fixture
