@@ -13,12 +13,13 @@ is used as is; the tables below are the fallback for stored suggestions and olde
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from core.views.phone_display import format_date
 
 #: Why two contacts were compared at all, by blocking rule (name or short code).
 RULE_SENTENCES: dict[str, str] = {
@@ -105,8 +106,7 @@ def _date(match: re.Match[str]) -> str:
     year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
     if not 1 <= month <= 12:
         return match.group(0)
-    text = f"{day} {calendar.month_name[month]}"
-    return text if year == "-" else f"{text} {year}"
+    return format_date(month, day, None if year == "-" else int(year))
 
 
 def _phone(match: re.Match[str]) -> str:

@@ -8,7 +8,6 @@ change here only.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.db.models import ImportantDate, PartyFact
 from core.ingest.facts import gender_words
+from core.views.phone_display import format_date
 
 
 @dataclass(slots=True)
@@ -45,9 +45,8 @@ def words(label: str) -> str:
 
 
 def date_words(year: int | None, month: int, day: int) -> str:
-    """"12 June 2010", or "1 March" when the year is unknown."""
-    text = f"{day} {calendar.month_name[month]}"
-    return f"{text} {year}" if year else text
+    """"12 June 2010", or "1 March" when the year is unknown (``format_date``, year first)."""
+    return format_date(month, day, year)
 
 
 def geo_words(value: str) -> str:
