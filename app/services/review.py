@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.services import read_session, write_session
-from app.services.evidence import Waterfall, rule_sentence, waterfall
+from app.services.evidence import Waterfall, readable_values, rule_sentence, waterfall
 from core.db.base import utcnow
 from core.db.engine import Database
 from core.db.models import MergeSuggestion, Party
@@ -158,7 +158,10 @@ def suggestion_detail(db: Database, suggestion: Suggestion,
     with read_session(db) as session:
         left = party_detail(session, suggestion.party_a_id)
         right = party_detail(session, suggestion.party_b_id)
-        held_back = held_back_reasons(session, suggestion.party_a_id, suggestion.party_b_id)
+        # Reasons stored before birthdays were written in words still say "1953-07-12":
+        # the same rewriting as the evidence makes old and new rows read alike.
+        held_back = [readable_values(r) for r in
+                     held_back_reasons(session, suggestion.party_a_id, suggestion.party_b_id)]
     conflicts = [(f, str(getattr(left, f, "") or ""), str(getattr(right, f, "") or ""))
                  for f in CONFLICT_FIELDS
                  if getattr(left, f, "") and getattr(right, f, "")
