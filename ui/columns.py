@@ -128,7 +128,8 @@ def share(room: int, natural: dict[int, int], least: dict[int, int],
           stretch: int, keep: tuple[int, ...] = ()) -> dict[int, int]:
     """Column widths that add up to ``room``: the natural widths with the rest given to
     ``stretch``; when they do not fit, the widest columns are narrowed to one common width
-    (never below their ``least``) until they do, the ``keep`` columns last of all."""
+    (never below their ``least``) until they do, the ``keep`` columns last of all: the
+    others go down to their ``least`` before a kept column loses a pixel."""
     total = sum(natural.values())
     if total <= room:
         widths = dict(natural)
@@ -136,8 +137,15 @@ def share(room: int, natural: dict[int, int], least: dict[int, int],
         return widths
     kept = {c: natural[c] for c in keep if c in natural}
     rest = [c for c in natural if c not in kept]
-    if kept and rest and sum(kept.values()) + sum(min(least[c], natural[c])
-                                                   for c in rest) <= room:
+    rest_floor = sum(min(least[c], natural[c]) for c in rest)
+    if kept and rest and sum(kept.values()) + rest_floor > room \
+            and sum(min(least[c], natural[c]) for c in kept) + rest_floor <= room:
+        # One long email made the kept column too wide for the room: the others give all
+        # they can before it is narrowed, so the phone numbers in it stay whole (they were
+        # "+49 150 474…" beside a whole owner's name at 800x600).
+        kept = share(room - rest_floor, kept, {c: least[c] for c in kept},
+                     stretch if stretch in kept else next(iter(kept)))
+    if kept and rest and sum(kept.values()) + rest_floor <= room:
         widths = share(room - sum(kept.values()), {c: natural[c] for c in rest},
                        {c: least[c] for c in rest}, stretch if stretch in rest else rest[-1])
         return {c: kept.get(c, widths.get(c, 0)) for c in natural}

@@ -6,7 +6,8 @@ the list shows them, emails, web pages, addresses, dates in the locale's words, 
 line the read model has, labels and notes; empty fields are left out and every value names
 its sources. Below, for the details: the fields with their provenance (ui.detail_fields: a
 double-click edits one locally, "Use source value" takes a source's back), the handles
-with their link state, and the source records ("Split off" makes one its own contact).
+with their link state, and the copies the sources hold ("Split off" makes one its own
+contact): whether each is still there, not the engine's "live".
 
 The pane never scrolls sideways: columns are fitted to its width whenever it or the contact
 changes, texts elide, and the row buttons stay in view (they were off-screen at 1024x700).
@@ -58,6 +59,11 @@ EMPTY_TEXT = ("<h3>Contact card</h3><p>Select a contact in the list to see their
               "emails, addresses and dates, and where each value came from.</p>"
               "<p>To add someone, choose <b>New contact</b> (Ctrl+N).</p>")
 AVATAR = 80
+#: The copies' table: which source, whether it still has it, and "Split off". The state
+#: and its times share one column (a "Last seen" column cut the source's name to "vC…"
+#: at 800x600); the times are in the state's tooltip.
+RECORD_COLUMNS = ["Source", "At the source", ""]
+SPLIT_COLUMN = 2
 contacts = service("app.services.contacts")
 review = service("app.services.review")
 
@@ -71,6 +77,17 @@ def _fit_height(table: QTableWidget) -> None:
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     table.setMinimumWidth(0)
+
+
+def record_state(record: Any, source: str) -> tuple[str, str]:
+    """A copy's state in the owner's words ("still there", "removed") and the tooltip that
+    says when: "live" was the engine's word for a record its source still has."""
+    if record.deleted_at is not None:
+        return "removed", (f"Removed from {source} {when(record.deleted_at)}. Kith keeps "
+                           "what it had; split it off or archive the contact if you no longer "
+                           "want it.")
+    return "still there", (f"Still in {source} (last read {when(record.last_seen)}, first "
+                           f"{when(record.first_seen)}).")
 
 
 class ContactDetail(QScrollArea):
@@ -148,8 +165,8 @@ class ContactDetail(QScrollArea):
         self.handles.cellDoubleClicked.connect(self._on_handle_activated)
         layout.addWidget(self.handles)
 
-        layout.addWidget(section("Source records"))
-        self.records = plain_table(["Source", "State", "Last seen", ""])
+        layout.addWidget(section("Copies in your sources"))
+        self.records = plain_table(RECORD_COLUMNS)
         self.records.setObjectName("detailRecords")
         layout.addWidget(self.records)
         outer.addStretch(0)
@@ -238,7 +255,7 @@ class ContactDetail(QScrollArea):
         if d.needs_disambiguation:
             flags.append("⚑ Unknown sender: needs review")
         if d.needs_archival_review:
-            flags.append("⚑ No live source left: review for archiving (Archive hides it)")
+            flags.append("⚑ No source has this contact any more (Archive hides it)")
         if d.archived:
             flags.append("Archived: not in the contact list (Restore brings it back)")
         self.flags.setText("   ".join(flags))
@@ -292,22 +309,26 @@ class ContactDetail(QScrollArea):
         can_split = len(d.records) > 1
         self.records.setRowCount(len(d.records))
         for row, r in enumerate(d.records):
-            source = item(source_label(f"{r.provider}:{r.account}"), r.id)
-            source.setToolTip(f"Its id there: {r.external_id}\nFirst seen {when(r.first_seen)}")
+            name = source_label(f"{r.provider}:{r.account}")
+            source = item(name, r.id)
+            # The name first: at 800x600 it elides, and the tooltip shows it whole.
+            source.setToolTip(f"{name}\nIts id there: {r.external_id}")
             self.records.setItem(row, 0, source)
-            self.records.setItem(row, 1, item("deleted at source" if r.deleted_at else "live"))
-            self.records.setItem(row, 2, item(when(r.last_seen)))
+            words, tip = record_state(r, name)
+            state = item(words)
+            state.setToolTip(tip)
+            self.records.setItem(row, 1, state)
             if not can_split:
-                self.records.removeCellWidget(row, 3)
+                self.records.removeCellWidget(row, SPLIT_COLUMN)
                 continue
             button = QPushButton("Split off")
             button.setObjectName(f"splitRecord_{row}")
-            button.setToolTip("Make this record its own contact")
+            button.setToolTip("Make this copy its own contact")
             button.clicked.connect(lambda _=False, rid=r.id: self.split_record(rid))
-            self.records.setCellWidget(row, 3, button)
-        # One record cannot be split off: no column of disabled buttons, and the source's
+            self.records.setCellWidget(row, SPLIT_COLUMN, button)
+        # One copy cannot be split off: no column of disabled buttons, and the source's
         # name gets the room ("you (t…" at 800x600).
-        self.records.setColumnHidden(3, not can_split)
+        self.records.setColumnHidden(SPLIT_COLUMN, not can_split)
         _fit_height(self.records)
 
     def _fit_columns(self) -> None:
@@ -316,7 +337,7 @@ class ContactDetail(QScrollArea):
         # name" was "Display…" at 26%), the source's file name elides first.
         fit_columns(self.fields, width, stretch=1, buttons=(2,), shares={0: LABEL_SHARE})
         fit_columns(self.handles, width, stretch=1, buttons=())
-        fit_columns(self.records, width, stretch=0, buttons=(3,))
+        fit_columns(self.records, width, stretch=0, buttons=(SPLIT_COLUMN,))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -81,7 +81,8 @@ class _Entry:
         name = row.display_name or "(no name)"
         sources = " · ".join(row.sources)
         if row.needs_review:
-            review, review_tip = "⚑ review", "Needs review: unknown sender or no live source"
+            review, review_tip = "⚑ review", ("Needs review: an unknown sender, or no source "
+                                              "has it any more")
         else:
             review = review_tip = "archived" if row.archived else ""
         # Formatted as the card shows it; rows read far ahead come unformatted (see

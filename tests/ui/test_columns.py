@@ -109,6 +109,18 @@ def test_share_narrows_a_kept_column_last() -> None:
     assert sum(share(200, natural, titles, 3, keep=(1,)).values()) == 200
 
 
+def test_a_kept_column_too_wide_for_the_room_still_goes_last() -> None:
+    """One long email made the Value column "too wide to keep", and then it was narrowed
+    like the others: every phone number in it read "+49 150 474…" at 800x600 beside a
+    whole owner's name. The others now give down to their titles first."""
+    natural, titles = {1: 210, 2: 64, 3: 109}, {1: 42, 2: 64, 3: 48}
+    widths = share(270, natural, titles, 3, keep=(1,))
+    assert widths == {1: 270 - 64 - 48, 2: 64, 3: 48}
+    assert widths[1] > 134  # a phone number's width: whole
+    # Narrower than every title: the titles are all there is.
+    assert share(150, natural, titles, 3, keep=(1,)) == titles
+
+
 def test_a_kept_column_shows_whole_in_a_narrow_table(qtbot) -> None:  # noqa: ANN001
     table = plain_table(["Type", "Value", "Owner"])
     table.setRowCount(1)

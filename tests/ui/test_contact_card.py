@@ -137,8 +137,8 @@ def test_row_buttons_are_in_view_at_1024_by_700(qtbot, window, people) -> None: 
     detail = window.detail
     qtbot.waitUntil(lambda: detail.records.rowCount() == 2, timeout=5000)
     qtbot.wait(50)  # layout
-    take = detail.findChild(type(detail.records.cellWidget(0, 3)), "takeSource_organization")
-    splits = [detail.records.cellWidget(r, 3) for r in range(2)]
+    take = detail.findChild(type(detail.records.cellWidget(0, 2)), "takeSource_organization")
+    splits = [detail.records.cellWidget(r, 2) for r in range(2)]
     assert take is not None
     for button in (take, *splits):
         assert _in_view(detail, button), button.objectName()

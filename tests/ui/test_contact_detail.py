@@ -73,7 +73,7 @@ def test_split_one_record_off(qtbot, window, people) -> None:  # noqa: ANN001
     show(qtbot, window, people["anna"])
     detail = window.detail
     assert detail.records.rowCount() == 2
-    button = detail.records.cellWidget(1, 3)
+    button = detail.records.cellWidget(1, 2)
     assert button.isEnabled()
     button.click()
     qtbot.waitUntil(lambda: detail.records.rowCount() == 1, timeout=10_000)
@@ -139,7 +139,7 @@ def test_a_contact_of_one_record_without_emails_shows_no_empty_tables(
     qtbot.waitUntil(lambda: detail.title.text() == "Zelda Quast", timeout=10_000)
     qtbot.waitUntil(lambda: detail.records.rowCount() == 1, timeout=5000)
     assert detail.handles.isHidden() and detail.handles_title.isHidden()
-    assert detail.records.isColumnHidden(3) and detail.records.cellWidget(0, 3) is None
+    assert detail.records.isColumnHidden(2) and detail.records.cellWidget(0, 2) is None
     source = detail.records.item(0, 0)
     assert source.text() == "you, on this computer"
     needed = detail.records.fontMetrics().horizontalAdvance(source.text())

@@ -1,0 +1,51 @@
+"""The card's "Copies in your sources": each source's copy says in plain words whether the
+source still has it ("still there", "removed"), never the engine's "live", and the table
+fits the pane at 800x600 (the state whole, the source's name whole or in its tooltip)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.db.base import utcnow
+from core.db.models import SourceRecord
+from core.ingest.engine import ingest_contacts
+from tests.ui.helpers import contact
+from tests.ui.layout_check import find_clipped, tooltip_of
+from ui.contact_detail import RECORD_COLUMNS, SPLIT_COLUMN
+
+
+def _show(qtbot, window, party_id: int) -> None:  # noqa: ANN001
+    with qtbot.waitSignal(window.detail.loaded, timeout=5000):
+        assert window.contact_list.select_party(party_id)
+
+
+def test_a_removed_copy_says_so_in_words_and_fits_at_800x600(qtbot, window, people) -> None:  # noqa: ANN001
+    db = window.ctx.db
+    with db.session() as session:  # Anna from the mail source too, since removed there
+        ingest_contacts(session, people["acct:mail"],
+                        [contact("anna-dav", "Anna", "Müller", "anna@example.com")], region="DE")
+        record = session.scalars(select(SourceRecord)
+                                 .where(SourceRecord.external_id == "uid-anna-dav")).one()
+        record.deleted_at = utcnow()
+        session.commit()
+    window.resize(800, 600)
+    _show(qtbot, window, people["anna"])
+    table = window.detail.records
+    qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=5000)
+    qtbot.wait(50)  # layout
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == RECORD_COLUMNS and "State" not in headers
+    states = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(2)}
+    assert states == {"vCard phone.vcf": "still there", "CardDAV mail@dav.example": "removed"}
+    words = [table.item(r, c).text() for r in range(2) for c in range(2)]
+    assert "live" not in words
+    removed = next(r for r in range(2) if table.item(r, 1).text() == "removed")
+    assert "Removed from CardDAV mail@dav.example" in tooltip_of(
+        table, table.model().index(removed, 1))
+    # The state reads whole, "Split off" is in view, and nothing in the pane is cut.
+    needed = table.fontMetrics().horizontalAdvance("still there")
+    assert table.columnWidth(1) > needed
+    button = table.cellWidget(0, SPLIT_COLUMN)
+    right = button.mapTo(table.viewport(), button.rect().topRight()).x()
+    assert button.isVisible() and right < table.viewport().width()
+    assert find_clipped(window.detail) == []
