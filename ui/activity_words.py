@@ -1,11 +1,14 @@
 """A line of the Sources page's "Recent activity" in plain words: "Added from a source:
 Ada Lovelace", "Created Zelda Quast"; never the event's stored kind ("contact sync
-updated: …") nor a name said twice ("Created Zelda Quast — Zelda Quast")."""
+updated: …", "Attach held: …") nor words said twice ("Created Zelda Quast — Zelda Quast",
+"Not joined automatically: Not joined automatically: …"). Dates and numbers stored in a
+message are written as people write them ("12 July 1953", not "1953-07-12")."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.services.evidence import readable_values
 from ui.widgets import when
 
 #: What happened, by the event's stored kind; others read as their kind in words.
@@ -21,15 +24,20 @@ WORDS = {
     "source_added": "Source added", "source_edited": "Source changed",
     "source_removed": "Source removed", "sync_deletes_held": "Removals held back",
     "sync_deletes_applied": "Removals applied", "sync_deletes_kept": "Removed contacts kept",
+    "attach_held": "Not joined automatically",
 }
 
 
 def activity_text(kind: str, message: str, party_name: str) -> str:
     """What happened: the event's message when it already names the contact ("Created Zelda
-    Quast"), else its kind in words with the message and the contact."""
+    Quast"), else its kind in words with the message (less those words when it starts with
+    them) and the contact."""
+    message = readable_values(message)
     if message and party_name and party_name in message:
         return message
     words = WORDS.get(kind, kind.replace("_", " ").capitalize())
+    if message.startswith(f"{words}: "):  # the message says what happened itself
+        message = message[len(words) + 2:]
     detail = " — ".join(p for p in (message, party_name) if p)
     return f"{words}: {detail}" if detail else words
 

@@ -39,3 +39,33 @@ def test_an_unknown_kind_still_reads_as_words() -> None:
     assert activity_text("notify_missing_handle", "", "Ada") == "Notify missing handle: Ada"
     assert activity_text("merge", "Merged Kate and Katherine", "Kate") == (
         "Merged Kate and Katherine")
+
+
+def test_a_held_back_match_reads_once_in_words(qtbot, ctx) -> None:  # noqa: ANN001
+    """The attach veto's event read "Attach held: Not joined automatically: the birthdays
+    1953-07-12 and …" (its stored kind, the words twice, an ISO date kept from before the
+    veto wrote dates in words)."""
+    from sqlalchemy import select
+
+    from core.db.models import ActivityEvent
+    from core.ingest.engine import ingest_contacts
+    from tests.match.builders import account, person
+
+    with ctx.db.session() as session:
+        for book, ext, birthday in (("a", "1", (1953, 7, 12)), ("b", "2", (1961, 5, 4))):
+            ingest_contacts(session, account(session, book), [
+                person(ext, "Anna", "Weber", emails=("anna@example.org",),
+                       birthday=birthday)])
+        event = session.scalars(select(ActivityEvent).where(
+            ActivityEvent.kind == "attach_held")).one()
+        assert "4 May 1961" in event.message  # as the veto writes it now
+        event.message = "Not joined automatically: the birthdays 1961-05-04 and 1953-07-12 differ"
+        session.commit()
+    panel = panel_for(qtbot, ctx)
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.activity.count() > 0, timeout=5000)
+    lines = [re.sub(r"^\S+\s+", "", panel.activity.item(r).text())
+             for r in range(panel.activity.count())]
+    held = [line for line in lines if "joined" in line]
+    assert held == ["Not joined automatically: the birthdays 4 May 1961 and 12 July 1953 differ"
+                    " — Anna Weber"], lines
