@@ -79,6 +79,14 @@ def _fit_height(table: QTableWidget) -> None:
     table.setMinimumWidth(0)
 
 
+def copy_text(source: str, copy_name: str, card_name: str) -> str:
+    """A copy's row: its source, and the name it goes by there when that is not the card's
+    ("phone.vcf, as “Kate M.”"), so copies of one source read apart."""
+    if copy_name and copy_name.casefold() != (card_name or "").casefold():
+        return f"{source}, as “{copy_name}”"
+    return source
+
+
 def record_state(record: Any, source: str) -> tuple[str, str]:
     """A copy's state in the owner's words ("still there", "removed") and the tooltip that
     says when: "live" was the engine's word for a record its source still has."""
@@ -271,7 +279,7 @@ class ContactDetail(QScrollArea):
             self.card.setText(card)
         self._fill_fields(d)
         self._fill_handles(d)
-        self._fill_records(d)
+        self._fill_records(d, bundle.copy_names)
         self._fit_columns()
         self.horizontalScrollBar().setValue(0)
         self.status.setText("")
@@ -305,14 +313,14 @@ class ContactDetail(QScrollArea):
         self.handles.setColumnHidden(4, all(h.resolved_owner == d.id for h in d.handles))
         _fit_height(self.handles)
 
-    def _fill_records(self, d: Any) -> None:
+    def _fill_records(self, d: Any, copy_names: dict[int, str]) -> None:
         can_split = len(d.records) > 1
         self.records.setRowCount(len(d.records))
         for row, r in enumerate(d.records):
             name = source_label(f"{r.provider}:{r.account}")
-            source = item(name, r.id)
-            # The name first: at 800x600 it elides, and the tooltip shows it whole.
-            source.setToolTip(f"{name}\nIts id there: {r.external_id}")
+            source = item(copy_text(name, copy_names.get(r.id, ""), d.display_name), r.id)
+            # The text first: at 800x600 it elides, and the tooltip shows it whole.
+            source.setToolTip(f"{source.text()}\nIts id there: {r.external_id}")
             self.records.setItem(row, 0, source)
             words, tip = record_state(r, name)
             state = item(words)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from app.services.list_query import (  # noqa: F401 - re-exported: the service's
 )
 from app.source_words import kind_text
 from core.db.engine import Database
-from core.db.models import Party
+from core.db.models import Party, SourceRecord
 from core.ingest import fields as field_ops
 from core.tasks import TaskCancelled, TaskState
 from core.views import party as party_views
@@ -39,6 +39,9 @@ class ContactBundle:
     photo: bytes | None
     #: "" when the contact may be deleted (Kith alone holds it), else why not.
     cannot_delete: str = ""
+    #: Each source copy's name as that source writes it, by record id: three copies from
+    #: one book all read "phone.vcf" and the owner could not tell which to split off.
+    copy_names: dict[int, str] = field(default_factory=dict)
 
 
 def first_page(db: Database, query: ListQuery, limit: int = FIRST_PAGE,
@@ -111,7 +114,22 @@ def detail(db: Database, party_id: int, *, state: TaskState) -> ContactBundle:
     with read_session(db) as session:
         info = party_views.party_detail(session, party_id)
         photo = session.get(Party, party_id).photo if info.has_photo else None
-        return ContactBundle(info, photo, can_delete(session, party_id))
+        names = {r.id: copy_name(record.data or {}) for r in info.records
+                 if (record := session.get(SourceRecord, r.id)) is not None}
+        return ContactBundle(info, photo, can_delete(session, party_id), names)
+
+
+def copy_name(data: dict[str, Any]) -> str:
+    """The name a source copy goes by (its stored canonical fields): the full name, else
+    given and family name, else its organisation or first email; "" when it has none."""
+    name = data.get("name") or {}
+    full = (name.get("full") or " ".join(
+        p for p in (name.get("given"), name.get("family")) if p) or "").strip()
+    if full:
+        return full
+    orgs = [o.get("name", "") for o in data.get("organizations") or [] if isinstance(o, dict)]
+    emails = [e.get("value", "") for e in data.get("emails") or [] if isinstance(e, dict)]
+    return next((x for x in (*orgs, *emails) if x), "")
 
 
 def filter_options(db: Database, *, state: TaskState) -> FilterOptions:

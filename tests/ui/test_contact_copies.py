@@ -1,6 +1,7 @@
 """The card's "Copies in your sources": each source's copy says in plain words whether the
-source still has it ("still there", "removed"), never the engine's "live", and the table
-fits the pane at 800x600 (the state whole, the source's name whole or in its tooltip)."""
+source still has it ("still there", "removed"), never the engine's "live", names the copy
+when it goes by another name there, and the table fits the pane at 800x600 (the state
+whole, the source's name whole or in its tooltip)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_a_removed_copy_says_so_in_words_and_fits_at_800x600(qtbot, window, peop
     db = window.ctx.db
     with db.session() as session:  # Anna from the mail source too, since removed there
         ingest_contacts(session, people["acct:mail"],
-                        [contact("anna-dav", "Anna", "Müller", "anna@example.com")], region="DE")
+                        [contact("anna-dav", "Anna", "Mueller", "anna@example.com")], region="DE")
         record = session.scalars(select(SourceRecord)
                                  .where(SourceRecord.external_id == "uid-anna-dav")).one()
         record.deleted_at = utcnow()
@@ -36,12 +37,16 @@ def test_a_removed_copy_says_so_in_words_and_fits_at_800x600(qtbot, window, peop
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert headers == RECORD_COLUMNS and "State" not in headers
     states = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(2)}
-    assert states == {"vCard phone.vcf": "still there", "CardDAV mail@dav.example": "removed"}
+    # The copy that goes by another name there says so: copies read apart.
+    assert states == {"vCard phone.vcf": "still there",
+                      "CardDAV mail@dav.example, as “Anna Mueller”": "removed"}
     words = [table.item(r, c).text() for r in range(2) for c in range(2)]
     assert "live" not in words
     removed = next(r for r in range(2) if table.item(r, 1).text() == "removed")
     assert "Removed from CardDAV mail@dav.example" in tooltip_of(
         table, table.model().index(removed, 1))
+    source = table.model().index(removed, 0)
+    assert tooltip_of(table, source).startswith("CardDAV mail@dav.example, as “Anna Mueller”")
     # The state reads whole, "Split off" is in view, and nothing in the pane is cut.
     needed = table.fontMetrics().horizontalAdvance("still there")
     assert table.columnWidth(1) > needed
