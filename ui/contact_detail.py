@@ -80,10 +80,11 @@ def _fit_height(table: QTableWidget) -> None:
 
 
 def copy_text(source: str, copy_name: str, card_name: str) -> str:
-    """A copy's row: its source, and the name it goes by there when that is not the card's
-    ("phone.vcf, as “Kate M.”"), so copies of one source read apart."""
+    """A copy's row: its source, after the name it goes by there when that is not the
+    card's ("“Kate M.” in vCard phone.vcf"), so copies of one source read apart. The name
+    first: at 800x600 the text elides, and "vCard pho…" three times told nothing."""
     if copy_name and copy_name.casefold() != (card_name or "").casefold():
-        return f"{source}, as “{copy_name}”"
+        return f"“{copy_name}” in {source}"
     return source
 
 

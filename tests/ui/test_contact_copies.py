@@ -39,14 +39,14 @@ def test_a_removed_copy_says_so_in_words_and_fits_at_800x600(qtbot, window, peop
     states = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(2)}
     # The copy that goes by another name there says so: copies read apart.
     assert states == {"vCard phone.vcf": "still there",
-                      "CardDAV mail@dav.example, as “Anna Mueller”": "removed"}
+                      "“Anna Mueller” in CardDAV mail@dav.example": "removed"}
     words = [table.item(r, c).text() for r in range(2) for c in range(2)]
     assert "live" not in words
     removed = next(r for r in range(2) if table.item(r, 1).text() == "removed")
     assert "Removed from CardDAV mail@dav.example" in tooltip_of(
         table, table.model().index(removed, 1))
     source = table.model().index(removed, 0)
-    assert tooltip_of(table, source).startswith("CardDAV mail@dav.example, as “Anna Mueller”")
+    assert tooltip_of(table, source).startswith("“Anna Mueller” in CardDAV mail@dav.example")
     # The state reads whole, "Split off" is in view, and nothing in the pane is cut.
     needed = table.fontMetrics().horizontalAdvance("still there")
     assert table.columnWidth(1) > needed
