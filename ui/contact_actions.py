@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QStyle, QWidget
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
+from ui.action_errors import action_error
 
 if TYPE_CHECKING:
     from app.services.contacts import ContactBundle
@@ -172,7 +173,7 @@ class ContactActions(QObject):
             self.done.emit(action)
 
         def failed(exc: BaseException) -> None:
-            self.message.emit(f"Could not {name}: {tasks.readable_error(exc)}")
+            self.message.emit(f"Could not {name}: {action_error(exc)}")
             self.done.emit(action)
 
         self.ctx.write(fn, *args, name=name, changes={tasks.PARTIES, tasks.HANDLES,
@@ -204,7 +205,7 @@ class ContactActions(QObject):
                       on_result=lambda draft: self.open_editor(
                           draft, pid, lambda edited: self._save(pid, edited)),
                       on_error=lambda exc: self.message.emit(
-                          f"Could not open the contact: {tasks.readable_error(exc)}"))
+                          f"Could not open the contact: {action_error(exc)}"))
 
     def _save(self, pid: int, draft: ContactDraft) -> None:
         name = draft.shown_name()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
+from ui.action_errors import action_error, gone_why
 from ui.avatars import initials_pixmap, photo_pixmap
 from ui.colours import muted_text
 from ui.contact_card import (
@@ -225,7 +226,7 @@ class ContactDetail(QScrollArea):
         if wanted == self.party_id:
             self._clear()
             self.empty.setText("<h3>This contact is not available any more</h3>"
-                               f"<p>{tasks.readable_error(exc)}</p>")
+                               f"<p>{gone_why(exc)}</p>")
 
     def _clear(self) -> None:
         self.bundle = None
@@ -379,7 +380,7 @@ class ContactDetail(QScrollArea):
                        on_error=self._action_failed)
 
     def _action_failed(self, exc: BaseException) -> None:
-        self.status.setText(tasks.readable_error(exc))
+        self.status.setText(action_error(exc))
         self.reload()
 
     def _on_handle_activated(self, row: int, _col: int) -> None:

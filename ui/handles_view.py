@@ -23,6 +23,7 @@ from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
 from app.source_words import kind_text
+from ui.action_errors import action_error
 from ui.columns import fit_columns
 from ui.field_labels import platform_name
 from ui.widgets import confidence_bar, item, plain_table
@@ -190,7 +191,7 @@ class HandlesView(QWidget):
         self.handle_id = handle_id
         self.ctx.read(handles.info, handle_id, name="whose address",
                       on_result=lambda info: self._fill(handle_id, info),
-                      on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
+                      on_error=lambda exc: self.status.setText(action_error(exc)))
 
     def _fill(self, handle_id: int, info: Any) -> None:
         if handle_id != self.handle_id:
@@ -266,7 +267,7 @@ class HandlesView(QWidget):
 
         self.ctx.write(fn, self.handle_id, party, name=verb.lower(),
                        changes={tasks.HANDLES, tasks.PARTIES}, on_result=done,
-                       on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
+                       on_error=self._failed)
 
     def _on_shared(self, on: bool) -> None:
         if self._filling or self.handle_id is None:
@@ -277,8 +278,13 @@ class HandlesView(QWidget):
                                 else "No longer marked as shared.")
 
         self.ctx.write(handles.set_shared, self.handle_id, on, name="mark shared",
-                       changes={tasks.HANDLES}, on_result=done,
-                       on_error=lambda exc: self.status.setText(tasks.readable_error(exc)))
+                       changes={tasks.HANDLES}, on_result=done, on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        """An action failed: say why. A failed write still announces its changes, and that
+        notice (ours) must not clear the message before the owner read it."""
+        self._own_notice = True
+        self.status.setText(action_error(exc))
 
     def _on_link_activated(self, row: int, _col: int) -> None:
         self.openParty.emit(int(self.links.item(row, 0).data(Qt.ItemDataRole.UserRole)))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
+from ui.action_errors import action_error
 from ui.columns import fit_columns
 from ui.widgets import item, plain_table, when
 
@@ -146,4 +147,4 @@ class HistoryView(QWidget):
         self.ctx.write(review.undo, entry.decision_id, name="undo", changes=tasks.ALL_TOPICS,
                        on_result=lambda _r: self.status.setText(f"Undone: {entry.sentence}."),
                        on_error=lambda exc: self.status.setText(
-                           f"Could not undo: {tasks.readable_error(exc)}"))
+                           f"Could not undo: {action_error(exc)}"))

@@ -22,9 +22,11 @@ from app import tasks
 from app.appcontext import AppContext
 from app.services.lazy import service
 from app.services.list_query import ListQuery
+from ui.action_errors import action_error
 from ui.contact_card import locale_date
 from ui.duplicates_pane import LATER, WAITING, DuplicatesPane
 from ui.field_labels import field_label
+from ui.status_messages import readable_task
 from ui.unknown_senders import SendersPane
 from ui.widgets import chance
 
@@ -239,17 +241,24 @@ class ReviewQueue(QWidget):
 
     # -- actions -----------------------------------------------------------------------------
     def _act(self, fn: Any, *args: Any, name: str, done: str) -> None:
-        self.note.setText(f"{name}…")
+        # "Keeping the sender as a contact…", as the status bar says it: the pane said
+        # "Promote sender…" and "Attach sender failed", the engine's words.
+        doing = readable_task(name)
+        self.note.setText(doing)
 
         def finished(_result: Any) -> None:
             self._own_notice = True
             self.note.setText(done)
 
+        def failed(exc: BaseException) -> None:
+            # A failed write still announces its changes (it may have committed part):
+            # that notice is ours, and must not wipe the failure the owner has to read.
+            self._own_notice = True
+            self.note.setText(f"{doing[:-1]} failed: {action_error(exc)}")
+
         self.ctx.write(fn, *args, name=name,
                        changes={tasks.REVIEW, tasks.PARTIES, tasks.HANDLES},
-                       on_result=finished,
-                       on_error=lambda exc: self.note.setText(f"{name} failed: "
-                                                              f"{tasks.readable_error(exc)}"))
+                       on_result=finished, on_error=failed)
 
     def _pair(self) -> tuple[Suggestion, str] | None:
         if self.current is None or not self.merge_button_enabled():

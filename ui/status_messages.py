@@ -34,9 +34,13 @@ DOING = {
     "restore": "Restoring", "save": "Saving", "split": "Splitting", "sync": "Syncing",
     "take": "Taking", "undo": "Undoing",
 }
-#: Whole task names said another way (the engine's "promote").
+#: Whole task names said another way (the engine's "promote"; the review's buttons, whose
+#: names are no verbs: "Not the same person…" while it ran read as a statement).
 TASK_WORDS = {"promote sender": "Keeping the sender as a contact",
-              "later": "Putting the pair off for later"}
+              "attach sender": "Adding the sender to the person you picked",
+              "later": "Putting the pair off for later",
+              "not the same person": "Keeping the two apart",
+              "back to the queue": "Putting the pair back among those waiting"}
 
 
 def readable_task(name: str) -> str:

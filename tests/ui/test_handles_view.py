@@ -160,3 +160,29 @@ def test_undo_in_history_refreshes_the_handle_and_clears_the_message(qtbot, ctx,
     assert view.owner.text() == "Owner: Anna Müller"
     assert not any(link.confirmed for link in view.info.links)
     qtbot.waitUntil(lambda: view.tabs.tabText(0) == "Claimed by several (1)", timeout=5000)
+
+
+def test_a_failed_confirm_says_why_in_words_and_stays(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """The picked contact went away before Confirm ran: the message said "No handle 3 or
+    no party 4" and the failed write's change notice cleared it at once."""
+    from core.db.models import Party
+    from ui.handles_view import HandlesView
+
+    contest(ctx.db, "anna@example.com", people["liam"])
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.start()
+    qtbot.waitUntil(lambda: view.contested.rowCount() == 1, timeout=5000)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.contested.selectRow(0)
+    assert view.select_party(people["liam"])
+    with ctx.db.session() as session:
+        session.delete(session.get(Party, people["liam"]))
+        session.commit()
+    view.confirm_button.click()
+    qtbot.waitUntil(lambda: view.status.text() not in ("", "Confirmed…"), timeout=5000)
+    qtbot.wait(200)  # the change notice that follows the failure
+    text = view.status.text()
+    assert text.startswith("That ") and "not there any more" in text, text
+    assert not any(ch.isdigit() for ch in text), text
