@@ -42,7 +42,8 @@ def is_elided(option: QStyleOptionViewItem, view: QWidget | None) -> bool:
     style = view.style() if view is not None else option.widget.style()
     rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
     margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
-    needed = max(option.fontMetrics.horizontalAdvance(line) for line in text.split("\n"))
+    needed = max(option.fontMetrics.horizontalAdvance(line)
+                 for line in text.replace("\u2028", "\n").split("\n"))
     return needed > rect.width() - 2 * margin
 
 
@@ -55,9 +56,12 @@ class TipDelegate(QStyledItemDelegate):
             opt = QStyleOptionViewItem(option)
             self.initStyleOption(opt, index)
             own = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
-            if opt.text not in own and is_elided(opt, view):
+            # The style option holds a two-line value's break as U+2028: the tooltip showed
+            # it as a box or ran the lines together.
+            text = opt.text.replace("\u2028", "\n")
+            if text not in own and is_elided(opt, view):
                 # The whole value first, then what the cell's own tooltip adds.
-                tip = f"{opt.text}\n{own}" if own else opt.text
+                tip = f"{text}\n{own}" if own else text
                 QToolTip.showText(event.globalPos(), tip, view.viewport() if view else None,
                                   option.rect)
                 return True

@@ -23,11 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.columns import fit_list
+
 EXPLANATION = ("Someone wrote to you from an address or number Kith does not know. Pick the "
                "sender, then either find the person it belongs to and attach it, or make it "
                "a new contact.")
 EMPTY_TEXT = ("No unknown senders. When a message arrives from an address or number that is "
               "not in your contacts, it waits here until you say who it is.")
+
+
+def sender_text(sender: Any) -> str:
+    """A sender on two lines, name over addresses, so a narrow list shows both."""
+    return f"{sender.display_name or 'Unknown'}\n{', '.join(sender.handles)}".strip()
 
 
 class SendersPane(QWidget):
@@ -43,12 +50,16 @@ class SendersPane(QWidget):
         self.empty.setObjectName("senderEmpty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Both lists elide a long row (its tooltip has it whole) instead of scrolling
+        # sideways: "Emily Robinson   emilyr533@gmail.com, +4" had a scroll bar at 800x600.
         self.list = QListWidget()
         self.list.setObjectName("senderList")
+        fit_list(self.list)
         self.search = QLineEdit(placeholderText="Find the person this sender is…")
         self.search.setObjectName("senderSearch")
         self.matches = QListWidget()
         self.matches.setObjectName("senderMatches")
+        fit_list(self.matches)
         self.attach_button = QPushButton("&Attach to this person")
         self.attach_button.setObjectName("attachSender")
         self.attach_button.setToolTip("The sender is the person picked on the right: their "
@@ -91,7 +102,7 @@ class SendersPane(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for s in rows:
-            item = QListWidgetItem(f"{s.display_name or 'Unknown'}   {', '.join(s.handles)}")
+            item = QListWidgetItem(sender_text(s))
             item.setData(Qt.ItemDataRole.UserRole, s.party_id)
             self.list.addItem(item)
             if s.party_id == current:

@@ -187,16 +187,21 @@ def _summary_lines(party: PartyDetail) -> list[str]:
 
 
 def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
+    """Who wrote from an address or number Kith did not know, newest first, with their
+    addresses and numbers as the owner reads them (phones formatted: "+4915112345678" was
+    shown as stored)."""
     from core.db.models import Handle, PartyHandleLink
+    from core.views.history import readable_handle
 
     with read_session(db) as session:
         out = []
         for p in session.scalars(select(Party).where(Party.needs_disambiguation.is_(True),
                                                      Party.merged_into_id.is_(None))
                                  .order_by(Party.created_at.desc()).limit(500)):
-            values = list(session.scalars(
-                select(Handle.value).join(PartyHandleLink, PartyHandleLink.handle_id == Handle.id)
-                .where(PartyHandleLink.party_id == p.id, Handle.is_secured.is_(False))))
+            values = [readable_handle(platform, value) for platform, value in session.execute(
+                select(Handle.platform, Handle.value)
+                .join(PartyHandleLink, PartyHandleLink.handle_id == Handle.id)
+                .where(PartyHandleLink.party_id == p.id, Handle.is_secured.is_(False)))]
             out.append(UnknownSender(p.id, p.display_name, values))
         return out
 
