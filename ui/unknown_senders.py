@@ -115,8 +115,15 @@ class SendersPane(QWidget):
         self.update_buttons()
 
     def show_matches(self, rows: list[Any]) -> None:
+        """The people the search found, less the unknown senders themselves: a sender
+        offered as the person it belongs to (itself, or another stranger) read as a
+        contact already known."""
+        senders = {self.list.item(i).data(Qt.ItemDataRole.UserRole)
+                   for i in range(self.list.count())}
         self.matches.clear()
         for r in rows:
+            if r.id in senders:
+                continue
             item = QListWidgetItem(f"{r.display_name}   {r.primary_email}".strip())
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             self.matches.addItem(item)

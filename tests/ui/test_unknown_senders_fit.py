@@ -46,3 +46,18 @@ def test_a_long_sender_fits_a_narrow_page(qtbot, ctx, people) -> None:  # noqa: 
     assert check_sideways(pane.list) == []
     assert tooltip_of(pane.list, pane.list.model().index(row, 0)) == text  # whole, two lines
     assert find_clipped(view) == []
+
+
+def test_the_person_search_leaves_out_the_senders(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """Searching "unknown" offered the unknown sender itself as the person it belongs to."""
+    view = ReviewQueue(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.start()
+    pane = view.senders_pane
+    qtbot.waitUntil(lambda: pane.list.count() == 1, timeout=5000)
+    pane.list.setCurrentRow(0)
+    pane.search.setText("example")  # every contact's address, and the sender's own
+    qtbot.waitUntil(lambda: pane.matches.count() == 5, timeout=5000)
+    shown = [pane.matches.item(r).text() for r in range(5)]
+    assert not any("spam.example" in text for text in shown), shown
