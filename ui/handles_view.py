@@ -188,6 +188,10 @@ class HandlesView(QWidget):
             self.open_handle(int(table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)))
 
     def open_handle(self, handle_id: int) -> None:
+        if handle_id != self.handle_id:
+            # "Confirmed. Owner unchanged (Eun-ji Kang)." was about the address picked
+            # before: under another one it read as this one's.
+            self.status.setText("")
         self.handle_id = handle_id
         self.ctx.read(handles.info, handle_id, name="whose address",
                       on_result=lambda info: self._fill(handle_id, info),

@@ -186,3 +186,26 @@ def test_a_failed_confirm_says_why_in_words_and_stays(qtbot, ctx, people) -> Non
     text = view.status.text()
     assert text.startswith("That ") and "not there any more" in text, text
     assert not any(ch.isdigit() for ch in text), text
+
+
+def test_picking_another_address_drops_the_last_ones_message(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """"Confirmed. Owner unchanged (Anna Müller)." stayed under Chloé's address, picked
+    next, as if it were about hers."""
+    from ui.handles_view import HandlesView
+
+    anna = contest(ctx.db, "anna@example.com", people["liam"])
+    chloe = contest(ctx.db, "chloe@example.fr", people["jose"])
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.start()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open_handle(anna)
+    assert view.select_party(people["anna"])
+    view.confirm_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Confirmed. Owner"), timeout=5000)
+    qtbot.wait(100)  # the refresh after our own change keeps the message
+    assert view.status.text() == "Confirmed. Owner unchanged (Anna Müller)."
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open_handle(chloe)
+    assert view.status.text() == ""
