@@ -60,6 +60,9 @@ class DuplicatesPane(QWidget):
         self.list.setObjectName("suggestionList")
         self.list.setToolTip("J: next pair · K: previous pair")
         fit_list(self.list)  # a long pair elides (its tooltip shows it whole), never sideways
+        # In the middle: the chance at a line's end stays in view ("↔ Johannq Zimmermann
+        # …" at 800x600 hid the one figure the "Uncertain first" order is about).
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setAlternatingRowColors(True)  # two-line pairs stay apart
         self.list.currentRowChanged.connect(owner._load_current)
         self.left = QLabel()
