@@ -31,6 +31,8 @@ from ui.evidence import EvidenceBars
 #: The two lists of the Duplicates tab: pairs waiting for a decision, pairs put off for later.
 WAITING, LATER = "open", "later"
 KEYS_HINT = "Keys: M merge · N not the same person · L later · J / K next / previous pair"
+#: In the Later list L puts a pair back: the hint says what the button beside it says.
+LATER_KEYS_HINT = KEYS_HINT.replace("L later", "L back to the queue")
 
 
 class DuplicatesPane(QWidget):
@@ -102,7 +104,7 @@ class DuplicatesPane(QWidget):
         self.merge_button.clicked.connect(owner.merge_current)
         self.not_same_button.clicked.connect(owner.not_same_current)
         self.later_button.clicked.connect(owner.later_current)
-        keys = QLabel(KEYS_HINT)
+        keys = self.keys = QLabel(KEYS_HINT)
         keys.setObjectName("reviewKeys")
         keys.setWordWrap(True)
         side = QHBoxLayout()
@@ -173,6 +175,7 @@ class DuplicatesPane(QWidget):
         Later list."""
         later = self.status == LATER
         self.later_button.setText("&Back to the queue (L)" if later else "&Later (L)")
+        self.keys.setText(LATER_KEYS_HINT if later else KEYS_HINT)
         self.later_button.setToolTip(
             "Put this pair back among those waiting for review (L)" if later
             else "Decide another time: the pair waits under “Put off for later” (L)")

@@ -59,3 +59,19 @@ def test_keeping_a_pair_apart_reads_as_a_doing_and_a_failure_names_it(
 ])
 def test_a_failure_names_what_went_away_not_its_id(exc: BaseException, shown: str) -> None:
     assert action_error(exc) == shown
+
+
+def test_the_keys_hint_says_what_l_does_in_each_list(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """In the Later list the button read "Back to the queue (L)" above "L later"."""
+    add_duplicate(ctx.db, people)
+    view = queue(qtbot, ctx)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.start()
+    assert "L later" in view.dups.keys.text()
+    view.later_current()
+    qtbot.waitUntil(lambda: view.later_total == 1, timeout=10_000)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.show_list("later")
+    assert view.dups.later_button.text() == "&Back to the queue (L)"
+    assert "L back to the queue" in view.dups.keys.text()
+    assert "L later" not in view.dups.keys.text()
