@@ -124,6 +124,10 @@ class HandlesView(QWidget):
         self.confirm_button.clicked.connect(self.confirm_selected)
         self.dismiss_button.clicked.connect(self.dismiss_selected)
         self.status = QLabel("")
+        self.status.setObjectName("handleStatus")
+        # Wrapped: "Confirmed. Owner changed from … to …" on one line widened its side of
+        # the splitter and squeezed the lists into sideways scrolling at 800x600.
+        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.dismiss_button)

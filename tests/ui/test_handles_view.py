@@ -209,3 +209,33 @@ def test_picking_another_address_drops_the_last_ones_message(qtbot, ctx, people)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.open_handle(chloe)
     assert view.status.text() == ""
+
+
+def test_a_long_verdict_message_leaves_the_lists_their_room(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """At 800x600 the one-line "Confirmed. Owner changed from … to …" widened the right
+    side and squeezed the lists into sideways scrolling ("+4…", tabs with arrows)."""
+    from core.db.models import Party
+    from tests.ui.layout_check import find_clipped
+    from ui.handles_view import HandlesView
+
+    with ctx.db.session() as session:  # names as long as real ones get
+        session.get(Party, people["anna"]).display_name = "Anna-Katharina Müller-Lüdenscheidt"
+        session.get(Party, people["liam"]).display_name = "Liam Alexander Smith-Worthington"
+        session.commit()
+    hid = contest(ctx.db, "anna@example.com", people["liam"])
+    view = HandlesView(ctx)
+    qtbot.addWidget(view)
+    view.resize(590, 500)  # the page's room in an 800x600 window
+    view.show()
+    view.start()
+    qtbot.waitUntil(lambda: view.contested.rowCount() == 1, timeout=5000)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open_handle(hid)
+    before = view.tabs.width()
+    assert view.select_party(people["liam"])
+    view.confirm_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Confirmed. Owner changed"),
+                    timeout=5000)
+    qtbot.wait(100)  # layout
+    assert view.tabs.width() >= before - 1
+    assert find_clipped(view) == []
