@@ -170,7 +170,11 @@ class ContactDetail(QScrollArea):
 
         self.handles_title = section("Emails & phones")
         layout.addWidget(self.handles_title)
-        self.handles = plain_table(["Type", "Value", "Confidence", "State", "Owner"])
+        # "How sure", not "Confidence": the shorter title left "anna@example.co…" cut at
+        # 800x600; the title's tooltip says whose and how sure.
+        self.handles = plain_table(["Type", "Value", "How sure", "State", "Owner"])
+        self.handles.horizontalHeaderItem(2).setToolTip(
+            "How sure Kith is that the address or number is this contact's")
         self.handles.setObjectName("detailHandles")
         self.handles.cellDoubleClicked.connect(self._on_handle_activated)
         layout.addWidget(self.handles)

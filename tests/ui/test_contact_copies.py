@@ -1,7 +1,7 @@
-"""The card's "Copies in your sources": each source's copy says in plain words whether the
-source still has it ("still there", "removed"), never the engine's "live", names the copy
-when it goes by another name there, and the table fits the pane at 800x600 (the state
-whole, the source's name whole or in its tooltip)."""
+"""The card's "Copies in your sources" and "Emails & phones" at 800x600. Each source's copy
+says in plain words whether the source still has it ("still there", "removed"), never the
+engine's "live", names the copy when it goes by another name there, and the table fits
+the pane (the state whole, the source's name whole or in its tooltip)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,21 @@ def test_a_removed_copy_says_so_in_words_and_fits_at_800x600(qtbot, window, peop
     right = button.mapTo(table.viewport(), button.rect().topRight()).x()
     assert button.isVisible() and right < table.viewport().width()
     assert find_clipped(window.detail) == []
+
+
+def test_the_emails_and_phones_read_whole_at_800x600(qtbot, window, people) -> None:  # noqa: ANN001
+    """The card's Emails & phones table cut "anna@example.co…" at 800x600 beside a
+    "Confidence" column wider than its bars needed; "How sure" leaves the value its room."""
+    from PySide6.QtWidgets import QStyle
+
+    window.resize(800, 600)
+    _show(qtbot, window, people["anna"])
+    table = window.detail.handles
+    qtbot.wait(50)  # layout
+    assert table.horizontalHeaderItem(2).text() == "How sure"
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                            table) + 1)
+    for row in range(table.rowCount()):
+        value = table.item(row, 1)
+        room = table.visualItemRect(value).width() - margin
+        assert table.fontMetrics().horizontalAdvance(value.text()) <= room, value.text()
