@@ -1,11 +1,13 @@
 """A line of the Sources page's "Recent activity" in plain words: "Added from a source:
 Ada Lovelace", "Created Zelda Quast"; never the event's stored kind ("contact sync
 updated: …", "Attach held: …") nor words said twice ("Created Zelda Quast — Zelda Quast",
-"Not joined automatically: Not joined automatically: …"). Dates and numbers stored in a
-message are written as people write them ("12 July 1953", not "1953-07-12")."""
+"Not joined automatically: Not joined automatically: …"), nor row ids ("Record split off
+into contact 1234"). Dates and numbers stored in a message are written as people write
+them ("12 July 1953", not "1953-07-12")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.services.evidence import readable_values
@@ -20,7 +22,8 @@ WORDS = {
     "contact_created": "Created", "contact_edited": "Edited", "local_edit": "You edited",
     "contact_archived": "Archived", "contact_restored": "Restored",
     "contact_deleted": "Deleted", "merge": "Merged", "unmerge": "Merge undone",
-    "split": "Split off", "link_confirmed": "Link confirmed", "link_dismissed": "Link dismissed",
+    "split": "A copy split off into a contact of its own",
+    "link_confirmed": "Link confirmed", "link_dismissed": "Link dismissed",
     "source_added": "Source added", "source_edited": "Source changed",
     "source_removed": "Source removed", "sync_deletes_held": "Removals held back",
     "sync_deletes_applied": "Removals applied", "sync_deletes_kept": "Removed contacts kept",
@@ -28,11 +31,17 @@ WORDS = {
 }
 
 
+#: An engine's message that names rows by id ("Record split off into contact 1234"): the
+#: kind in words and the contact's name say it without them.
+_ROW_IDS = re.compile(r"\b(?:contact|record|party|handle|account|decision) \d+\b",
+                      re.IGNORECASE)
+
+
 def activity_text(kind: str, message: str, party_name: str) -> str:
     """What happened: the event's message when it already names the contact ("Created Zelda
     Quast"), else its kind in words with the message (less those words when it starts with
     them) and the contact."""
-    message = readable_values(message)
+    message = "" if _ROW_IDS.search(message) else readable_values(message)
     if message and party_name and party_name in message:
         return message
     words = WORDS.get(kind, kind.replace("_", " ").capitalize())

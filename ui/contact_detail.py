@@ -6,8 +6,8 @@ the list shows them, emails, web pages, addresses, dates in the locale's words, 
 line the read model has, labels and notes; empty fields are left out and every value names
 its sources. Below, for the details: the fields with their provenance (ui.detail_fields: a
 double-click edits one locally, "Use source value" takes a source's back), the handles
-with their link state, and the copies the sources hold ("Split off" makes one its own
-contact): whether each is still there, not the engine's "live".
+with their link state, and the copies the sources hold (ui.detail_copies: "Split off"
+makes one its own contact).
 
 The pane never scrolls sideways: columns are fitted to its width whenever it or the contact
 changes, texts elide, and the row buttons stay in view (they were off-screen at 1024x700).
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -46,9 +45,10 @@ from ui.contact_card import (
     handle_state,
     source_label,
 )
+from ui.detail_copies import RECORD_COLUMNS, SPLIT_COLUMN, fill_copies
 from ui.detail_fields import fill_fields
 from ui.field_labels import FIELD_LABELS, platform_name
-from ui.widgets import confidence_bar, item, plain_table, section, when
+from ui.widgets import confidence_bar, item, plain_table, section
 
 if TYPE_CHECKING:
     from app.services.contacts import ContactBundle
@@ -60,11 +60,6 @@ EMPTY_TEXT = ("<h3>Contact card</h3><p>Select a contact in the list to see their
               "emails, addresses and dates, and where each value came from.</p>"
               "<p>To add someone, choose <b>New contact</b> (Ctrl+N).</p>")
 AVATAR = 80
-#: The copies' table: which source, whether it still has it, and "Split off". The state
-#: and its times share one column (a "Last seen" column cut the source's name to "vC…"
-#: at 800x600); the times are in the state's tooltip.
-RECORD_COLUMNS = ["Source", "At the source", ""]
-SPLIT_COLUMN = 2
 contacts = service("app.services.contacts")
 review = service("app.services.review")
 
@@ -80,31 +75,13 @@ def _fit_height(table: QTableWidget) -> None:
     table.setMinimumWidth(0)
 
 
-def copy_text(source: str, copy_name: str, card_name: str) -> str:
-    """A copy's row: its source, after the name it goes by there when that is not the
-    card's ("“Kate M.” in vCard phone.vcf"), so copies of one source read apart. The name
-    first: at 800x600 the text elides, and "vCard pho…" three times told nothing."""
-    if copy_name and copy_name.casefold() != (card_name or "").casefold():
-        return f"“{copy_name}” in {source}"
-    return source
-
-
-def record_state(record: Any, source: str) -> tuple[str, str]:
-    """A copy's state in the owner's words ("still there", "removed") and the tooltip that
-    says when: "live" was the engine's word for a record its source still has."""
-    if record.deleted_at is not None:
-        return "removed", (f"Removed from {source} {when(record.deleted_at)}. Kith keeps "
-                           "what it had; split it off or archive the contact if you no longer "
-                           "want it.")
-    return "still there", (f"Still in {source} (last read {when(record.last_seen)}, first "
-                           f"{when(record.first_seen)}).")
-
-
 class ContactDetail(QScrollArea):
     #: The owner wants to see this handle's links (handle id).
     openHandle = Signal(int)
     #: A detail finished loading (party id): tests and screenshots wait for it.
     loaded = Signal(int)
+    #: A result for the status bar ("Split off …").
+    message = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -320,29 +297,7 @@ class ContactDetail(QScrollArea):
         _fit_height(self.handles)
 
     def _fill_records(self, d: Any, copy_names: dict[int, str]) -> None:
-        can_split = len(d.records) > 1
-        self.records.setRowCount(len(d.records))
-        for row, r in enumerate(d.records):
-            name = source_label(f"{r.provider}:{r.account}")
-            source = item(copy_text(name, copy_names.get(r.id, ""), d.display_name), r.id)
-            # The text first: at 800x600 it elides, and the tooltip shows it whole.
-            source.setToolTip(f"{source.text()}\nIts id there: {r.external_id}")
-            self.records.setItem(row, 0, source)
-            words, tip = record_state(r, name)
-            state = item(words)
-            state.setToolTip(tip)
-            self.records.setItem(row, 1, state)
-            if not can_split:
-                self.records.removeCellWidget(row, SPLIT_COLUMN)
-                continue
-            button = QPushButton("Split off")
-            button.setObjectName(f"splitRecord_{row}")
-            button.setToolTip("Make this copy its own contact")
-            button.clicked.connect(lambda _=False, rid=r.id: self.split_record(rid))
-            self.records.setCellWidget(row, SPLIT_COLUMN, button)
-        # One copy cannot be split off: no column of disabled buttons, and the source's
-        # name gets the room ("you (t…" at 800x600).
-        self.records.setColumnHidden(SPLIT_COLUMN, not can_split)
+        fill_copies(self.records, d, copy_names, self.split_record)
         _fit_height(self.records)
 
     def _fit_columns(self) -> None:
@@ -378,9 +333,14 @@ class ContactDetail(QScrollArea):
         self.ctx.write(contacts.take_source_value, self.party_id, name, name="take source value",
                        changes={tasks.PARTIES}, on_error=self._action_failed)
 
-    def split_record(self, record_id: int) -> None:
+    def split_record(self, record_id: int, text: str = "the copy") -> None:
+        """Make a copy a contact of its own, and say so in the status bar: the card only
+        lost a row, which was easy to miss."""
         self.ctx.write(review.split_record, record_id, name="split record",
                        changes={tasks.PARTIES, tasks.HANDLES, tasks.REVIEW},
+                       on_result=lambda _new: self.message.emit(
+                           f"Split off {text}: it is a contact of its own now. History can "
+                           "undo it."),
                        on_error=self._action_failed)
 
     def _action_failed(self, exc: BaseException) -> None:

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.contact_list.model.rowsLoaded.connect(self._first_paint)
         self.contact_list.editRequested.connect(self.edit_contact)
         self.detail.openHandle.connect(self.open_handle)
+        self.detail.message.connect(self.status.note)
         self.handles.openParty.connect(self.open_party)
         self.review.countChanged.connect(self._set_review_count)
         self.empty.importVcard.connect(lambda: import_flow.ask_import(self))

@@ -12,7 +12,7 @@ from core.db.models import SourceRecord
 from core.ingest.engine import ingest_contacts
 from tests.ui.helpers import contact
 from tests.ui.layout_check import find_clipped, tooltip_of
-from ui.contact_detail import RECORD_COLUMNS, SPLIT_COLUMN
+from ui.detail_copies import RECORD_COLUMNS, SPLIT_COLUMN
 
 
 def _show(qtbot, window, party_id: int) -> None:  # noqa: ANN001
@@ -72,3 +72,30 @@ def test_the_emails_and_phones_read_whole_at_800x600(qtbot, window, people) -> N
         value = table.item(row, 1)
         room = table.visualItemRect(value).width() - margin
         assert table.fontMetrics().horizontalAdvance(value.text()) <= room, value.text()
+
+
+def test_splitting_off_a_copy_says_so_without_row_ids(qtbot, window, people) -> None:  # noqa: ANN001
+    """The card only lost a row when a copy was split off; and Recent activity read
+    "Split off: Record split off into contact 12 — Anna Müller"."""
+    from core.db.models import ActivityEvent
+    from core.views.sources import recent_activity
+    from ui.activity_words import activity_text
+
+    with window.ctx.db.session() as session:
+        ingest_contacts(session, people["acct:mail"],
+                        [contact("anna-dav", "Anna", "Mueller", "anna@example.com")], region="DE")
+        session.commit()
+    _show(qtbot, window, people["anna"])
+    table = window.detail.records
+    qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=5000)
+    row = next(r for r in range(2) if table.item(r, 0).text().startswith("“Anna Mueller”"))
+    table.cellWidget(row, SPLIT_COLUMN).click()
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.status.text.startswith("Split off"), timeout=5000)
+    assert window.status.text == ("Split off “Anna Mueller” in CardDAV mail@dav.example: it is "
+                                  "a contact of its own now. History can undo it.")
+    with window.ctx.db.session() as session:
+        split = next(e for e in recent_activity(session) if e.kind == "split")
+        assert session.get(ActivityEvent, split.id).message  # the engine's, with its ids
+    line = activity_text(split.kind, split.message, split.party_name)
+    assert line == "A copy split off into a contact of its own: Anna Müller"
