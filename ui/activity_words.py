@@ -23,7 +23,8 @@ WORDS = {
     "contact_archived": "Archived", "contact_restored": "Restored",
     "contact_deleted": "Deleted", "merge": "Merged", "unmerge": "Merge undone",
     "split": "A copy split off into a contact of its own",
-    "link_confirmed": "Link confirmed", "link_dismissed": "Link dismissed",
+    "link_confirmed": "An address or number confirmed as theirs",
+    "link_dismissed": "An address or number marked as not theirs",
     "source_added": "Source added", "source_edited": "Source changed",
     "source_removed": "Source removed", "sync_deletes_held": "Removals held back",
     "sync_deletes_applied": "Removals applied", "sync_deletes_kept": "Removed contacts kept",
@@ -33,8 +34,10 @@ WORDS = {
 
 #: An engine's message that names rows by id ("Record split off into contact 1234"): the
 #: kind in words and the contact's name say it without them.
-_ROW_IDS = re.compile(r"\b(?:contact|record|party|handle|account|decision) \d+\b",
+_ROW_IDS = re.compile(r"\b(?:contact|record|party|handle|account|decision|merge) \d+\b",
                       re.IGNORECASE)
+#: The merge engine's message ("Merged 1 contact(s) into this one"), said with the name.
+_MERGED = re.compile(r"Merged (\d+) contact\(s\) into this one")
 
 
 def activity_text(kind: str, message: str, party_name: str) -> str:
@@ -42,6 +45,9 @@ def activity_text(kind: str, message: str, party_name: str) -> str:
     Quast"), else its kind in words with the message (less those words when it starts with
     them) and the contact."""
     message = "" if _ROW_IDS.search(message) else readable_values(message)
+    if (merged := _MERGED.fullmatch(message)) is not None and party_name:
+        count = int(merged.group(1))
+        return f"Merged {count} other {'contact' if count == 1 else 'contacts'} into {party_name}"
     if message and party_name and party_name in message:
         return message
     words = WORDS.get(kind, kind.replace("_", " ").capitalize())

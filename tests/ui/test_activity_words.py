@@ -69,3 +69,31 @@ def test_a_held_back_match_reads_once_in_words(qtbot, ctx) -> None:  # noqa: ANN
     held = [line for line in lines if "joined" in line]
     assert held == ["Not joined automatically: the birthdays 4 May 1961 and 12 July 1953 differ"
                     " — Anna Weber"], lines
+
+
+def test_merge_undo_and_confirm_read_without_ids(qtbot, ctx, people) -> None:  # noqa: ANN001
+    """Recent activity read "Merged: Merged 1 contact(s) into this one — Anna Müller",
+    "Merge undone: Undid merge 1 — Anna Müller" and "Link confirmed: Anna Müller"."""
+    from app.services import handles, review
+    from tests.ui.test_review import add_duplicate
+
+    twin = add_duplicate(ctx.db, people)
+    state = TaskState()
+    decision = review.merge(ctx.db, people["anna"], twin, state=state)
+    review.undo(ctx.db, decision, state=state)
+    from sqlalchemy import select
+
+    from core.db.models import Handle
+    with ctx.db.session() as session:  # Anna's own address: the owner confirms it is hers
+        hid = session.scalar(select(Handle.id).where(Handle.value == "anna@example.com"))
+    handles.confirm(ctx.db, hid, people["anna"], state=state)
+    panel = panel_for(qtbot, ctx)
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.activity.count() > 0, timeout=5000)
+    lines = [re.sub(r"^\S+\s+", "", panel.activity.item(r).text())
+             for r in range(panel.activity.count())]
+    assert "Merged 1 other contact into Anna Müller" in lines, lines
+    assert "Merge undone: Anna Müller" in lines, lines
+    assert "An address or number confirmed as theirs: Anna Müller" in lines, lines
+    ids = re.compile(r"\b(?:merge|contact|record) \d")  # "Undid merge 1", "contact 12"
+    assert not any("(s)" in line or "Link" in line or ids.search(line) for line in lines), lines
