@@ -188,22 +188,34 @@ def _summary_lines(party: PartyDetail) -> list[str]:
 
 def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
     """Who wrote from an address or number Kith did not know, newest first, with their
-    addresses and numbers as the owner reads them (phones formatted: "+4915112345678" was
-    shown as stored)."""
+    addresses and numbers as the card shows them (see :func:`shown_handle`; the stored
+    "+4915112345678" was shown)."""
     from core.db.models import Handle, PartyHandleLink
-    from core.views.history import readable_handle
 
     with read_session(db) as session:
         out = []
         for p in session.scalars(select(Party).where(Party.needs_disambiguation.is_(True),
                                                      Party.merged_into_id.is_(None))
                                  .order_by(Party.created_at.desc()).limit(500)):
-            values = [readable_handle(platform, value) for platform, value in session.execute(
-                select(Handle.platform, Handle.value)
+            values = [shown_handle(*row) for row in session.execute(
+                select(Handle.platform, Handle.value, Handle.display_value, Handle.is_valid)
                 .join(PartyHandleLink, PartyHandleLink.handle_id == Handle.id)
-                .where(PartyHandleLink.party_id == p.id, Handle.is_secured.is_(False)))]
+                .where(PartyHandleLink.party_id == p.id, Handle.is_secured.is_(False))
+                .order_by(PartyHandleLink.id))]
             out.append(UnknownSender(p.id, p.display_name, values))
         return out
+
+
+def shown_handle(platform: str, value: str, written: str, is_valid: bool) -> str:
+    """An address or number as the card and the list show it: as its source wrote it, a
+    phone written as bare digits formatted for reading (DESIGN section 8; the rule of
+    ``core.views.party_detail``'s card, which keeps it private)."""
+    from core.views.phone_display import format_phone, is_bare_number
+
+    text = written or value
+    if platform == "phone" and is_valid and is_bare_number(text):
+        return format_phone(value)
+    return text
 
 
 def pending_count(db: Database, *, state: TaskState) -> int:
