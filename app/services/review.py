@@ -173,13 +173,13 @@ def suggestion_detail(db: Database, suggestion: Suggestion,
 
 
 def _summary_lines(party: PartyDetail) -> list[str]:
-    """One side of a suggested pair as the owner reads it (no provider codes, phones
-    formatted)."""
-    from core.views.history import readable_handle
-
+    """One side of a suggested pair as the owner reads it: no provider codes, emails and
+    phones as the card shows them (a number read "+49 1519 7219311" here and "+49 151
+    97219311" on the card and in the list)."""
     lines = [party.organization] if party.organization else []
-    lines += party.emails
-    lines += [readable_handle("phone", p) for p in party.phones]
+    shown = [h for h in party.handles if not h.dismissed]
+    lines += [h.display_value or h.value for h in shown if h.platform == "email"]
+    lines += [h.shown or h.display_value or h.value for h in shown if h.platform == "phone"]
     sources = sorted({r.account for r in party.records})
     if sources:
         lines.append("From " + ", ".join(sources))
