@@ -35,12 +35,13 @@ def copy_text(source: str, copy_name: str, card_name: str) -> str:
 def record_state(record: Any, source: str) -> tuple[str, str]:
     """A copy's state in the owner's words ("still there", "removed") and the tooltip that
     says when: "live" was the engine's word for a record its source still has."""
+    # The times after a colon: ``when`` says "Yesterday 18:41", capitalised.
     if record.deleted_at is not None:
-        return "removed", (f"Removed from {source} {when(record.deleted_at)}. Kith keeps "
-                           "what it had; split it off or archive the contact if you no longer "
-                           "want it.")
-    return "still there", (f"Still in {source} (last read {when(record.last_seen)}, first "
-                           f"{when(record.first_seen)}).")
+        return "removed", (f"Removed from {source}. Kith noticed it: "
+                           f"{when(record.deleted_at)}.\nKith keeps what it had; split it off "
+                           "or archive the contact if you no longer want it.")
+    return "still there", (f"Still in {source}.\nLast read: {when(record.last_seen)}; first "
+                           f"read: {when(record.first_seen)}.")
 
 
 def fill_copies(table: QTableWidget, d: Any, copy_names: dict[int, str],
