@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import ActivityEvent, Decision, Party
+from core.db.models import ActivityEvent, Decision, Party, SourceAccount
+from core.sync.source_kinds import source_words
 from core.views.phone_display import format_phone
 
 #: Entries of each kind read at most (newest first).
@@ -154,9 +155,21 @@ def decision_sentence(session: Session, d: Decision, names: _Names | None = None
         old = ((snapshot.get("columns") or {}).get("display_name")) or "An unknown sender"
         return f"The unknown sender {old} is now the contact {names(subject.get('party_id'))}"
     if kind == "split":
-        return (f"Split a source record off {names(subject.get('party_id'))} into a contact "
-                "of its own")
+        return (f"Split the copy in {_source_of(session, subject.get('record'))} off "
+                f"{names(subject.get('party_id'))}: {names(subject.get('new_party_id'))} is "
+                "a contact of its own")
     return _ROW_ID.sub("", d.summary or KIND_LABELS.get(kind, kind.replace("_", " ")))
+
+
+def _source_of(session: Session, record: Any) -> str:
+    """The source a split-off copy came from ("phone.vcf (vCard file)"), named as the
+    owner's Sources page names it; "a source" when it is gone."""
+    if not isinstance(record, list) or len(record) < 2:
+        return "a source"
+    account = session.scalar(select(SourceAccount).where(
+        SourceAccount.provider == record[0], SourceAccount.account_id == record[1]))
+    name = account.display_name if account is not None else ""
+    return source_words(str(record[0]), name) if name else "a source"
 
 
 def _edit_sentence(event: ActivityEvent, names: _Names) -> str:

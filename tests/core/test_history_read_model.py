@@ -68,7 +68,9 @@ def test_split_reads_as_a_sentence(db) -> None:  # noqa: ANN001
         split_record(session, record)
         session.commit()
         sentences = [r.sentence for r in history(session)]
-    assert sentences[0].startswith("Split a source record off ")
+    assert sentences[0].startswith("Split the copy in ")
+    assert sentences[0] == ("Split the copy in mail@dav.example (CardDAV) off Anna Müller: "
+                            "José García is a contact of its own")
     assert not re.search(r"\d", sentences[0])
 
 
