@@ -22,6 +22,7 @@ import json
 import sys
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from operator import itemgetter
 
 from sqlalchemy import delete, select
@@ -78,26 +79,44 @@ def write_all(session: Session, blocks: Mapping[str, Sequence[int]],
     """Replace every stored key: ``blocks`` (key -> holders, as ``blocking.blocks_of``
     makes them) and ``keys_of_party`` (party -> its keys, the same memberships).
 
-    Plain driver-level executemany (ORM or Core parameter processing would cost more than
-    the database). Blocks are packed in the dict's own order (walking it in key order
-    instead was three times slower: the lists are scattered in memory) and then sorted, so
-    that each row lands at the end of the key's b-tree; parties come in the caller's order
-    (party order for the full refresh)."""
+    Blocks are packed in the dict's own order (walking it in key order instead was three
+    times slower: the lists are scattered in memory) and then sorted, so that each row lands
+    at the end of the key's b-tree (in random order the insert took twice as long); parties
+    come in the caller's order (party order for the full refresh)."""
     connection = session.connection()
-    mark = _mark(session)
     # Emptied with no WHERE: SQLite truncates both tables in one step.
     connection.exec_driver_sql("DELETE FROM match_block")
     connection.exec_driver_sql("DELETE FROM match_party_keys")
     rows = [(key, pack(ids)) for key, ids in blocks.items()]
     rows.sort(key=itemgetter(0))
-    if rows:
-        connection.exec_driver_sql(
-            f"INSERT INTO match_block (key, members) VALUES ({mark}, {mark})", rows)
+    insert_rows(session, "match_block (key, members)", rows)
     del rows
-    parties = [(pid, encode_keys(keys)) for pid, keys in keys_of_party.items() if keys]
-    if parties:
-        connection.exec_driver_sql(
-            f"INSERT INTO match_party_keys (party_id, keys) VALUES ({mark}, {mark})", parties)
+    insert_rows(session, "match_party_keys (party_id, keys)",
+                [(pid, encode_keys(keys)) for pid, keys in keys_of_party.items() if keys])
+
+
+#: Rows per INSERT statement of ``insert_rows``.
+ROWS_PER_INSERT = 500
+
+
+def insert_rows(session: Session, into: str, rows: Sequence[tuple], suffix: str = ""
+                ) -> None:
+    """INSERT ``rows`` (tuples of equal length) ``into`` "table (columns)", several hundred
+    rows per statement: per row, a driver's executemany cost more than the database's own
+    work (at 100,000 parties 0.67 CPU-s for the ~390,000 block rows, 0.37 s this way)."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = _mark(session)
+    one = "(" + ", ".join([mark] * len(rows[0])) + ")"
+    statements: dict[int, str] = {}
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start:start + ROWS_PER_INSERT]
+        sql = statements.get(len(chunk))
+        if sql is None:
+            sql = statements[len(chunk)] = (f"INSERT INTO {into} VALUES "
+                                            + ", ".join([one] * len(chunk)) + suffix)
+        connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
 
 
 def replace_keys(session: Session, new: Mapping[int, set[str]],
@@ -132,20 +151,14 @@ def replace_keys(session: Session, new: Mapping[int, set[str]],
             upserts.append((key, pack(sorted(members))))
         elif key in stored:
             emptied.append(key)
-    connection = session.connection()
-    mark = _mark(session)
-    if upserts:
-        connection.exec_driver_sql(
-            f"INSERT INTO match_block (key, members) VALUES ({mark}, {mark}) "
-            "ON CONFLICT (key) DO UPDATE SET members = excluded.members", upserts)
+    insert_rows(session, "match_block (key, members)", upserts,
+                " ON CONFLICT (key) DO UPDATE SET members = excluded.members")
     if emptied:
         session.execute(delete(MatchBlock).where(in_values(session, MatchBlock.key, emptied)))
     session.execute(delete(MatchPartyKeys).where(
         in_values(session, MatchPartyKeys.party_id, sorted(changed))))
-    parties = [(pid, encode_keys(sorted(new[pid]))) for pid in sorted(changed) if new[pid]]
-    if parties:
-        connection.exec_driver_sql(
-            f"INSERT INTO match_party_keys (party_id, keys) VALUES ({mark}, {mark})", parties)
+    insert_rows(session, "match_party_keys (party_id, keys)",
+                [(pid, encode_keys(sorted(new[pid]))) for pid in sorted(changed) if new[pid]])
 
 
 def keys_of(session: Session, party_ids: Sequence[int]) -> dict[int, set[str]]:
