@@ -7,8 +7,8 @@ two indexes, writing them cost ~5 CPU-seconds, almost all of it per row. Here a 
 holders are packed into one value (``match_block``: 8-byte little-endian party ids, so a
 block's size is its length / 8, counted in SQL without loading it), written in key order
 into the key's own b-tree, and each party's keys are one text value (``match_party_keys``),
-written in party order: the two tables the incremental refresh reads (who holds this key,
-which keys does this party hold), and a third of the rows' bytes.
+written in party order: the two questions the incremental refresh asks (who holds this key,
+which keys does this party hold), in ~1.4 CPU-seconds and ~70 MB instead of ~110 MB.
 
 Re-keying a party is a read-modify-write of the blocks its keys changed in, in the
 refresh's transaction (``replace_keys``). A deleted party keeps its ``match_party_keys``
