@@ -41,7 +41,7 @@ from core.db.models import MergeSuggestion
 from core.ingest.sqlutil import in_values
 from core.match.blocking import RULE_ORDER, block_cap, pairs_from_blocks, party_keys, rule_of
 from core.match.features import PartyFeatures, load_features
-from core.match.key_store import gone_parties, key_sizes, keys_of, members_of
+from core.match.key_store import gone_parties, key_sizes, keys_of, lock_keys, members_of
 
 Pair = tuple[int, int]
 
@@ -68,6 +68,7 @@ InsertKeys = Callable[[Session, dict[int, set[str]], dict[int, set[str]]], None]
 def plan_refresh(session: Session, scope: set[int], insert_keys: InsertKeys) -> Plan:
     """Re-key ``scope`` and the parties deleted since the last refresh, and work out the
     pairs to decide again."""
+    lock_keys(session)  # before the stored keys are read: they are written back changed
     scope = scope | gone_parties(session)
     ids = sorted(scope)
     old_keys = keys_of(session, ids)

@@ -11,9 +11,10 @@ written in party order: the two questions the incremental refresh asks (who hold
 which keys does this party hold), in ~1.4 CPU-seconds and ~70 MB instead of ~110 MB.
 
 Re-keying a party is a read-modify-write of the blocks its keys changed in, in the
-refresh's transaction (``replace_keys``). A deleted party keeps its ``match_party_keys``
-row (no cascade); the next incremental refresh re-keys it to nothing (``gone_parties``), so
-no block lists a party that is not there once a refresh has run.
+refresh's transaction (``replace_keys``; writers take turns: ``lock_keys``). A deleted
+party keeps its ``match_party_keys`` row (no cascade); the next incremental refresh re-keys
+it to nothing (``gone_parties``), so no block lists a party that is not there once a
+refresh has run.
 """
 
 from __future__ import annotations
@@ -70,6 +71,23 @@ def decode_keys(text: str) -> list[str]:
     return text.split("\n")
 
 
+#: The PostgreSQL advisory lock held by whoever writes the stored keys ("kithkeys").
+KEYS_LOCK = int.from_bytes(b"kithkeys", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def lock_keys(session: Session) -> None:
+    """Take turns with other writers of the stored keys until this transaction ends.
+
+    A block's holders are read, changed and written back as one value, so two refreshes
+    changing one block at once (two sources syncing into a shared PostgreSQL) would each
+    write their own version and lose the other's change. On PostgreSQL they queue on one
+    advisory lock, taken before the stored keys are read; SQLite lets one writer at a time
+    in and refuses a write from a transaction whose reads another writer overtook."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (KEYS_LOCK,))
+
+
 def _mark(session: Session) -> str:
     return "?" if session.connection().dialect.paramstyle == "qmark" else "%s"
 
@@ -83,6 +101,7 @@ def write_all(session: Session, blocks: Mapping[str, Sequence[int]],
     times slower: the lists are scattered in memory) and then sorted, so that each row lands
     at the end of the key's b-tree (in random order the insert took twice as long); parties
     come in the caller's order (party order for the full refresh)."""
+    lock_keys(session)
     connection = session.connection()
     # Emptied with no WHERE: SQLite truncates both tables in one step.
     connection.exec_driver_sql("DELETE FROM match_block")

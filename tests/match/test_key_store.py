@@ -6,11 +6,12 @@ where a full rebuild does), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import random
+import threading
 
 import pytest
 from sqlalchemy.orm import Session
 
-from core.db.engine import Database
+from core.db.engine import Database, open_database
 from core.db.models import MergeSuggestion, SourceAccount
 from core.ingest.contact_lifecycle import delete_contact
 from core.ingest.deletes import remove_records
@@ -150,3 +151,50 @@ def test_holders_come_back_as_they_went_in() -> None:
     ids = [1, 7, 2**40, 123456]
     assert unpack(pack(ids)) == ids
     assert len(pack(ids)) == 8 * len(ids)
+
+
+def test_two_refreshes_changing_one_block_at_once_lose_nothing(pg_migrated_url: str) -> None:
+    """Two sources syncing into one PostgreSQL: each refresh reads a block's holders and
+    writes them back changed; the second waits for the first to commit (``lock_keys``)
+    instead of writing back what it read before and dropping the first one's party."""
+    first, second = open_database(pg_migrated_url), open_database(pg_migrated_url)
+    try:
+        with first.session() as session:
+            books = account(session, "one"), account(session, "two")
+            ingest_contacts(session, books[0], [person(str(i), given, "Berg") for i, given
+                                                in enumerate(("Ola", "Per", "Nils", "Eva"))])
+            refresh_suggestions(session)
+            session.commit()
+        errors: list[BaseException] = []
+
+        def other_sync() -> None:
+            try:
+                with second.session() as two:
+                    stats = ingest_contacts(two, books[1], [person("b", "Kari", "Nielsen",
+                                                                   city="Oslo")])
+                    after_ingest(two, stats.touched_party_ids)
+                    two.commit()
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+                errors.append(exc)
+
+        with first.session() as one:
+            stats = ingest_contacts(one, books[0], [person("a", "Kari", "Nielsen")])
+            after_ingest(one, stats.touched_party_ids)  # holds the keys until it commits
+            thread = threading.Thread(target=other_sync)
+            thread.start()
+            thread.join(1.0)
+            assert thread.is_alive()  # waiting for the first refresh
+            one.commit()
+        thread.join(30)
+        assert not errors and not thread.is_alive()
+        with first.session() as session:
+            karis = sorted(members_of(session, [_NIELSEN])[_NIELSEN])
+            assert len(karis) == 2
+            rows = _assert_same_as_rebuild(session)
+            assert tuple(karis) in {(r[0], r[1]) for r in rows}
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+_NIELSEN = "fi:nielsen|k"
