@@ -95,7 +95,7 @@ def _run(args: argparse.Namespace, action: Callable[[Session], Any]) -> Any:
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
     from app.cli import print_json
-    from core.db.models import MatchKey
+    from core.db.models import MatchPartyKeys
     from core.match.suggest import refresh_suggestions
     from core.match.views import list_suggestions
 
@@ -107,7 +107,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
             trained.update(retrain(session).summary())
             refresh_suggestions(session)
-        elif args.refresh or session.query(MatchKey.id).first() is None:
+        elif args.refresh or session.query(MatchPartyKeys.party_id).first() is None:
             refresh_suggestions(session)
         return list_suggestions(session, min_score=args.min_score, limit=args.limit,
                                 order=args.order)

@@ -8,7 +8,7 @@ nothing about any one pair and would swamp the review list.
 
 The cap is one rule for both refresh paths: a key pairs its holders while at most
 ``MAX_BLOCK_SIZE`` comparable parties hold it (the full rebuild counts the keys it computes;
-the incremental refresh counts the stored ``match_key`` rows, which are the same set), and
+the incremental refresh counts the stored blocks' holders, which are the same set), and
 a pair's rules are exactly its shared keys within the cap. The incremental refresh re-decides
 the pairs of unchanged parties whose blocks crossed the cap (``incremental``), so both
 paths store the same suggestions.

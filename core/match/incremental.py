@@ -11,7 +11,7 @@ other parties:
   loses that rule from "paired by", or its row when no rule is left), and when parties
   leave a block that is over the cap, its remaining members are paired again. Only the keys
   whose membership changed in this batch can cross the cap, and for those the old size is
-  the new size minus the batch's additions plus its removals (read from ``match_key``
+  the new size minus the batch's additions plus its removals (the stored keys are read
   before re-keying). A block that fell under the cap has at most ``MAX_BLOCK_SIZE``
   members, so re-deciding its pairs costs at most about 1,200 pairs per key; of a block
   that grew over it only the *stored* pairs are decided again, since a pair that scored
@@ -24,21 +24,24 @@ other parties:
 
 Big blocks are counted in SQL and never loaded: only blocks within the cap bring members back.
 Nothing is cached between batches; every answer comes from the rows of this transaction.
+Parties deleted since the last refresh are re-keyed too (to no keys: ``key_store``), so their
+blocks shrink exactly as in a full rebuild.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import MatchKey, MergeSuggestion
+from core.db.models import MergeSuggestion
 from core.ingest.sqlutil import in_values
 from core.match.blocking import RULE_ORDER, block_cap, pairs_from_blocks, party_keys, rule_of
 from core.match.features import PartyFeatures, load_features
-from core.match.rawsql import Reader
+from core.match.key_store import gone_parties, key_sizes, keys_of, lock_keys, members_of
 
 Pair = tuple[int, int]
 
@@ -57,15 +60,21 @@ class Plan:
     extra: set[Pair] = field(default_factory=set)
 
 
-def plan_refresh(session: Session, scope: set[int], insert_keys) -> Plan:  # noqa: ANN001
-    """Re-key ``scope`` (``insert_keys(session, keys)`` writes the new keys) and work out the
+#: Writes the new keys of parties (every party of the batch; an empty set: none now),
+#: given their stored ones: ``suggest._insert_keys``.
+InsertKeys = Callable[[Session, dict[int, set[str]], dict[int, set[str]]], None]
+
+
+def plan_refresh(session: Session, scope: set[int], insert_keys: InsertKeys) -> Plan:
+    """Re-key ``scope`` and the parties deleted since the last refresh, and work out the
     pairs to decide again."""
+    lock_keys(session)  # before the stored keys are read: they are written back changed
+    scope = scope | gone_parties(session)
     ids = sorted(scope)
     old_keys = keys_of(session, ids)
     feats = load_features(session, ids)
     new_keys = {pid: party_keys(f) for pid, f in feats.items()}
-    session.execute(delete(MatchKey).where(in_values(session, MatchKey.party_id, ids)))
-    insert_keys(session, new_keys)
+    insert_keys(session, {pid: new_keys.get(pid, set()) for pid in ids}, old_keys)
     # Net change of each key's membership caused by this batch.
     delta: Counter[str] = Counter()
     for pid in scope:
@@ -140,31 +149,3 @@ def rules_of_pairs(session: Session, pairs: set[Pair]) -> dict[Pair, list[str]]:
         if codes:
             found[(a, b)] = sorted(codes, key=lambda c: RULE_ORDER.get(c, 99))
     return found
-
-
-def keys_of(session: Session, party_ids: list[int]) -> dict[int, set[str]]:
-    """The stored blocking keys of these parties."""
-    found: dict[int, set[str]] = {}
-    if party_ids:
-        for pid, key in Reader(session).where_in(
-                "SELECT party_id, key FROM match_key WHERE 1 = 1", "party_id", party_ids):
-            found.setdefault(pid, set()).add(key)
-    return found
-
-
-def key_sizes(session: Session, keys: set[str]) -> dict[str, int]:
-    """How many parties hold each key (counted in SQL: big blocks are never loaded)."""
-    if not keys:
-        return {}
-    return dict(Reader(session).where_in("SELECT key, count(*) FROM match_key WHERE 1 = 1",
-                                         "key", sorted(keys), " GROUP BY key"))
-
-
-def members_of(session: Session, keys: list[str]) -> dict[str, list[int]]:
-    """The parties holding each key."""
-    blocks: dict[str, list[int]] = {}
-    if keys:
-        for pid, key in Reader(session).where_in(
-                "SELECT party_id, key FROM match_key WHERE 1 = 1", "key", sorted(keys)):
-            blocks.setdefault(key, []).append(pid)
-    return blocks

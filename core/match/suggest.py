@@ -16,19 +16,19 @@ follows the data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from itertools import islice
+from collections.abc import Callable, Iterable, Mapping
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
-from core.db.models import Decision, MatchKey, MergeSuggestion, Party
+from core.db.models import Decision, MergeSuggestion, Party
 from core.gcpause import cyclic_gc_paused
 from core.match.blocking import blocks_of, candidate_pairs, pairs_from_blocks, party_keys
 from core.match.compare import PairScore, compare_all, explain, score_of
 from core.match.features import PartyFeatures, load_features
 from core.match.incremental import keys_of, plan_refresh
+from core.match.key_store import first_keyed_party, replace_keys, write_all
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
 from core.match.parallel import start_workers
@@ -113,12 +113,8 @@ def _rebuild(session: Session, model: Model) -> int:
         for k, pids in blocks.items():
             for pid in pids:
                 keys_of_party[pid].append(k)  # the block's own key string: not a copy
-        del blocks
-        # In party order: each row's foreign-key look-up lands next to the last one and the
-        # party index is built from sorted input (half the time of block order at 100,000).
-        _write_keys(session, ((pid, k) for pid, keys in keys_of_party.items() for k in keys),
-                    rebuild=True)
-        del keys_of_party
+        _write_keys(session, blocks, keys_of_party)
+        del blocks, keys_of_party
         if workers is None:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
@@ -178,10 +174,6 @@ def _add_values(scored: Scored, kept: list[Kept], candidates: dict[Pair, list[st
         scored[pair] = values_of(score, levels, candidates[pair], model, extra)
 
 
-#: The match_key indexes (as the migration names them), rebuilt after a full refresh.
-_KEY_INDEXES = {"ix_match_key_key": "key", "ix_match_key_party_id": "party_id"}
-
-
 def _stale_model(session: Session, model: Model) -> bool:
     return session.scalar(select(MergeSuggestion.id).where(
         MergeSuggestion.model_version != model.version,
@@ -195,12 +187,12 @@ def stale_keys(session: Session, scope: set[int], samples: int = 3) -> bool:
     this Kith makes for it: in a book keyed by this Kith they are equal, after an upgrade
     that changed the rules they are not. A few indexed look-ups, so every incremental
     refresh can afford it. (Parties in ``scope`` changed in this batch, and a party merged
-    away has no features: both say nothing about the scheme, so the next one is asked.)
+    away or deleted has no features: both say nothing about the scheme, so the next one is
+    asked.)
     """
     after = 0
     for _ in range(samples):
-        pid = session.scalar(select(MatchKey.party_id).where(MatchKey.party_id > after)
-                             .order_by(MatchKey.party_id).limit(1))
+        pid = first_keyed_party(session, after)
         if pid is None:
             return False
         after = pid
@@ -210,34 +202,23 @@ def stale_keys(session: Session, scope: set[int], samples: int = 3) -> bool:
     return False
 
 
-def _insert_keys(session: Session, keys: dict[int, set[str]], *, rebuild: bool = False
-                 ) -> None:
-    """Write keys with a plain driver-level executemany (a full refresh writes ~8 keys per
-    party; ORM or Core parameter processing would dominate). On a full rebuild the key index
-    is dropped and built once afterwards, which is much faster than growing it row by row."""
-    _write_keys(session, ((pid, k) for pid in sorted(keys) for k in sorted(keys[pid])),
-                rebuild=rebuild)
+def _insert_keys(session: Session, keys: dict[int, set[str]],
+                 old: dict[int, set[str]] | None = None) -> None:
+    """Store exactly ``keys`` for these parties (an empty set: none), whose stored keys are
+    ``old`` (read here when not given): only the blocks they join or leave are rewritten
+    (``key_store.replace_keys``)."""
+    if old is None:
+        old = keys_of(session, sorted(keys))
+    replace_keys(session, keys, old)
 
 
-def _write_keys(session: Session, rows: Iterable[tuple[int, str]], *, rebuild: bool = False
-                ) -> None:
-    """``_insert_keys`` from (party id, key) rows, consumed in chunks (never all in one
-    list). A ``rebuild`` replaces every stored key."""
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO match_key (party_id, key) VALUES ({mark}, {mark})"
-    if rebuild:
-        for name in _KEY_INDEXES:
-            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-        # Emptied after the indexes are gone: deleting 1.7 million keys of a 100,000-party
-        # book while keeping two indexes up to date took 4-6 s; without them it is a scan.
-        session.execute(delete(MatchKey))
-    it = iter(rows)
-    while chunk := list(islice(it, 20000)):
-        connection.exec_driver_sql(sql, chunk)
-    if rebuild:
-        for name, column in _KEY_INDEXES.items():
-            connection.exec_driver_sql(f"CREATE INDEX {name} ON match_key ({column})")
+def _write_keys(session: Session, blocks: Mapping[str, list[int]],
+                keys_of_party: Mapping[int, list[str]]) -> None:
+    """The full refresh's keys, every stored key replaced: one row per key of ``blocks``
+    (``blocks_of``'s key -> holders) and one per party of ``keys_of_party`` (the same
+    memberships by party). ~0.4 million key rows at 100,000 parties instead of ~1.7 million
+    (party, key) rows and their two indexes (``key_store``)."""
+    write_all(session, blocks, keys_of_party)
 
 
 def set_pair_status(session: Session, a: int, b: int, status: str) -> None:

@@ -2,11 +2,12 @@
 
 Per rule: the candidate pairs it generates, the true pairs among them, and the true pairs no
 other rule generates ("only": what dropping the rule alone would lose), plus its key rows
-(one ``match_key`` row per key of a party). Measured on corruption corpora of both shapes
-with the tuning seeds (``TUNING_SEEDS``: never the identity benchmark's own seeds, which stay
-evaluation data) and, for the cost side, on the duplicates benchmark's corpus
-(``tests.match.corpus``) at four times the size. Pairs completeness (share of the true pairs
-any rule generates) and the first missed true pairs of each corpus are listed too.
+(one per key of a party: the memberships ``core.match.key_store`` stores). Measured on
+corruption corpora of both shapes with the tuning seeds (``TUNING_SEEDS``: never the
+identity benchmark's own seeds, which stay evaluation data) and, for the cost side, on the
+duplicates benchmark's corpus (``tests.match.corpus``) at four times the size. Pairs
+completeness (share of the true pairs any rule generates) and the first missed true pairs of
+each corpus are listed too.
 
 ``python -m tests.benchmarks blocking [--size N]`` (default 5,000 records a corpus).
 """

@@ -4,10 +4,11 @@ stored keys were made by an older set of rules (on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.models import MatchKey, MergeSuggestion
+from core.db.models import MergeSuggestion
 from core.ingest.engine import ingest_contacts
 from core.match.blocking import (
     KEYS_VERSION,
@@ -21,6 +22,14 @@ from core.match.blocking import (
     rule_sentences,
 )
 from core.match.hooks import after_ingest
+from core.match.key_store import (
+    first_keyed_party,
+    keys_of,
+    members_of,
+    replace_keys,
+    stored_memberships,
+    write_all,
+)
 from core.match.suggest import refresh_suggestions, stale_keys
 from core.match.views import list_suggestions
 from tests.match.builders import account, person
@@ -72,10 +81,13 @@ def test_keys_of_an_older_kith_are_rebuilt_on_the_next_refresh(any_db: Database)
         session.commit()
         assert not stale_keys(session, set())
         # What an older Kith stored: other keys for the same parties.
-        old = [(pid, "x" + key) for pid, key in session.execute(
-            select(MatchKey.party_id, MatchKey.key))]
-        session.execute(delete(MatchKey))
-        session.add_all(MatchKey(party_id=pid, key=key) for pid, key in old)
+        old = [(pid, "x" + key) for pid, key in stored_memberships(session)[0]]
+        blocks: dict[str, list[int]] = {}
+        by_party: dict[int, list[str]] = {}
+        for pid, key in old:
+            blocks.setdefault(key, []).append(pid)
+            by_party.setdefault(pid, []).append(key)
+        write_all(session, blocks, by_party)
         session.commit()
         assert stale_keys(session, set())
         # A new contact whose only partner is findable by this Kith's keys.
@@ -83,7 +95,7 @@ def test_keys_of_an_older_kith_are_rebuilt_on_the_next_refresh(any_db: Database)
         after_ingest(session, stats.touched_party_ids)
         session.commit()
         assert not stale_keys(session, set())
-        assert not session.scalar(select(MatchKey.id).where(MatchKey.key.startswith("x")))
+        assert not [k for _, k in _keys(session) if k.startswith("x")]
         pairs = [(v.party_a_id, v.party_b_id) for v in list_suggestions(session, -100.0)]
         assert len(pairs) == 1  # Kari Nielsen / Kari Hielsen, paired by the name endings
         refresh_suggestions(session)  # a full rebuild ends where the incremental one did
@@ -143,8 +155,9 @@ def test_keys_of_the_rules_before_the_retirement_are_noticed(any_db: Database) -
         session.commit()
         assert not stale_keys(session, set())
         # What the Kith before stored besides for Kari: a full-name key.
-        pid = session.scalar(select(MatchKey.party_id))
-        session.add(MatchKey(party_id=pid, key="fn:kari nielsen"))
+        pid = first_keyed_party(session, 0)
+        assert pid is not None
+        _add_key(session, pid, "fn:kari nielsen")
         session.commit()
         assert stale_keys(session, set())
 
@@ -165,17 +178,29 @@ def test_a_book_keyed_by_older_rules_is_rebuilt_whoever_holds_the_first_key(
         session.commit()
         assert list_suggestions(session, -100.0)
         # What the Kith before stored: a retired full-name key, suggestions of its version.
-        first = session.scalar(select(MatchKey.party_id).order_by(MatchKey.party_id))
-        kari = session.scalar(select(MatchKey.party_id).where(MatchKey.key == "fi:nielsen|k")
-                              .order_by(MatchKey.party_id))
+        first = first_keyed_party(session, 0)
+        kari = min(members_of(session, ["fi:nielsen|k"])["fi:nielsen|k"])
         assert first != kari
-        session.add(MatchKey(party_id=kari, key="fn:kari nielsen"))
+        _add_key(session, kari, "fn:kari nielsen")
         session.execute(update(MergeSuggestion).values(model_version="kith-fs-3+c1"))
         session.commit()
         assert not stale_keys(session, set())  # the sample alone misses it
         stats = ingest_contacts(session, book, [person("3", "Ola", "Berg")])
         after_ingest(session, stats.touched_party_ids)
         session.commit()
-        assert session.scalar(select(MatchKey.id).where(MatchKey.key.startswith("fn:"))) is None
+        assert not [k for _, k in _keys(session) if k.startswith("fn:")]
         versions = {v.model_version for v in list_suggestions(session, -100.0)}
         assert versions == {f"kith-fs-3+c1+{KEYS_VERSION}"}
+
+
+def _keys(session: Session) -> list[tuple[int, str]]:
+    """Every stored (party, key), checked to be the same as parties and as blocks list it."""
+    by_party, by_block = stored_memberships(session)
+    assert by_party == by_block
+    return by_party
+
+
+def _add_key(session: Session, pid: int, key: str) -> None:
+    """One more stored key for a party (what an older Kith stored)."""
+    old = keys_of(session, [pid])
+    replace_keys(session, {pid: old.get(pid, set()) | {key}}, old)

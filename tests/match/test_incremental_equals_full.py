@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.models import MatchKey, MergeSuggestion
+from core.db.models import MergeSuggestion
 from core.ingest.engine import ingest_contacts
 from core.ingest.parsed import ParsedContact
 from core.match.blocking import MAX_BLOCK_SIZE, block_cap
 from core.match.hooks import after_ingest
+from core.match.key_store import stored_memberships
 from core.match.suggest import refresh_suggestions
 from tests.match.builders import account, person
 
@@ -38,15 +39,15 @@ def _contact(rng: random.Random, ext: str, etag: str = "1") -> ParsedContact:
         org="Acme" if rng.random() < 0.3 else "", etag=etag)
 
 
-def _state(session: Session) -> tuple[list[tuple], list[tuple]]:
+def _state(session: Session) -> tuple[list[tuple], list[tuple], list[tuple]]:
     rows = session.execute(select(
         MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score,
         MergeSuggestion.probability, MergeSuggestion.blocking_rule, MergeSuggestion.explanation,
         MergeSuggestion.status, MergeSuggestion.model_version,
     ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id)).all()
-    keys = session.execute(select(MatchKey.party_id, MatchKey.key)
-                           .order_by(MatchKey.party_id, MatchKey.key)).all()
-    return [tuple(r) for r in rows], [tuple(k) for k in keys]
+    # The keys as each party's row lists them and as the blocks list their holders.
+    by_party, by_block = stored_memberships(session)
+    return [tuple(r) for r in rows], by_party, by_block
 
 
 def _sync(session: Session, acc: int, contacts: list[ParsedContact]) -> None:
@@ -137,4 +138,4 @@ def test_typo_key_blocks_across_their_caps_agree_with_a_full_rebuild(any_db: Dat
 
 
 def _holders(session: Session, key: str) -> int:
-    return len(session.scalars(select(MatchKey.party_id).where(MatchKey.key == key)).all())
+    return sum(k == key for _, k in stored_memberships(session)[1])

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.models import ActivityEvent, MatchKey, MergeSuggestion, Party
+from core.db.models import ActivityEvent, MergeSuggestion, Party
 from core.match.hooks import after_ingest
+from core.match.key_store import stored_memberships
 from core.match.suggest import refresh_suggestions
 from core.sync.bulk_refresh import PENDING, DeferredRefresh
 from core.sync.runtime import run_source
@@ -39,14 +40,13 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return write_books(generate(420, seed=8), tmp_path_factory.mktemp("books"))
 
 
-def _state(session: Session) -> tuple[list[tuple], list[tuple]]:
+def _state(session: Session) -> tuple[list[tuple], list[tuple], list[tuple]]:
     rows = session.execute(select(
         MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score,
         MergeSuggestion.blocking_rule, MergeSuggestion.explanation, MergeSuggestion.status,
     ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id)).all()
-    keys = session.execute(select(MatchKey.party_id, MatchKey.key)
-                           .order_by(MatchKey.party_id, MatchKey.key)).all()
-    return [tuple(r) for r in rows], [tuple(k) for k in keys]
+    by_party, by_block = stored_memberships(session)  # the keys, as parties and blocks list them
+    return [tuple(r) for r in rows], by_party, by_block
 
 
 def _assert_same_as_rebuild(db: Database) -> list[tuple]:

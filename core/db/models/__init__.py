@@ -14,8 +14,9 @@ from core.db.models.details import (
 from core.db.models.parties import Handle, Party, PartyHandleLink, RecordHandle
 from core.db.models.review import (
     Decision,
-    MatchKey,
+    MatchBlock,
     MatchModel,
+    MatchPartyKeys,
     MergeSuggestion,
     PendingAction,
     SenderNotice,
@@ -36,8 +37,9 @@ __all__ = [
     "ImportantDate",
     "Label",
     "LabelMembership",
-    "MatchKey",
+    "MatchBlock",
     "MatchModel",
+    "MatchPartyKeys",
     "MergeSuggestion",
     "Party",
     "PartyFact",

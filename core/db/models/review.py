@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, JSONType, UTCDateTime, utcnow
@@ -86,23 +95,39 @@ class PendingAction(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class MatchKey(Base):
-    """A blocking key of a party ("email:ann@x.org", "name:smith|j"...) for duplicate search.
+class MatchBlock(Base):
+    """One blocking key ("em:ann@x.org", "fi:smith|j"...) with every party holding it.
 
     Stored so an incremental re-score after a sync finds the candidates of the changed
-    parties with an indexed lookup instead of recomputing every party's keys.
+    parties with one primary-key look-up per key instead of recomputing every party's keys.
+    One row per distinct key (its holders packed, ``core.match.key_store``), not one per
+    (party, key): a 100,000-party book has ~1.7 million of those but ~390,000 keys, and the
+    row count was what writing them cost. No ROWID on SQLite: the key is the table's b-tree.
     """
 
-    __tablename__ = "match_key"
-    __table_args__ = (
-        Index("ix_match_key_key", "key"),
-        Index("ix_match_key_party_id", "party_id"),
-    )
+    __tablename__ = "match_block"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
     #: "<rule>:<value>"; the rule prefix names the blocking rule that paired two parties.
-    key: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    #: The holders' party ids, 8-byte little-endian integers (the block size is length / 8).
+    members: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class MatchPartyKeys(Base):
+    """The blocking keys one party holds (what re-keying it removes from ``match_block``).
+
+    No foreign key to ``party`` on purpose: when a party row is deleted this row stays
+    behind as the record of which blocks still list it, and the next incremental refresh
+    takes such parties out of their blocks (``key_store.gone_parties``). A cascade would
+    delete the only copy of that list.
+    """
+
+    __tablename__ = "match_party_keys"
+
+    party_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The keys, newline-separated (JSON list if a key itself holds a newline).
+    keys: Mapped[str] = mapped_column(Text)
 
 
 class TempContactClaim(Base):
