@@ -13,6 +13,7 @@ from typing import Any
 
 from core.ingest.child_rows import ChildRows
 from core.ingest.facts import search_words
+from core.ingest.json_text import JSONText
 from core.ingest.normalize import (
     NormalizedHandle,
     fold,
@@ -23,7 +24,12 @@ from core.ingest.normalize import (
 )
 from core.ingest.parsed import ParsedContact
 from core.ingest.phone_search import phone_index_words
-from core.ingest.serialize import contact_from_data, contact_to_data, content_hash_of_data
+from core.ingest.serialize import (
+    contact_from_data,
+    contact_to_data,
+    content_hash_of_data,
+    stored_text_and_hash,
+)
 
 #: Single-valued party fields a source can supply (each has provenance).
 SOURCE_FIELDS = (
@@ -62,7 +68,7 @@ class PreparedContact:
     #: Photo bytes travel beside ``fields`` (which holds only a digest, for comparisons).
     photo: tuple[bytes | None, str, str] | None = None
     #: ``source_record.data`` for this contact when the caller already built it: the dict,
-    #: or (from a parser process) its JSON text as :class:`core.ingest.sqlutil.JSONText`.
+    #: or (from a parser process) its JSON text as :class:`core.ingest.json_text.JSONText`.
     data: dict[str, Any] | str | None = None
     #: The columns of a party this record would create (:func:`new_party_columns`), when
     #: computed ahead (by :func:`prepare_for_write`, possibly in a worker process).
@@ -197,7 +203,7 @@ def _primary(uses: list[HandleUse], platform: str) -> str:
 
 def prepare(
     contact: ParsedContact, region: str = "", *, content_hash: str | None = None,
-    data: dict[str, Any] | None = None,
+    data: dict[str, Any] | str | None = None,
 ) -> PreparedContact:
     """Normalise once; the engine only ever looks at the result."""
     uses = _handles(contact, region)
@@ -239,11 +245,20 @@ def prepare(
     )
 
 
-def prepare_for_write(contact: ParsedContact, region: str = "") -> PreparedContact:
+def prepare_for_write(contact: ParsedContact, region: str = "", *,
+                      data_as_text: bool = False) -> PreparedContact:
     """Everything the write path derives from a contact, including the stored data and its
-    content hash. Pure, so bulk importers run it in their worker processes."""
+    content hash. Pure, so bulk importers run it in their worker processes.
+
+    ``data_as_text`` gives the stored data as :class:`JSONText` from the same JSON encoding
+    as the hash (:func:`stored_text_and_hash`), for a parser process that sends it as text
+    anyway: one encoding per contact instead of two."""
     data = contact_to_data(contact)
-    prepared = prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
+    if data_as_text:
+        text, content_hash = stored_text_and_hash(data)
+        prepared = prepare(contact, region, content_hash=content_hash, data=JSONText(text))
+    else:
+        prepared = prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
     prepared.party_row = new_party_columns(prepared)
     return prepared
 

@@ -124,7 +124,7 @@ def parse_chunk_packed(texts: list[str], numbers: list[int], lines: list[int],
         elif region is None:
             out.append((pos, pack(item)))
         elif lean:
-            out.append((pos, pack_lean(prepare_for_write(item, region))))
+            out.append((pos, pack_lean(prepare_for_write(item, region, data_as_text=True))))
         else:
             out.append((pos, pack_prepared(prepare_for_write(item, region))))
     return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
