@@ -28,7 +28,8 @@ def heavy_modules(_: object) -> list[str]:
 if __name__ == "__main__":
     from core.sync.providers.vcard.reader import SpawnPool, parse_chunk_packed
 
-    card = "BEGIN:VCARD\\r\\nVERSION:3.0\\r\\nFN:Ann Lee\\r\\nTEL:+49 151 3018681\\r\\nEND:VCARD\\r\\n"
+    card = "\\r\\n".join(["BEGIN:VCARD", "VERSION:3.0", "FN:Ann Lee", "TEL:+49 151 3018681",
+                         "END:VCARD", ""])
     holder = SpawnPool(1)
     try:
         pool = holder.get()
