@@ -66,10 +66,17 @@ def content_hash_of_data(data: dict[str, Any]) -> str:
     return _hash_of_text(_canonical_text(canonical_of_data(data)))
 
 
+#: ``json.dumps(value, sort_keys=True, ensure_ascii=False)`` without building an encoder
+#: per call (``json.dumps`` reuses its default encoder only for default settings).
+_CANONICAL_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+#: ``json.dumps(value, ensure_ascii=False)``, likewise.
+_PLAIN_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _canonical_text(canonical: dict[str, Any]) -> str:
     """THE encoding the content hash digests: changing any setting here changes every stored
     hash, and the next sync of every book would rewrite all its records."""
-    return json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return _CANONICAL_ENCODE(canonical)
 
 
 def _hash_of_text(canonical_text: str) -> str:
@@ -89,12 +96,11 @@ def stored_text_and_hash(data: dict[str, Any]) -> tuple[str, str]:
     text = _canonical_text(canonical)
     content_hash = _hash_of_text(text)
     if data["photos"]:
-        return json.dumps(data, ensure_ascii=False), content_hash
+        return _PLAIN_ENCODE(data), content_hash
     rest = [(key, value) for key, value in data.items() if key not in canonical]
     if not rest:
         return text, content_hash
-    head = ", ".join(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
-                     for key, value in rest)
+    head = ", ".join(f"{_PLAIN_ENCODE(key)}: {_PLAIN_ENCODE(value)}" for key, value in rest)
     # ``text`` is never "{}" (the canonical form always holds "photos"): "{HEAD, REST".
     return f"{{{head}, {text[1:]}", content_hash
 
