@@ -37,6 +37,7 @@ class NormalizedHandle(NamedTuple):
 
 #: Unicode combining marks (the blocks NFKD moves accents into).
 _MARKS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_PAST_02FF_RE = re.compile("[\u0300-\U0010ffff]")
 
 
 def fold(text: str) -> str:
@@ -44,8 +45,10 @@ def fold(text: str) -> str:
     if text.isascii():
         return " ".join(text.casefold().split())
     stripped = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
-    # Marks outside the blocks above are rare: look for them only past U+02FF.
-    if max(stripped, default="") > "\u02ff" and any(
+    # Marks outside the blocks above are rare: look for them only past U+02FF (a regex
+    # search, not ``max(stripped)``, which made a string per character: a fifth of a bulk
+    # import's search text).
+    if _PAST_02FF_RE.search(stripped) and any(
         unicodedata.combining(ch) for ch in stripped if ord(ch) > 0x2FF
     ):
         stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.ingest.child_rows import ChildRows
-from core.ingest.facts import search_words
+from core.ingest.child_rows import ChildRows, child_rows
+from core.ingest.facts import contact_facts, search_words
 from core.ingest.json_text import JSONText
 from core.ingest.normalize import (
     NormalizedHandle,
@@ -259,13 +259,18 @@ def prepare_for_write(contact: ParsedContact, region: str = "", *,
         prepared = prepare(contact, region, content_hash=content_hash, data=JSONText(text))
     else:
         prepared = prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
-    prepared.party_row = new_party_columns(prepared)
+    # The facts serve both the party's search words and the record's child rows.
+    facts = contact_facts(contact)
+    prepared.children = child_rows(contact, facts)
+    prepared.party_row = new_party_columns(prepared, facts)
     return prepared
 
 
-def new_party_columns(prepared: PreparedContact) -> dict[str, Any]:
+def new_party_columns(prepared: PreparedContact,
+                      facts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Columns of the party a new record starts (all but the timestamps): its fields, sort
-    and search text, kind, and empty counters and flags."""
+    and search text, kind, and empty counters and flags (``facts``: the contact's
+    :func:`contact_facts`, when already worked out)."""
     fields = prepared.fields
     row = party_columns(fields, prepared.photo)
     organization_only = not (fields["given_name"] or fields["family_name"]) and fields[
@@ -274,7 +279,7 @@ def new_party_columns(prepared: PreparedContact) -> dict[str, Any]:
         kind="organization" if organization_only else "person", role="contact",
         handle_count=0, needs_disambiguation=False, needs_archival_review=False,
         search_text=search_text(fields, sorted(u.handle.value for u in prepared.handles),
-                                search_words(prepared.contact)),
+                                search_words(prepared.contact, facts)),
     )
     return row
 

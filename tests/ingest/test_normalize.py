@@ -38,6 +38,13 @@ def test_fold_strips_diacritics_and_case():
     assert fold("  Zoë  BJÖRK ") == "zoe bjork"
 
 
+def test_fold_strips_marks_outside_the_common_blocks_and_keeps_other_scripts():
+    # U+0951 (Devanagari stress sign) and U+302A (ideographic tone mark) are combining marks
+    # past U+02FF that the block list does not name; the kana and Greek are letters.
+    assert fold("x\u0951y \u5c71\u302a\u7530 ΟΔΟΣ カナ") == "xy \u5c71\u7530 οδοσ カナ"
+    assert fold("Ünïcödé\u00a0 only below U+0300") == "unicode only below u+0300"
+
+
 def test_normalize_handle_dispatches_usernames():
     h = normalize_handle("Telegram", "@SomeOne")
     assert (h.platform, h.value) == ("telegram", "someone")

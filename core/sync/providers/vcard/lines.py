@@ -155,8 +155,29 @@ def _is_base64_header(line: str) -> bool:
     return "BASE64" in head or "ENCODING=B" in head
 
 
-def _unfold(text: str) -> list[tuple[str, int]]:
+#: A line break (any that ``str.splitlines`` splits on) followed by a space or a tab: a
+#: folded line.
+_FOLDED_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029][ \t]")
+
+
+def _unfold(text: str, upper: str | None = None) -> list[tuple[str, int]]:
     """RFC 6350 unfolding: (logical line, number of its first physical line); blanks dropped.
+
+    Most cards have nothing to glue (no folded line, no BASE64 data): their physical lines are
+    the logical ones, found with one scan of the text instead of a look at every line
+    (``upper``: the text upper-cased, when the caller has it). Others go to
+    :func:`_glue_lines`.
+    """
+    upper = text.upper() if upper is None else upper
+    if "BASE64" in upper or "ENCODING=B" in upper or _FOLDED_RE.search(text):
+        return _glue_lines(text)
+    return [(line, number) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip()]
+
+
+def _glue_lines(text: str) -> list[tuple[str, int]]:
+    """:func:`_unfold` line by line: continuation lines (a leading space or tab) are glued to
+    the line before them.
 
     vCard 2.1 writers (old Nokia, some Outlook versions) continue BASE64 photo data on lines
     without the leading space; such lines are glued to the photo instead of being read as
@@ -185,8 +206,10 @@ def read_lines(text: str) -> list[CardLine]:
     lines: list[CardLine] = []
     # QP soft line breaks need vobject's line reader; most cards have none and a plain unfold
     # is several times faster.
-    qp = "QUOTED-PRINTABLE" in text.upper()
-    logical_lines = getLogicalLines(io.StringIO(text), allowQP=True) if qp else _unfold(text)
+    upper = text.upper()
+    qp = "QUOTED-PRINTABLE" in upper
+    logical_lines = (getLogicalLines(io.StringIO(text), allowQP=True) if qp
+                     else _unfold(text, upper))
     for logical, number in logical_lines:
         if logical[:8].upper().startswith(_STRUCTURAL):  # no params, no group: skip the regex
             name, _, value = logical.partition(":")

@@ -119,7 +119,7 @@ def pack_lean(p: PreparedContact) -> Packed:
         (c.external_id, c.etag, c.deleted, list(c.previous_external_ids)), p.content_hash,
         _data_text(p.data), [(tuple(u.handle), u.label, u.is_primary) for u in p.handles],
         p.fields, [position[id(h)] for h in p.match_handles], p.party_row,
-        tuple(child_rows(c)), p.photo,
+        tuple(p.children or child_rows(c)), p.photo,
     )
 
 

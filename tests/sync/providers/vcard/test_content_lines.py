@@ -1,5 +1,5 @@
-"""The fast path for common content lines gives exactly what vobject's ``parseLine`` gives,
-and every other line goes to vobject."""
+"""The fast paths for common content lines give exactly what vobject's ``parseLine`` and
+line-by-line unfolding give, and every other line goes the slow way."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from vobject.base import ParseError
 
 from core.sync.providers.vcard.lines import (
     CardParseError,
+    _glue_lines,
     _simple_parts,
     _unfold,
     _vobject_parts,
@@ -133,9 +134,34 @@ _STRUCTURED = st.builds(
 )
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_STRUCTURED)
 def test_any_structured_line_reads_as_vobject_reads_it(line: str) -> None:
     """Lines shaped like content lines, with the characters that change their reading
     inside parameter values: the fast path agrees with vobject whenever it answers."""
     _assert_agrees_with_vobject(line)
+
+
+def _fixture_cards() -> list[str]:
+    texts = []
+    for path in sorted(Path(FIXTURES).rglob("*.vcf")):
+        texts.append(path.read_bytes().decode("utf-8", "replace"))
+    return texts
+
+
+def test_cards_without_folds_unfold_as_line_by_line_gluing_does() -> None:
+    texts = [*_fixture_cards(), "BEGIN:VCARD\r\nFN:A\r\n\r\n \r\nEND:VCARD\r\n",
+             " FN:leading space on the first line\nN:x", "A:1\x0bB:2\u2028C:3\x85D:4\rE:5"]
+    for text in texts:
+        assert _unfold(text) == _glue_lines(text)
+
+
+_CARD_CHARS = st.sampled_from(["\r\n", "\n", "\r", " ", "\t", "\x0b", "\u2028", "\x85", "A",
+                               "b", ":", ";", "=", "BASE64", "ENCODING=b", "PHOTO;", "QQ==",
+                               "FN:x", "Ä"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_CARD_CHARS, max_size=30).map("".join))
+def test_any_text_unfolds_as_line_by_line_gluing_does(text: str) -> None:
+    assert _unfold(text) == _glue_lines(text)
