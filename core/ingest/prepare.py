@@ -253,11 +253,11 @@ def prepare_for_write(contact: ParsedContact, region: str = "", *,
     ``data_as_text`` gives the stored data as :class:`JSONText` from the same JSON encoding
     as the hash (:func:`stored_text_and_hash`), for a parser process that sends it as text
     anyway: one encoding per contact instead of two."""
-    data = contact_to_data(contact)
     if data_as_text:
-        text, content_hash = stored_text_and_hash(data)
+        text, content_hash = stored_text_and_hash(contact)
         prepared = prepare(contact, region, content_hash=content_hash, data=JSONText(text))
     else:
+        data = contact_to_data(contact)
         prepared = prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
     # The facts serve both the party's search words and the record's child rows.
     facts = contact_facts(contact)

@@ -8,10 +8,12 @@ make the next sync of every book rewrite all its records, so they are pinned byt
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.ingest.json_text import JSONText
 from core.ingest.parsed import (
@@ -82,15 +84,16 @@ def golden_contacts() -> dict[str, ParsedContact]:
 def test_one_encoding_keeps_the_pinned_hash(name: str) -> None:
     contact = golden_contacts()[name]
     data = contact_to_data(contact)
-    _, content_hash = stored_text_and_hash(data)
+    _, content_hash = stored_text_and_hash(contact)
     assert content_hash == PINNED_HASHES[name]
     assert content_hash_of_data(data) == contact.content_hash() == PINNED_HASHES[name]
 
 
 @pytest.mark.parametrize("name", sorted(PINNED_HASHES))
 def test_stored_text_loads_to_the_data_the_old_text_held(name: str) -> None:
-    data = contact_to_data(golden_contacts()[name])
-    text, _ = stored_text_and_hash(data)
+    contact = golden_contacts()[name]
+    data = contact_to_data(contact)
+    text, _ = stored_text_and_hash(contact)
     assert json.loads(text) == data == json.loads(json.dumps(data))
 
 
@@ -111,12 +114,40 @@ def test_the_parser_process_path_sends_the_same_data_and_hash(name: str) -> None
 
 
 
-@settings(max_examples=80, deadline=None)
-@given(contacts)
+_text = st.text(max_size=8)
+_values = st.lists(st.builds(ContactValue, _text, _text, st.booleans(), _text), max_size=2)
+_dates = st.lists(st.builds(DateValue, st.integers(1, 12), st.integers(1, 31),
+                            st.one_of(st.none(), st.integers(1, 2100)), _text), max_size=2)
+_names = st.builds(Name, _text, _text, _text, _text, _text, _text)
+#: Contacts with every field, including the sparse ones and the organisation's sparse keys.
+rich_contacts = st.builds(
+    ParsedContact,
+    external_id=st.one_of(st.none(), _text), etag=_text, name=_names,
+    nickname=st.lists(_text, max_size=2), emails=_values, phones=_values,
+    addresses=st.lists(st.builds(Address, _text, _text, _text, _text, _text, _text, _text,
+                                 _text), max_size=2),
+    organizations=st.lists(st.builds(Organization, _text, _text, _text, _text, st.booleans()),
+                           max_size=2),
+    birthdays=_dates, anniversaries=_dates, urls=_values, usernames=_values,
+    photos=st.lists(st.builds(Photo, st.one_of(st.none(), st.binary(max_size=8)), _text, _text),
+                    max_size=2),
+    groups=st.lists(_text, max_size=2), notes=_text, country=_text, deleted=st.booleans(),
+    previous_external_ids=st.lists(_text, max_size=2),
+    related=st.lists(st.builds(Related, _text, _text, _text), max_size=2), gender=_text,
+    phonetic=_names, time_zone=_text, geo=_text, languages=st.lists(_text, max_size=2),
+    dates=_dates, file_as=_text, extra_properties=st.lists(_text, max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(contacts, rich_contacts))
 def test_any_contact_gets_the_two_encodings_results(contact: ParsedContact) -> None:
-    """Random texts (any Unicode, quotes, control characters): the one encoding gives the
-    two encodings' hash and text that loads to the same data."""
+    """Random texts (any Unicode, quotes, control characters) in every field: the one
+    encoding (which does not sort keys) gives the hash of the sorted canonical JSON, and text
+    that loads to the same data as the old text."""
     data = contact_to_data(contact)
-    text, content_hash = stored_text_and_hash(data)
+    text, content_hash = stored_text_and_hash(contact)
+    sorted_json = json.dumps(contact.canonical(), sort_keys=True, ensure_ascii=False)
+    assert content_hash == hashlib.sha256(sorted_json.encode("utf-8")).hexdigest()
     assert content_hash == content_hash_of_data(data)
     assert json.loads(text) == json.loads(json.dumps(data))

@@ -16,8 +16,6 @@ from vobject.base import ParseError, getLogicalLines, parseLine
 
 from core.sync.providers.vcard.values import first
 
-_STRUCTURAL = ("BEGIN:", "END:", "VERSION:")
-
 
 class CardWarning(str):
     """A non-fatal problem with one property: the text is the reason, ``line_in_card``
@@ -87,7 +85,8 @@ def _simple_parts(text: str) -> tuple[str, str, dict[str, list[str]], list[str],
     vobject's ``parseLine`` runs three regular expressions per line (the line, its
     parameters, each parameter's values), a third of the parsing CPU of a bulk import. Without
     quotes before it, the first ":" ends the head (an unquoted parameter value cannot hold
-    one), so one match of the head and a few splits give the same result.
+    one), so one match of the head and a few splits give the same result. (The structural
+    lines, BEGIN, END and VERSION, take this path too.)
     """
     head, colon, value = text.partition(":")
     match = _SIMPLE_HEAD.fullmatch(head) if colon else None
@@ -211,10 +210,6 @@ def read_lines(text: str) -> list[CardLine]:
     logical_lines = (getLogicalLines(io.StringIO(text), allowQP=True) if qp
                      else _unfold(text, upper))
     for logical, number in logical_lines:
-        if logical[:8].upper().startswith(_STRUCTURAL):  # no params, no group: skip the regex
-            name, _, value = logical.partition(":")
-            lines.append(CardLine(name.strip().upper(), "", {}, [], value, number))
-            continue
         try:
             lines.append(_content_line(logical, number, qp))
         except ParseError as exc:
