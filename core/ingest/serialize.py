@@ -11,7 +11,8 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import MISSING, fields
+from operator import attrgetter
 from typing import Any
 
 from core.ingest.parsed import (
@@ -40,8 +41,27 @@ _FIELDS = tuple(sorted(f.name for f in fields(ParsedContact)
 _CANONICAL_SORTED = tuple(sorted(canonical_field_names()))
 
 
+#: The fields' values in one C call; which of them are lists, which objects (the name):
+#: the others are scalars (str, bool, None), stored as they are.
+_GET_FIELDS = attrgetter(*_FIELDS)
+_LIST_FIELDS = tuple(f.name for f in fields(ParsedContact)
+                     if f.name in _FIELDS and f.default_factory is list)
+_OBJECT_FIELDS = tuple(f.name for f in fields(ParsedContact)
+                       if f.name in _FIELDS and f.default_factory not in (list, MISSING))
+
+
 def contact_to_data(contact: ParsedContact) -> dict[str, Any]:
-    data = {name: plain(getattr(contact, name)) for name in _FIELDS}
+    """``contact`` as the JSON-able dict ``source_record.data`` holds (keys in sorted order).
+
+    Built from all field values at once, with :func:`plain` called only for the lists that
+    hold something and the name (a dozen calls per contact fewer than field by field: this
+    runs for every contact of a bulk import)."""
+    data = dict(zip(_FIELDS, _GET_FIELDS(contact), strict=True))
+    for name in _LIST_FIELDS:
+        value = data[name]
+        data[name] = plain(value) if value else []
+    for name in _OBJECT_FIELDS:
+        data[name] = plain(data[name])
     for photo in data["photos"]:
         if photo["data"] is not None:
             photo["data"] = base64.b64encode(photo["data"]).decode("ascii")

@@ -11,6 +11,7 @@ import io
 import quopri
 import re
 from dataclasses import dataclass
+from itertools import compress, count
 
 from vobject.base import ParseError, getLogicalLines, parseLine
 
@@ -78,32 +79,42 @@ _SIMPLE_HEAD = re.compile(
     r"((?:;[A-Za-z0-9_-]+(?:=[^\";:,=]+(?:,[^\";:,=]+)*)?)*)")
 
 
+#: A whole line whose head :data:`_SIMPLE_HEAD` covers: groups (group, name, parameters,
+#: value). The head cannot hold ":", so the ":" after it is the line's first.
+_SIMPLE_LINE = re.compile(_SIMPLE_HEAD.pattern + ":(.*)", re.DOTALL)
+
+
 def _simple_parts(text: str) -> tuple[str, str, dict[str, list[str]], list[str], str] | None:
-    """(name, group, params, singles, value) of a line whose head :data:`_SIMPLE_HEAD` covers,
-    exactly as :func:`_vobject_parts` gives them; None for any other line.
+    """(name, group, params, singles, value) of a line :data:`_SIMPLE_LINE` matches, exactly
+    as :func:`_vobject_parts` gives them; None for any other line.
 
     vobject's ``parseLine`` runs three regular expressions per line (the line, its
     parameters, each parameter's values), a third of the parsing CPU of a bulk import. Without
     quotes before it, the first ":" ends the head (an unquoted parameter value cannot hold
-    one), so one match of the head and a few splits give the same result. (The structural
-    lines, BEGIN, END and VERSION, take this path too.)
+    one), so one match and a few splits give the same result. (:func:`read_lines` does the
+    same inline for cards without quoted-printable text.)
     """
-    head, colon, value = text.partition(":")
-    match = _SIMPLE_HEAD.fullmatch(head) if colon else None
+    match = _SIMPLE_LINE.match(text)
     if match is None:
         return None
-    group, name, raw_params = match.groups()
-    params: dict[str, list[str]] = {}
-    singles: list[str] = []
-    if raw_params:
-        for part in raw_params[1:].split(";"):
-            key, equals, values = part.partition("=")
-            if equals:
-                params.setdefault(key.upper(), []).extend(values.split(","))
-            else:
-                singles.append(key)
+    group, name, raw_params, value = match.groups()
+    params, singles = _simple_params(raw_params) if raw_params else ({}, [])
     # vobject reads "_" in a name as "-" (Lotus Notes writes X_FOO).
     return name.replace("_", "-").upper(), (group or "").lower(), params, singles, value
+
+
+def _simple_params(raw: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The parameter table and bare parameters of a :data:`_SIMPLE_HEAD`'s parameters
+    (";TYPE=a,b;PREF")."""
+    params: dict[str, list[str]] = {}
+    singles: list[str] = []
+    for part in raw[1:].split(";"):
+        key, equals, values = part.partition("=")
+        if equals:
+            params.setdefault(key.upper(), []).extend(values.split(","))
+        else:
+            singles.append(key)
+    return params, singles
 
 
 def _vobject_parts(text: str,
@@ -154,24 +165,23 @@ def _is_base64_header(line: str) -> bool:
     return "BASE64" in head or "ENCODING=B" in head
 
 
-#: A line break (any that ``str.splitlines`` splits on) followed by a space or a tab: a
-#: folded line.
-_FOLDED_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029][ \t]")
-
-
 def _unfold(text: str, upper: str | None = None) -> list[tuple[str, int]]:
     """RFC 6350 unfolding: (logical line, number of its first physical line); blanks dropped.
 
     Most cards have nothing to glue (no folded line, no BASE64 data): their physical lines are
-    the logical ones, found with one scan of the text instead of a look at every line
-    (``upper``: the text upper-cased, when the caller has it). Others go to
+    the logical ones, found with a few scans of the text in C instead of a look at every line
+    in Python (``upper``: the text upper-cased, when the caller has it). Others go to
     :func:`_glue_lines`.
     """
     upper = text.upper() if upper is None else upper
-    if "BASE64" in upper or "ENCODING=B" in upper or _FOLDED_RE.search(text):
+    if "BASE64" in upper or "ENCODING=B" in upper:
         return _glue_lines(text)
-    return [(line, number) for number, line in enumerate(text.splitlines(), start=1)
-            if line.strip()]
+    lines = text.splitlines()
+    joined = "\n".join(lines)  # a line after the first starting with a space or tab: a fold
+    if "\n " in joined or "\n\t" in joined:
+        return _glue_lines(text)
+    # [(line, number) for number, line in enumerate(lines, 1) if line.strip()], in C.
+    return list(compress(zip(lines, count(1)), map(str.strip, lines)))
 
 
 def _glue_lines(text: str) -> list[tuple[str, int]]:
@@ -210,6 +220,13 @@ def read_lines(text: str) -> list[CardLine]:
     logical_lines = (getLogicalLines(io.StringIO(text), allowQP=True) if qp
                      else _unfold(text, upper))
     for logical, number in logical_lines:
+        match = None if qp else _SIMPLE_LINE.match(logical)
+        if match is not None:  # _simple_parts inline: two calls per line fewer
+            group, name, raw_params, value = match.groups()
+            params, singles = _simple_params(raw_params) if raw_params else ({}, [])
+            lines.append(CardLine(name.replace("_", "-").upper(), (group or "").lower(), params,
+                                  singles, value, number))
+            continue
         try:
             lines.append(_content_line(logical, number, qp))
         except ParseError as exc:
