@@ -302,7 +302,7 @@ def search_text(fields: dict[str, Any], handle_values: list[str],
                 extra: list[str] | tuple[str, ...] = ()) -> str:
     """What search-as-you-type matches: names, nickname, organisation, emails, phones, and
     ``extra`` words (departments, roles, related people: :func:`facts.search_words`)."""
-    parts = [
+    names = [
         fields.get("display_name", ""),
         fields.get("given_name", ""),
         fields.get("family_name", ""),
@@ -310,8 +310,13 @@ def search_text(fields: dict[str, Any], handle_values: list[str],
         fields.get("organization", ""),
         *extra,
     ]
+    handles: list[str] = []
     for value in handle_values:
-        parts.append(value)
+        handles.append(value)
         # A phone is found in any form the owner types (core.ingest.phone_search).
-        parts.extend(phone_index_words(value))
-    return fold(" ".join(p for p in parts if p))
+        handles.extend(phone_index_words(value))
+    # fold(" ".join(names + handles)), folded in two parts: the handles (two thirds of the
+    # text) are nearly always ASCII, which fold() takes a fast way, and fold(a + " " + b) is
+    # fold(a) + " " + fold(b) (it works character by character; whitespace separates).
+    folded = (fold(" ".join(p for p in names if p)), fold(" ".join(p for p in handles if p)))
+    return " ".join(p for p in folded if p)
