@@ -149,7 +149,14 @@ def stored_text_and_hash(contact: ParsedContact) -> tuple[str, str]:
     as the argument: a dict loaded from storage may hold its keys in any order.
     """
     data = contact_to_data(contact)
-    canonical = canonical_of_data(data)
+    if len(data) == len(_FIELDS) and not data["photos"]:
+        # No sparse field and no photo (most contacts): the canonical form is the data
+        # without the unhashed keys, already in sorted order.
+        canonical = data.copy()
+        for key, _ in _UNHASHED:
+            del canonical[key]
+    else:
+        canonical = canonical_of_data(data)
     text = _ENCODE(canonical)
     content_hash = _hash_of_text(text)
     if data["photos"]:

@@ -13,6 +13,7 @@ from vobject.base import ParseError
 from core.sync.providers.vcard.lines import (
     CardParseError,
     _glue_lines,
+    _may_name_an_encoding,
     _simple_parts,
     _unfold,
     _vobject_parts,
@@ -165,3 +166,29 @@ _CARD_CHARS = st.sampled_from(["\r\n", "\n", "\r", " ", "\t", "\x0b", "\u2028", 
 @given(st.lists(_CARD_CHARS, max_size=30).map("".join))
 def test_any_text_unfolds_as_line_by_line_gluing_does(text: str) -> None:
     assert _unfold(text) == _glue_lines(text)
+
+
+def test_only_q_b_6_4_and_equals_upper_case_to_themselves() -> None:
+    """What _may_name_an_encoding relies on: no other character's upper case holds one of
+    the characters it looks for, so a card without them names no encoding in any case."""
+    others = [chr(code) for code in range(0x110000)
+              if not 0xD800 <= code <= 0xDFFF and chr(code) not in "qQbB64="
+              and any(ch in chr(code).upper() for ch in "QB64=")]
+    assert others == []
+    assert _may_name_an_encoding("PHOTO;encoding=b:QQ==") and _may_name_an_encoding("bAsE64")
+    assert _may_name_an_encoding("Quoted-Printable")
+    assert not _may_name_an_encoding("BEGIN:VCARD\r\nFN:Zoë Ørsted\r\nEND:VCARD\r\n")
+
+
+@pytest.mark.parametrize("card", [
+    "BEGIN:VCARD\r\nNOTE;encoding=quoted-printable:caf=C3=A9\r\nEND:VCARD\r\n",
+    "BEGIN:VCARD\r\nPHOTO;encoding=b;type=png:iVBO\r\nRw0K\r\nEND:VCARD\r\n",
+    "BEGIN:VCARD\r\nPHOTO;Base64:iVBO\r\n  Rw0K\r\nEND:VCARD\r\n",
+])
+def test_encodings_in_lower_or_mixed_case_are_still_seen(card: str) -> None:
+    lines = read_lines(card)
+    assert [ln.name for ln in lines] == ["BEGIN", lines[1].name, "END"]
+    if "NOTE" in card:
+        assert lines[1].value == "café"
+    else:
+        assert lines[1].value.replace(" ", "") == "iVBORw0K"
