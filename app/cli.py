@@ -17,7 +17,11 @@ from typing import Any
 
 from app import commands
 from app.local_times import use_the_users_time_locale
-from core.db.migrate import DatabaseOpenError, DatabaseTooNewError
+
+# Nothing heavy at module level (core.db.migrate pulls in alembic and SQLAlchemy, ~0.3 CPU-s):
+# the ``kith`` script imports this module, and multiprocessing's spawn re-runs the parent's
+# main script in every child process, so each parser process of an import paid for it.
+# Commands import what they need when they run.
 
 
 class CommandError(Exception):
@@ -50,6 +54,8 @@ def print_json(data: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.db.migrate import DatabaseOpenError, DatabaseTooNewError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.verbose:

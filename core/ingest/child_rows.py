@@ -29,8 +29,10 @@ class ChildRows(NamedTuple):
     groups: list[str]
 
 
-def child_rows(contact: ParsedContact) -> ChildRows:
-    """The addresses, dates, urls, facts and label names ``contact`` gives its record."""
+def child_rows(contact: ParsedContact,
+               facts: list[dict[str, Any]] | None = None) -> ChildRows:
+    """The addresses, dates, urls, facts and label names ``contact`` gives its record
+    (``facts``: its :func:`contact_facts`, when the caller already worked them out)."""
     addresses = [
         (a.label[:64], a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code,
          a.country)
@@ -44,6 +46,6 @@ def child_rows(contact: ParsedContact) -> ChildRows:
     ]
     urls = [(u.value.strip(), u.label[:64]) for u in contact.urls if u.value.strip()]
     facts = [(f["kind"], f["label"], f["value"], f["data"], f["position"])
-             for f in contact_facts(contact)]
+             for f in (contact_facts(contact) if facts is None else facts)]
     groups = list(dict.fromkeys(g.strip() for g in contact.groups if g.strip()))
     return ChildRows(addresses, dates, urls, facts, groups)

@@ -60,12 +60,14 @@ def org_words(org: Organization) -> str:
     return " · ".join(p for p in (head, tail) if p)
 
 
-def search_words(contact: ParsedContact) -> list[str]:
+def search_words(contact: ParsedContact,
+                 facts: list[dict[str, Any]] | None = None) -> list[str]:
     """Organisations with departments, titles and roles; related people's names: the same
     words :func:`fact_search_words` gives from the stored rows, so a party's search text is
-    the same whether built at insert or refreshed later."""
+    the same whether built at insert or refreshed later. ``facts``: the contact's
+    :func:`contact_facts` when the caller already has them."""
     words: list[str] = []
-    for fact in contact_facts(contact):
+    for fact in contact_facts(contact) if facts is None else facts:
         if fact["kind"] in SEARCHED_KINDS:
             for word in fact_search_words(fact["kind"], fact["data"], fact["value"]):
                 if word not in words:

@@ -16,22 +16,24 @@ def plain(value: Any) -> Any:
     """Dataclasses and lists to dicts and lists; a fast ``asdict`` (no deepcopy).
 
     The value classes below hold only scalars, so one level of dict building suffices for
-    them; this runs for every contact of every sync, hence the care.
+    them; this runs for every contact of every sync, hence the care. Every dict holds its
+    keys in sorted order: the content hash's JSON then needs no sorting (core.ingest.serialize).
     """
     if isinstance(value, list):
         if not value:
             return []
-        names = getattr(value[0], "__dataclass_fields__", None)
-        if names is not None and type(value[0]) in _FLAT:
+        names = _FLAT.get(type(value[0]))
+        if names is not None:
             return [{n: getattr(v, n) for n in names} for v in value]
-        if names is None and isinstance(value[0], str):
+        if isinstance(value[0], str):
             return list(value)  # nicknames, groups, languages...: plain strings
         return [plain(v) for v in value]
-    names = getattr(value, "__dataclass_fields__", None)
+    names = _FLAT.get(type(value))
     if names is not None:
-        if type(value) in _FLAT:
-            return {name: getattr(value, name) for name in names}
-        return {name: plain(getattr(value, name)) for name in names}
+        return {name: getattr(value, name) for name in names}
+    fields_of = getattr(value, "__dataclass_fields__", None)
+    if fields_of is not None:
+        return {name: plain(getattr(value, name)) for name in sorted(fields_of)}
     return value
 
 
@@ -211,7 +213,9 @@ class ParsedContact:
         return ""
 
 
-_FLAT = {Name, ContactValue, Address, Organization, DateValue, Photo, Related}
+#: The value classes (scalars only) with their field names in sorted order.
+_FLAT = {cls: tuple(sorted(f.name for f in fields(cls)))
+         for cls in (Name, ContactValue, Address, Organization, DateValue, Photo, Related)}
 _CANONICAL_FIELDS = tuple(
     f.name for f in fields(ParsedContact) if f.name not in ("raw", "etag", "previous_external_ids")
 )

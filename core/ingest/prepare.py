@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.ingest.child_rows import ChildRows
-from core.ingest.facts import search_words
+from core.ingest.child_rows import ChildRows, child_rows
+from core.ingest.facts import contact_facts, search_words
+from core.ingest.json_text import JSONText
 from core.ingest.normalize import (
     NormalizedHandle,
     fold,
@@ -23,7 +24,12 @@ from core.ingest.normalize import (
 )
 from core.ingest.parsed import ParsedContact
 from core.ingest.phone_search import phone_index_words
-from core.ingest.serialize import contact_from_data, contact_to_data, content_hash_of_data
+from core.ingest.serialize import (
+    contact_from_data,
+    contact_to_data,
+    content_hash_of_data,
+    stored_text_and_hash,
+)
 
 #: Single-valued party fields a source can supply (each has provenance).
 SOURCE_FIELDS = (
@@ -62,7 +68,7 @@ class PreparedContact:
     #: Photo bytes travel beside ``fields`` (which holds only a digest, for comparisons).
     photo: tuple[bytes | None, str, str] | None = None
     #: ``source_record.data`` for this contact when the caller already built it: the dict,
-    #: or (from a parser process) its JSON text as :class:`core.ingest.sqlutil.JSONText`.
+    #: or (from a parser process) its JSON text as :class:`core.ingest.json_text.JSONText`.
     data: dict[str, Any] | str | None = None
     #: The columns of a party this record would create (:func:`new_party_columns`), when
     #: computed ahead (by :func:`prepare_for_write`, possibly in a worker process).
@@ -197,7 +203,7 @@ def _primary(uses: list[HandleUse], platform: str) -> str:
 
 def prepare(
     contact: ParsedContact, region: str = "", *, content_hash: str | None = None,
-    data: dict[str, Any] | None = None,
+    data: dict[str, Any] | str | None = None,
 ) -> PreparedContact:
     """Normalise once; the engine only ever looks at the result."""
     uses = _handles(contact, region)
@@ -239,18 +245,32 @@ def prepare(
     )
 
 
-def prepare_for_write(contact: ParsedContact, region: str = "") -> PreparedContact:
+def prepare_for_write(contact: ParsedContact, region: str = "", *,
+                      data_as_text: bool = False) -> PreparedContact:
     """Everything the write path derives from a contact, including the stored data and its
-    content hash. Pure, so bulk importers run it in their worker processes."""
-    data = contact_to_data(contact)
-    prepared = prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
-    prepared.party_row = new_party_columns(prepared)
+    content hash. Pure, so bulk importers run it in their worker processes.
+
+    ``data_as_text`` gives the stored data as :class:`JSONText` from the same JSON encoding
+    as the hash (:func:`stored_text_and_hash`), for a parser process that sends it as text
+    anyway: one encoding per contact instead of two."""
+    if data_as_text:
+        text, content_hash = stored_text_and_hash(contact)
+        prepared = prepare(contact, region, content_hash=content_hash, data=JSONText(text))
+    else:
+        data = contact_to_data(contact)
+        prepared = prepare(contact, region, content_hash=content_hash_of_data(data), data=data)
+    # The facts serve both the party's search words and the record's child rows.
+    facts = contact_facts(contact)
+    prepared.children = child_rows(contact, facts)
+    prepared.party_row = new_party_columns(prepared, facts)
     return prepared
 
 
-def new_party_columns(prepared: PreparedContact) -> dict[str, Any]:
+def new_party_columns(prepared: PreparedContact,
+                      facts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Columns of the party a new record starts (all but the timestamps): its fields, sort
-    and search text, kind, and empty counters and flags."""
+    and search text, kind, and empty counters and flags (``facts``: the contact's
+    :func:`contact_facts`, when already worked out)."""
     fields = prepared.fields
     row = party_columns(fields, prepared.photo)
     organization_only = not (fields["given_name"] or fields["family_name"]) and fields[
@@ -259,7 +279,7 @@ def new_party_columns(prepared: PreparedContact) -> dict[str, Any]:
         kind="organization" if organization_only else "person", role="contact",
         handle_count=0, needs_disambiguation=False, needs_archival_review=False,
         search_text=search_text(fields, sorted(u.handle.value for u in prepared.handles),
-                                search_words(prepared.contact)),
+                                search_words(prepared.contact, facts)),
     )
     return row
 
@@ -282,7 +302,7 @@ def search_text(fields: dict[str, Any], handle_values: list[str],
                 extra: list[str] | tuple[str, ...] = ()) -> str:
     """What search-as-you-type matches: names, nickname, organisation, emails, phones, and
     ``extra`` words (departments, roles, related people: :func:`facts.search_words`)."""
-    parts = [
+    names = [
         fields.get("display_name", ""),
         fields.get("given_name", ""),
         fields.get("family_name", ""),
@@ -290,8 +310,13 @@ def search_text(fields: dict[str, Any], handle_values: list[str],
         fields.get("organization", ""),
         *extra,
     ]
+    handles: list[str] = []
     for value in handle_values:
-        parts.append(value)
+        handles.append(value)
         # A phone is found in any form the owner types (core.ingest.phone_search).
-        parts.extend(phone_index_words(value))
-    return fold(" ".join(p for p in parts if p))
+        handles.extend(phone_index_words(value))
+    # fold(" ".join(names + handles)), folded in two parts: the handles (two thirds of the
+    # text) are nearly always ASCII, which fold() takes a fast way, and fold(a + " " + b) is
+    # fold(a) + " " + fold(b) (it works character by character; whitespace separates).
+    folded = (fold(" ".join(p for p in names if p)), fold(" ".join(p for p in handles if p)))
+    return " ".join(p for p in folded if p)

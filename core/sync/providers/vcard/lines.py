@@ -11,12 +11,11 @@ import io
 import quopri
 import re
 from dataclasses import dataclass
+from itertools import compress, count
 
 from vobject.base import ParseError, getLogicalLines, parseLine
 
 from core.sync.providers.vcard.values import first
-
-_STRUCTURAL = ("BEGIN:", "END:", "VERSION:")
 
 
 class CardWarning(str):
@@ -70,12 +69,58 @@ def _decode_qp(value: str, charset: str) -> str:
     return raw.decode("cp1252", "replace")
 
 
-def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
-    """vobject's line grammar (``parseLine``) without its ``ContentLine`` object.
+#: The head (the text before the first ":") of a content line in the form nearly every card
+#: uses: an optional group, the name, and parameters that are a bare name (vCard 2.1 ``WORK``)
+#: or ``NAME=value[,value...]`` with non-empty values without quotes, "=", ";", ":" or ",".
+#: It is a strict subset of vobject's line grammar; anything else (quoted values, empty
+#: values, ";;", a second "=") goes to vobject's ``parseLine``, which decides.
+_SIMPLE_HEAD = re.compile(
+    r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)"
+    r"((?:;[A-Za-z0-9_-]+(?:=[^\";:,=]+(?:,[^\";:,=]+)*)?)*)")
 
-    ``ContentLine.__init__`` costs more than everything else per line (attribute hooks), and we
-    only need its parameter table and QP decoding, which are reproduced here.
+
+#: A whole line whose head :data:`_SIMPLE_HEAD` covers: groups (group, name, parameters,
+#: value). The head cannot hold ":", so the ":" after it is the line's first.
+_SIMPLE_LINE = re.compile(_SIMPLE_HEAD.pattern + ":(.*)", re.DOTALL)
+
+
+def _simple_parts(text: str) -> tuple[str, str, dict[str, list[str]], list[str], str] | None:
+    """(name, group, params, singles, value) of a line :data:`_SIMPLE_LINE` matches, exactly
+    as :func:`_vobject_parts` gives them; None for any other line.
+
+    vobject's ``parseLine`` runs three regular expressions per line (the line, its
+    parameters, each parameter's values), a third of the parsing CPU of a bulk import. Without
+    quotes before it, the first ":" ends the head (an unquoted parameter value cannot hold
+    one), so one match and a few splits give the same result. (:func:`read_lines` does the
+    same inline for cards without quoted-printable text.)
     """
+    match = _SIMPLE_LINE.match(text)
+    if match is None:
+        return None
+    group, name, raw_params, value = match.groups()
+    params, singles = _simple_params(raw_params) if raw_params else ({}, [])
+    # vobject reads "_" in a name as "-" (Lotus Notes writes X_FOO).
+    return name.replace("_", "-").upper(), (group or "").lower(), params, singles, value
+
+
+def _simple_params(raw: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The parameter table and bare parameters of a :data:`_SIMPLE_HEAD`'s parameters
+    (";TYPE=a,b;PREF")."""
+    params: dict[str, list[str]] = {}
+    singles: list[str] = []
+    for part in raw[1:].split(";"):
+        key, equals, values = part.partition("=")
+        if equals:
+            params.setdefault(key.upper(), []).extend(values.split(","))
+        else:
+            singles.append(key)
+    return params, singles
+
+
+def _vobject_parts(text: str,
+                   number: int) -> tuple[str, str, dict[str, list[str]], list[str], str]:
+    """(name, group, params, singles, value) by vobject's ``parseLine``, which raises
+    ``ParseError`` for a line its grammar rejects."""
     name, raw_params, value, group = parseLine(text, number)
     params: dict[str, list[str]] = {}
     singles: list[str] = []
@@ -84,8 +129,19 @@ def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
             singles.append(entry[0])
         else:
             params.setdefault(entry[0].upper(), []).extend(entry[1:])
+    return name.upper(), (group or "").lower(), params, singles, value
+
+
+def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
+    """vobject's line grammar (``parseLine``) without its ``ContentLine`` object.
+
+    ``ContentLine.__init__`` costs more than everything else per line (attribute hooks), and we
+    only need its parameter table and QP decoding, which are reproduced here. Common lines
+    take :func:`_simple_parts` instead of ``parseLine`` itself.
+    """
+    name, group, params, singles, value = _simple_parts(text) or _vobject_parts(text, number)
     if not may_be_qp:
-        return CardLine(name.upper(), (group or "").lower(), params, singles, value, number)
+        return CardLine(name, group, params, singles, value, number)
     qp = False
     encodings = params.get("ENCODING")
     if encodings and any(e.upper() == "QUOTED-PRINTABLE" for e in encodings):
@@ -98,7 +154,7 @@ def _content_line(text: str, number: int, may_be_qp: bool) -> CardLine:
         singles = [s for s in singles if s.upper() != "QUOTED-PRINTABLE"]
     if qp:
         value = _decode_qp(value, first(params, "CHARSET"))
-    return CardLine(name.upper(), (group or "").lower(), params, singles, value, number)
+    return CardLine(name, group, params, singles, value, number)
 
 
 _BASE64_LINE_RE = re.compile(r"^[A-Za-z0-9+/=]+$")
@@ -109,8 +165,28 @@ def _is_base64_header(line: str) -> bool:
     return "BASE64" in head or "ENCODING=B" in head
 
 
-def _unfold(text: str) -> list[tuple[str, int]]:
+def _unfold(text: str, upper: str | None = None) -> list[tuple[str, int]]:
     """RFC 6350 unfolding: (logical line, number of its first physical line); blanks dropped.
+
+    Most cards have nothing to glue (no folded line, no BASE64 data): their physical lines are
+    the logical ones, found with a few scans of the text in C instead of a look at every line
+    in Python (``upper``: the text upper-cased, when the caller has it). Others go to
+    :func:`_glue_lines`.
+    """
+    upper = text.upper() if upper is None else upper
+    if "BASE64" in upper or "ENCODING=B" in upper:
+        return _glue_lines(text)
+    lines = text.splitlines()
+    joined = "\n".join(lines)  # a line after the first starting with a space or tab: a fold
+    if "\n " in joined or "\n\t" in joined:
+        return _glue_lines(text)
+    # [(line, number) for number, line in enumerate(lines, 1) if line.strip()], in C.
+    return list(compress(zip(lines, count(1)), map(str.strip, lines)))
+
+
+def _glue_lines(text: str) -> list[tuple[str, int]]:
+    """:func:`_unfold` line by line: continuation lines (a leading space or tab) are glued to
+    the line before them.
 
     vCard 2.1 writers (old Nokia, some Outlook versions) continue BASE64 photo data on lines
     without the leading space; such lines are glued to the photo instead of being read as
@@ -131,6 +207,16 @@ def _unfold(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _may_name_an_encoding(text: str) -> bool:
+    """Whether ``text`` may hold "QUOTED-PRINTABLE", "BASE64" or "ENCODING=B" in any case.
+
+    Each holds a "q", a "64" or an "=b" (no other character upper-cases to Q, B, 6, 4 or =),
+    which most cards do not: they need no upper-cased copy of their text, a fifth of the cost
+    of unfolding them.
+    """
+    return "q" in text or "Q" in text or "64" in text or "=b" in text or "=B" in text
+
+
 def read_lines(text: str) -> list[CardLine]:
     """The card's logical lines as (name, group, params, singletons, value) records.
 
@@ -139,12 +225,17 @@ def read_lines(text: str) -> list[CardLine]:
     lines: list[CardLine] = []
     # QP soft line breaks need vobject's line reader; most cards have none and a plain unfold
     # is several times faster.
-    qp = "QUOTED-PRINTABLE" in text.upper()
-    logical_lines = getLogicalLines(io.StringIO(text), allowQP=True) if qp else _unfold(text)
+    upper = text.upper() if _may_name_an_encoding(text) else ""
+    qp = "QUOTED-PRINTABLE" in upper
+    logical_lines = (getLogicalLines(io.StringIO(text), allowQP=True) if qp
+                     else _unfold(text, upper))
     for logical, number in logical_lines:
-        if logical[:8].upper().startswith(_STRUCTURAL):  # no params, no group: skip the regex
-            name, _, value = logical.partition(":")
-            lines.append(CardLine(name.strip().upper(), "", {}, [], value, number))
+        match = None if qp else _SIMPLE_LINE.match(logical)
+        if match is not None:  # _simple_parts inline: two calls per line fewer
+            group, name, raw_params, value = match.groups()
+            params, singles = _simple_params(raw_params) if raw_params else ({}, [])
+            lines.append(CardLine(name.replace("_", "-").upper(), (group or "").lower(), params,
+                                  singles, value, number))
             continue
         try:
             lines.append(_content_line(logical, number, qp))

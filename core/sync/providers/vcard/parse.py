@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core.ingest.parsed import (
     Address,
@@ -73,20 +74,35 @@ class _State:
     apple_countries: list[str] = field(default_factory=list)
 
 
-def _label(line: CardLine, group_labels: dict[str, str], use_types: bool = True,
-           types: list[str] | None = None) -> str:
+def _label(line: CardLine, group_labels: dict[str, str]) -> str:
     if line.group and line.group in group_labels:
         return group_labels[line.group]
-    if not use_types:
-        return ""
-    return label_from_types(type_values(line.params, line.singles) if types is None else types)
+    return _types_label_pref(tuple(line.params.get("TYPE", ())), tuple(line.singles), ())[0]
+
+
+@lru_cache(maxsize=1024)
+def _types_label_pref(types: tuple[str, ...], singles: tuple[str, ...],
+                      prefs: tuple[str, ...]) -> tuple[str, bool]:
+    """(label, preferred) for a line's TYPE values, bare parameters and PREF values.
+
+    A file repeats a handful of parameter combinations ("TYPE=INTERNET;TYPE=WORK,pref") on
+    most of its lines; working the label out once per combination instead of once per line
+    was a tenth of the card parsing CPU.
+    """
+    values = type_values({"TYPE": list(types)} if types else {}, singles)
+    return label_from_types(values), is_preferred({"PREF": list(prefs)}, values)
 
 
 def _value(line: CardLine, labels: dict[str, str], text: str, platform: str = "",
            use_types: bool = True) -> ContactValue:
-    types = type_values(line.params, line.singles)
-    return ContactValue(value=text, label=_label(line, labels, use_types, types),
-                        primary=is_preferred(line.params, types), platform=platform)
+    params = line.params
+    label, primary = _types_label_pref(tuple(params.get("TYPE", ())), tuple(line.singles),
+                                       tuple(params.get("PREF", ())))
+    if line.group and line.group in labels:
+        label = labels[line.group]
+    elif not use_types:
+        label = ""
+    return ContactValue(value=text, label=label, primary=primary, platform=platform)
 
 
 def _org_slot(state: _State, group: str, is_title: bool) -> Organization:

@@ -111,16 +111,23 @@ def unpack_prepared(t: Packed, raw: Any = None) -> PreparedContact:
 
 def pack_lean(p: PreparedContact) -> Packed:
     """What the write path needs of ``p``, without the contact itself (see
-    :class:`LeanPrepared`): its ids and etag, hash, stored data as JSON text (serialised as
-    SQLAlchemy's JSON type would), handles, fields, the party row, child rows and photo."""
+    :class:`LeanPrepared`): its ids and etag, hash, stored data as JSON text, handles,
+    fields, the party row, child rows and photo."""
     c = p.contact
     position = {id(u.handle): i for i, u in enumerate(p.handles)}
     return (
         (c.external_id, c.etag, c.deleted, list(c.previous_external_ids)), p.content_hash,
-        json.dumps(p.data), [(tuple(u.handle), u.label, u.is_primary) for u in p.handles],
+        _data_text(p.data), [(tuple(u.handle), u.label, u.is_primary) for u in p.handles],
         p.fields, [position[id(h)] for h in p.match_handles], p.party_row,
-        tuple(child_rows(c)), p.photo,
+        tuple(p.children or child_rows(c)), p.photo,
     )
+
+
+def _data_text(data: dict[str, Any] | str | None) -> str:
+    """The stored data as plain ``str`` JSON text (a str subclass would pickle through
+    Python code): as :func:`prepare_for_write` encoded it with ``data_as_text``, else
+    serialised as SQLAlchemy's JSON type would."""
+    return str(data) if isinstance(data, str) else json.dumps(data)
 
 
 def unpack_lean(t: Packed, raw: Any = None) -> LeanPrepared:
