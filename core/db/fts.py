@@ -6,7 +6,11 @@ kept in step by three triggers on ``party`` (created by migration 0003). Row by 
 index costs a 20,000-card import about a second of its single writer's time; indexing the
 finished table in one ``rebuild`` costs about a third of that. So a big import *suspends*
 the index (drops the triggers, in a committed transaction of its own) and *resumes* it at
-the end: the triggers come back and the index is rebuilt from ``party`` in ONE transaction.
+the end: the triggers come back and the index is rebuilt from ``party`` in ONE transaction
+(on a connection and thread of its own, beside the import's duplicate refresh, which reads
+meanwhile and writes after that commit: ``core.ingest.search_index.DeferredIndex``). Other
+connections see the triggers only with the whole index, so a search never takes a
+half-filled index for one in step.
 
 Crash safety: while the triggers are missing the index may be stale, and their absence is
 itself the mark of it. An import that dies before it resumes (killed, power cut) leaves them
