@@ -5,9 +5,11 @@ time, on one core. ``ScoringWorkers`` starts a few "spawn" processes (never fork
 refresh runs on a worker thread of the GUI process, and a forked copy of a threaded Qt
 process is not safe), ships them the features once as plain tuples and the pairs once;
 workers take chunks of pairs in turn (a shared counter) and answer only the kept pairs of
-each. The refresh writes its blocking keys while the workers score, then prepares the rows
-of the answers (and, in a book small enough to keep its own copy of the features, takes
-chunks itself instead of waiting).
+each, with their places in it (the refresh keeps each pair's rules as a number, not the
+~120 MB dict of candidates). The refresh writes its blocking keys while the workers score,
+then takes chunks itself too: from its own features in a book small enough to keep them,
+else from the packed copy it sent, unpacked once its keys are written (at 100,000 parties,
+where memory allows one worker, both cores then score what is left).
 
 Workers run ``score_pairs.score_pairs``, the very loop in-process scoring runs, so their
 results are bit-identical (tests/match/test_parallel_score.py). Whatever goes wrong with a
@@ -26,7 +28,7 @@ import sys
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -222,7 +224,10 @@ class ScoringWorkers:
                     run.fallbacks += 1
                     continue
                 deadlines[i] = time.monotonic() + _RESULT_TIMEOUT_S
-                if message[0] == "kept":
+                if message[0] == "kept" and not self._fits(message[1], message[3]):
+                    del pending[i]  # garbage: whatever it took is scored below
+                    run.fallbacks += 1
+                elif message[0] == "kept":
                     taken(message[1], message[2], message[3])
                     answered.add(message[1])
                 else:  # "done": its peak memory
@@ -233,6 +238,10 @@ class ScoringWorkers:
                 here(fallback, k)
         global last_run
         last_run = run
+
+    def _fits(self, k: object, where: list[int]) -> bool:  # a chunk and places that exist
+        return isinstance(k, int) and 0 <= k < self.chunks and all(
+            k * _CHUNK + i < len(self.rules) for i in where)
 
     def _chunk(self, k: int) -> list[Pair]:
         return _pairs_of(self.pairs[2 * k * _CHUNK:2 * (k + 1) * _CHUNK])
@@ -286,7 +295,7 @@ def _message(conn: Connection) -> tuple[str, Any] | None:
         return None
     if (message[0] == "kept" and len(message) == 4 and isinstance(message[2], list)
             and isinstance(message[3], list) and len(message[2]) == len(message[3])
-            and all(isinstance(i, int) and 0 <= i < _CHUNK for i in message[3])):
+            and all(isinstance(i, int) and i >= 0 for i in message[3])):
         return message
     if message[0] == "done" and len(message) == 2 and isinstance(message[1], float):
         return message
@@ -330,7 +339,9 @@ def features_of(slices: list[bytes]) -> dict[int, PartyFeatures]:
 
 
 def _pairs_of(flat: array) -> list[Pair]:
-    return list(_iter_pairs(flat))
+    """Flat pairs (a, b, a, b...) as tuples."""
+    it = iter(flat)
+    return list(zip(it, it, strict=True))
 
 
 def _positions(pairs: list[Pair], kept: list[Kept]) -> list[int]:
@@ -339,11 +350,6 @@ def _positions(pairs: list[Pair], kept: list[Kept]) -> list[int]:
         return []
     where = {pair: i for i, pair in enumerate(pairs)}
     return [where[got[0]] for got in kept]
-
-
-def _iter_pairs(flat: array) -> Iterator[Pair]:
-    it = iter(flat)
-    return zip(it, it, strict=True)
 
 
 def _peak_rss_mb() -> float:

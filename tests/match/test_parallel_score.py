@@ -232,3 +232,36 @@ def test_worker_count_follows_cores_and_memory(monkeypatch: pytest.MonkeyPatch) 
     assert parallel.default_workers() == 0
     assert parallel.worker_count(20_000) == 0
     assert parallel.start_workers(50_000) is None  # one core: scored in process
+
+
+def test_a_worker_naming_pairs_never_sent_is_given_up_on(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer whose chunk or places name no pair that was sent (a broken worker) is not
+    believed: that worker is given up on and its share scored in process."""
+    feats, model, labels, candidates, expected = _scored_corpus(db, 400, seed=9)
+    monkeypatch.setattr(parallel, "_CHUNK", 50)
+    real = parallel._message
+    spoiled: list[bool] = []
+
+    def spoil(conn):  # noqa: ANN001, ANN202 - the real reader, one answer made nonsense
+        message = real(conn)
+        if message and message[0] == "kept" and message[2] and not spoiled:
+            spoiled.append(True)
+            return ("kept", message[1], message[2], [10**6] * len(message[3]))
+        return message
+
+    monkeypatch.setattr(parallel, "_message", spoil)
+    workers = parallel.ScoringWorkers(1)
+    kept: list = []
+
+    def here(share: list) -> list:
+        return score_pairs(share, feats, model, labels)
+
+    try:
+        workers.send_features(feats, model, labels)
+        workers.send_pairs(candidates, set())
+        workers.gather(here, _answers(kept))
+    finally:
+        workers.close()
+    assert spoiled and parallel.last_run.fallbacks == 1
+    assert sorted(kept) == expected
