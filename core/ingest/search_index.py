@@ -41,6 +41,10 @@ DEFER_MIN_CONTACTS = 2000
 DEFER_MAX_EXISTING_RATIO = 2
 
 
+#: SQLite page cache (KiB) of the connection that fills the index beside the refresh.
+FILL_CACHE_KIB = 2000
+
+
 class DeferredIndex:
     """What ``search_index_deferred`` yields: whether the index is suspended, and (after a
     ``background`` exit) the fill running on a thread of its own, to ``wait`` for."""
@@ -72,9 +76,15 @@ class DeferredIndex:
             try:
                 with self.db.session() as s:
                     connection = s.connection()
+                    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+                    # The pool opens a second connection for it: with the import's page
+                    # cache (32 MB, kept while pooled) it added that to the refresh's peak
+                    # memory; the one pass reads and appends, ~0.1 s slower with 2 MB.
+                    connection.exec_driver_sql(f"PRAGMA cache_size=-{FILL_CACHE_KIB}")
                     write_lock(connection)
                     locked.set()
                     resume_search_index(connection)
+                    connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")  # as pooled
                     s.commit()
             except BaseException as exc:  # noqa: BLE001 - raised again by wait()
                 self._error = exc
