@@ -83,8 +83,9 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
                 errors.append(exc)
 
-        # The refresh scoring chunks too from its own features (a small book), then from
-        # the packed copy it sent the workers (a big book: it lets its features go).
+        # The refresh scoring chunks too from its own features (a small book), from the
+        # packed copy it sent the workers (a big book: it lets its features go), and
+        # leaving every chunk to the workers (a big book, not unpacking to help).
         unpacked: list[int] = []
 
         def features_of(packed: list[bytes]) -> dict:
@@ -92,8 +93,11 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             return parallel.features_of(packed)
 
         monkeypatch.setattr(suggest, "features_of", features_of)
-        for helping_max in (suggest.HELPING_MAX_PARTIES, 0):
+        for helping_max, unpack, unpacks in ((suggest.HELPING_MAX_PARTIES, True, []),
+                                             (0, True, [1]), (0, False, [])):
             monkeypatch.setattr(suggest, "HELPING_MAX_PARTIES", helping_max)
+            monkeypatch.setattr(suggest, "UNPACK_TO_HELP", unpack)
+            unpacked.clear()
             thread = threading.Thread(target=run)
             thread.start()
             thread.join()
@@ -103,12 +107,14 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             # Every pair scored again but the rejected one (the merged one is kept as is).
             assert parallel.last_run.kept == len([r for r in in_process if r[6] != "rejected"])
             assert _rows(session) == in_process
-            assert unpacked == ([] if helping_max else [1])  # 1,200 parties: one slice
-        # Workers that die: every chunk is scored with the features loaded again.
+            assert unpacked == unpacks  # 1,200 parties: one slice
+        assert parallel.last_run.helped == 0
+        # Workers that die: every chunk is scored from the packed copy, unpacked then.
         kill_all[0] = True
+        unpacked.clear()
         run()
         assert not errors, errors
-        assert parallel.last_run.fallbacks == 2
+        assert parallel.last_run.fallbacks == 2 and unpacked == [1]
         assert _rows(session) == in_process
 
 
