@@ -90,11 +90,12 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
 
 def _rebuild(session: Session, model: Model) -> int:
     """The full refresh: every key written again, every candidate pair scored. A big book's
-    pairs are scored by worker processes (``parallel``) while this process writes the keys,
-    then by this process too; the workers get the features as soon as they are loaded, and
-    in a big book this process lets its own copy go once the blocks are built (keeping the
-    packed copy it sent, a fifth of the size, to score from once the keys are written: its
-    peak memory is then the blocks, not the features as well)."""
+    pairs are scored by worker processes (``parallel``) while this process writes the keys
+    (and then helps, in a book small enough to keep its features); the workers get the
+    features as soon as they are loaded, and in a big book this process lets its own copy
+    go once the blocks are built (its peak
+    memory is then the blocks, not the features as well; with ``UNPACK_TO_HELP`` it keeps
+    the packed copy it sent, a fifth of the size, to score from once the keys are written)."""
     # Started first (their interpreters start while the features load, and from a small
     # process): the book's size decides whether they are worth it.
     workers = start_workers(_comparable_parties(session))
@@ -104,10 +105,11 @@ def _rebuild(session: Session, model: Model) -> int:
         packed = [] if workers is None else workers.send_features(feats, model, labels)
         blocks = blocks_of(feats)
         keys_of_party: dict[int, list[str]] = {pid: [] for pid in sorted(feats)}
-        if len(feats) <= HELPING_MAX_PARTIES:
+        keep = len(feats) <= HELPING_MAX_PARTIES
+        if keep or not UNPACK_TO_HELP:
             packed = []
-        elif workers is not None:
-            feats = {}  # the workers hold them now (unpacked again from ``packed`` below)
+        if workers is not None and not keep:
+            feats = {}  # the workers hold them now (``packed`` is unpacked to help, if kept)
         candidates = pairs_from_blocks(blocks)
         if workers is not None:
             workers.send_pairs(candidates, rejected)
@@ -125,16 +127,15 @@ def _rebuild(session: Session, model: Model) -> int:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
             scored = {}
-            helps = bool(feats) or UNPACK_TO_HELP
-            here = feats or (features_of(packed) if helps else {})
+            here = feats or (features_of(packed) if packed else {})
 
             def in_process(pairs: list[Pair]) -> list[Kept]:
-                if not here:  # not helping: the share of a worker that failed (rare)
-                    here.update(features_of(packed))
+                if not here:  # the share of a worker that failed (rare): features reloaded
+                    here.update(load_features(session))
                 return score_pairs(pairs, here, model, labels)
 
             workers.gather(in_process, lambda kept, rules: _add_values(scored, kept, rules, model),
-                           in_process if helps else None)
+                           in_process if keep or UNPACK_TO_HELP else None)
     finally:
         if workers is not None:
             workers.close()
@@ -142,16 +143,15 @@ def _rebuild(session: Session, model: Model) -> int:
 
 
 #: Books up to this many parties keep their features in the refresh's process while workers
-#: score; bigger ones keep only the packed copy sent to the workers and unpack it once their
-#: keys are written (at 100,000 parties the features are ~180 MB better let go while the
-#: blocks are held; unpacked again they take the blocks' place), so that the refresh scores
-#: chunks too instead of waiting for the workers (at 100,000 parties one worker, for memory).
+#: score, so that it scores chunks too once its keys are written; bigger ones let them go
+#: once the blocks are built (at 100,000 parties ~180 MB, with one worker for memory).
 HELPING_MAX_PARTIES = 60_000
-#: Whether a bigger book's refresh unpacks that copy to score chunks too. It pays when the
-#: keys are written well before the worker is done (with ~1.5 s of keys against ~7 s of
-#: scoring at 100,000 parties, expected ~2 s); it costs ~0.6 s of unpacking and 30-50 MB of
-#: peak memory, and with 5 s of keys it was no faster (shared machine, 2 cores).
-UNPACK_TO_HELP = True
+#: Whether a bigger book's refresh keeps that packed copy and unpacks it to score chunks too
+#: (otherwise it waits for the workers, and reloads the features if one fails). It pays only
+#: when the keys are written well before the worker is done: ~1.5 s of keys against ~7 s of
+#: scoring at 100,000 parties would save ~2 s; it costs ~0.6 s of unpacking and ~50 MB of
+#: peak memory, and with today's 5-7 s of keys it was 1-3 s slower (2 shared cores).
+UNPACK_TO_HELP = False
 
 
 def _comparable_parties(session: Session) -> int:

@@ -93,7 +93,7 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             return parallel.features_of(packed)
 
         monkeypatch.setattr(suggest, "features_of", features_of)
-        for helping_max, unpack, unpacks in ((suggest.HELPING_MAX_PARTIES, True, []),
+        for helping_max, unpack, unpacks in ((suggest.HELPING_MAX_PARTIES, False, []),
                                              (0, True, [1]), (0, False, [])):
             monkeypatch.setattr(suggest, "HELPING_MAX_PARTIES", helping_max)
             monkeypatch.setattr(suggest, "UNPACK_TO_HELP", unpack)
@@ -109,13 +109,16 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             assert _rows(session) == in_process
             assert unpacked == unpacks  # 1,200 parties: one slice
         assert parallel.last_run.helped == 0
-        # Workers that die: every chunk is scored from the packed copy, unpacked then.
+        # Workers that die: every chunk is scored here, from the packed copy or with the
+        # features loaded again.
         kill_all[0] = True
-        unpacked.clear()
-        run()
-        assert not errors, errors
-        assert parallel.last_run.fallbacks == 2 and unpacked == [1]
-        assert _rows(session) == in_process
+        for unpack, unpacks in ((True, [1]), (False, [])):
+            monkeypatch.setattr(suggest, "UNPACK_TO_HELP", unpack)
+            unpacked.clear()
+            run()
+            assert not errors, errors
+            assert parallel.last_run.fallbacks == 2 and unpacked == unpacks
+            assert _rows(session) == in_process
 
 
 def _scored_corpus(db: Database, size: int, seed: int):  # noqa: ANN202 - a tuple of five
