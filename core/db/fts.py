@@ -6,7 +6,11 @@ kept in step by three triggers on ``party`` (created by migration 0003). Row by 
 index costs a 20,000-card import about a second of its single writer's time; indexing the
 finished table in one ``rebuild`` costs about a third of that. So a big import *suspends*
 the index (drops the triggers, in a committed transaction of its own) and *resumes* it at
-the end: the triggers come back and the index is rebuilt from ``party`` in ONE transaction.
+the end: the triggers come back and the index is rebuilt from ``party`` in ONE transaction
+(on a connection and thread of its own, beside the import's duplicate refresh, which reads
+meanwhile and writes after that commit: ``core.ingest.search_index.DeferredIndex``). Other
+connections see the triggers only with the whole index, so a search never takes a
+half-filled index for one in step.
 
 Crash safety: while the triggers are missing the index may be stale, and their absence is
 itself the mark of it. An import that dies before it resumes (killed, power cut) leaves them
@@ -75,10 +79,11 @@ def search_index_in_step(dbapi_connection: sqlite3.Connection) -> bool:
     return table and triggers == len(TRIGGERS)
 
 
-def _lock(connection: Connection) -> None:
+def write_lock(connection: Connection) -> None:
     """Open the write transaction now. Python's sqlite3 starts a transaction only before
     INSERT/UPDATE/DELETE and runs DDL on its own otherwise: a no-op UPDATE makes the trigger
-    changes that follow part of one transaction (and takes the write lock before reading)."""
+    changes that follow part of one transaction (and takes the write lock before reading;
+    a fill on a thread of its own takes it before its caller goes on to write anything)."""
     connection.exec_driver_sql("UPDATE party SET id = id WHERE 0")
 
 
@@ -87,7 +92,7 @@ def suspend_search_index(connection: Connection) -> bool:
     False on PostgreSQL (nothing to do)."""
     if not _has_index(connection):
         return False
-    _lock(connection)
+    write_lock(connection)
     for name in TRIGGERS:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     return True
@@ -113,7 +118,7 @@ def repair_search_index(engine: Engine) -> bool:
         if not search_index_suspended(connection):
             return False
     with engine.begin() as connection:
-        _lock(connection)
+        write_lock(connection)
         if not search_index_suspended(connection):  # another process got there first
             return False
         log.info("an import stopped before its search index was filled: rebuilding it")

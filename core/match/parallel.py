@@ -5,9 +5,11 @@ time, on one core. ``ScoringWorkers`` starts a few "spawn" processes (never fork
 refresh runs on a worker thread of the GUI process, and a forked copy of a threaded Qt
 process is not safe), ships them the features once as plain tuples and the pairs once;
 workers take chunks of pairs in turn (a shared counter) and answer only the kept pairs of
-each. The refresh writes its blocking keys while the workers score, then prepares the rows
-of the answers (and, in a book small enough to keep its own copy of the features, takes
-chunks itself instead of waiting).
+each, with their places in it (the refresh keeps each pair's rules as a number, not the
+~120 MB dict of candidates). The refresh writes its blocking keys while the workers score,
+then takes chunks itself too: from its own features in a book small enough to keep them,
+else from the packed copy it sent, unpacked once its keys are written (at 100,000 parties,
+where memory allows one worker, both cores then score what is left).
 
 Workers run ``score_pairs.score_pairs``, the very loop in-process scoring runs, so their
 results are bit-identical (tests/match/test_parallel_score.py). Whatever goes wrong with a
@@ -26,7 +28,7 @@ import sys
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -103,7 +105,10 @@ class ScoringWorkers:
         #: The next chunk of pairs nobody has taken yet: workers (and the refresh itself,
         #: when it helps) take chunks from it, so nobody idles while others have work.
         self.next_chunk = ctx.Value("q", 0)
+        #: The pairs sent (flat: a, b, a, b...), the number of each one's rules, the rules.
         self.pairs = array("q")
+        self.rules = array("I")
+        self.combos: list[list[str]] = []
         self.chunks = 0
         try:
             for i in range(count):
@@ -135,36 +140,66 @@ class ScoringWorkers:
                 self.failed[i] = True
 
     def send_features(self, feats: Mapping[int, PartyFeatures], model: Model, labels: Labels
-                      ) -> None:
+                      ) -> list[bytes]:
         """Send every worker the model and the features (in slices, so neither side holds
         all of them twice), as soon as they are loaded: the workers unpack them while the
-        refresh builds its blocks."""
+        refresh builds its blocks. Returns the slices sent (``features_of`` gives the
+        features back: a refresh that lets its features go keeps these, a fifth of their
+        size, to score chunks too once its keys are written)."""
         head = pickle.dumps((model, labels, _CHUNK), protocol=pickle.HIGHEST_PROTOCOL)
         self._send_all(head)
         values = list(feats.values())
+        slices: list[bytes] = []
         for start in range(0, len(values), _FEATURE_SLICE):
-            self._send_all(_dump_packed([pack(f) for f in values[start:start + _FEATURE_SLICE]]))
+            slices.append(_dump_packed([pack(f) for f in values[start:start + _FEATURE_SLICE]]))
+            self._send_all(slices[-1])
         self._send_all(b"")  # the end of the features
+        return slices
 
-    def send_pairs(self, pairs: Sequence[Pair]) -> None:
-        """Give every worker ``pairs``: they take chunks of ``_CHUNK`` from them in turn and
-        start at once."""
-        self.pairs = _flat(pairs)
-        self.chunks = -(-len(pairs) // _CHUNK)
-        self._send_all(self.pairs.tobytes())
+    def send_pairs(self, candidates: Mapping[Pair, list[str]], rejected: set[Pair]) -> None:
+        """Give every worker the candidate pairs but the ``rejected`` ones: they take chunks
+        of ``_CHUNK`` from them in turn and start at once. This process keeps the pairs
+        (16 bytes each) and each one's rules as a number (4 bytes): the caller can let the
+        dict of candidates go (~120 MB at 100,000 parties) before the keys are written."""
+        flat, rules = array("q"), array("I")
+        combos: dict[tuple[str, ...], int] = {}
+        for pair, codes in candidates.items():
+            if pair in rejected:
+                continue
+            flat.append(pair[0])
+            flat.append(pair[1])
+            combo = tuple(codes)
+            number = combos.get(combo)
+            if number is None:
+                number = combos[combo] = len(combos)
+            rules.append(number)
+        self.pairs, self.rules, self.combos = flat, rules, [list(c) for c in combos]
+        self.chunks = -(-len(rules) // _CHUNK)
+        self._send_all(flat.tobytes())
 
     def _send_all(self, data: bytes) -> None:
         for outbox in self.outboxes:
             outbox.put(data)
 
     def gather(self, fallback: Callable[[list[Pair]], list[Kept]],
-               take: Callable[[list[Kept]], None],
+               take: Callable[[list[Kept], list[list[str]]], None],
                helper: Callable[[list[Pair]], list[Kept]] | None = None) -> None:
-        """Hand every kept pair to ``take``, chunk by chunk as the workers send them (the
-        refresh prepares the rows of one chunk while the workers score the next). With a
-        ``helper`` the refresh scores chunks too instead of waiting. Chunks a failed worker
-        took, or nobody took, are scored by ``fallback`` at the end."""
-        run = ScoringRun(workers=len(self.conns), pairs=len(self.pairs) // 2)
+        """Hand every kept pair with its rules to ``take``, chunk by chunk as the workers
+        send them (the refresh prepares the rows of one chunk while the workers score the
+        next). With a ``helper`` the refresh scores chunks too instead of waiting. Chunks a
+        failed worker took, or nobody took, are scored by ``fallback`` at the end."""
+        run = ScoringRun(workers=len(self.conns), pairs=len(self.rules))
+
+        def taken(k: int, kept: list[Kept], where: list[int]) -> None:
+            run.kept += len(kept)
+            base = k * _CHUNK
+            take(kept, [self.combos[self.rules[base + i]] for i in where])
+
+        def here(score: Callable[[list[Pair]], list[Kept]], k: int) -> None:
+            pairs = self._chunk(k)
+            kept = score(pairs)
+            taken(k, kept, _positions(pairs, kept))
+
         answered: set[int] = set()
         pending = dict(enumerate(self.conns))
         # Each worker's: it is given up on when it has not answered for _RESULT_TIMEOUT_S.
@@ -172,10 +207,8 @@ class ScoringWorkers:
         while pending:
             k = _take_chunk(self.next_chunk, self.chunks) if helper is not None else None
             if k is not None:
-                got = helper(self._chunk(k))
+                here(helper, k)
                 run.helped += 1
-                run.kept += len(got)
-                take(got)
                 answered.add(k)
             ready = wait(list(pending.values()), timeout=0 if k is not None else 0.2)
             for i, conn in list(pending.items()):
@@ -191,20 +224,24 @@ class ScoringWorkers:
                     run.fallbacks += 1
                     continue
                 deadlines[i] = time.monotonic() + _RESULT_TIMEOUT_S
-                if message[0] == "kept":
-                    run.kept += len(message[2])
-                    take(message[2])
+                if message[0] == "kept" and not self._fits(message[1], message[3]):
+                    del pending[i]  # garbage: whatever it took is scored below
+                    run.fallbacks += 1
+                elif message[0] == "kept":
+                    taken(message[1], message[2], message[3])
                     answered.add(message[1])
                 else:  # "done": its peak memory
                     del pending[i]
                     run.worker_peak_mb.append(message[1])
         for k in range(self.chunks):
             if k not in answered:
-                got = fallback(self._chunk(k))
-                run.kept += len(got)
-                take(got)
+                here(fallback, k)
         global last_run
         last_run = run
+
+    def _fits(self, k: object, where: list[int]) -> bool:  # a chunk and places that exist
+        return isinstance(k, int) and 0 <= k < self.chunks and all(
+            k * _CHUNK + i < len(self.rules) for i in where)
 
     def _chunk(self, k: int) -> list[Pair]:
         return _pairs_of(self.pairs[2 * k * _CHUNK:2 * (k + 1) * _CHUNK])
@@ -248,15 +285,17 @@ def start_workers(parties: int, count: int | None = None,
 
 
 def _message(conn: Connection) -> tuple[str, Any] | None:
-    """("kept", chunk, kept pairs) or ("done", peak MB) from a worker; None for a broken
-    pipe or a message that is neither."""
+    """("kept", chunk, kept pairs, their places in the chunk) or ("done", peak MB) from a
+    worker; None for a broken pipe or a message that is neither."""
     try:
         message = pickle.loads(conn.recv_bytes())
     except (OSError, EOFError, pickle.UnpicklingError, ValueError):
         return None
     if not isinstance(message, tuple) or not message:
         return None
-    if message[0] == "kept" and len(message) == 3 and isinstance(message[2], list):
+    if (message[0] == "kept" and len(message) == 4 and isinstance(message[2], list)
+            and isinstance(message[3], list) and len(message[2]) == len(message[3])
+            and all(isinstance(i, int) and i >= 0 for i in message[3])):
         return message
     if message[0] == "done" and len(message) == 2 and isinstance(message[1], float):
         return message
@@ -288,22 +327,29 @@ def _load_packed(data: bytes) -> list[Packed]:
     return marshal.loads(body) if data[:1] == b"m" else pickle.loads(body)
 
 
-def _flat(pairs: Sequence[Pair]) -> array:
-    """The pairs flattened (a, b, a, b...): 16 bytes a pair to send."""
-    out = array("q")
-    for a, b in pairs:
-        out.append(a)
-        out.append(b)
-    return out
+def features_of(slices: list[bytes]) -> dict[int, PartyFeatures]:
+    """The features ``ScoringWorkers.send_features`` sent as ``slices``, each slice let go
+    once unpacked (``slices`` is emptied)."""
+    feats: dict[int, PartyFeatures] = {}
+    slices.reverse()
+    while slices:
+        for p in _load_packed(slices.pop()):
+            feats[p[0]] = unpack(p)
+    return feats
 
 
 def _pairs_of(flat: array) -> list[Pair]:
-    return list(_iter_pairs(flat))
-
-
-def _iter_pairs(flat: array) -> Iterator[Pair]:
+    """Flat pairs (a, b, a, b...) as tuples."""
     it = iter(flat)
-    return zip(it, it, strict=True)
+    return list(zip(it, it, strict=True))
+
+
+def _positions(pairs: list[Pair], kept: list[Kept]) -> list[int]:
+    """Where in ``pairs`` each kept pair is (so its rules are found by number)."""
+    if not kept:
+        return []
+    where = {pair: i for i, pair in enumerate(pairs)}
+    return [where[got[0]] for got in kept]
 
 
 def _peak_rss_mb() -> float:
@@ -344,8 +390,9 @@ def _worker_main(conn: Connection, next_chunk: Any) -> None:  # noqa: ANN401 - a
         return  # the refresh gave up on this worker (or never needed it)
     chunks = -(-len(flat) // (2 * chunk))
     while (k := _take_chunk(next_chunk, chunks)) is not None:
-        kept = score_pairs(_iter_pairs(flat[2 * k * chunk:2 * (k + 1) * chunk]), feats, model,
-                           labels)
-        conn.send_bytes(pickle.dumps(("kept", k, kept), protocol=pickle.HIGHEST_PROTOCOL))
+        pairs = _pairs_of(flat[2 * k * chunk:2 * (k + 1) * chunk])
+        kept = score_pairs(pairs, feats, model, labels)
+        conn.send_bytes(pickle.dumps(("kept", k, kept, _positions(pairs, kept)),
+                                     protocol=pickle.HIGHEST_PROTOCOL))
     conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL))
     conn.close()

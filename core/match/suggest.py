@@ -16,7 +16,7 @@ follows the data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from core.match.incremental import keys_of, plan_refresh
 from core.match.key_store import first_keyed_party, replace_keys, write_all
 from core.match.labels import Labels, adjust, load_labels, pattern_of
 from core.match.model_store import active_model
-from core.match.parallel import start_workers
+from core.match.parallel import features_of, start_workers
 from core.match.score_pairs import Kept, score_pairs
 from core.match.stable_keys import resolve_party_key
 from core.match.store import Scored, existing_rows, store, values_of
@@ -90,26 +90,30 @@ def _refresh(session: Session, party_ids: Iterable[int] | None) -> int:
 
 def _rebuild(session: Session, model: Model) -> int:
     """The full refresh: every key written again, every candidate pair scored. A big book's
-    pairs are scored by worker processes (``parallel``) while this process writes the keys;
-    they get the features as soon as they are loaded, and this process lets its own copy go
-    once the blocks are built (its peak memory is then the blocks and the pairs, not the
-    features as well)."""
+    pairs are scored by worker processes (``parallel``) while this process writes the keys
+    (and then helps, in a book small enough to keep its features); the workers get the
+    features as soon as they are loaded, and in a big book this process lets its own copy
+    go once the blocks are built (its peak
+    memory is then the blocks, not the features as well; with ``UNPACK_TO_HELP`` it keeps
+    the packed copy it sent, a fifth of the size, to score from once the keys are written)."""
     # Started first (their interpreters start while the features load, and from a small
     # process): the book's size decides whether they are worth it.
     workers = start_workers(_comparable_parties(session))
     try:
         feats = load_features(session)
         rejected, labels = rejected_pairs(session), load_labels(session)
-        if workers is not None:
-            workers.send_features(feats, model, labels)
+        keep = len(feats) <= HELPING_MAX_PARTIES
+        packed = [] if workers is None else workers.send_features(feats, model, labels)
+        if keep or not UNPACK_TO_HELP:
+            packed = []  # not held while the blocks are built (34 MB at 100,000 parties)
         blocks = blocks_of(feats)
         keys_of_party: dict[int, list[str]] = {pid: [] for pid in sorted(feats)}
-        helps = len(feats) <= HELPING_MAX_PARTIES
-        if workers is not None and not helps:
-            feats = {}  # the workers hold them now (reloaded if one fails)
+        if workers is not None and not keep:
+            feats = {}  # the workers hold them now (``packed`` is unpacked to help, if kept)
         candidates = pairs_from_blocks(blocks)
         if workers is not None:
-            workers.send_pairs([pair for pair in candidates if pair not in rejected])
+            workers.send_pairs(candidates, rejected)
+            candidates = {}  # the workers' copy keeps their rules (a tenth of the memory)
         for k, pids in blocks.items():
             for pid in pids:
                 keys_of_party[pid].append(k)  # the block's own key string: not a copy
@@ -119,13 +123,15 @@ def _rebuild(session: Session, model: Model) -> int:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
             scored = {}
+            here = feats or (features_of(packed) if packed else {})
 
             def in_process(pairs: list[Pair]) -> list[Kept]:
-                return score_pairs(pairs, feats, model, labels)
+                if not here:  # the share of a worker that failed (rare): features reloaded
+                    here.update(load_features(session))
+                return score_pairs(pairs, here, model, labels)
 
-            workers.gather(in_process if helps else _reloading_scorer(session, model, labels),
-                           lambda kept: _add_values(scored, kept, candidates, model),
-                           in_process if helps else None)
+            workers.gather(in_process, lambda kept, rules: _add_values(scored, kept, rules, model),
+                           in_process if keep or UNPACK_TO_HELP else None)
     finally:
         if workers is not None:
             workers.close()
@@ -133,9 +139,15 @@ def _rebuild(session: Session, model: Model) -> int:
 
 
 #: Books up to this many parties keep their features in the refresh's process while workers
-#: score, so that it scores chunks too once its keys are written (at 20,000 parties the
-#: workers' scoring is the longer path; at 100,000 the features are ~180 MB better let go).
+#: score, so that it scores chunks too once its keys are written; bigger ones let them go
+#: once the blocks are built (at 100,000 parties ~180 MB, with one worker for memory).
 HELPING_MAX_PARTIES = 60_000
+#: Whether a bigger book's refresh keeps that packed copy and unpacks it to score chunks too
+#: (otherwise it waits for the workers, and reloads the features if one fails). It pays only
+#: when the keys are written well before the worker is done: ~1.5 s of keys against ~7 s of
+#: scoring at 100,000 parties would save ~2 s; it costs ~0.6 s of unpacking and ~50 MB of
+#: peak memory, and with today's 5-7 s of keys it was 1-3 s slower (2 shared cores).
+UNPACK_TO_HELP = False
 
 
 def _comparable_parties(session: Session) -> int:
@@ -144,34 +156,20 @@ def _comparable_parties(session: Session) -> int:
         Party.merged_into_id.is_(None), Party.kind != "system")) or 0
 
 
-def _reloading_scorer(session: Session, model: Model, labels: Labels
-                      ) -> Callable[[list[Pair]], list[Kept]]:
-    """Scores the share of a worker that failed (rare), with the features loaded again
-    (once): the refresh let its own copy go."""
-    reloaded: list[dict[int, PartyFeatures]] = []
-
-    def score(pairs: list[Pair]) -> list[Kept]:
-        if not reloaded:
-            reloaded.append(load_features(session))
-        return score_pairs(pairs, reloaded[0], model, labels)
-
-    return score
-
-
 def _score(candidates: dict[Pair, list[str]], feats: dict[int, PartyFeatures],
            rejected: set[Pair], model: Model, labels: Labels) -> Scored:
     """Score every candidate pair worth storing (``score_pairs``), with its rules."""
     scored: Scored = {}
-    _add_values(scored, score_pairs((p for p in candidates if p not in rejected), feats, model,
-                                    labels), candidates, model)
+    kept = score_pairs((p for p in candidates if p not in rejected), feats, model, labels)
+    _add_values(scored, kept, [candidates[got[0]] for got in kept], model)
     return scored
 
 
-def _add_values(scored: Scored, kept: list[Kept], candidates: dict[Pair, list[str]],
-                model: Model) -> None:
-    """The stored values of kept pairs (with the rules that paired them) into ``scored``."""
-    for pair, score, levels, extra in kept:
-        scored[pair] = values_of(score, levels, candidates[pair], model, extra)
+def _add_values(scored: Scored, kept: list[Kept], rules: list[list[str]], model: Model
+                ) -> None:
+    """The stored values of kept pairs (with the rules that paired each) into ``scored``."""
+    for (pair, score, levels, extra), codes in zip(kept, rules, strict=True):
+        scored[pair] = values_of(score, levels, codes, model, extra)
 
 
 def _stale_model(session: Session, model: Model) -> bool:

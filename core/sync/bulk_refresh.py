@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
@@ -53,12 +53,17 @@ class DeferredRefresh:
             self.marker = event.id
         self.touched |= touched
 
-    def finish(self) -> int:
+    def finish(self, before_write: Callable[[], None] | None = None) -> int:
         """Refresh once (in its own transaction) and clear this run's pending row. Returns
-        the number of suggestions written."""
+        the number of suggestions written. ``before_write`` is called (once) before the
+        refresh's first statement that is not a SELECT: the import lets the refresh read
+        while its search index is filled on another connection, and holds its writes
+        until that fill has committed (and stops the refresh if the fill failed)."""
         if self.hook is None:
             return 0
         with self.db.session() as s:
+            if before_write is not None:
+                _hold_writes(s, before_write)
             others = list(s.scalars(select(ActivityEvent.id).where(
                 ActivityEvent.kind == PENDING, ActivityEvent.created_at < self.started,
                 ActivityEvent.id != (self.marker or 0))))
@@ -72,3 +77,16 @@ class DeferredRefresh:
             s.commit()
         self.touched, self.marker = set(), None
         return written if isinstance(written, int) else 0
+
+
+def _hold_writes(session: Session, before_write: Callable[[], None]) -> None:
+    """Call ``before_write`` before the first statement on ``session``'s connection that
+    may write (anything but a SELECT; reads on the driver's own cursors never reach it).
+    A write that bypassed SQLAlchemy would still wait, for SQLite's busy timeout."""
+    pending = [before_write]
+
+    def check(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001 - event API
+        if pending and statement.lstrip()[:6].upper() != "SELECT":
+            pending.pop()()
+
+    event.listen(session.connection(), "before_cursor_execute", check)

@@ -8,6 +8,7 @@ line and reason while every other card goes through.
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from core.db.engine import Database
 from core.db.models import SourceAccount
 from core.gcpause import cyclic_gc_paused
 from core.ingest.engine import ingest_contacts
-from core.ingest.search_index import search_index_deferred
+from core.ingest.search_index import DeferredIndex, search_index_deferred
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
 from core.sync.bulk_refresh import DeferredRefresh
@@ -31,6 +32,8 @@ from core.sync.providers.vcard.reader import (
 )
 from core.sync.providers.vcard.textio import CardProblem
 from core.tasks import TaskState
+
+log = logging.getLogger("kith.sync")
 
 #: Batches between two sweeps of the young generations while the importer runs with the
 #: cyclic collector paused. With the collector on, unpickling and writing a batch (~100
@@ -139,8 +142,11 @@ def import_vcards(
     # The parser processes also prepare each contact (normalise, serialise, hash, child rows)
     # and hand over only what the write path reads (lean), so this process only writes: the
     # import is as fast as the two halves running side by side.
-    # A big import fills the search index in one pass at the end (core.db.fts).
-    with cyclic_gc_paused(), search_index_deferred(db, estimate_cards(files)):
+    # A big import fills the search index in one pass at the end (core.db.fts), beside the
+    # duplicate refresh: the fill is SQLite C code on a thread of its own, the refresh reads
+    # its features and builds its blocks meanwhile and writes only once the fill committed.
+    with cyclic_gc_paused(), search_index_deferred(db, estimate_cards(files),
+                                                   background=True) as index:
         for count, batch in enumerate(parse_paths(files, workers, prepare_region=region,
                                                   lean=True, batch_size=BATCH_SIZE), 1):
             state.check()
@@ -149,12 +155,32 @@ def import_vcards(
             state.progress(done / len(files), f"{report.cards_read} cards read")
             if count % SWEEP_EVERY == 0:
                 gc.collect(1)
-    with db.session() as s:
-        optimize(s)
-    if refresh.hook is not None:
-        state.progress(1.0, f"{report.cards_read} cards read; updating duplicate suggestions")
-        refresh.finish()
+        # Before the fill takes the write lock (PRAGMA optimize may write statistics).
+        with db.session() as s:
+            optimize(s)
+    _refresh_beside_fill(db, state, report, refresh, index)
     return report
+
+
+def _refresh_beside_fill(db: Database, state: TaskState, report: ImportReport,
+                         refresh: DeferredRefresh, index: DeferredIndex) -> None:
+    """The one duplicate refresh while the search index is filled (``index`` may be
+    filling on its own thread). Whatever happens, the fill is waited for
+    before this returns: its error is the import's error (as when it ran before the
+    refresh), unless the refresh failed first (that error wins; the fill's is logged, and
+    an index it left suspended is filled at the next open)."""
+    try:
+        if refresh.hook is not None:
+            state.progress(1.0, f"{report.cards_read} cards read; "
+                                "updating duplicate suggestions")
+            refresh.finish(before_write=index.wait)
+    except BaseException:
+        try:
+            index.wait()
+        except Exception:  # noqa: BLE001 - the refresh's own error is raised
+            log.exception("filling the search index failed")
+        raise
+    index.wait()
 
 
 def _take_batch(db: Database, batch: ParsedBatch, account_id: int, region: str,

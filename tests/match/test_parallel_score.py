@@ -83,10 +83,21 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
                 errors.append(exc)
 
-        # The refresh scoring chunks itself too (a small book), then leaving all to the
-        # workers (a big book: it lets its features go).
-        for helping_max in (suggest.HELPING_MAX_PARTIES, 0):
+        # The refresh scoring chunks too from its own features (a small book), from the
+        # packed copy it sent the workers (a big book: it lets its features go), and
+        # leaving every chunk to the workers (a big book, not unpacking to help).
+        unpacked: list[int] = []
+
+        def features_of(packed: list[bytes]) -> dict:
+            unpacked.append(len(packed))
+            return parallel.features_of(packed)
+
+        monkeypatch.setattr(suggest, "features_of", features_of)
+        for helping_max, unpack, unpacks in ((suggest.HELPING_MAX_PARTIES, False, []),
+                                             (0, True, [1]), (0, False, [])):
             monkeypatch.setattr(suggest, "HELPING_MAX_PARTIES", helping_max)
+            monkeypatch.setattr(suggest, "UNPACK_TO_HELP", unpack)
+            unpacked.clear()
             thread = threading.Thread(target=run)
             thread.start()
             thread.join()
@@ -96,29 +107,47 @@ def test_refresh_in_workers_stores_what_in_process_stores(
             # Every pair scored again but the rejected one (the merged one is kept as is).
             assert parallel.last_run.kept == len([r for r in in_process if r[6] != "rejected"])
             assert _rows(session) == in_process
+            assert unpacked == unpacks  # 1,200 parties: one slice
         assert parallel.last_run.helped == 0
-        # Workers that die: every chunk is scored with the features loaded again.
+        # Workers that die: every chunk is scored here, from the packed copy or with the
+        # features loaded again.
         kill_all[0] = True
-        run()
-        assert not errors, errors
-        assert parallel.last_run.fallbacks == 2
-        assert _rows(session) == in_process
+        for unpack, unpacks in ((True, [1]), (False, [])):
+            monkeypatch.setattr(suggest, "UNPACK_TO_HELP", unpack)
+            unpacked.clear()
+            run()
+            assert not errors, errors
+            assert parallel.last_run.fallbacks == 2 and unpacked == unpacks
+            assert _rows(session) == in_process
 
 
 def _scored_corpus(db: Database, size: int, seed: int):  # noqa: ANN202 - a tuple of five
-    """A corpus loaded into ``db``: its features, model, labels, candidate pairs and the
-    kept pairs in-process scoring gives (what workers must give too)."""
+    """A corpus loaded into ``db``: its features, model, labels, candidate pairs (with
+    their rules) and the kept pairs in-process scoring gives, each with its rules (what
+    workers must give too)."""
     with db.session() as session:
         load(session, generate(size, seed=seed))
         feats = load_features(session)
         model, labels = active_model(session), load_labels(session)
-    pairs = list(candidate_pairs(feats))
-    return feats, model, labels, pairs, score_pairs(pairs, feats, model, labels)
+    candidates = candidate_pairs(feats)
+    kept = score_pairs(list(candidates), feats, model, labels)
+    return feats, model, labels, candidates, sorted((*got, candidates[got[0]]) for got in kept)
+
+
+def _answers(into: list, on_kept=None):  # noqa: ANN001, ANN202 - a callback
+    """A ``gather`` callback that collects each kept pair with its rules."""
+
+    def take(kept: list, rules: list) -> None:
+        if on_kept is not None:
+            on_kept()
+        into.extend((*got, codes) for got, codes in zip(kept, rules, strict=True))
+
+    return take
 
 
 def test_a_dead_worker_costs_time_not_results(db: Database,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    feats, model, labels, pairs, expected = _scored_corpus(db, 600, seed=5)
+    feats, model, labels, candidates, expected = _scored_corpus(db, 600, seed=5)
     assert expected, "the corpus has duplicates to find"
 
     monkeypatch.setattr(parallel, "_CHUNK", 100)  # many chunks
@@ -132,13 +161,13 @@ def test_a_dead_worker_costs_time_not_results(db: Database,
         try:
             workers.procs[0].kill()
             workers.send_features(feats, model, labels)
-            workers.send_pairs(pairs)
-            workers.gather(here, kept.extend, here if helping else None)
+            workers.send_pairs(candidates, set())
+            workers.gather(here, _answers(kept), here if helping else None)
         finally:
             workers.close()
         assert parallel.last_run.fallbacks == 1
         assert len(parallel.last_run.worker_peak_mb) == 1
-        assert sorted(kept) == sorted(expected)  # each kept pair once, as in process
+        assert sorted(kept) == expected  # each kept pair once, with its rules, as in process
         assert not any(p.is_alive() for p in workers.procs)
 
 
@@ -146,7 +175,7 @@ def test_a_dead_worker_costs_time_not_results(db: Database,
 def test_a_silent_worker_is_given_up_on(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker that stops answering (alive, but stopped) is given up on once it has not
     answered for ``_RESULT_TIMEOUT_S``; the chunk it held is scored in process."""
-    feats, model, labels, pairs, expected = _scored_corpus(db, 400, seed=9)
+    feats, model, labels, candidates, expected = _scored_corpus(db, 400, seed=9)
     monkeypatch.setattr(parallel, "_CHUNK", 5)
     monkeypatch.setattr(parallel, "_RESULT_TIMEOUT_S", 5.0)
     workers = parallel.ScoringWorkers(2)
@@ -155,31 +184,41 @@ def test_a_silent_worker_is_given_up_on(db: Database, monkeypatch: pytest.Monkey
     def here(share: list) -> list:
         return score_pairs(share, feats, model, labels)
 
-    def stop_first(got: list) -> None:  # once scoring runs, the first worker goes silent
+    def stop_first() -> None:  # once scoring runs, the first worker goes silent
         if workers.procs[0].pid and not stopped:
             os.kill(workers.procs[0].pid, signal.SIGSTOP)
             stopped.append(True)
-        kept.extend(got)
 
     stopped: list[bool] = []
     try:
         workers.send_features(feats, model, labels)
-        workers.send_pairs(pairs)
-        workers.gather(here, stop_first)
+        workers.send_pairs(candidates, set())
+        workers.gather(here, _answers(kept, stop_first))
     finally:
         workers.close()
     assert parallel.last_run.fallbacks == 1
-    assert sorted(kept) == sorted(expected)
+    assert sorted(kept) == expected
     assert not any(p.is_alive() for p in workers.procs)
 
 
-def test_features_travel_unchanged(db: Database) -> None:
+def test_features_travel_unchanged(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     with db.session() as session:
         load(session, generate(300, seed=3))
         feats = load_features(session)
+        model = active_model(session)
     assert any(f.phones for f in feats.values()) and any(f.addresses for f in feats.values())
     packed = [pack(f) for f in feats.values()]
     assert [unpack(p) for p in _load_packed(_dump_packed(packed))] == list(feats.values())
+    # The copy the refresh keeps of what it sent (slices of 100 here) unpacks to the same.
+    monkeypatch.setattr(parallel, "_FEATURE_SLICE", 100)
+    workers = parallel.ScoringWorkers(1)
+    try:
+        slices = workers.send_features(feats, model, {})
+    finally:
+        workers.close()
+    assert len(slices) == 3
+    again = parallel.features_of(slices)
+    assert list(again.items()) == list(feats.items()) and slices == []
 
 
 class Name(str):
@@ -202,3 +241,36 @@ def test_worker_count_follows_cores_and_memory(monkeypatch: pytest.MonkeyPatch) 
     assert parallel.default_workers() == 0
     assert parallel.worker_count(20_000) == 0
     assert parallel.start_workers(50_000) is None  # one core: scored in process
+
+
+def test_a_worker_naming_pairs_never_sent_is_given_up_on(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer whose chunk or places name no pair that was sent (a broken worker) is not
+    believed: that worker is given up on and its share scored in process."""
+    feats, model, labels, candidates, expected = _scored_corpus(db, 400, seed=9)
+    monkeypatch.setattr(parallel, "_CHUNK", 50)
+    real = parallel._message
+    spoiled: list[bool] = []
+
+    def spoil(conn):  # noqa: ANN001, ANN202 - the real reader, one answer made nonsense
+        message = real(conn)
+        if message and message[0] == "kept" and message[2] and not spoiled:
+            spoiled.append(True)
+            return ("kept", message[1], message[2], [10**6] * len(message[3]))
+        return message
+
+    monkeypatch.setattr(parallel, "_message", spoil)
+    workers = parallel.ScoringWorkers(1)
+    kept: list = []
+
+    def here(share: list) -> list:
+        return score_pairs(share, feats, model, labels)
+
+    try:
+        workers.send_features(feats, model, labels)
+        workers.send_pairs(candidates, set())
+        workers.gather(here, _answers(kept))
+    finally:
+        workers.close()
+    assert spoiled and parallel.last_run.fallbacks == 1
+    assert sorted(kept) == expected
