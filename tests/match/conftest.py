@@ -4,6 +4,7 @@ template); the identity tests run on PostgreSQL too."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -27,5 +28,18 @@ def any_db(request: pytest.FixtureRequest) -> Iterator[Database]:
     """A freshly migrated database, SQLite and then PostgreSQL."""
     name = "sqlite_migrated_url" if request.param == "sqlite" else "pg_migrated_url"
     database = open_database(request.getfixturevalue(name))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database of its own, SQLite and then PostgreSQL, for tests that migrate it down and
+    up (the shared migrated ones must not be downgraded)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kith.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_database_url")
+    database = open_database(url)
     yield database
     database.dispose()

@@ -3,30 +3,14 @@ and PostgreSQL, keeping the suggestions it finds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from core.db.engine import Database, open_database
+from core.db.engine import Database
 from core.db.migrate import alembic_config
 from core.ingest.engine import ingest_contacts
 from core.match.suggest import refresh_suggestions
 from tests.match.builders import account, person
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A database of its own (the shared migrated ones must not be downgraded)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kith.sqlite'}"
-    else:
-        url = request.getfixturevalue("pg_database_url")
-    database = open_database(url)
-    yield database
-    database.dispose()
 
 
 def test_downgrade_and_upgrade(fresh_db: Database) -> None:

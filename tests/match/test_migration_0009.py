@@ -4,14 +4,10 @@ is incremental and ends where a full rebuild does, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from core.db.engine import Database, open_database
+from core.db.engine import Database
 from core.db.migrate import alembic_config
 from core.ingest.engine import ingest_contacts
 from core.match.hooks import after_ingest
@@ -19,18 +15,6 @@ from core.match.key_store import stored_memberships
 from core.match.suggest import refresh_suggestions, stale_keys
 from tests.match.builders import account, person
 from tests.match.test_key_store import _assert_same_as_rebuild, _state
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A database of its own (the shared migrated ones must not be downgraded)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kith.sqlite'}"
-    else:
-        url = request.getfixturevalue("pg_database_url")
-    database = open_database(url)
-    yield database
-    database.dispose()
 
 
 def test_keys_carried_down_and_up_and_refreshed_incrementally(fresh_db: Database) -> None:
