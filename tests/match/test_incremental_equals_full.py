@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import random
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.models import MergeSuggestion
 from core.ingest.engine import ingest_contacts
 from core.ingest.parsed import ParsedContact
 from core.match.blocking import MAX_BLOCK_SIZE, block_cap
 from core.match.hooks import after_ingest
 from core.match.key_store import stored_memberships
-from core.match.suggest import refresh_suggestions
 from tests.match.builders import account, person
+from tests.match.rebuild_check import assert_same_as_rebuild
 
 _GIVEN = ("Anna", "Ava", "Bob", "Robert")
 _FAMILY = ("Müller", "Schmidt")
@@ -39,29 +37,10 @@ def _contact(rng: random.Random, ext: str, etag: str = "1") -> ParsedContact:
         org="Acme" if rng.random() < 0.3 else "", etag=etag)
 
 
-def _state(session: Session) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    rows = session.execute(select(
-        MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score,
-        MergeSuggestion.probability, MergeSuggestion.blocking_rule, MergeSuggestion.explanation,
-        MergeSuggestion.status, MergeSuggestion.model_version,
-    ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id)).all()
-    # The keys as each party's row lists them and as the blocks list their holders.
-    by_party, by_block = stored_memberships(session)
-    return [tuple(r) for r in rows], by_party, by_block
-
-
 def _sync(session: Session, acc: int, contacts: list[ParsedContact]) -> None:
     stats = ingest_contacts(session, acc, contacts)
     after_ingest(session, stats.touched_party_ids)
     session.commit()
-
-
-def _assert_same_as_rebuild(session: Session) -> list[tuple]:
-    incremental = _state(session)
-    refresh_suggestions(session)
-    session.commit()
-    assert _state(session) == incremental
-    return incremental[0]
 
 
 def test_batches_across_the_block_cap_agree_with_a_full_rebuild(session: Session) -> None:
@@ -70,7 +49,7 @@ def test_batches_across_the_block_cap_agree_with_a_full_rebuild(session: Session
     contacts = [_contact(rng, str(i)) for i in range(300)]
     for start in range(0, 300, 60):
         _sync(session, acc, contacts[start:start + 60])
-        _assert_same_as_rebuild(session)
+        assert_same_as_rebuild(session)
     # Every name block is now over the cap; renaming most of one name's holders shrinks its
     # block back under it, which pairs the remaining (unchanged) holders again.
     # ("Bob" is a form of "Robert": one block "fi:muller|r".)
@@ -82,7 +61,7 @@ def test_batches_across_the_block_cap_agree_with_a_full_rebuild(session: Session
         c.name.given, c.name.full, c.etag = "Zelda", f"Zelda {c.name.family}", "2"
         renamed.append(c)
     _sync(session, acc, renamed)
-    rows = _assert_same_as_rebuild(session)
+    rows = assert_same_as_rebuild(session)
     rules = {r[4] for r in rows}
     # The shrunk block pairs again.
     assert any("family_name_and_first_initial" in r for r in rules)
@@ -103,13 +82,13 @@ def test_household_number_threshold_agrees_with_a_full_rebuild(session: Session)
     # One person written two ways (unrelated first names at one home would be two people
     # of it, whose shared landline counts for nothing either way: see core.match.kin).
     _sync(session, acc, [member("1", "Clara"), member("2", "Klara")])
-    private = clara_dora(_assert_same_as_rebuild(session))
+    private = clara_dora(assert_same_as_rebuild(session))
     _sync(session, acc, [member("3", "Emma")])  # a third party lists it: a household number
-    household = clara_dora(_assert_same_as_rebuild(session))
+    household = clara_dora(assert_same_as_rebuild(session))
     assert private and household and household[0][2] < private[0][2]
     # Emma drops the number: the two unchanged parties share a private landline again.
     _sync(session, acc, [member("3", "Emma", phones=(), etag="2")])
-    assert clara_dora(_assert_same_as_rebuild(session)) == private
+    assert clara_dora(assert_same_as_rebuild(session)) == private
 
 
 def test_typo_key_blocks_across_their_caps_agree_with_a_full_rebuild(any_db: Database
@@ -126,13 +105,13 @@ def test_typo_key_blocks_across_their_caps_agree_with_a_full_rebuild(any_db: Dat
         acc = account(session, "book")
         for start in range(0, 30, 6):
             _sync(session, acc, contacts[start:start + 6])
-            _assert_same_as_rebuild(session)
+            assert_same_as_rebuild(session)
         assert _holders(session, "qg:hann|s") > block_cap("qg:hann|s")
         renamed = [c for c in contacts if c.name.given.startswith("Hann")][:12]
         for c in renamed:
             c.name.given, c.name.full, c.etag = "Zelda", f"Zelda {c.name.family}", "2"
         _sync(session, acc, renamed)
-        rows = _assert_same_as_rebuild(session)
+        rows = assert_same_as_rebuild(session)
         assert 2 <= _holders(session, "qg:hann|s") <= block_cap("qg:hann|s")
         assert any("name_beginnings" in r[4] for r in rows)  # the shrunk block pairs again
 

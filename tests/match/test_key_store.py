@@ -9,10 +9,9 @@ import random
 import threading
 
 import pytest
-from sqlalchemy.orm import Session
 
 from core.db.engine import Database, open_database
-from core.db.models import MergeSuggestion, SourceAccount
+from core.db.models import SourceAccount
 from core.ingest.contact_lifecycle import delete_contact
 from core.ingest.deletes import remove_records
 from core.ingest.engine import ingest_contacts
@@ -27,35 +26,15 @@ from core.match.key_store import (
     key_sizes,
     members_of,
     pack,
-    stored_memberships,
     unpack,
 )
 from core.match.merge import merge_parties
 from core.match.suggest import refresh_suggestions
 from core.views.contact_draft import ContactDraft
 from tests.match.builders import account, person
+from tests.match.rebuild_check import assert_same_as_rebuild, book_state
 
 _KEY = "fi:muller|a"
-
-
-def _state(session: Session) -> tuple[list[tuple], list[tuple[int, str]]]:
-    """The stored suggestions and the stored keys (checked to agree between the blocks and
-    the parties' rows)."""
-    rows = session.query(
-        MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score,
-        MergeSuggestion.blocking_rule, MergeSuggestion.explanation, MergeSuggestion.status,
-    ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id).all()
-    by_party, by_block = stored_memberships(session)
-    assert by_party == by_block
-    return [tuple(r) for r in rows], by_party
-
-
-def _assert_same_as_rebuild(session: Session) -> list[tuple]:
-    incremental = _state(session)
-    refresh_suggestions(session)
-    session.commit()
-    assert _state(session) == incremental
-    return incremental[0]
 
 
 def _annas(count: int, rng: random.Random) -> list[ParsedContact]:
@@ -81,8 +60,8 @@ def test_parties_deleted_at_the_source_leave_their_blocks(any_db: Database) -> N
         after_ingest(session, None)
         session.commit()
         assert key_sizes(session, [_KEY]) == {_KEY: cap + 6}
-        rows = _state(session)[0]
-        assert not any("family_name_and_first_initial" in r[3] for r in rows)
+        rows = book_state(session)[0]
+        assert not any("family_name_and_first_initial" in r[4] for r in rows)
 
         stats = remove_records(session, session.get(SourceAccount, acc),
                                [c.external_id for c in contacts[:10]])
@@ -97,8 +76,8 @@ def test_parties_deleted_at_the_source_leave_their_blocks(any_db: Database) -> N
         assert gone_parties(session) == set()
         assert not gone & set(members_of(session, [_KEY])[_KEY])
         assert key_sizes(session, [_KEY]) == {_KEY: cap - 4}
-        rows = _assert_same_as_rebuild(session)
-        assert any("family_name_and_first_initial" in r[3] for r in rows)
+        rows = assert_same_as_rebuild(session)
+        assert any("family_name_and_first_initial" in r[4] for r in rows)
 
 
 def test_a_contact_deleted_by_the_owner_leaves_its_blocks(any_db: Database) -> None:
@@ -108,14 +87,14 @@ def test_a_contact_deleted_by_the_owner_leaves_its_blocks(any_db: Database) -> N
                                               organization="Acme"))
         refresh_suggestions(session)
         session.commit()
-        assert [(r[0], r[1]) for r in _state(session)[0]] == [(ann, anne)]
+        assert [(r[0], r[1]) for r in book_state(session)[0]] == [(ann, anne)]
         delete_contact(session, anne)
         session.commit()
         assert gone_parties(session) == {anne}
         refresh_suggestions(session, [ann])
         session.commit()
-        assert anne not in {pid for pid, _ in _state(session)[1]}
-        assert _assert_same_as_rebuild(session) == []
+        assert anne not in {pid for pid, _ in book_state(session)[1]}
+        assert assert_same_as_rebuild(session) == []
 
 
 def _draft(**fields: str) -> ContactDraft:
@@ -138,7 +117,7 @@ def test_parties_merged_away_leave_their_blocks(any_db: Database) -> None:
         session.commit()
         assert len(members_of(session, ["fi:nielsen|k"])["fi:nielsen|k"]) == 1
         assert gone_parties(session) == set()
-        _assert_same_as_rebuild(session)
+        assert_same_as_rebuild(session)
 
 
 @pytest.mark.parametrize("keys", [["em:ann@x.org", "ph:+4930123"], ["em:a\nb@x.org"],
@@ -190,7 +169,7 @@ def test_two_refreshes_changing_one_block_at_once_lose_nothing(pg_migrated_url: 
         with first.session() as session:
             karis = sorted(members_of(session, [_NIELSEN])[_NIELSEN])
             assert len(karis) == 2
-            rows = _assert_same_as_rebuild(session)
+            rows = assert_same_as_rebuild(session)
             assert tuple(karis) in {(r[0], r[1]) for r in rows}
     finally:
         first.dispose()

@@ -14,7 +14,7 @@ from core.match.hooks import after_ingest
 from core.match.key_store import stored_memberships
 from core.match.suggest import refresh_suggestions, stale_keys
 from tests.match.builders import account, person
-from tests.match.test_key_store import _assert_same_as_rebuild, _state
+from tests.match.rebuild_check import assert_same_as_rebuild, book_state
 
 
 def test_keys_carried_down_and_up_and_refreshed_incrementally(fresh_db: Database) -> None:
@@ -28,7 +28,7 @@ def test_keys_carried_down_and_up_and_refreshed_incrementally(fresh_db: Database
             person("4", "Anna", "Berg", street="Ring 1", postal="53111", city="Bonn")])
         refresh_suggestions(session)
         session.commit()
-        before = _state(session)
+        before = book_state(session)
     db.engine.dispose()
     cfg = alembic_config(db.engine)
 
@@ -43,14 +43,14 @@ def test_keys_carried_down_and_up_and_refreshed_incrementally(fresh_db: Database
     command.upgrade(cfg, "0009")
     assert "match_key" not in inspect(db.engine).get_table_names()
     with db.session() as session:
-        assert _state(session) == before  # the blocks agree with the parties' rows (_state)
+        assert book_state(session) == before  # the blocks agree with the parties' rows (book_state)
         assert not stale_keys(session, set())
         # A new Kari finds her partners through the carried-over keys alone.
         stats = ingest_contacts(session, acc, [person("5", "Kari", "Nielsen", city="Bergen")])
         after_ingest(session, stats.touched_party_ids)
         session.commit()
-        pairs = {(r[0], r[1]) for r in _state(session)[0]}
+        pairs = {(r[0], r[1]) for r in book_state(session)[0]}
         new = next(iter(stats.touched_party_ids))
         assert sum(new in pair for pair in pairs) == 2
         assert len(stored_memberships(session)[0]) > len(before[1])
-        _assert_same_as_rebuild(session)
+        assert_same_as_rebuild(session)

@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.models import ActivityEvent, MergeSuggestion, Party
+from core.db.models import ActivityEvent, Party
 from core.match.hooks import after_ingest
-from core.match.key_store import stored_memberships
 from core.match.suggest import refresh_suggestions
 from core.sync.bulk_refresh import PENDING, DeferredRefresh
 from core.sync.runtime import run_source
 from core.sync.sources import add_source
 from core.sync.vcard_import import import_vcards
 from tests.match.corruption.households import generate, write_books
+from tests.match.rebuild_check import book_state
 from tests.sync.runtime_support import rt_db  # noqa: F401 - fixture
 
 
@@ -40,21 +40,12 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return write_books(generate(420, seed=8), tmp_path_factory.mktemp("books"))
 
 
-def _state(session: Session) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    rows = session.execute(select(
-        MergeSuggestion.party_a_id, MergeSuggestion.party_b_id, MergeSuggestion.score,
-        MergeSuggestion.blocking_rule, MergeSuggestion.explanation, MergeSuggestion.status,
-    ).order_by(MergeSuggestion.party_a_id, MergeSuggestion.party_b_id)).all()
-    by_party, by_block = stored_memberships(session)  # the keys, as parties and blocks list them
-    return [tuple(r) for r in rows], by_party, by_block
-
-
 def _assert_same_as_rebuild(db: Database) -> list[tuple]:
     with db.session() as s:
-        before = _state(s)
+        before = book_state(s)
         refresh_suggestions(s)
         s.commit()
-        assert _state(s) == before
+        assert book_state(s) == before
         assert s.scalar(select(func.count()).select_from(ActivityEvent)
                         .where(ActivityEvent.kind == PENDING)) == 0
     return before[0]
@@ -109,9 +100,9 @@ def test_a_run_stopped_before_its_refresh_is_caught_up_by_the_next(
         s.commit()
     assert killed.stats.added > 0
     with db.session() as s:
-        stale = _state(s)
+        stale = book_state(s)
         refresh_suggestions(s)
-        assert _state(s) != stale  # book b's parties were never scored
+        assert book_state(s) != stale  # book b's parties were never scored
         s.rollback()
     # The next run (nothing new in it) sees the leftover row and rebuilds everything.
     import_vcards(db, [books["b"]], account="b", after_ingest=hook, workers=1)
