@@ -188,9 +188,10 @@ def _summary_lines(party: PartyDetail) -> list[str]:
 
 def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
     """Who wrote from an address or number Kith did not know, newest first, with their
-    addresses and numbers as the card shows them (see :func:`shown_handle`; the stored
-    "+4915112345678" was shown)."""
+    addresses and numbers as the card shows them (``phone_display.shown_handle``; the
+    stored "+4915112345678" was shown)."""
     from core.db.models import Handle, PartyHandleLink
+    from core.views.phone_display import shown_handle
 
     with read_session(db) as session:
         out = []
@@ -204,18 +205,6 @@ def unknown_senders(db: Database, *, state: TaskState) -> list[UnknownSender]:
                 .order_by(PartyHandleLink.id))]
             out.append(UnknownSender(p.id, p.display_name, values))
         return out
-
-
-def shown_handle(platform: str, value: str, written: str, is_valid: bool) -> str:
-    """An address or number as the card and the list show it: as its source wrote it, a
-    phone written as bare digits formatted for reading (DESIGN section 8; the rule of
-    ``core.views.party_detail``'s card, which keeps it private)."""
-    from core.views.phone_display import format_phone, is_bare_number
-
-    text = written or value
-    if platform == "phone" and is_valid and is_bare_number(text):
-        return format_phone(value)
-    return text
 
 
 def pending_count(db: Database, *, state: TaskState) -> int:

@@ -30,7 +30,7 @@ from core.db.models import (
     SourceRecord,
 )
 from core.views.detail_lines import DetailLine, detail_lines
-from core.views.phone_display import format_date, format_phone, is_bare_number
+from core.views.phone_display import format_date, shown_handle
 
 
 @dataclass(slots=True)
@@ -183,7 +183,8 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
             HandleView(handle.id, handle.platform, handle.value, handle.display_value,
                        link.confidence, link.is_confirmed, link.is_dismissed, link.label,
                        handle.is_valid, handle.is_shared, handle.is_secured, handle.party_id,
-                       owner_name or "", _shown_handle(handle),
+                       owner_name or "", shown_handle(handle.platform, handle.value,
+                                                      handle.display_value, handle.is_valid),
                        sorted(set(listed.get(handle.id, []))))
         )
     for a in session.scalars(select(Address).where(Address.party_id == party_id)):
@@ -208,13 +209,4 @@ def party_detail(session: Session, party_id: int, *, include_secured: bool = Fal
         .where(LabelMembership.party_id == party_id)
     )))
     return detail
-
-
-def _shown_handle(handle: Handle) -> str:
-    """A handle as the card shows it: as its source wrote it; a phone the source wrote as
-    bare digits is formatted for reading (the same rule as the list's phone column)."""
-    written = handle.display_value or handle.value
-    if handle.platform == "phone" and handle.is_valid and is_bare_number(written):
-        return format_phone(handle.value)
-    return written
 

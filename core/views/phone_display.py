@@ -127,6 +127,16 @@ def is_bare_number(written: str) -> bool:
     return text.isdigit()
 
 
+def shown_handle(platform: str, value: str, written: str, is_valid: bool) -> str:
+    """An address or number as the card, the list and the review show it: as its source
+    wrote it (``written``; the normalised ``value`` when none), a valid phone the source
+    wrote as bare digits formatted for reading (DESIGN section 8)."""
+    text = written or value
+    if platform == "phone" and is_valid and is_bare_number(text):
+        return format_phone(value)
+    return text
+
+
 def format_date(month: int, day: int, year: int | None = None) -> str:
     """A day for reading in the locale's language: "16 June", "16 June 1990" (never
     "--06-16"); the month name comes from the C library's locale."""
