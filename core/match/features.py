@@ -13,7 +13,8 @@ is what decides how the hook scales.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -63,9 +64,13 @@ class PartyFeatures:
     address_texts: list[str] = field(default_factory=list)
 
 
-def load_features(session: Session, party_ids: Iterable[int] | None = None
-                  ) -> dict[int, PartyFeatures]:
-    """Features of the given parties (all comparable parties when ``None``)."""
+def load_features(session: Session, party_ids: Iterable[int] | None = None, *,
+                  households: bool = True) -> dict[int, PartyFeatures]:
+    """Features of the given parties (all comparable parties when ``None``).
+
+    ``households=False`` leaves each phone's ``shared`` as the owner marked the number, without
+    counting who else holds it: ``feature_tail`` loads a big import's parties a batch at a
+    time and counts once over all of them at the end (``mark_households``)."""
     ids = None if party_ids is None else sorted(set(party_ids))
     if ids is not None and not ids:
         return {}
@@ -75,7 +80,7 @@ def load_features(session: Session, party_ids: Iterable[int] | None = None
         if not feats:
             return feats
         reader = _Reader(session, sorted(feats))
-    _add_handles(session, feats, reader)
+    _add_handles(session, feats, reader, households)
     _add_details(feats, reader)
     return feats
 
@@ -131,7 +136,8 @@ def _ends_in_marker(display: str) -> bool:
     return display.rstrip(". ").rpartition(" ")[2].casefold() in _MARKER_WORDS
 
 
-def _add_handles(session: Session, feats: dict[int, PartyFeatures], reader: _Reader) -> None:
+def _add_handles(session: Session, feats: dict[int, PartyFeatures], reader: _Reader,
+                 households: bool) -> None:
     # Oldest link first, so the first spelling of an address is the one shown. Sorted here:
     # an ORDER BY makes SQLite walk the whole table instead of the party index.
     rows = reader.rows(_HANDLE_SQL, "l.party_id")
@@ -154,8 +160,20 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], reader: _Rea
             f.phones[value] = PhoneUse(value, label or "", hid, bool(shared))
             phone_handles.add(hid)
             local_counts[hid] = local_counts.get(hid, 0) + 1
+    if not households:
+        return
     # Loading everything already saw every live link of every comparable party.
     counts = local_counts if reader.ids is None else live_link_counts(session, phone_handles)
+    mark_households(feats, counts)
+
+
+def mark_households(feats: Mapping[int, PartyFeatures], counts: Mapping[int, int] | None = None
+                    ) -> None:
+    """Mark a number ``shared`` where ``HOUSEHOLD_LINKS`` comparable parties hold it:
+    ``counts`` (phone handle id -> live links), or counted over ``feats`` when they are
+    every comparable party (each holds a handle at most once: the same count)."""
+    if counts is None:
+        counts = Counter(use.handle_id for f in feats.values() for use in f.phones.values())
     for f in feats.values():
         for use in f.phones.values():
             if counts.get(use.handle_id, 0) >= HOUSEHOLD_LINKS:

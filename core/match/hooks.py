@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.models import Party
+from core.match import feature_tail
 from core.match.decisions import reapply_decisions
 from core.match.suggest import refresh_suggestions
 
@@ -26,17 +27,19 @@ def after_ingest(session: Session, touched_party_ids: Iterable[int] | None) -> i
     """Re-apply standing link/shared decisions, then re-score the parties that changed
     (``IngestStats.touched_party_ids`` of every batch of the run; None: everything). Returns
     the number of suggestions written."""
-    reapply_decisions(session)
+    if reapply_decisions(session):
+        feature_tail.withdraw()  # links or marks changed here, after the tail read them
     if touched_party_ids is None:
         return refresh_suggestions(session)
     touched = set(touched_party_ids)
     if not touched:
         return 0
-    if len(touched) >= FULL_REBUILD_SHARE * _live_parties(session):
+    if len(touched) >= FULL_REBUILD_SHARE * live_parties(session):
         return refresh_suggestions(session)
     return refresh_suggestions(session, touched)
 
 
-def _live_parties(session: Session) -> int:
+def live_parties(session: Session) -> int:
+    """Parties not merged into another."""
     return session.scalar(select(func.count()).select_from(Party)
                           .where(Party.merged_into_id.is_(None))) or 0

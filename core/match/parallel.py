@@ -93,7 +93,10 @@ class ScoringWorkers:
     the features), fed once with ``send_features`` and ``send_pairs``, read once with
     ``gather``. Always ``close`` them."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, target: Callable[..., None] | None = None,
+                 args: tuple = ()) -> None:
+        """``count`` processes running ``target(conn, next_chunk, *args)`` (default: the
+        scoring worker, ``_worker_main``)."""
         ctx = multiprocessing.get_context("spawn")
         self.procs: list[Any] = []
         self.conns: list[Connection] = []
@@ -113,7 +116,8 @@ class ScoringWorkers:
         try:
             for i in range(count):
                 mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_worker_main, args=(theirs, self.next_chunk),
+                proc = ctx.Process(target=target or _worker_main,
+                                   args=(theirs, self.next_chunk, *args),
                                    daemon=True, name="kith-scoring")
                 proc.start()
                 theirs.close()
@@ -161,21 +165,14 @@ class ScoringWorkers:
         of ``_CHUNK`` from them in turn and start at once. This process keeps the pairs
         (16 bytes each) and each one's rules as a number (4 bytes): the caller can let the
         dict of candidates go (~120 MB at 100,000 parties) before the keys are written."""
-        flat, rules = array("q"), array("I")
-        combos: dict[tuple[str, ...], int] = {}
-        for pair, codes in candidates.items():
-            if pair in rejected:
-                continue
-            flat.append(pair[0])
-            flat.append(pair[1])
-            combo = tuple(codes)
-            number = combos.get(combo)
-            if number is None:
-                number = combos[combo] = len(combos)
-            rules.append(number)
-        self.pairs, self.rules, self.combos = flat, rules, [list(c) for c in combos]
-        self.chunks = -(-len(rules) // _CHUNK)
+        flat, rules, combos = flatten_pairs(candidates, rejected)
+        self.use_pairs(flat, rules, combos)
         self._send_all(flat.tobytes())
+
+    def use_pairs(self, flat: array, rules: array, combos: list[list[str]]) -> None:
+        """The pairs the workers score (``flatten_pairs``), kept here to read their answers."""
+        self.pairs, self.rules, self.combos = flat, rules, combos
+        self.chunks = -(-len(rules) // _CHUNK)
 
     def _send_all(self, data: bytes) -> None:
         for outbox in self.outboxes:
@@ -262,6 +259,25 @@ class ScoringWorkers:
             pump.join(timeout=5)
         for conn in self.conns:
             conn.close()
+
+
+def flatten_pairs(candidates: Mapping[Pair, list[str]], rejected: set[Pair]
+                  ) -> tuple[array, array, list[list[str]]]:
+    """The candidate pairs but the ``rejected`` ones, flat (a, b, a, b...), with each one's
+    rules as a number into the list of distinct rule lists (the third value)."""
+    flat, rules = array("q"), array("I")
+    combos: dict[tuple[str, ...], int] = {}
+    for pair, codes in candidates.items():
+        if pair in rejected:
+            continue
+        flat.append(pair[0])
+        flat.append(pair[1])
+        combo = tuple(codes)
+        number = combos.get(combo)
+        if number is None:
+            number = combos[combo] = len(combos)
+        rules.append(number)
+    return flat, rules, [list(c) for c in combos]
 
 
 def worker_count(parties: int) -> int:
@@ -388,10 +404,19 @@ def _worker_main(conn: Connection, next_chunk: Any) -> None:  # noqa: ANN401 - a
         flat.frombytes(conn.recv_bytes())
     except (EOFError, OSError):
         return  # the refresh gave up on this worker (or never needed it)
+    score_chunks(conn, next_chunk, flat, chunk,
+                 lambda pairs: score_pairs(pairs, feats, model, labels))
+
+
+def score_chunks(conn: Connection, next_chunk: Any, flat: array, chunk: int,  # noqa: ANN401
+                 score: Callable[[list[Pair]], list[Kept]]) -> None:
+    """A worker's scoring: take chunks of ``flat`` until none is left, answering the kept
+    pairs of each (``score``: in the chunk's order), then its peak memory; then close
+    ``conn``."""
     chunks = -(-len(flat) // (2 * chunk))
     while (k := _take_chunk(next_chunk, chunks)) is not None:
         pairs = _pairs_of(flat[2 * k * chunk:2 * (k + 1) * chunk])
-        kept = score_pairs(pairs, feats, model, labels)
+        kept = score(pairs)
         conn.send_bytes(pickle.dumps(("kept", k, kept, _positions(pairs, kept)),
                                      protocol=pickle.HIGHEST_PROTOCOL))
     conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL))

@@ -16,7 +16,7 @@ follows the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from core.db.base import utcnow
 from core.db.models import Decision, MergeSuggestion, Party
 from core.gcpause import cyclic_gc_paused
+from core.match import feature_tail
 from core.match.blocking import blocks_of, candidate_pairs, pairs_from_blocks, party_keys
 from core.match.compare import PairScore, compare_all, explain, score_of
 from core.match.features import PartyFeatures, load_features
@@ -96,6 +97,11 @@ def _rebuild(session: Session, model: Model) -> int:
     go once the blocks are built (its peak
     memory is then the blocks, not the features as well; with ``UNPACK_TO_HELP`` it keeps
     the packed copy it sent, a fifth of the size, to score from once the keys are written)."""
+    tail = feature_tail.take()
+    if tail is not None:  # a big import loaded the features while it wrote them
+        written = _rebuild_from_tail(session, model, tail)
+        if written is not None:
+            return written
     # Started first (their interpreters start while the features load, and from a small
     # process): the book's size decides whether they are worth it.
     workers = start_workers(_comparable_parties(session))
@@ -123,19 +129,56 @@ def _rebuild(session: Session, model: Model) -> int:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
             scored = {}
-            here = feats or (features_of(packed) if packed else {})
-
-            def in_process(pairs: list[Pair]) -> list[Kept]:
-                if not here:  # the share of a worker that failed (rare): features reloaded
-                    here.update(load_features(session))
-                return score_pairs(pairs, here, model, labels)
-
+            in_process = _scorer(session, feats or (features_of(packed) if packed else {}),
+                                 model, labels)
             workers.gather(in_process, lambda kept, rules: _add_values(scored, kept, rules, model),
                            in_process if keep or UNPACK_TO_HELP else None)
     finally:
         if workers is not None:
             workers.close()
     return store(session, scored, existing_rows(session, None, set()))
+
+
+def _rebuild_from_tail(session: Session, model: Model, tail: feature_tail.FeatureTail
+                       ) -> int | None:
+    """``_rebuild`` with the features a ``feature_tail`` loaded during the import: it builds
+    the blocks (written here as the keys) and the pairs, and scores them. None if the tail
+    failed before its pairs were in hand (the caller then rebuilds the ordinary way)."""
+    labels = load_labels(session)
+    try:
+        blocks = tail.blocks(model, labels, rejected_pairs(session))
+        if blocks is None:
+            return None
+        keys_of_party: dict[int, list[str]] = {}
+        for k, pids in blocks.items():
+            for pid in pids:
+                held = keys_of_party.get(pid)
+                if held is None:
+                    keys_of_party[pid] = [k]
+                else:
+                    held.append(k)
+        _write_keys(session, blocks, dict(sorted(keys_of_party.items())))
+        del blocks, keys_of_party
+        if not tail.take_pairs():
+            return None
+        scored: Scored = {}
+        tail.gather(_scorer(session, {}, model, labels),
+                    lambda kept, rules: _add_values(scored, kept, rules, model))
+    finally:
+        tail.close()
+    return store(session, scored, existing_rows(session, None, set()))
+
+
+def _scorer(session: Session, feats: dict[int, PartyFeatures], model: Model, labels: Labels
+            ) -> Callable[[list[Pair]], list[Kept]]:
+    """Scores chunks of pairs in this process (what a failed worker took, or to help):
+    from ``feats``, loaded now if empty."""
+    def in_process(pairs: list[Pair]) -> list[Kept]:
+        if not feats:  # the share of a worker that failed (rare): features reloaded
+            feats.update(load_features(session))
+        return score_pairs(pairs, feats, model, labels)
+
+    return in_process
 
 
 #: Books up to this many parties keep their features in the refresh's process while workers

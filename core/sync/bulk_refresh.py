@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 
 from core.db.base import utcnow
 from core.db.engine import Database
 from core.db.models import ActivityEvent
+from core.db.other_writers import OtherWriters
+
+if TYPE_CHECKING:
+    from core.match.feature_tail import FeatureTail
 
 log = logging.getLogger("kith.sync")
 
@@ -33,14 +39,51 @@ Hook = Callable[[Session, set[int] | None], object]
 
 
 class DeferredRefresh:
-    """Collects the parties a run touches; :meth:`finish` refreshes them once."""
+    """Collects the parties a run touches; :meth:`finish` refreshes them once.
 
-    def __init__(self, db: Database, hook: Hook | None) -> None:
+    A run that expects to write ``expected`` parties, enough for the refresh to be a full
+    rebuild, has them followed by a ``core.match.feature_tail`` (SQLite only): it loads
+    their features after each commit, so the rebuild does not start by loading them all.
+    Always ``finish`` or ``close`` a DeferredRefresh."""
+
+    def __init__(self, db: Database, hook: Hook | None, *, expected: int = 0) -> None:
         self.db = db
         self.hook = hook
         self.touched: set[int] = set()
         self.marker: int | None = None
         self.started = utcnow()
+        self.tail: FeatureTail | None = None
+        self.others = OtherWriters()
+        if hook is not None and expected and db.dialect == "sqlite":
+            self._follow(expected)
+
+    def _follow(self, expected: int) -> None:
+        from core.match.feature_tail import FeatureTail, worth_following
+        from core.match.hooks import live_parties
+
+        with self.db.session() as s:
+            if not worth_following(s, expected):
+                return
+            self.others.look(s)  # before the tail's first read
+            expected += live_parties(s)
+        try:
+            self.tail = FeatureTail(self.db.url, expected)
+        except (OSError, RuntimeError, ValueError):
+            log.info("could not start the process that follows the import", exc_info=True)
+            return
+        self.tail.load(None)
+
+    def last_look(self, session: Session) -> None:
+        """Call once the run's last batch committed, before anything else of the run
+        (the search index fill) commits: did anyone else write while the tail followed?"""
+        if self.tail is not None:
+            self.others.look(session)
+
+    def close(self) -> None:
+        """Stop the tail, if any (``finish`` does it too)."""
+        if self.tail is not None:
+            self.tail.close()
+            self.tail = None
 
     def note(self, session: Session, touched: set[int]) -> None:
         """Call inside a batch's transaction, before its commit."""
@@ -52,6 +95,11 @@ class DeferredRefresh:
             session.flush()
             self.marker = event.id
         self.touched |= touched
+        if self.tail is not None:
+            self.others.look(session)
+            tail, batch = self.tail, set(touched)
+            sqlalchemy_event.listen(session, "after_commit", lambda _s: tail.load(batch),
+                                    once=True)
 
     def finish(self, before_write: Callable[[], None] | None = None) -> int:
         """Refresh once (in its own transaction) and clear this run's pending row. Returns
@@ -61,6 +109,14 @@ class DeferredRefresh:
         until that fill has committed (and stops the refresh if the fill failed)."""
         if self.hook is None:
             return 0
+        try:
+            return self._finish(before_write)
+        finally:
+            self.close()
+
+    def _finish(self, before_write: Callable[[], None] | None) -> int:
+        from core.match.feature_tail import offered
+
         with self.db.session() as s:
             if before_write is not None:
                 _hold_writes(s, before_write)
@@ -71,7 +127,8 @@ class DeferredRefresh:
                 log.info("an earlier run stopped before its duplicate refresh: rebuilding all")
             elif self.marker is None:
                 return 0  # nothing changed, nothing left over
-            written = self.hook(s, None if others else self.touched)
+            with offered(self.tail if not self.others.seen else None):
+                written = self.hook(s, None if others else self.touched)
             mine = [self.marker] if self.marker is not None else []
             s.execute(delete(ActivityEvent).where(ActivityEvent.id.in_(mine + others)))
             s.commit()
@@ -89,4 +146,4 @@ def _hold_writes(session: Session, before_write: Callable[[], None]) -> None:
         if pending and statement.lstrip()[:6].upper() != "SELECT":
             pending.pop()()
 
-    event.listen(session.connection(), "before_cursor_execute", check)
+    sqlalchemy_event.listen(session.connection(), "before_cursor_execute", check)

@@ -138,19 +138,31 @@ def import_vcards(
         region = region or s.get(SourceAccount, account_id).default_region or ""
         s.commit()
     report = ImportReport(account_id, len(files), IngestStats())
-    refresh = DeferredRefresh(db, after_ingest)  # suggestions: once, after the last batch
+    cards = estimate_cards(files)
+    # Suggestions: once, after the last batch (a big import's parties followed meanwhile).
+    refresh = DeferredRefresh(db, after_ingest, expected=cards)
+    try:
+        _import(db, files, region, state, workers, report, refresh, cards)
+    finally:
+        refresh.close()
+    return report
+
+
+def _import(db: Database, files: list[Path], region: str, state: TaskState,
+            workers: int | None, report: ImportReport, refresh: DeferredRefresh,
+            cards: int) -> None:
+    """The batches, then the one refresh beside the search index's fill."""
     # The parser processes also prepare each contact (normalise, serialise, hash, child rows)
     # and hand over only what the write path reads (lean), so this process only writes: the
     # import is as fast as the two halves running side by side.
     # A big import fills the search index in one pass at the end (core.db.fts), beside the
     # duplicate refresh: the fill is SQLite C code on a thread of its own, the refresh reads
     # its features and builds its blocks meanwhile and writes only once the fill committed.
-    with cyclic_gc_paused(), search_index_deferred(db, estimate_cards(files),
-                                                   background=True) as index:
+    with cyclic_gc_paused(), search_index_deferred(db, cards, background=True) as index:
         for count, batch in enumerate(parse_paths(files, workers, prepare_region=region,
                                                   lean=True, batch_size=BATCH_SIZE), 1):
             state.check()
-            _take_batch(db, batch, account_id, region, report, refresh)
+            _take_batch(db, batch, report.account_id, region, report, refresh)
             done = batch.file_index + (1 if batch.file_done else 0.5)
             state.progress(done / len(files), f"{report.cards_read} cards read")
             if count % SWEEP_EVERY == 0:
@@ -158,8 +170,8 @@ def import_vcards(
         # Before the fill takes the write lock (PRAGMA optimize may write statistics).
         with db.session() as s:
             optimize(s)
+            refresh.last_look(s)
     _refresh_beside_fill(db, state, report, refresh, index)
-    return report
 
 
 def _refresh_beside_fill(db: Database, state: TaskState, report: ImportReport,
