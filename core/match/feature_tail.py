@@ -161,7 +161,12 @@ def _tail_main(conn: Connection, next_chunk: Any, url: str, expected: int  # noq
     try:
         db = open_database(url, migrate=False)
         follower = Follower(db, expected)
-        while (message := pickle.loads(conn.recv_bytes()))[0] == "load":
+        while True:
+            if follower.waiting and not conn.poll():
+                follower.score_some()  # scoring waits whenever a batch is there to load
+                continue
+            if (message := pickle.loads(conn.recv_bytes()))[0] != "load":
+                break
             follower.load(message[1])
         db.dispose()
         _, model, labels, rejected, chunk = message
@@ -181,7 +186,8 @@ class Follower:
 
     Pairs are scored as their parties arrive, with the model and the owner's labels the
     book had when the import began (the rebuild checks they are still the ones it uses).
-    A pair's score is only reused at the end if it is still right: not if either party was
+    Loading comes first: pairs wait (``waiting``) and are scored while no batch is there
+    to load. A pair's score is only reused at the end if it is still right: not if either party was
     loaded again after it was scored (``dirty``), and not if either holds a number that
     turned out to be a household's (``mark_households`` runs once everything is in)."""
 
@@ -197,7 +203,9 @@ class Follower:
         self.feats: dict[int, PartyFeatures] = {}
         self.keys: dict[int, list[str]] = {}
         self.blocks: dict[str, list[int]] = {}
-        self.scored: set[int] = set()
+        #: Pairs found so far (``_code``), and those of them not scored yet.
+        self.found: set[int] = set()
+        self.waiting: list[Pair] = []
         self.kept: dict[Pair, Kept] = {}
         self.dirty: set[int] = set()
 
@@ -223,7 +231,7 @@ class Follower:
                     self.blocks[k] = [pid]
                 else:
                     members.append(pid)
-        self._score(self._new_pairs(loaded))
+        self.waiting.extend(self._new_pairs(loaded))
 
     def _unblock(self, pid: int) -> None:
         for k in self.keys.pop(pid, ()):
@@ -234,8 +242,8 @@ class Follower:
 
     def _new_pairs(self, parties: Iterable[int]) -> list[Pair]:
         """Pairs of ``parties`` in blocks small enough to be compared, not scored yet."""
-        found: list[Pair] = []
-        scored = self.scored
+        new: list[Pair] = []
+        found = self.found
         # A block of n holders when a share s of the book is in looks headed for n / s:
         # its pairs wait for the end when that passes the cap (most blocks of common keys
         # would be scored early and then grow past it).
@@ -250,12 +258,15 @@ class Follower:
                         continue
                     pair = (pid, other) if pid < other else (other, pid)
                     code = _code(*pair)
-                    if code not in scored:
-                        scored.add(code)
-                        found.append(pair)
-        return found
+                    if code not in found:
+                        found.add(code)
+                        new.append(pair)
+        return new
 
-    def _score(self, pairs: list[Pair]) -> None:
+    def score_some(self, count: int = 2_000) -> None:
+        """Score up to ``count`` of the waiting pairs."""
+        pairs = self.waiting[-count:]
+        del self.waiting[-count:]
         for got in score_pairs(pairs, self.feats, self.model, self.labels):
             self.kept[got[0]] = got
 
@@ -269,9 +280,11 @@ class Follower:
                             for use in f.phones.values())}
         mark_households(self.feats, counts)
         if (model, labels) != (self.model, self.labels):
-            self.scored.clear()  # scored with another model or other labels: all again
+            self.found.clear()  # scored with another model or other labels: all again
             self.kept.clear()
         stale = self.dirty | household
+        unscored = {_code(*pair) for pair in self.waiting}
+        self.waiting = []
         del self.keys
         blocks = self.blocks
         for members in blocks.values():
@@ -281,11 +294,11 @@ class Follower:
         del blocks, self.blocks
         conn.send_bytes(pickle.dumps(("pairs", flat.tobytes(), rules.tobytes(), combos),
                                      protocol=pickle.HIGHEST_PROTOCOL))
-        scored, kept, feats = self.scored, self.kept, self.feats
+        found, kept, feats = self.found, self.kept, self.feats
 
         def score(pairs: list[Pair]) -> list[Kept]:
-            fresh = [p for p in pairs if _code(*p) not in scored or p[0] in stale
-                     or p[1] in stale]
+            fresh = [p for p in pairs if (code := _code(*p)) not in found or code in unscored
+                     or p[0] in stale or p[1] in stale]
             new = {got[0]: got for got in score_pairs(fresh, feats, model, labels)}
             wanted = set(fresh)
             return [got for p in pairs
