@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.match.blocking import block_cap, pairs_from_blocks, party_keys
+from core.match.blocking import MAX_BLOCK_SIZE, RULE_CAPS, pairs_from_blocks, party_keys
 from core.match.features import (
     HOUSEHOLD_LINKS,
     PartyFeatures,
@@ -176,8 +176,12 @@ def _tail_main(conn: Connection, next_chunk: Any, url: str, expected: int  # noq
 
 
 def _code(a: int, b: int) -> int:
-    """A pair (a < b) as one int: a set of them is a third of a set of tuples."""
+    """A pair (a < b) as one int: a set of them is a third of a set of tuples (party ids
+    stay far below 2**32)."""
     return a << 32 | b
+
+
+_LOW = (1 << 32) - 1
 
 
 class Follower:
@@ -205,7 +209,7 @@ class Follower:
         self.blocks: dict[str, list[int]] = {}
         #: Pairs found so far (``_code``), and those of them not scored yet.
         self.found: set[int] = set()
-        self.waiting: list[Pair] = []
+        self.waiting: list[int] = []
         self.kept: dict[Pair, Kept] = {}
         self.dirty: set[int] = set()
 
@@ -214,6 +218,8 @@ class Follower:
         no longer comparable (merged away, deleted) is dropped."""
         with self.db.session() as session:
             loaded = load_features(session, ids, households=False)
+        if loaded and max(loaded) > _LOW:
+            raise ValueError("party ids past 2**32: pairs are not kept as one int")
         for pid in ids or ():
             if pid not in loaded and pid in self.feats:
                 self._unblock(pid)
@@ -240,33 +246,39 @@ class Follower:
             if not members:
                 del self.blocks[k]
 
-    def _new_pairs(self, parties: Iterable[int]) -> list[Pair]:
-        """Pairs of ``parties`` in blocks small enough to be compared, not scored yet."""
-        new: list[Pair] = []
-        found = self.found
+    def _new_pairs(self, parties: Iterable[int]) -> list[int]:
+        """Pairs (``_code``) of ``parties`` in blocks small enough to be compared, not
+        found before."""
+        new: list[int] = []
+        found, add, blocks, caps = self.found, self.found.add, self.blocks, RULE_CAPS
         # A block of n holders when a share s of the book is in looks headed for n / s:
         # its pairs wait for the end when that passes the cap (most blocks of common keys
         # would be scored early and then grow past it).
         share = min(1.0, len(self.feats) / max(self.expected, 1))
         for pid in parties:
+            high = pid << 32
             for k in self.keys[pid]:
-                members = self.blocks[k]
-                if len(members) < 2 or len(members) > block_cap(k) * share:
+                members = blocks[k]
+                n = len(members)
+                if n < 2 or n > caps.get(k[:2], MAX_BLOCK_SIZE) * share:
                     continue
                 for other in members:
-                    if other == pid:
+                    if other > pid:
+                        code = high | other
+                    elif other < pid:
+                        code = other << 32 | pid
+                    else:
                         continue
-                    pair = (pid, other) if pid < other else (other, pid)
-                    code = _code(*pair)
                     if code not in found:
-                        found.add(code)
-                        new.append(pair)
+                        add(code)
+                        new.append(code)
         return new
 
     def score_some(self, count: int = 2_000) -> None:
         """Score up to ``count`` of the waiting pairs."""
-        pairs = self.waiting[-count:]
+        codes = self.waiting[-count:]
         del self.waiting[-count:]
+        pairs = [(code >> 32, code & _LOW) for code in codes]
         for got in score_pairs(pairs, self.feats, self.model, self.labels):
             self.kept[got[0]] = got
 
@@ -283,7 +295,7 @@ class Follower:
             self.found.clear()  # scored with another model or other labels: all again
             self.kept.clear()
         stale = self.dirty | household
-        unscored = {_code(*pair) for pair in self.waiting}
+        unscored = set(self.waiting)
         self.waiting = []
         del self.keys
         blocks = self.blocks
