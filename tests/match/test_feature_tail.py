@@ -34,22 +34,21 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _answer(follower: Follower, db: Database, labels: dict | None = None) -> tuple:
-    """The follower's blocks, pairs and kept pairs, as the rebuild would read them."""
+    """The follower's blocks, the candidate pairs they make and the kept pairs it answers,
+    with this test in the rebuild's place."""
     with db.session() as s:
         model, stored = active_model(s), load_labels(s)
     mine, theirs = Pipe()
     worker = threading.Thread(target=follower.answer, args=(
-        theirs, Value("q", 0), model, stored if labels is None else labels, set(), 50))
+        theirs, Value("q", 0), model, stored if labels is None else labels, 50))
     worker.start()
     blocks = pickle.loads(mine.recv_bytes())[1]
-    _, flat_bytes, rule_bytes, combos = pickle.loads(mine.recv_bytes())
+    flat, rules, combos = flatten_pairs(pairs_from_blocks(blocks), set())
+    mine.send_bytes(flat.tobytes())
     kept = []
     while (message := pickle.loads(mine.recv_bytes()))[0] == "kept":
         kept.extend(message[2])
     worker.join()
-    flat, rules = array("q"), array("I")
-    flat.frombytes(flat_bytes)
-    rules.frombytes(rule_bytes)
     return blocks, _with_rules(flat, rules, combos), sorted(kept, key=lambda got: got[0])
 
 
