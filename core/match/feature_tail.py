@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.match.blocking import MAX_BLOCK_SIZE, RULE_CAPS, party_keys
+from core.match.blocking import MAX_BLOCK_SIZE, RULE_CAPS, pairs_from_blocks, party_keys
 from core.match.features import (
     HOUSEHOLD_LINKS,
     PartyFeatures,
@@ -40,7 +40,13 @@ from core.match.features import (
     mark_households,
 )
 from core.match.labels import Labels
-from core.match.parallel import _CHUNK, PARALLEL_MIN_PARTIES, ScoringWorkers, score_chunks
+from core.match.parallel import (
+    _CHUNK,
+    PARALLEL_MIN_PARTIES,
+    ScoringWorkers,
+    flatten_pairs,
+    score_chunks,
+)
 from core.match.score_pairs import Kept, Pair, score_pairs
 from core.match.weights import Model
 
@@ -54,7 +60,7 @@ READY_TIMEOUT_S = 300.0
 
 class FeatureTail(ScoringWorkers):
     """One scoring process that follows an import (see the module's docstring). Feed it
-    with ``load`` after each commit; the rebuild calls ``blocks`` then ``send_pairs`` then
+    with ``load`` after each commit; the rebuild calls ``blocks`` then ``take_pairs`` then
     ``gather``; always ``close`` it."""
 
     def __init__(self, url: str, expected: int) -> None:
@@ -68,14 +74,25 @@ class FeatureTail(ScoringWorkers):
         ids = None if party_ids is None else sorted(party_ids)
         self._send_all(pickle.dumps(("load", ids), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def blocks(self, model: Model, labels: Labels) -> dict[str, list[int]] | None:
+    def blocks(self, model: Model, labels: Labels, rejected: set[Pair]
+               ) -> dict[str, list[int]] | None:
         """Tell the tail the import is over and return its blocks (key -> holders in party
-        order, as ``blocking.blocks_of`` makes them); None if it failed or took too long.
-        Then ``send_pairs`` the candidate pairs they make, and ``gather``."""
-        self._send_all(pickle.dumps(("finish", model, labels, _CHUNK),
+        order, as ``blocking.blocks_of`` makes them); None if it failed or took too long."""
+        self._send_all(pickle.dumps(("finish", model, labels, rejected, _CHUNK),
                                     protocol=pickle.HIGHEST_PROTOCOL))
         message = self._answer("blocks", READY_TIMEOUT_S)
         return message[1] if message is not None else None
+
+    def take_pairs(self) -> bool:
+        """Read the candidate pairs the tail scores now (``gather`` reads its answers)."""
+        message = self._answer("pairs", READY_TIMEOUT_S)
+        if message is None:
+            return False
+        flat, rules = array("q"), array("I")
+        flat.frombytes(message[1])
+        rules.frombytes(message[2])
+        self.use_pairs(flat, rules, message[3])
+        return True
 
     def _answer(self, kind: str, timeout: float) -> tuple | None:
         conn, proc = self.conns[0], self.procs[0]
@@ -152,10 +169,10 @@ def _tail_main(conn: Connection, next_chunk: Any, url: str, expected: int  # noq
                 break
             follower.load(message[1])
         db.dispose()
-        _, model, labels, chunk = message
-        follower.answer(conn, next_chunk, model, labels, chunk)
+        _, model, labels, rejected, chunk = message
     except (EOFError, OSError):
         return  # the import ended without a rebuild (or gave up on the tail)
+    follower.answer(conn, next_chunk, model, labels, rejected, chunk)
 
 
 def _code(a: int, b: int) -> int:
@@ -266,10 +283,9 @@ class Follower:
             self.kept[got[0]] = got
 
     def answer(self, conn: Connection, next_chunk: Any, model: Model,  # noqa: ANN401
-               labels: Labels, chunk: int) -> None:
-        """The rebuild's turn: send the blocks (in party order); score what waits until the
-        rebuild sends the candidate pairs it made of them (as ``ScoringWorkers.send_pairs``
-        does); then answer each chunk's kept pairs, reusing the scores still right."""
+               labels: Labels, rejected: set[Pair], chunk: int) -> None:
+        """The rebuild's turn: blocks (in party order), then the candidate pairs, then each
+        chunk's kept pairs, reusing the scores still right."""
         counts = Counter(use.handle_id for f in self.feats.values() for use in f.phones.values())
         household = {f.party_id for f in self.feats.values()
                      if any(counts[use.handle_id] >= HOUSEHOLD_LINKS and not use.shared
@@ -278,20 +294,18 @@ class Follower:
         if (model, labels) != (self.model, self.labels):
             self.found.clear()  # scored with another model or other labels: all again
             self.kept.clear()
-            self.waiting.clear()
         stale = self.dirty | household
-        self.model, self.labels = model, labels
-        del self.keys
-        for members in self.blocks.values():
-            members.sort()
-        conn.send_bytes(pickle.dumps(("blocks", self.blocks), protocol=pickle.HIGHEST_PROTOCOL))
-        del self.blocks
-        while self.waiting and not conn.poll():
-            self.score_some()
         unscored = set(self.waiting)
         self.waiting = []
-        flat = array("q")
-        flat.frombytes(conn.recv_bytes())
+        del self.keys
+        blocks = self.blocks
+        for members in blocks.values():
+            members.sort()
+        conn.send_bytes(pickle.dumps(("blocks", blocks), protocol=pickle.HIGHEST_PROTOCOL))
+        flat, rules, combos = flatten_pairs(pairs_from_blocks(blocks), rejected)
+        del blocks, self.blocks
+        conn.send_bytes(pickle.dumps(("pairs", flat.tobytes(), rules.tobytes(), combos),
+                                     protocol=pickle.HIGHEST_PROTOCOL))
         found, kept, feats = self.found, self.kept, self.feats
 
         def score(pairs: list[Pair]) -> list[Kept]:

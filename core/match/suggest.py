@@ -141,16 +141,14 @@ def _rebuild(session: Session, model: Model) -> int:
 
 def _rebuild_from_tail(session: Session, model: Model, tail: feature_tail.FeatureTail
                        ) -> int | None:
-    """``_rebuild`` with the features a ``feature_tail`` loaded during the import: it sends
-    its blocks (written here as the keys; their pairs are sent back to it) and scores the
-    pairs. None if it failed before its blocks came (the caller then rebuilds the ordinary
-    way); a failure after that costs the share it did not answer, scored here."""
+    """``_rebuild`` with the features a ``feature_tail`` loaded during the import: it builds
+    the blocks (written here as the keys) and the pairs, and scores them. None if the tail
+    failed before its pairs were in hand (the caller then rebuilds the ordinary way)."""
     labels = load_labels(session)
     try:
-        blocks = tail.blocks(model, labels)
+        blocks = tail.blocks(model, labels, rejected_pairs(session))
         if blocks is None:
             return None
-        tail.send_pairs(pairs_from_blocks(blocks), rejected_pairs(session))
         keys_of_party: dict[int, list[str]] = {}
         for k, pids in blocks.items():
             for pid in pids:
@@ -161,6 +159,8 @@ def _rebuild_from_tail(session: Session, model: Model, tail: feature_tail.Featur
                     held.append(k)
         _write_keys(session, blocks, dict(sorted(keys_of_party.items())))
         del blocks, keys_of_party
+        if not tail.take_pairs():
+            return None
         scored: Scored = {}
         tail.gather(_scorer(session, {}, model, labels),
                     lambda kept, rules: _add_values(scored, kept, rules, model))

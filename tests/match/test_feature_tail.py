@@ -33,29 +33,23 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return write_books(generate(120, seed=5), tmp_path_factory.mktemp("books"))
 
 
-def _answer(follower: Follower, db: Database, labels: dict | None = None, *,
-            early: bool = False) -> tuple:
-    """The follower's blocks, the candidate pairs they make and the kept pairs it answers,
-    with this test in the rebuild's place. ``early``: the pairs are there before it could
-    score any waiting pair (a rebuild quicker than the tail)."""
+def _answer(follower: Follower, db: Database, labels: dict | None = None) -> tuple:
+    """The follower's blocks, pairs and kept pairs, as the rebuild would read them."""
     with db.session() as s:
         model, stored = active_model(s), load_labels(s)
     mine, theirs = Pipe()
-    if early:
-        flat, rules, combos = flatten_pairs(pairs_from_blocks(
-            {k: sorted(v) for k, v in follower.blocks.items()}), set())
-        threading.Thread(target=mine.send_bytes, args=(flat.tobytes(),)).start()
     worker = threading.Thread(target=follower.answer, args=(
-        theirs, Value("q", 0), model, stored if labels is None else labels, 50))
+        theirs, Value("q", 0), model, stored if labels is None else labels, set(), 50))
     worker.start()
     blocks = pickle.loads(mine.recv_bytes())[1]
-    if not early:
-        flat, rules, combos = flatten_pairs(pairs_from_blocks(blocks), set())
-        mine.send_bytes(flat.tobytes())
+    _, flat_bytes, rule_bytes, combos = pickle.loads(mine.recv_bytes())
     kept = []
     while (message := pickle.loads(mine.recv_bytes()))[0] == "kept":
         kept.extend(message[2])
     worker.join()
+    flat, rules = array("q"), array("I")
+    flat.frombytes(flat_bytes)
+    rules.frombytes(rule_bytes)
     return blocks, _with_rules(flat, rules, combos), sorted(kept, key=lambda got: got[0])
 
 
@@ -101,7 +95,7 @@ def test_parties_followed_batch_by_batch_answer_what_a_full_load_does(
     # The first batch again, as an import touching its parties again would load it.
     follower.load(ids[:40])
     assert follower.waiting and follower.kept  # some pairs scored, some left for the end
-    _same(_answer(follower, sqlite_db, early=True), _expected(sqlite_db))
+    _same(_answer(follower, sqlite_db), _expected(sqlite_db))
 
 
 def test_a_party_changed_and_loaded_again_is_scored_again(
