@@ -7,10 +7,11 @@ from start to exit: parse, write, one suggestion refresh) / seconds of a plain
 the import took before its refresh began and the refresh itself (the refresh hook is timed
 inside the child), the suggestions stored, the same ratio in CPU seconds (the machine is
 shared: wall time swings with other people's load, CPU time much less), and peak memory
-(the import process, and its largest parser process). ``parallel_speedup`` is how much work
-two busy processes get done on this machine against one, probed before and after (see
-``machine``): the import runs its parser processes beside its writer, and the baseline is one
-process, so the ratio is only comparable between runs with that figure beside it.
+(the import process, its largest helper process, and the scoring process's own).
+``parallel_speedup`` is how much work two busy processes get done on this machine against
+one, probed before and after (see ``machine``): the import runs its parser processes beside
+its writer, and the baseline is one process, so the ratio is only comparable between runs
+with that figure beside it.
 """
 
 from __future__ import annotations
@@ -53,10 +54,12 @@ from core.match.views import list_suggestions
 db = open_database(sys.argv[1])
 with db.session() as s:
     stored = len(list_suggestions(s, min_score=-1e9))
+from core.match.parallel import last_run
 cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF,
           resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime"))
 print(json.dumps({"code": code, "seconds": seconds, "stored": stored, **timed, "cpu_s": cpu,
-                  "peak_rss_mb": peak_rss_mb(), "helpers_peak_rss_mb": peak_children_rss_mb()}))
+                  "peak_rss_mb": peak_rss_mb(), "helpers_peak_rss_mb": peak_children_rss_mb(),
+                  "scorer_peak_mb": last_run.worker_peak_mb}))
 """
 
 
@@ -101,5 +104,8 @@ def run(size: int | None = None) -> dict:
         "cpu_ratio": round(child["cpu_s"] / parse_cpu_s, 3),
         "peak_rss_mb": round(child["peak_rss_mb"], 1),
         "parser_peak_rss_mb": round(child["helpers_peak_rss_mb"], 1),
+        # The scoring process's own peak (at 100,000 cards the one that followed the import
+        # and scored its pairs: core.match.feature_tail), as it reported it.
+        "scorer_peak_mb": [round(mb, 1) for mb in child["scorer_peak_mb"]],
         "parallel_speedup_before_after": speedups,
     }
