@@ -32,6 +32,7 @@ from core.ingest.children import (
     write_record_children,
 )
 from core.ingest.fields import apply_record_fields
+from core.ingest.handle_memory import HandleMemory
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.party_attach import (
     assign_parties,
@@ -76,8 +77,10 @@ def write_batch(
     fresh: list[PreparedContact],
     changed: list[tuple[PreparedContact, StoredRecord]],
     stats: IngestStats,
+    handles: HandleMemory | None = None,
 ) -> None:
-    """Write new records (``fresh``) and update changed ones; the caller holds the savepoint."""
+    """Write new records (``fresh``) and update changed ones; the caller holds the savepoint
+    (``handles``: the importer's memory of handle ids, which spares looking them up)."""
     now = utcnow()
     source = f"source:{account.provider}"
     all_items = fresh + [p for p, _ in changed]
@@ -85,7 +88,9 @@ def write_batch(
     for p in all_items:
         for u in p.handles:
             wanted.setdefault((u.handle.platform, u.handle.value), u.handle)
-    handle_ids = lookup_handle_ids(session, wanted.keys())  # existing handles only
+    # existing handles only (the memory must read first: it pins the transaction's snapshot)
+    handle_ids = (lookup_handle_ids(session, wanted.keys()) if handles is None
+                  else handles.existing_ids(session, wanted.keys()))
     secured = secured_keys(session, handle_ids)
 
     # --- attach new records: email -> phone -> new party --------------------------------
@@ -107,6 +112,8 @@ def write_batch(
         session, missing, {key: new_ids[-t - 1] for key, t in sole.items()}
     )
     handle_ids.update(inserted)
+    if handles is not None:
+        handles.remember(inserted)
     owned_at_insert = {handle_ids[key] for key in sole if key in ours}
     miscounted = {new_ids[-t - 1] for key, t in sole.items() if key not in ours}
 
