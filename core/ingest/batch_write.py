@@ -52,11 +52,15 @@ from core.ingest.resolve import (
 )
 from core.ingest.search_index import refresh_search_text
 from core.ingest.serialize import contact_from_data, contact_to_data
-from core.ingest.sqlutil import insert_many, insert_returning_ids, insert_tuples
+from core.ingest.sqlutil import allocate_ids, insert_returning_ids, insert_tuples
 from core.ingest.stats import IngestStats
 
 _PROVENANCE_COLUMNS = ("party_id", "field", "source_record_id", "is_local", "value",
                        "updated_at")
+_RECORD_COLUMNS = ("id", "account_id", "external_id", "party_id", "etag", "content_hash",
+                   "data", "raw", "first_seen", "last_seen", "updated_at")
+_EVENT_COLUMNS = ("kind", "party_id", "source_record_id", "account_id", "message", "payload",
+                  "created_at")
 
 
 @dataclass(slots=True)
@@ -117,14 +121,12 @@ def write_batch(
     owned_at_insert = {handle_ids[key] for key in sole if key in ours}
     miscounted = {new_ids[-t - 1] for key, t in sole.items() if key not in ours}
 
-    record_ids = insert_returning_ids(session, SourceRecord, [
-        {
-            "account_id": account.id, "external_id": p.external_id,
-            "party_id": pid, "etag": p.etag or "", "content_hash": p.content_hash,
-            "data": _data(p), "raw": _raw_text(p.raw),
-            "first_seen": now, "last_seen": now, "updated_at": now,
-        }
-        for p, pid in zip(fresh, party_of, strict=True)
+    record_ids = allocate_ids(session, SourceRecord, len(fresh))
+    account_id = account.id
+    insert_tuples(session, SourceRecord, _RECORD_COLUMNS, [
+        (rid, account_id, p.external_id, pid, p.etag or "", p.content_hash, _data(p),
+         _raw_text(p.raw), now, now, now)
+        for rid, p, pid in zip(record_ids, fresh, party_of, strict=True)
     ])
     refs = [RecordRef(rid, pid, p) for rid, pid, p in zip(record_ids, party_of, fresh, strict=True)]
 
@@ -211,9 +213,8 @@ def write_batch(
         touched |= miscounted
 
     no_payload: dict = {}  # one object for every row: serialised once
-    insert_many(session, ActivityEvent, [
-        {"kind": "contact_synced", "party_id": ref.party_id, "source_record_id": ref.record_id,
-         "account_id": account.id, "message": "", "payload": no_payload, "created_at": now}
+    insert_tuples(session, ActivityEvent, _EVENT_COLUMNS, [
+        ("contact_synced", ref.party_id, ref.record_id, account_id, "", no_payload, now)
         for ref in refs[: len(fresh)]
     ])
     stats.added += len(fresh)
