@@ -32,6 +32,7 @@ from core.ingest.children import (
     write_record_children,
 )
 from core.ingest.fields import apply_record_fields
+from core.ingest.handle_memory import HandleMemory
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.party_attach import (
     assign_parties,
@@ -51,11 +52,15 @@ from core.ingest.resolve import (
 )
 from core.ingest.search_index import refresh_search_text
 from core.ingest.serialize import contact_from_data, contact_to_data
-from core.ingest.sqlutil import insert_many, insert_returning_ids, insert_tuples
+from core.ingest.sqlutil import allocate_ids, insert_returning_ids, insert_tuples
 from core.ingest.stats import IngestStats
 
 _PROVENANCE_COLUMNS = ("party_id", "field", "source_record_id", "is_local", "value",
                        "updated_at")
+_RECORD_COLUMNS = ("id", "account_id", "external_id", "party_id", "etag", "content_hash",
+                   "data", "raw", "first_seen", "last_seen", "updated_at")
+_EVENT_COLUMNS = ("kind", "party_id", "source_record_id", "account_id", "message", "payload",
+                  "created_at")
 
 
 @dataclass(slots=True)
@@ -76,8 +81,10 @@ def write_batch(
     fresh: list[PreparedContact],
     changed: list[tuple[PreparedContact, StoredRecord]],
     stats: IngestStats,
+    handles: HandleMemory | None = None,
 ) -> None:
-    """Write new records (``fresh``) and update changed ones; the caller holds the savepoint."""
+    """Write new records (``fresh``) and update changed ones; the caller holds the savepoint
+    (``handles``: the importer's memory of handle ids, which spares looking them up)."""
     now = utcnow()
     source = f"source:{account.provider}"
     all_items = fresh + [p for p, _ in changed]
@@ -85,7 +92,9 @@ def write_batch(
     for p in all_items:
         for u in p.handles:
             wanted.setdefault((u.handle.platform, u.handle.value), u.handle)
-    handle_ids = lookup_handle_ids(session, wanted.keys())  # existing handles only
+    # existing handles only (the memory must read first: it pins the transaction's snapshot)
+    handle_ids = (lookup_handle_ids(session, wanted.keys()) if handles is None
+                  else handles.existing_ids(session, wanted.keys()))
     secured = secured_keys(session, handle_ids)
 
     # --- attach new records: email -> phone -> new party --------------------------------
@@ -107,17 +116,17 @@ def write_batch(
         session, missing, {key: new_ids[-t - 1] for key, t in sole.items()}
     )
     handle_ids.update(inserted)
+    if handles is not None:
+        handles.remember(inserted)
     owned_at_insert = {handle_ids[key] for key in sole if key in ours}
     miscounted = {new_ids[-t - 1] for key, t in sole.items() if key not in ours}
 
-    record_ids = insert_returning_ids(session, SourceRecord, [
-        {
-            "account_id": account.id, "external_id": p.external_id,
-            "party_id": pid, "etag": p.etag or "", "content_hash": p.content_hash,
-            "data": _data(p), "raw": _raw_text(p.raw),
-            "first_seen": now, "last_seen": now, "updated_at": now,
-        }
-        for p, pid in zip(fresh, party_of, strict=True)
+    record_ids = allocate_ids(session, SourceRecord, len(fresh))
+    account_id = account.id
+    insert_tuples(session, SourceRecord, _RECORD_COLUMNS, [
+        (rid, account_id, p.external_id, pid, p.etag or "", p.content_hash, _data(p),
+         _raw_text(p.raw), now, now, now)
+        for rid, p, pid in zip(record_ids, fresh, party_of, strict=True)
     ])
     refs = [RecordRef(rid, pid, p) for rid, pid, p in zip(record_ids, party_of, fresh, strict=True)]
 
@@ -204,9 +213,8 @@ def write_batch(
         touched |= miscounted
 
     no_payload: dict = {}  # one object for every row: serialised once
-    insert_many(session, ActivityEvent, [
-        {"kind": "contact_synced", "party_id": ref.party_id, "source_record_id": ref.record_id,
-         "account_id": account.id, "message": "", "payload": no_payload, "created_at": now}
+    insert_tuples(session, ActivityEvent, _EVENT_COLUMNS, [
+        ("contact_synced", ref.party_id, ref.record_id, account_id, "", no_payload, now)
         for ref in refs[: len(fresh)]
     ])
     stats.added += len(fresh)

@@ -30,6 +30,7 @@ from core.db.models import SourceAccount, SourceRecord
 from core.gcpause import cyclic_gc_paused
 from core.ingest import deletes
 from core.ingest.batch_write import StoredRecord, write_batch
+from core.ingest.handle_memory import HandleMemory
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import PreparedContact, prepare_for_write
 from core.ingest.sqlutil import chunked, in_values
@@ -44,14 +45,16 @@ def ingest_contacts(
     contacts: Iterable[ParsedContact | PreparedContact],
     *,
     region: str = "",
+    handles: HandleMemory | None = None,
 ) -> IngestStats:
     """Write one batch from one account. The caller commits (one transaction per batch).
 
     Items may come already prepared (``prepare_for_write`` with the same region, e.g. in the
-    vCard parser's worker processes) so that CPU work leaves the writing thread.
+    vCard parser's worker processes) so that CPU work leaves the writing thread. A bulk
+    importer passes one :class:`HandleMemory` to all its batches (``handles``).
     """
     with cyclic_gc_paused():
-        return _ingest(session, account_id, contacts, region)
+        return _ingest(session, account_id, contacts, region, handles)
 
 
 def _ingest(
@@ -59,6 +62,7 @@ def _ingest(
     account_id: int,
     contacts: Iterable[ParsedContact | PreparedContact],
     region: str,
+    handles: HandleMemory | None,
 ) -> IngestStats:
     account = session.get(SourceAccount, account_id)
     if account is None:
@@ -99,7 +103,7 @@ def _ingest(
             changed.append((prepared, row))
     if gone:
         stats.merge(deletes.remove_records(session, account, gone))
-    _write_isolated(session, account, fresh, changed, stats)
+    _write_isolated(session, account, fresh, changed, stats, handles)
     return stats
 
 
@@ -109,6 +113,7 @@ def _write_isolated(
     fresh: list[PreparedContact],
     changed: list[tuple[PreparedContact, StoredRecord]],
     stats: IngestStats,
+    handles: HandleMemory | None = None,
 ) -> None:
     """Try the whole batch in one savepoint; on failure replay record by record."""
     if not fresh and not changed:
@@ -116,7 +121,7 @@ def _write_isolated(
     try:
         with session.begin_nested():
             part = IngestStats()
-            write_batch(session, account, fresh, changed, part)
+            write_batch(session, account, fresh, changed, part, handles)
         stats.merge(part)
         return
     except Exception as exc:  # noqa: BLE001 - isolate the bad record below
@@ -126,9 +131,9 @@ def _write_isolated(
             log.warning("skipped record %r: %s", item.external_id, type(exc).__name__)
             return
     for item in fresh:
-        _write_isolated(session, account, [item], [], stats)
+        _write_isolated(session, account, [item], [], stats, handles)
     for pair in changed:
-        _write_isolated(session, account, [], [pair], stats)
+        _write_isolated(session, account, [], [pair], stats, handles)
 
 
 def _error_text(item: PreparedContact, exc: Exception) -> str:

@@ -71,19 +71,21 @@ def insert_handles(
     keys = [(h.platform, h.value) for h in handles]
     allocated = allocate_ids(session, Handle, len(handles))
     rows = [
-        {
-            "id": hid, "platform": h.platform, "value": h.value,
-            "display_value": h.display_value, "is_valid": h.is_valid, "is_shared": False,
-            "is_secured": False, "created_at": now, "party_id": owners.get(key),
-        }
+        (hid, h.platform, h.value, h.display_value, h.is_valid, False, False, now,
+         owners.get(key))
         for hid, h, key in zip(allocated, handles, keys, strict=True)
     ]
-    inserted = insert_ignore(session, Handle, rows, ["platform", "value"])
+    inserted = insert_ignore(session, Handle, [], ["platform", "value"],
+                             columns=_HANDLE_COLUMNS, values=rows)
     ids = dict(zip(keys, allocated, strict=True))
     if inserted == len(rows):
         return ids, set(keys)
     actual = lookup_handle_ids(session, keys)
     return actual, {key for key in keys if actual[key] == ids[key]}
+
+
+_HANDLE_COLUMNS = ("id", "platform", "value", "display_value", "is_valid", "is_shared",
+                   "is_secured", "created_at", "party_id")
 
 
 def lookup_handle_ids(

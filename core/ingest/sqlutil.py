@@ -92,7 +92,10 @@ def insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any
     guaranteed order would make SQLite insert row by row).
     """
     ids = allocate_ids(session, model, len(rows))
-    insert_many(session, model, [{**row, "id": pk} for row, pk in zip(rows, ids, strict=True)])
+    if rows:  # as tuples with the id in front: no dict per row to copy and take apart
+        columns = tuple(rows[0])
+        values = [(pk, *row) for pk, row in zip(ids, _as_tuples(rows, columns), strict=True)]
+        _execute_rows(session, model, [], ("id", *columns), values=values)
     return ids
 
 
