@@ -19,7 +19,7 @@ from core.db.models import ActivityEvent, MergeSuggestion, Party
 from core.match import feature_tail, hooks, suggest
 from core.match.hooks import after_ingest
 from core.sync import vcard_import
-from core.sync.bulk_refresh import PENDING
+from core.sync.bulk_refresh import PENDING, DeferredRefresh
 from core.sync.vcard_import import import_vcards
 from tests.match.corruption.households import generate, write_books
 from tests.match.rebuild_check import book_state
@@ -118,8 +118,9 @@ def test_a_tail_that_dies_costs_time_not_results(
     real = vcard_import._take_batch
     killed: list[bool] = []
 
-    def batch_then_kill(db, batch, account_id, region, report, refresh) -> None:  # noqa: ANN001
-        real(db, batch, account_id, region, report, refresh)
+    def batch_then_kill(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        real(*args, **kwargs)
+        refresh = next(a for a in args if isinstance(a, DeferredRefresh))
         if not killed and refresh.tail is not None:
             refresh.tail.procs[0].kill()
             killed.append(True)
