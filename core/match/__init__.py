@@ -23,5 +23,8 @@ prior ("Starting point for any two contacts"), every item has a plain ``sentence
 (``sentences.py``) and the items add up exactly to the score; ``blocking.rule_sentences``
 says why two contacts were compared. Blocking rules live in ``blocking.py``; what an
 incremental refresh re-decides so that it agrees with a full rebuild in ``incremental.py``;
-``views.list_suggestions(..., order="useful")`` puts the least certain pairs first.
+``views.list_suggestions(..., order="useful")`` puts the least certain pairs first. A full
+rebuild of a big book scores its pairs in worker processes (``parallel.py``); after a big
+import, in the one process that followed the import and scored pairs as they came in
+(``feature_tail.py``, offered by ``core.sync.bulk_refresh``).
 """

@@ -24,7 +24,7 @@ import pickle
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from multiprocessing.connection import Connection
@@ -53,6 +53,9 @@ from core.match.weights import Model
 #: Imports expected to write fewer parties are not followed (their rebuild is short, and
 #: scored in process: ``parallel``).
 MIN_PARTIES = PARALLEL_MIN_PARTIES
+#: Pairs left to score at the end (waiting, or of parties whose scores went stale) from
+#: which the tail scores them in two processes (``_score_in_two``).
+TWO_SCORERS_MIN = 20_000
 #: How long the rebuild waits for the tail's blocks (it may still be loading its last
 #: batches) before it loads everything itself.
 READY_TIMEOUT_S = 300.0
@@ -66,7 +69,7 @@ class FeatureTail(ScoringWorkers):
     def __init__(self, url: str, expected: int) -> None:
         """Follow the book at ``url``, which will hold about ``expected`` comparable
         parties once the import is in."""
-        super().__init__(1, _tail_main, (url, expected))
+        super().__init__(1, _tail_main, (url, expected, TWO_SCORERS_MIN))
 
     def load(self, party_ids: Iterable[int] | None) -> None:
         """(Re)load these parties' features once what wrote them has committed (None: every
@@ -147,8 +150,8 @@ def withdraw() -> None:
     _offered.set(None)
 
 
-def _tail_main(conn: Connection, next_chunk: Any, url: str, expected: int  # noqa: ANN401
-               ) -> None:
+def _tail_main(conn: Connection, next_chunk: Any, url: str, expected: int,  # noqa: ANN401
+               two_scorers_min: int) -> None:
     """The tail's process: follow the import, then answer the rebuild."""
     import gc
     import os
@@ -160,7 +163,7 @@ def _tail_main(conn: Connection, next_chunk: Any, url: str, expected: int  # noq
 
     try:
         db = open_database(url, migrate=False)
-        follower = Follower(db, expected)
+        follower = Follower(db, expected, two_scorers_min)
         while True:
             if follower.waiting and not conn.poll():
                 follower.score_some()  # scoring waits whenever a batch is there to load
@@ -173,6 +176,34 @@ def _tail_main(conn: Connection, next_chunk: Any, url: str, expected: int  # noq
     except (EOFError, OSError):
         return  # the import ended without a rebuild (or gave up on the tail)
     follower.answer(conn, next_chunk, model, labels, rejected, chunk)
+
+
+def _score_in_two(conn: Connection, next_chunk: Any, flat: array, chunk: int,  # noqa: ANN401
+                  score: Callable[[list[Pair]], list[Kept]], *, twice: bool) -> None:
+    """Answer every chunk of ``flat``; with ``twice`` (and where processes fork: not on
+    Windows), a forked copy of this process answers chunks too. At the end of an import that
+    left it work, the tail was the only process with the features, on one core, while the
+    rebuild waited for it after writing the keys: the copy shares them (copy-on-write) and
+    puts the other core to work. Both write to the one pipe, taking turns; only this
+    process says "done", once the copy ended. A copy that dies leaves the chunks it took
+    unanswered, and the rebuild scores those itself."""
+    import os
+
+    if not twice or not hasattr(os, "fork"):
+        score_chunks(conn, next_chunk, flat, chunk, score)
+        return
+    import multiprocessing
+
+    lock = multiprocessing.get_context("fork").Lock()
+    child = os.fork()
+    if child == 0:  # the copy
+        try:
+            score_chunks(conn, next_chunk, flat, chunk, score, lock=lock, done=False)
+        finally:
+            os._exit(0)
+    score_chunks(conn, next_chunk, flat, chunk, score, lock=lock, done=False)
+    os.waitpid(child, 0)
+    score_chunks(conn, next_chunk, flat, chunk, score)  # none left: says "done"
 
 
 def _code(a: int, b: int) -> int:
@@ -195,13 +226,15 @@ class Follower:
     loaded again after it was scored (``dirty``), and not if either holds a number that
     turned out to be a household's (``mark_households`` runs once everything is in)."""
 
-    def __init__(self, db: Any, expected: int) -> None:  # noqa: ANN401 - a Database
+    def __init__(self, db: Any, expected: int,  # noqa: ANN401 - a Database
+                 two_scorers_min: int = TWO_SCORERS_MIN) -> None:
         from core.match.labels import load_labels
         from core.match.model_store import active_model
 
         self.db = db
         #: Comparable parties expected once the import is in.
         self.expected = expected
+        self.two_scorers_min = two_scorers_min
         with db.session() as session:
             self.model, self.labels = active_model(session), load_labels(session)
         self.feats: dict[int, PartyFeatures] = {}
@@ -316,4 +349,5 @@ class Follower:
             return [got for p in pairs
                     if (got := new.get(p) if p in wanted else kept.get(p)) is not None]
 
-        score_chunks(conn, next_chunk, flat, chunk, score)
+        _score_in_two(conn, next_chunk, flat, chunk, score,
+                      twice=len(unscored) + len(stale) >= self.two_scorers_min)

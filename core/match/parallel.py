@@ -82,6 +82,8 @@ class ScoringRun:
     fallbacks: int = 0
     #: Chunks the refresh scored itself while waiting.
     helped: int = 0
+    #: Chunks nobody answered (a worker died with them), scored by the refresh at the end.
+    left: int = 0
 
 
 #: The last scoring run of this process (diagnostics; not used for results).
@@ -233,6 +235,7 @@ class ScoringWorkers:
         for k in range(self.chunks):
             if k not in answered:
                 here(fallback, k)
+                run.left += 1
         global last_run
         last_run = run
 
@@ -409,15 +412,24 @@ def _worker_main(conn: Connection, next_chunk: Any) -> None:  # noqa: ANN401 - a
 
 
 def score_chunks(conn: Connection, next_chunk: Any, flat: array, chunk: int,  # noqa: ANN401
-                 score: Callable[[list[Pair]], list[Kept]]) -> None:
+                 score: Callable[[list[Pair]], list[Kept]], *, lock: Any = None,  # noqa: ANN401
+                 done: bool = True) -> None:
     """A worker's scoring: take chunks of ``flat`` until none is left, answering the kept
-    pairs of each (``score``: in the chunk's order), then its peak memory; then close
-    ``conn``."""
+    pairs of each (``score``: in the chunk's order), then (``done``) its peak memory, and
+    close ``conn``. With a ``lock``, each answer is written holding it (two processes
+    writing to one pipe)."""
     chunks = -(-len(flat) // (2 * chunk))
     while (k := _take_chunk(next_chunk, chunks)) is not None:
         pairs = _pairs_of(flat[2 * k * chunk:2 * (k + 1) * chunk])
         kept = score(pairs)
-        conn.send_bytes(pickle.dumps(("kept", k, kept, _positions(pairs, kept)),
+        message = pickle.dumps(("kept", k, kept, _positions(pairs, kept)),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        if lock is None:
+            conn.send_bytes(message)
+        else:
+            with lock:
+                conn.send_bytes(message)
+    if done:
+        conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()),
                                      protocol=pickle.HIGHEST_PROTOCOL))
-    conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL))
-    conn.close()
+        conn.close()

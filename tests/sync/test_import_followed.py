@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from core.db.engine import Database
 from core.db.models import ActivityEvent, MergeSuggestion, Party
-from core.match import feature_tail, hooks, suggest
+from core.match import feature_tail, hooks, parallel, suggest
 from core.match.hooks import after_ingest
 from core.sync import vcard_import
 from core.sync.bulk_refresh import PENDING, DeferredRefresh
@@ -74,6 +74,20 @@ def test_a_followed_import_stores_what_a_rebuild_does(
     import_vcards(sqlite_db, [books["b"]], account="b", after_ingest=after_ingest, workers=1)
     assert len(followed) == 2 and followed[1] is not None
     assert len(_same_as_rebuild(sqlite_db)) > len(rows)
+
+
+def test_two_processes_share_the_scoring_left_at_the_end(
+        sqlite_db: Database, books: dict[str, Path], followed: list[int | None],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes fork, the tail and its copy answer chunks through one pipe, taking
+    turns: every chunk arrives whole (none left to the rebuild) and the rows are right."""
+    monkeypatch.setattr(feature_tail, "TWO_SCORERS_MIN", 0)
+    monkeypatch.setattr(feature_tail, "_CHUNK", 40)
+    monkeypatch.setattr(parallel, "_CHUNK", 40)
+    import_vcards(sqlite_db, [books["a"]], account="a", after_ingest=after_ingest, workers=1)
+    assert followed and followed[0] is not None
+    assert parallel.last_run.pairs > 400 and parallel.last_run.left == 0
+    assert _same_as_rebuild(sqlite_db)
 
 
 def test_another_writer_during_the_import_means_a_full_load(
