@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from multiprocessing.connection import Connection
+from sys import intern
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -263,7 +264,9 @@ class Follower:
                 self._unblock(pid)
                 self.dirty.add(pid)
             self.feats[pid] = f
-            self.keys[pid] = keys = list(party_keys(f))
+            # One string per distinct key, shared by its block and every holder's list
+            # (~1.7 million keys at 100,000 parties, ~390,000 distinct).
+            self.keys[pid] = keys = [intern(k) for k in party_keys(f)]
             for k in keys:
                 members = self.blocks.get(k)
                 if members is None:
