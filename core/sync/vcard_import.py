@@ -162,8 +162,9 @@ def _import(db: Database, files: list[Path], region: str, state: TaskState,
     # and hand over only what the write path reads (lean), so this process only writes: the
     # import is as fast as the two halves running side by side.
     # A big import fills the search index in one pass at the end (core.db.fts), beside the
-    # duplicate refresh: the fill is SQLite C code on a thread of its own, the refresh reads
-    # its features and builds its blocks meanwhile and writes only once the fill committed.
+    # duplicate refresh: the fill is SQLite C code on a thread of its own, the refresh gets
+    # its blocks meanwhile (from the process that followed the import, or by loading every
+    # party's features) and writes only once the fill committed.
     handles = HandleMemory(load_limit=HANDLES_LOADED_PER_CARD * cards)
     with cyclic_gc_paused(), search_index_deferred(db, cards, background=True) as index:
         for count, batch in enumerate(parse_paths(files, workers, prepare_region=region,
