@@ -32,7 +32,7 @@ from core.ingest.children import (
     write_record_children,
 )
 from core.ingest.fields import apply_record_fields
-from core.ingest.handle_memory import HandleMemory
+from core.ingest.import_memory import ImportMemory
 from core.ingest.normalize import NormalizedHandle
 from core.ingest.party_attach import (
     assign_parties,
@@ -81,10 +81,10 @@ def write_batch(
     fresh: list[PreparedContact],
     changed: list[tuple[PreparedContact, StoredRecord]],
     stats: IngestStats,
-    handles: HandleMemory | None = None,
+    memory: ImportMemory | None = None,
 ) -> None:
     """Write new records (``fresh``) and update changed ones; the caller holds the savepoint
-    (``handles``: the importer's memory of handle ids, which spares looking them up)."""
+    (``memory``: an importer's, which spares looking up handles that cannot exist)."""
     now = utcnow()
     source = f"source:{account.provider}"
     all_items = fresh + [p for p, _ in changed]
@@ -92,9 +92,10 @@ def write_batch(
     for p in all_items:
         for u in p.handles:
             wanted.setdefault((u.handle.platform, u.handle.value), u.handle)
-    # existing handles only (the memory must read first: it pins the transaction's snapshot)
-    handle_ids = (lookup_handle_ids(session, wanted.keys()) if handles is None
-                  else handles.existing_ids(session, wanted.keys()))
+    # existing handles only (the memory reads first: that pins the transaction's snapshot)
+    keys = list(wanted)
+    handle_ids = lookup_handle_ids(
+        session, keys if memory is None else memory.handles.maybe_present(session, keys))
     secured = secured_keys(session, handle_ids)
 
     # --- attach new records: email -> phone -> new party --------------------------------
@@ -116,8 +117,8 @@ def write_batch(
         session, missing, {key: new_ids[-t - 1] for key, t in sole.items()}
     )
     handle_ids.update(inserted)
-    if handles is not None:
-        handles.remember(inserted)
+    if memory is not None and inserted:
+        memory.handles.remember(inserted, max(inserted.values()))
     owned_at_insert = {handle_ids[key] for key in sole if key in ours}
     miscounted = {new_ids[-t - 1] for key, t in sole.items() if key not in ours}
 
@@ -128,6 +129,8 @@ def write_batch(
          _raw_text(p.raw), now, now, now)
         for rid, p, pid in zip(record_ids, fresh, party_of, strict=True)
     ])
+    if memory is not None and record_ids:
+        memory.records.remember([p.external_id for p in fresh], record_ids[-1])
     refs = [RecordRef(rid, pid, p) for rid, pid, p in zip(record_ids, party_of, fresh, strict=True)]
 
     # --- changed records: update in place, drop their old children -----------------------

@@ -30,7 +30,7 @@ from core.db.models import SourceAccount, SourceRecord
 from core.gcpause import cyclic_gc_paused
 from core.ingest import deletes
 from core.ingest.batch_write import StoredRecord, write_batch
-from core.ingest.handle_memory import HandleMemory
+from core.ingest.import_memory import ImportMemory
 from core.ingest.parsed import ParsedContact
 from core.ingest.prepare import PreparedContact, prepare_for_write
 from core.ingest.sqlutil import chunked, in_values
@@ -45,16 +45,16 @@ def ingest_contacts(
     contacts: Iterable[ParsedContact | PreparedContact],
     *,
     region: str = "",
-    handles: HandleMemory | None = None,
+    memory: ImportMemory | None = None,
 ) -> IngestStats:
     """Write one batch from one account. The caller commits (one transaction per batch).
 
     Items may come already prepared (``prepare_for_write`` with the same region, e.g. in the
     vCard parser's worker processes) so that CPU work leaves the writing thread. A bulk
-    importer passes one :class:`HandleMemory` to all its batches (``handles``).
+    importer passes one :class:`ImportMemory` to all its batches (``memory``).
     """
     with cyclic_gc_paused():
-        return _ingest(session, account_id, contacts, region, handles)
+        return _ingest(session, account_id, contacts, region, memory)
 
 
 def _ingest(
@@ -62,7 +62,7 @@ def _ingest(
     account_id: int,
     contacts: Iterable[ParsedContact | PreparedContact],
     region: str,
-    handles: HandleMemory | None,
+    memory: ImportMemory | None,
 ) -> IngestStats:
     account = session.get(SourceAccount, account_id)
     if account is None:
@@ -79,7 +79,14 @@ def _ingest(
         by_id[item.external_id] = item  # last one wins within a batch
     stats.seen_external_ids = {k for k, c in by_id.items() if not c.deleted}
     _map_renamed(session, account_id, by_id.values())
-    existing = _load_existing(session, account_id, list(by_id))
+    if memory is not None and memory.account_id != account_id:
+        memory = None
+    wanted = list(by_id)
+    if memory is not None:
+        # a renamed record now has the id its contact gives (_map_renamed)
+        memory.records.remember([k for k, c in by_id.items() if c.previous_external_ids], 0)
+        wanted = memory.records.maybe_present(session, wanted)
+    existing = _load_existing(session, account_id, wanted)
     fresh: list[PreparedContact] = []
     changed: list[tuple[PreparedContact, StoredRecord]] = []
     gone: list[str] = []
@@ -103,7 +110,7 @@ def _ingest(
             changed.append((prepared, row))
     if gone:
         stats.merge(deletes.remove_records(session, account, gone))
-    _write_isolated(session, account, fresh, changed, stats, handles)
+    _write_isolated(session, account, fresh, changed, stats, memory)
     return stats
 
 
@@ -113,7 +120,7 @@ def _write_isolated(
     fresh: list[PreparedContact],
     changed: list[tuple[PreparedContact, StoredRecord]],
     stats: IngestStats,
-    handles: HandleMemory | None = None,
+    memory: ImportMemory | None = None,
 ) -> None:
     """Try the whole batch in one savepoint; on failure replay record by record."""
     if not fresh and not changed:
@@ -121,7 +128,7 @@ def _write_isolated(
     try:
         with session.begin_nested():
             part = IngestStats()
-            write_batch(session, account, fresh, changed, part, handles)
+            write_batch(session, account, fresh, changed, part, memory)
         stats.merge(part)
         return
     except Exception as exc:  # noqa: BLE001 - isolate the bad record below
@@ -131,9 +138,9 @@ def _write_isolated(
             log.warning("skipped record %r: %s", item.external_id, type(exc).__name__)
             return
     for item in fresh:
-        _write_isolated(session, account, [item], [], stats, handles)
+        _write_isolated(session, account, [item], [], stats, memory)
     for pair in changed:
-        _write_isolated(session, account, [], [pair], stats, handles)
+        _write_isolated(session, account, [], [pair], stats, memory)
 
 
 def _error_text(item: PreparedContact, exc: Exception) -> str:

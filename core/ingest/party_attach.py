@@ -101,20 +101,19 @@ def sole_new_claimants(
     """Handles not in the database yet that exactly one *new* party lists (and no changed
     record): key -> that party's placeholder. Such a handle's only links will be that
     party's, so resolution is known in advance."""
-    claimants: dict[HandleKey, set[int]] = {}
+    # The first claimant of each new key, and the keys a second, other party claims too
+    # (no set of claimants per key: a big batch has hundreds of thousands of keys).
+    first: dict[HandleKey, int] = {}
+    shared: set[HandleKey] = set()
     for prepared, target in zip(fresh, assignment, strict=True):
         for u in prepared.handles:
             key = (u.handle.platform, u.handle.value)
-            if key not in handle_ids:
-                claimants.setdefault(key, set()).add(target)
+            if key not in handle_ids and first.setdefault(key, target) != target:
+                shared.add(key)
     for prepared, _row in changed:
         for u in prepared.handles:
-            claimants.pop((u.handle.platform, u.handle.value), None)
-    return {
-        key: target
-        for key, parties in claimants.items()
-        if len(parties) == 1 and (target := next(iter(parties))) < 0
-    }
+            first.pop((u.handle.platform, u.handle.value), None)
+    return {key: target for key, target in first.items() if target < 0 and key not in shared}
 
 
 def new_party_row(
@@ -123,8 +122,10 @@ def new_party_row(
     """The columns of a party a record starts (its search text leaves secured handles out)."""
     row = dict(prepared.party_row or new_party_columns(prepared))
     row.update(created_at=now, updated_at=now)
+    if not secured:
+        return row
     listed = [u.handle for u in prepared.handles]
-    if secured and any((h.platform, h.value) in secured for h in listed):
+    if any((h.platform, h.value) in secured for h in listed):
         # Search never finds a party by a secured handle (as refresh_search_text does).
         row["search_text"] = search_text(prepared.fields, sorted(
             h.value for h in listed if (h.platform, h.value) not in secured),

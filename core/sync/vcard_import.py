@@ -20,7 +20,7 @@ from core.db.engine import Database
 from core.db.models import SourceAccount
 from core.gcpause import cyclic_gc_paused
 from core.ingest.engine import ingest_contacts
-from core.ingest.handle_memory import HandleMemory
+from core.ingest.import_memory import ImportMemory
 from core.ingest.search_index import DeferredIndex, search_index_deferred
 from core.ingest.sqlutil import optimize
 from core.ingest.stats import IngestStats
@@ -49,10 +49,10 @@ SWEEP_EVERY = 4
 #: writer a tenth less than 1,000 (the parser processes work two batches ahead meanwhile).
 BATCH_SIZE = 4000
 
-#: An import remembers which handle keys the book holds (and so skips looking up the others)
-#: when the book holds at most this many handles per card to import (reading a handle costs
-#: about half as much as looking one up, and a card lists two or three): core.ingest.handle_memory.
-HANDLES_LOADED_PER_CARD = 2
+#: An import remembers which handle keys and record ids the book holds (and so skips looking up
+#: the others) when it holds at most this many of them per card to import (reading one costs
+#: about half as much as looking one up): core.ingest.import_memory.
+KEYS_LOADED_PER_CARD = 2
 
 #: Called once after the last batch with every party the import touched (None: all).
 AfterIngest = Callable[[Session, set[int] | None], object]
@@ -165,17 +165,17 @@ def _import(db: Database, files: list[Path], region: str, state: TaskState,
     # duplicate refresh: the fill is SQLite C code on a thread of its own, the refresh gets
     # its blocks meanwhile (from the process that followed the import, or by loading every
     # party's features) and writes only once the fill committed.
-    handles = HandleMemory(load_limit=HANDLES_LOADED_PER_CARD * cards)
+    memory = ImportMemory(report.account_id, load_limit=KEYS_LOADED_PER_CARD * cards)
     with cyclic_gc_paused(), search_index_deferred(db, cards, background=True) as index:
         for count, batch in enumerate(parse_paths(files, workers, prepare_region=region,
                                                   lean=True, batch_size=BATCH_SIZE), 1):
             state.check()
-            _take_batch(db, batch, report.account_id, region, report, refresh, handles)
+            _take_batch(db, batch, report.account_id, region, report, refresh, memory)
             done = batch.file_index + (1 if batch.file_done else 0.5)
             state.progress(done / len(files), f"{report.cards_read} cards read")
             if count % SWEEP_EVERY == 0:
                 gc.collect(1)
-        del handles  # its keys are not needed by the refresh
+        del memory  # its keys are not needed by the refresh
         # Before the fill takes the write lock (PRAGMA optimize may write statistics).
         with db.session() as s:
             optimize(s)
@@ -206,7 +206,7 @@ def _refresh_beside_fill(db: Database, state: TaskState, report: ImportReport,
 
 def _take_batch(db: Database, batch: ParsedBatch, account_id: int, region: str,
                 report: ImportReport, refresh: DeferredRefresh,
-                handles: HandleMemory | None = None) -> None:
+                memory: ImportMemory | None = None) -> None:
     """Record one parsed batch's problems and write its contacts in one transaction."""
     for problem in batch.problems:
         report.add_problem(problem)
@@ -214,7 +214,7 @@ def _take_batch(db: Database, batch: ParsedBatch, account_id: int, region: str,
         return
     with db.session() as s:
         stats = ingest_contacts(s, account_id, batch.prepared, region=region,
-                                handles=handles)
+                                memory=memory)
         refresh.note(s, stats.touched_party_ids)
         s.commit()
     stats.touched_party_ids = set()

@@ -1,6 +1,6 @@
-"""The handle memory of a bulk import (core.ingest.handle_memory): batches written with it
-store what batches without it store, it spares a fresh book's import the lookups of keys the
-book cannot hold, and it gives up when another writer inserted or deleted handles between two
+"""The memory of a bulk import (core.ingest.import_memory): batches written with it store what
+batches without it store, it spares a fresh book's import the lookups of handles and records
+the book cannot hold, and it gives up when another writer inserted or deleted rows between two
 batches, on SQLite and on PostgreSQL (where it always looks keys up)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import delete, event, func, select
 from core.db.engine import open_database
 from core.db.models import Handle, PartyHandleLink, RecordHandle, SourceRecord
 from core.ingest.engine import ingest_contacts
-from core.ingest.handle_memory import HandleMemory
+from core.ingest.import_memory import ImportMemory
 from core.ingest.normalize import normalize_email
 from core.ingest.parsed import ParsedContact
 from core.ingest.resolve import upsert_handles
@@ -34,10 +34,10 @@ def _batches() -> list[list[ParsedContact]]:
     return [first, second, third]
 
 
-def _write(db, account: int, batch: list[ParsedContact], memory: HandleMemory | None) -> None:
+def _write(db, account: int, batch: list[ParsedContact], memory: ImportMemory | None) -> None:
     """One batch in one transaction, as the importer writes it."""
     with db.session() as s:
-        ingest_contacts(s, account, batch, handles=memory)
+        ingest_contacts(s, account, batch, memory=memory)
         s.commit()
 
 
@@ -66,15 +66,19 @@ def twin(database_url, request) -> Iterator[tuple[object, object]]:
     second.dispose()
 
 
-_LOOKUP = re.compile(r"FROM handle\s+WHERE .*handle\.value (IN|= ANY)", re.S)
+_LOOKUP = {
+    "handle": re.compile(r"FROM handle\s+WHERE .*handle\.value (IN|= ANY)", re.S),
+    "record": re.compile(r"FROM source_record\s+WHERE .*source_record\.external_id (IN|= ANY)",
+                         re.S),
+}
 
 
-def _handle_lookups(engine) -> list[str]:
-    """Collects the statements that look handles up by value."""
+def _lookups(engine, table: str = "handle") -> list[str]:
+    """Collects the statements that look handles (or records) up by their keys."""
     seen: list[str] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
-        if _LOOKUP.search(statement):
+        if _LOOKUP[table].search(statement):
             seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", before)
@@ -83,45 +87,69 @@ def _handle_lookups(engine) -> list[str]:
 
 def test_batches_store_the_same_with_and_without_the_memory(twin):
     with_memory, without = twin
-    memory = HandleMemory(load_limit=100)
-    for db, handles in ((with_memory, memory), (without, None)):
+    memories = []
+    for db in twin:
         with db.session() as s:
             account = add_account(s)
+        memories.append(ImportMemory(account, load_limit=100) if db is with_memory else None)
         for batch in _batches():
-            _write(db, account, batch, handles)
+            _write(db, account, batch, memories[-1])
+        _write(db, account, [contact("a2", "Ann Two", emails=("ann2@example.com",))],
+               memories[-1])
+    memory = memories[0]
     assert _state(with_memory) == _state(without)
     with with_memory.session() as s:  # the later batches joined the earlier parties
         assert party_id_of(s, account, "b9") == party_id_of(s, account, "a1")
         assert owner_name(s, "email", "ben2@example.com") == "Ben 2"
-    assert memory.in_use == (with_memory.dialect == "sqlite")
-    assert memory.resets == 0
+        # a record of an earlier batch was found again, and updated
+        assert s.scalar(select(func.count()).select_from(SourceRecord)
+                        .where(SourceRecord.external_id == "a2")) == 1
+    sqlite = with_memory.dialect == "sqlite"
+    for part in (memory.handles, memory.records):
+        assert (part.in_use, part.resets) == (sqlite, 0)
 
 
 def test_a_fresh_book_skips_looking_up_keys_it_cannot_hold(db):
     with db.session() as s:
         account = add_account(s)
-    memory = HandleMemory(load_limit=100)
-    lookups = _handle_lookups(db.engine)
+    memory = ImportMemory(account, load_limit=100)
+    handles, records = _lookups(db.engine), _lookups(db.engine, "record")
     first, second, _third = _batches()
     _write(db, account, first, memory)
     if db.dialect == "postgresql":  # no memory there: every key is looked up
-        assert len(lookups) == 2  # one query per platform
+        assert (len(handles), len(records)) == (2, 1)  # one query per platform
         return
-    assert lookups == []
+    assert handles == records == []
     _write(db, account, second, memory)
-    # only the keys the first batch inserted: one query per platform (ann1, four phones)
-    assert len(lookups) == 2
+    # only the handles the first batch inserted: one query per platform (ann1, four phones)
+    assert (len(handles), len(records)) == (2, 0)
+    _write(db, account, [contact("a0", "Ann 0 again")], memory)
+    assert len(records) == 1
 
 
-def test_a_book_with_more_handles_than_the_limit_is_looked_up(db):
+def test_a_book_with_more_keys_than_the_limit_is_looked_up(db):
     with db.session() as s:
         account = add_account(s)
-    _write(db, account, _batches()[0], None)  # 12 handles
-    memory = HandleMemory(load_limit=11)
-    lookups = _handle_lookups(db.engine)
+    _write(db, account, _batches()[0], None)  # 6 records, 12 handles
+    memory = ImportMemory(account, load_limit=11)
+    handles, records = _lookups(db.engine), _lookups(db.engine, "record")
     _write(db, account, _batches()[1], memory)
-    assert not memory.in_use
-    assert lookups
+    sqlite = db.dialect == "sqlite"
+    assert (memory.handles.in_use, memory.records.in_use) == (False, sqlite)
+    assert handles  # the records of the book (6) were few enough: none of b0..b9 is there
+    assert bool(records) != sqlite
+
+
+def test_another_accounts_batch_does_not_use_the_memory(db):
+    with db.session() as s:
+        account = add_account(s)
+        other = add_account(s, "other.vcf")
+    memory = ImportMemory(account, load_limit=100)
+    _write(db, account, _batches()[0], memory)
+    _write(db, other, _batches()[0], memory)  # the same ids, in another account
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(SourceRecord)
+                        .where(SourceRecord.account_id == other)) == 6
 
 
 def _other_writer(db):
@@ -129,24 +157,25 @@ def _other_writer(db):
     return open_database(db.url, migrate=False)
 
 
-def _with_another_writer(db, memory: HandleMemory | None, between) -> int:
-    """The three batches, with ``between(other database)`` run by a second connection
-    after the second batch; returns the import's account."""
+def _with_another_writer(db, use_memory: bool, between) -> tuple[int, ImportMemory | None]:
+    """The three batches, with ``between(other database, account)`` run by a second
+    connection after the second batch; returns the import's account and memory."""
     with db.session() as s:
         account = add_account(s)
+    memory = ImportMemory(account, load_limit=100) if use_memory else None
     first, second, third = _batches()
     _write(db, account, first, memory)
     _write(db, account, second, memory)
     other = _other_writer(db)
     try:
-        between(other)
+        between(other, account)
     finally:
         other.dispose()
     _write(db, account, third, memory)
-    return account
+    return account, memory
 
 
-def _someone_adds_cys_email(other) -> None:
+def _someone_adds_cys_email(other, _account: int) -> None:
     with other.session() as s:
         account = add_account(s, "other.vcf")
     _write(other, account, [contact("x", "Cy", emails=("cy@example.com",))], None)
@@ -160,40 +189,21 @@ def _remove_handle(other, hid: int) -> None:
         s.commit()
 
 
-def _someone_removes_bens_email(other) -> None:
+def _someone_removes_bens_email(other, _account: int) -> None:
     with other.session() as s:
         hid = s.scalar(select(Handle.id).where(Handle.value == "ben2@example.com"))
     _remove_handle(other, hid)
 
 
-def _someone_swaps_the_newest_handle_for_cys_email(other) -> None:
+def _someone_swaps_the_newest_handle_for_cys_email(other, account: int) -> None:
     """The table's highest id stays: only SQLite's data_version tells the memory."""
     with other.session() as s:
         newest = s.scalar(select(func.max(Handle.id)))
     _remove_handle(other, newest)
-    _someone_adds_cys_email(other)
+    _someone_adds_cys_email(other, account)
     with other.session() as s:
         if other.dialect == "sqlite":
             assert s.scalar(select(func.max(Handle.id))) == newest
-
-
-@pytest.mark.parametrize("between", [_someone_adds_cys_email,
-                                     _someone_swaps_the_newest_handle_for_cys_email])
-def test_a_handle_another_connection_inserted_between_batches_is_found(twin, monkeypatch,
-                                                                        between):
-    """Cy (third batch) lists an email someone else's contact brought in meanwhile."""
-    monkeypatch.setattr("tests.ingest.test_handle_memory._batches", _batches_with_cy_email)
-    with_memory, without = twin
-    memory = HandleMemory(load_limit=100)
-    account = _with_another_writer(with_memory, memory, between)
-    _with_another_writer(without, None, between)
-    assert _state(with_memory) == _state(without)
-    assert not memory.in_use  # given up: every later batch looks its keys up
-    assert memory.resets == (with_memory.dialect == "sqlite")
-    with with_memory.session() as s:  # Cy joined the party that brought the email
-        assert party_id_of(s, account, "c0") == party_id_of(s, account + 1, "x")
-        assert s.scalar(select(func.count()).select_from(Handle)
-                        .where(Handle.value == "cy@example.com")) == 1
 
 
 def _batches_with_cy_email() -> list[list[ParsedContact]]:
@@ -204,11 +214,28 @@ def _batches_with_cy_email() -> list[list[ParsedContact]]:
 _BATCHES = _batches
 
 
+@pytest.mark.parametrize("between", [_someone_adds_cys_email,
+                                     _someone_swaps_the_newest_handle_for_cys_email])
+def test_a_handle_another_connection_inserted_between_batches_is_found(twin, monkeypatch,
+                                                                        between):
+    """Cy (third batch) lists an email someone else's contact brought in meanwhile."""
+    monkeypatch.setattr("tests.ingest.test_import_memory._batches", _batches_with_cy_email)
+    with_memory, without = twin
+    account, memory = _with_another_writer(with_memory, True, between)
+    _with_another_writer(without, False, between)
+    assert _state(with_memory) == _state(without)
+    assert not memory.handles.in_use  # given up: every later batch looks its keys up
+    assert memory.handles.resets == (with_memory.dialect == "sqlite")
+    with with_memory.session() as s:  # Cy joined the party that brought the email
+        assert party_id_of(s, account, "c0") == party_id_of(s, account + 1, "x")
+        assert s.scalar(select(func.count()).select_from(Handle)
+                        .where(Handle.value == "cy@example.com")) == 1
+
+
 def test_a_handle_another_connection_deleted_between_batches_is_made_again(twin):
     with_memory, without = twin
-    memory = HandleMemory(load_limit=100)
-    account = _with_another_writer(with_memory, memory, _someone_removes_bens_email)
-    _with_another_writer(without, None, _someone_removes_bens_email)
+    account, _memory = _with_another_writer(with_memory, True, _someone_removes_bens_email)
+    _with_another_writer(without, False, _someone_removes_bens_email)
     assert _state(with_memory) == _state(without)
     with with_memory.session() as s:  # Cy (third batch) lists ben2@example.com again
         made = s.scalar(select(Handle.id).where(Handle.value == "ben2@example.com"))
@@ -219,21 +246,39 @@ def test_a_handle_another_connection_deleted_between_batches_is_made_again(twin)
         assert listed == [made]
 
 
+def _someone_writes_cys_record(other, account: int) -> None:
+    """Another program writes the import's next record first (same account, same id)."""
+    _write(other, account, [contact("c0", "Cy", emails=("cy@example.com",))], None)
+
+
+def test_a_record_another_connection_wrote_between_batches_is_updated(twin):
+    with_memory, without = twin
+    account, memory = _with_another_writer(with_memory, True, _someone_writes_cys_record)
+    _with_another_writer(without, False, _someone_writes_cys_record)
+    assert _state(with_memory) == _state(without)
+    assert not memory.records.in_use
+    with with_memory.session() as s:  # updated in place: one record, with the import's data
+        assert s.scalar(select(func.count()).select_from(SourceRecord)
+                        .where(SourceRecord.external_id == "c0")) == 1
+        assert owner_name(s, "email", "ben2@example.com") == "Ben 2"
+        assert party_id_of(s, account, "c0") is not None
+
+
 def test_a_handle_inserted_on_the_same_connection_between_batches_is_found(db):
     """No other connection commits, so only the table's highest id tells the memory."""
     with db.session() as s:
         account = add_account(s)
-    memory = HandleMemory(load_limit=100)
+    memory = ImportMemory(account, load_limit=100)
     first, second, _third = _batches()
     with db.session() as s:
-        ingest_contacts(s, account, first, handles=memory)
+        ingest_contacts(s, account, first, memory=memory)
         s.commit()
         upsert_handles(s, [normalize_email("ben0@example.com")])
         s.commit()
         hid = s.scalar(select(Handle.id).where(Handle.value == "ben0@example.com"))
-        ingest_contacts(s, account, second, handles=memory)
+        ingest_contacts(s, account, second, memory=memory)
         s.commit()
-        assert not memory.in_use
+        assert not memory.handles.in_use
         listed = s.scalars(select(RecordHandle.handle_id).join(
             SourceRecord, SourceRecord.id == RecordHandle.source_record_id)
             .where(SourceRecord.external_id == "b0")).all()
@@ -245,13 +290,14 @@ def test_a_handle_inserted_on_the_same_connection_between_batches_is_found(db):
 def test_keys_of_a_batch_that_rolled_back_are_written_again(db):
     with db.session() as s:
         account = add_account(s)
-    memory = HandleMemory(load_limit=100)
+    memory = ImportMemory(account, load_limit=100)
     first, second, _third = _batches()
     with db.session() as s:
-        ingest_contacts(s, account, first, handles=memory)
+        ingest_contacts(s, account, first, memory=memory)
         s.rollback()
     _write(db, account, first + second, memory)
-    assert memory.in_use == (db.dialect == "sqlite")
+    sqlite = db.dialect == "sqlite"
+    assert (memory.handles.in_use, memory.records.in_use) == (sqlite, sqlite)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(SourceRecord)) == 11
         assert owner_name(s, "email", "ann0@example.com") == "Ann 0"
