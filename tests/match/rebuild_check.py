@@ -4,12 +4,14 @@ the key-store, migration and bulk-refresh tests check it too)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import MergeSuggestion
+from core.db.engine import Database
+from core.db.models import ActivityEvent, MergeSuggestion
 from core.match.key_store import stored_memberships
 from core.match.suggest import refresh_suggestions
+from core.sync.bulk_refresh import PENDING
 
 Memberships = list[tuple[int, str]]
 
@@ -35,3 +37,13 @@ def assert_same_as_rebuild(session: Session) -> list[tuple]:
     session.commit()
     assert book_state(session) == incremental
     return incremental[0]
+
+
+def assert_run_same_as_rebuild(db: Database) -> list[tuple]:
+    """After a bulk run (``core.sync.bulk_refresh``): ``assert_same_as_rebuild`` in a session
+    of its own, and no run's "suggestions pending" row left behind."""
+    with db.session() as s:
+        rows = assert_same_as_rebuild(s)
+        assert s.scalar(select(func.count()).select_from(ActivityEvent)
+                        .where(ActivityEvent.kind == PENDING)) == 0
+    return rows

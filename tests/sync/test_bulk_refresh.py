@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.engine import Database
-from core.db.models import ActivityEvent, Party
+from core.db.models import Party
 from core.match.hooks import after_ingest
 from core.match.suggest import refresh_suggestions
-from core.sync.bulk_refresh import PENDING, DeferredRefresh
+from core.sync.bulk_refresh import DeferredRefresh
 from core.sync.runtime import run_source
 from core.sync.sources import add_source
 from core.sync.vcard_import import import_vcards
 from tests.match.corruption.households import generate, write_books
-from tests.match.rebuild_check import book_state
+from tests.match.rebuild_check import assert_run_same_as_rebuild, book_state
 from tests.sync.runtime_support import rt_db  # noqa: F401 - fixture
 
 
@@ -40,17 +40,6 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return write_books(generate(420, seed=8), tmp_path_factory.mktemp("books"))
 
 
-def _assert_same_as_rebuild(db: Database) -> list[tuple]:
-    with db.session() as s:
-        before = book_state(s)
-        refresh_suggestions(s)
-        s.commit()
-        assert book_state(s) == before
-        assert s.scalar(select(func.count()).select_from(ActivityEvent)
-                        .where(ActivityEvent.kind == PENDING)) == 0
-    return before[0]
-
-
 def test_an_import_refreshes_once_and_ends_where_a_rebuild_does(
         db: Database, books: dict[str, Path]) -> None:
     """On SQLite and PostgreSQL."""
@@ -58,14 +47,14 @@ def test_an_import_refreshes_once_and_ends_where_a_rebuild_does(
     report = import_vcards(db, [books["a"]], account="a", after_ingest=hook, workers=1)
     assert report.stats.added > 1000  # more than one batch
     assert len(hook.calls) == 1 and len(hook.calls[0] or ()) == report.stats.added
-    _assert_same_as_rebuild(db)
+    assert_run_same_as_rebuild(db)
     # The second book joins a populated book: an incremental plan over what changed.
     report = import_vcards(db, [books["b"]], account="b", after_ingest=hook, workers=1)
     assert len(hook.calls) == 2
     with db.session() as s:
         parties = s.scalar(select(func.count()).select_from(Party))
     assert 1000 < len(hook.calls[1] or ()) < parties
-    suggested = _assert_same_as_rebuild(db)
+    suggested = assert_run_same_as_rebuild(db)
     assert suggested  # the households corpus has people split over two parties
     # Importing the same file again changes nothing and refreshes nothing.
     import_vcards(db, [books["b"]], account="b", after_ingest=hook, workers=1)
@@ -84,7 +73,7 @@ def test_a_sync_refreshes_once_per_run(rt_db: Database, books: dict[str, Path], 
     result = run_source(rt_db, account_id, after_ingest=hook)
     assert result.ok and result.pages >= 2, result
     assert len(hook.calls) == 1
-    _assert_same_as_rebuild(rt_db)
+    assert_run_same_as_rebuild(rt_db)
 
 
 def test_a_run_stopped_before_its_refresh_is_caught_up_by_the_next(
@@ -107,4 +96,4 @@ def test_a_run_stopped_before_its_refresh_is_caught_up_by_the_next(
     # The next run (nothing new in it) sees the leftover row and rebuilds everything.
     import_vcards(db, [books["b"]], account="b", after_ingest=hook, workers=1)
     assert hook.calls == [None]
-    _assert_same_as_rebuild(db)
+    assert_run_same_as_rebuild(db)

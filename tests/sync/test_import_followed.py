@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db.engine import Database
-from core.db.models import ActivityEvent, MergeSuggestion, Party
+from core.db.models import MergeSuggestion, Party
 from core.match import feature_tail, hooks, parallel, suggest
 from core.match.hooks import after_ingest
 from core.sync import vcard_import
-from core.sync.bulk_refresh import PENDING, DeferredRefresh
+from core.sync.bulk_refresh import DeferredRefresh
 from core.sync.vcard_import import import_vcards
 from tests.match.corruption.households import generate, write_books
-from tests.match.rebuild_check import book_state
+from tests.match.rebuild_check import assert_run_same_as_rebuild
 
 
 @pytest.fixture(scope="module")
@@ -47,17 +47,6 @@ def followed(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     return results
 
 
-def _same_as_rebuild(db: Database) -> list[tuple]:
-    with db.session() as s:
-        before = book_state(s)
-        suggest.refresh_suggestions(s)
-        s.commit()
-        assert book_state(s) == before
-        assert s.scalar(select(func.count()).select_from(ActivityEvent)
-                        .where(ActivityEvent.kind == PENDING)) == 0
-    return before[0]
-
-
 def test_a_followed_import_stores_what_a_rebuild_does(
         sqlite_db: Database, books: dict[str, Path], followed: list[int | None],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,7 +54,7 @@ def test_a_followed_import_stores_what_a_rebuild_does(
                            workers=1)
     assert report.stats.added > 600  # several batches
     assert len(followed) == 1 and followed[0] is not None  # the tail's features were used
-    rows = _same_as_rebuild(sqlite_db)
+    rows = assert_run_same_as_rebuild(sqlite_db)
     assert rows and followed[0] == len(rows)
     # The second book joins a book about as big as itself (a run touching a third of the
     # book rebuilds here): followed too, starting from a full load of the first book, with
@@ -73,7 +62,7 @@ def test_a_followed_import_stores_what_a_rebuild_does(
     monkeypatch.setattr(hooks, "FULL_REBUILD_SHARE", 0.3)
     import_vcards(sqlite_db, [books["b"]], account="b", after_ingest=after_ingest, workers=1)
     assert len(followed) == 2 and followed[1] is not None
-    assert len(_same_as_rebuild(sqlite_db)) > len(rows)
+    assert len(assert_run_same_as_rebuild(sqlite_db)) > len(rows)
 
 
 def test_two_processes_share_the_scoring_left_at_the_end(
@@ -87,7 +76,7 @@ def test_two_processes_share_the_scoring_left_at_the_end(
     import_vcards(sqlite_db, [books["a"]], account="a", after_ingest=after_ingest, workers=1)
     assert followed and followed[0] is not None
     assert parallel.last_run.pairs > 400 and parallel.last_run.left == 0
-    assert _same_as_rebuild(sqlite_db)
+    assert assert_run_same_as_rebuild(sqlite_db)
 
 
 def test_another_writer_during_the_import_means_a_full_load(
@@ -118,7 +107,7 @@ def test_another_writer_during_the_import_means_a_full_load(
     monkeypatch.setattr(vcard_import, "_take_batch", batch_then_rename)
     import_vcards(sqlite_db, [books["a"]], account="a", after_ingest=after_ingest, workers=1)
     assert followed == []  # not offered: the rebuild loaded everything itself
-    _same_as_rebuild(sqlite_db)
+    assert_run_same_as_rebuild(sqlite_db)
     with sqlite_db.session() as s:
         pair = s.scalar(select(func.count()).select_from(MergeSuggestion).where(
             MergeSuggestion.party_a_id == min(renamed),
@@ -144,7 +133,7 @@ def test_a_tail_that_dies_costs_time_not_results(
                            workers=1)
     assert killed and followed == [None]  # offered, failed, loaded everything itself
     assert report.stats.added > 600
-    assert _same_as_rebuild(sqlite_db)
+    assert assert_run_same_as_rebuild(sqlite_db)
     with sqlite_db.session() as s:
         assert s.scalar(select(func.count()).select_from(Party)) > 600
 
