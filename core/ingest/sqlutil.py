@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
+from json.encoder import encode_basestring_ascii
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, String, any_, bindparam, func, select, text
+from sqlalchemy import JSON, ColumnElement, String, any_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -209,9 +210,40 @@ def _parameters(
         return values
     by_column: list[Sequence[Any]] = list(zip(*values, strict=True))
     for index, processor in enumerate(processors):
-        if processor is not None:
-            by_column[index] = _convert_column(by_column[index], processor)
+        if processor is None:
+            continue
+        column = by_column[index]
+        if type(processor) is _JSONBind:
+            if set(map(type, column)) == {str}:
+                # json.dumps(text) with its default settings is this C function's result
+                by_column[index] = list(map(encode_basestring_ascii, column))
+                continue
+            processor = processor.processor
+        by_column[index] = _convert_column(column, processor)
     return list(zip(*by_column, strict=True))
+
+
+class _JSONBind:
+    """The bind processor of a JSON column that ``json.dumps`` serialises with its defaults
+    (SQLAlchemy's own, no dialect-wide serialiser), marked so that a column of plain strings
+    (field provenance: 600,000 values per 100,000 contacts) skips a Python call per value."""
+
+    __slots__ = ("processor",)
+
+    def __init__(self, processor: Callable[[Any], Any]) -> None:
+        self.processor = processor
+
+
+def _json_bind(column_type: Any, dialect: Any) -> Callable[[Any], Any] | _JSONBind | None:
+    """The column's bind processor, marked when it is plain ``json.dumps`` of the value."""
+    processor = column_type._cached_bind_processor(dialect)
+    impl = column_type.dialect_impl(dialect)
+    if (processor is not None and dialect.name == "sqlite" and isinstance(impl, JSON)
+            and type(impl).bind_processor is JSON.bind_processor
+            and getattr(dialect, "_json_serializer", None) is None
+            and impl._str_impl.bind_processor(dialect) is None):
+        return _JSONBind(processor)
+    return processor
 
 
 def _convert_column(column: Sequence[Any], processor: Callable[[Any], Any]) -> list[Any]:
@@ -245,7 +277,7 @@ def _processors(
     found = _PROCESSOR_CACHE.get(key)
     if found is None:
         found = _PROCESSOR_CACHE[key] = [
-            table.c[c if c != "_key" else update_key].type._cached_bind_processor(dialect)
+            _json_bind(table.c[c if c != "_key" else update_key].type, dialect)
             for c in columns
         ]
     return found

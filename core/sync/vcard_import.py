@@ -50,9 +50,11 @@ SWEEP_EVERY = 4
 BATCH_SIZE = 4000
 
 #: An import remembers which handle keys and record ids the book holds (and so skips looking up
-#: the others) when it holds at most this many of them per card to import (reading one costs
-#: about half as much as looking one up): core.ingest.import_memory.
-KEYS_LOADED_PER_CARD = 2
+#: the others) when it holds at most this many of them per card to import: a fresh or small
+#: book. Reading one costs about half as much as looking one up, but a book that holds many
+#: already (a re-import) would be read for nothing: its keys are mostly there, so looked up
+#: anyway (core.ingest.import_memory).
+KEYS_LOADED_PER_CARD = 0.25
 
 #: Called once after the last batch with every party the import touched (None: all).
 AfterIngest = Callable[[Session, set[int] | None], object]
@@ -165,7 +167,7 @@ def _import(db: Database, files: list[Path], region: str, state: TaskState,
     # duplicate refresh: the fill is SQLite C code on a thread of its own, the refresh gets
     # its blocks meanwhile (from the process that followed the import, or by loading every
     # party's features) and writes only once the fill committed.
-    memory = ImportMemory(report.account_id, load_limit=KEYS_LOADED_PER_CARD * cards)
+    memory = ImportMemory(report.account_id, load_limit=int(KEYS_LOADED_PER_CARD * cards))
     with cyclic_gc_paused(), search_index_deferred(db, cards, background=True) as index:
         for count, batch in enumerate(parse_paths(files, workers, prepare_region=region,
                                                   lean=True, batch_size=BATCH_SIZE), 1):
