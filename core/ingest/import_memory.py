@@ -12,12 +12,13 @@ A key whose hash it does not hold is missing, without a query; the others are lo
 before (a hash collision or a key of a rolled-back batch costs a lookup, never a wrong answer).
 
 The superset only holds while nobody else inserts rows. On SQLite, ``PRAGMA data_version`` of
-a connection changes exactly when another connection commits, and the memory is given up
-(every later batch looks all its keys up) when the value or the connection differs from the
-previous batch's, or when the table's highest id passed every id the memory knows (an insert
-on the import's own connection). The handles are checked by the first statement of the
-batch's transaction, which starts its read snapshot, so nothing can slip in between; records
-are checked where the engine reads them, before that transaction, as it always did. Rows
+a connection changes exactly when another connection commits (``core.db.other_writers``),
+and the memory is given up (every later batch looks all its keys up) when another connection
+committed or the batch came on a connection it never saw, or when the table's highest id
+passed every id the memory knows (an insert on the import's own connection). The handles are
+checked by the first statement of the batch's transaction, which starts its read snapshot,
+so nothing can slip in between; records are checked where the engine reads them, before
+that transaction, as it always did. Rows
 deleted meanwhile do no harm: their keys are looked up. On PostgreSQL there is no such signal,
 and every batch looks its keys up as before.
 """
@@ -31,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.models import Handle, SourceRecord
+from core.db.other_writers import OtherWriters
 
 
 class KeyMemory:
@@ -49,8 +51,7 @@ class KeyMemory:
         #: Hashes of every key the table may hold; None: not known (look keys up).
         self._keys: set[int] | None = None
         self._tried = False
-        self._connection: object | None = None  # the DB-API connection it was checked on
-        self._version: int | None = None
+        self._others = OtherWriters()
         self._top = 0  # the highest id the memory knows of
         #: Times another writer made the memory give up.
         self.resets = 0
@@ -78,14 +79,12 @@ class KeyMemory:
         connection = session.connection()
         if connection.dialect.name != "sqlite" or (self._tried and self._keys is None):
             return False
-        raw = connection.connection.dbapi_connection
-        version = connection.exec_driver_sql("PRAGMA data_version").scalar_one()
+        self._others.look(session)
         if not self._tried:
             self._tried = True
-            self._connection, self._version = raw, version
             return self._load(session)
         top = session.scalar(select(func.max(self.model.id))) or 0
-        if raw is self._connection and version == self._version and top <= self._top:
+        if not self._others.seen and top <= self._top:
             return True
         self._keys = None
         self.resets += 1
