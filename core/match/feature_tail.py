@@ -46,9 +46,9 @@ from core.match.parallel import (
     PARALLEL_MIN_PARTIES,
     ScoringWorkers,
     flatten_pairs,
-    score_chunks,
 )
 from core.match.score_pairs import Kept, Pair, score_pairs
+from core.match.scoring_process import score_chunks
 from core.match.weights import Model
 
 #: Imports expected to write fewer parties are not followed (their rebuild is short, and

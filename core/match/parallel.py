@@ -19,12 +19,10 @@ took are scored in process.
 
 from __future__ import annotations
 
-import marshal
 import multiprocessing
 import os
 import pickle
 import queue
-import sys
 import threading
 import time
 from array import array
@@ -35,7 +33,15 @@ from typing import Any
 
 from core.match.features import PartyFeatures
 from core.match.labels import Labels
-from core.match.score_pairs import Kept, Packed, Pair, pack, score_pairs, unpack
+from core.match.score_pairs import Kept, Pair, pack, unpack
+from core.match.scoring_process import (
+    dump_packed,
+    load_packed,
+    pairs_of,
+    positions,
+    take_chunk,
+    worker_main,
+)
 from core.match.weights import Model
 
 #: Books with fewer comparable parties are scored in process. Workers are started before
@@ -98,7 +104,7 @@ class ScoringWorkers:
     def __init__(self, count: int, target: Callable[..., None] | None = None,
                  args: tuple = ()) -> None:
         """``count`` processes running ``target(conn, next_chunk, *args)`` (default: the
-        scoring worker, ``_worker_main``)."""
+        scoring worker, ``worker_main``)."""
         ctx = multiprocessing.get_context("spawn")
         self.procs: list[Any] = []
         self.conns: list[Connection] = []
@@ -118,7 +124,7 @@ class ScoringWorkers:
         try:
             for i in range(count):
                 mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=target or _worker_main,
+                proc = ctx.Process(target=target or worker_main,
                                    args=(theirs, self.next_chunk, *args),
                                    daemon=True, name="kith-scoring")
                 proc.start()
@@ -157,7 +163,7 @@ class ScoringWorkers:
         values = list(feats.values())
         slices: list[bytes] = []
         for start in range(0, len(values), _FEATURE_SLICE):
-            slices.append(_dump_packed([pack(f) for f in values[start:start + _FEATURE_SLICE]]))
+            slices.append(dump_packed([pack(f) for f in values[start:start + _FEATURE_SLICE]]))
             self._send_all(slices[-1])
         self._send_all(b"")  # the end of the features
         return slices
@@ -197,14 +203,14 @@ class ScoringWorkers:
         def here(score: Callable[[list[Pair]], list[Kept]], k: int) -> None:
             pairs = self._chunk(k)
             kept = score(pairs)
-            taken(k, kept, _positions(pairs, kept))
+            taken(k, kept, positions(pairs, kept))
 
         answered: set[int] = set()
         pending = dict(enumerate(self.conns))
         # Each worker's: it is given up on when it has not answered for _RESULT_TIMEOUT_S.
         deadlines = [time.monotonic() + _RESULT_TIMEOUT_S] * len(self.conns)
         while pending:
-            k = _take_chunk(self.next_chunk, self.chunks) if helper is not None else None
+            k = take_chunk(self.next_chunk, self.chunks) if helper is not None else None
             if k is not None:
                 here(helper, k)
                 run.helped += 1
@@ -244,7 +250,7 @@ class ScoringWorkers:
             k * _CHUNK + i < len(self.rules) for i in where)
 
     def _chunk(self, k: int) -> list[Pair]:
-        return _pairs_of(self.pairs[2 * k * _CHUNK:2 * (k + 1) * _CHUNK])
+        return pairs_of(self.pairs[2 * k * _CHUNK:2 * (k + 1) * _CHUNK])
 
     def close(self) -> None:
         """End the workers: by now their answers were read or are no longer wanted."""
@@ -321,115 +327,12 @@ def _message(conn: Connection) -> tuple[str, Any] | None:
     return None
 
 
-def _take_chunk(next_chunk: Any, chunks: int) -> int | None:  # noqa: ANN401 - a shared Value
-    """The next chunk nobody has taken (and mark it taken), or None when all are."""
-    with next_chunk.get_lock():
-        k = next_chunk.value
-        if k >= chunks:
-            return None
-        next_chunk.value = k + 1
-    return k
-
-
-def _dump_packed(packed: list[Packed]) -> bytes:
-    """Packed features as bytes: marshal (ten times faster than pickle at writing plain
-    tuples of strings and numbers, and this is the refresh's own time; the worker reads them
-    while the refresh builds its blocks), pickle for a value marshal does not take."""
-    try:
-        return b"m" + marshal.dumps(packed)
-    except ValueError:
-        return b"p" + pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load_packed(data: bytes) -> list[Packed]:
-    body = memoryview(data)[1:]
-    return marshal.loads(body) if data[:1] == b"m" else pickle.loads(body)
-
-
 def features_of(slices: list[bytes]) -> dict[int, PartyFeatures]:
     """The features ``ScoringWorkers.send_features`` sent as ``slices``, each slice let go
     once unpacked (``slices`` is emptied)."""
     feats: dict[int, PartyFeatures] = {}
     slices.reverse()
     while slices:
-        for p in _load_packed(slices.pop()):
+        for p in load_packed(slices.pop()):
             feats[p[0]] = unpack(p)
     return feats
-
-
-def _pairs_of(flat: array) -> list[Pair]:
-    """Flat pairs (a, b, a, b...) as tuples."""
-    it = iter(flat)
-    return list(zip(it, it, strict=True))
-
-
-def _positions(pairs: list[Pair], kept: list[Kept]) -> list[int]:
-    """Where in ``pairs`` each kept pair is (so its rules are found by number)."""
-    if not kept:
-        return []
-    where = {pair: i for i, pair in enumerate(pairs)}
-    return [where[got[0]] for got in kept]
-
-
-def _peak_rss_mb() -> float:
-    """This process's own peak resident memory, MB. On Linux from VmHWM: ``ru_maxrss`` of a
-    spawned process also counts the moment between fork and exec, when it was a copy of
-    the refresh's whole process (shared pages, but counted as its own)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    try:
-        import resource
-    except ImportError:  # Windows: not measured
-        return 0.0
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes there, KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
-def _worker_main(conn: Connection, next_chunk: Any) -> None:  # noqa: ANN401 - a Value
-    """A scoring process: the model, the features, then the pairs; takes chunks of them
-    until none is left, answering the kept pairs of each, then its peak memory, and ends."""
-    import gc
-
-    gc.disable()  # millions of short-lived acyclic objects; the process ends after one job
-    try:
-        model, labels, chunk = pickle.loads(conn.recv_bytes())
-        feats: dict[int, PartyFeatures] = {}
-        while data := conn.recv_bytes():
-            for p in _load_packed(data):
-                feats[p[0]] = unpack(p)
-            del data
-        flat = array("q")
-        flat.frombytes(conn.recv_bytes())
-    except (EOFError, OSError):
-        return  # the refresh gave up on this worker (or never needed it)
-    score_chunks(conn, next_chunk, flat, chunk,
-                 lambda pairs: score_pairs(pairs, feats, model, labels))
-
-
-def score_chunks(conn: Connection, next_chunk: Any, flat: array, chunk: int,  # noqa: ANN401
-                 score: Callable[[list[Pair]], list[Kept]], *, lock: Any = None,  # noqa: ANN401
-                 done: bool = True) -> None:
-    """A worker's scoring: take chunks of ``flat`` until none is left, answering the kept
-    pairs of each (``score``: in the chunk's order), then (``done``) its peak memory, and
-    close ``conn``. With a ``lock``, each answer is written holding it (two processes
-    writing to one pipe)."""
-    chunks = -(-len(flat) // (2 * chunk))
-    while (k := _take_chunk(next_chunk, chunks)) is not None:
-        pairs = _pairs_of(flat[2 * k * chunk:2 * (k + 1) * chunk])
-        kept = score(pairs)
-        message = pickle.dumps(("kept", k, kept, _positions(pairs, kept)),
-                               protocol=pickle.HIGHEST_PROTOCOL)
-        if lock is None:
-            conn.send_bytes(message)
-        else:
-            with lock:
-                conn.send_bytes(message)
-    if done:
-        conn.send_bytes(pickle.dumps(("done", _peak_rss_mb()),
-                                     protocol=pickle.HIGHEST_PROTOCOL))
-        conn.close()

@@ -20,8 +20,8 @@ from core.match.blocking import candidate_pairs
 from core.match.features import load_features
 from core.match.labels import load_labels
 from core.match.model_store import active_model
-from core.match.parallel import _dump_packed, _load_packed
 from core.match.score_pairs import pack, score_pairs, unpack
+from core.match.scoring_process import dump_packed, load_packed
 from core.match.suggest import refresh_suggestions, set_pair_status
 from tests.match.corpus import generate
 from tests.match.corpus_load import load
@@ -208,7 +208,7 @@ def test_features_travel_unchanged(db: Database, monkeypatch: pytest.MonkeyPatch
         model = active_model(session)
     assert any(f.phones for f in feats.values()) and any(f.addresses for f in feats.values())
     packed = [pack(f) for f in feats.values()]
-    assert [unpack(p) for p in _load_packed(_dump_packed(packed))] == list(feats.values())
+    assert [unpack(p) for p in load_packed(dump_packed(packed))] == list(feats.values())
     # The copy the refresh keeps of what it sent (slices of 100 here) unpacks to the same.
     monkeypatch.setattr(parallel, "_FEATURE_SLICE", 100)
     workers = parallel.ScoringWorkers(1)
@@ -227,9 +227,9 @@ class Name(str):
 
 def test_a_value_marshal_refuses_travels_by_pickle() -> None:
     packed = [(1, Name("Ada"), ((1815, 12, 10),))]
-    data = _dump_packed(packed)
+    data = dump_packed(packed)
     assert data[:1] == b"p"
-    assert _load_packed(data) == packed
+    assert load_packed(data) == packed
 
 
 def test_worker_count_follows_cores_and_memory(monkeypatch: pytest.MonkeyPatch) -> None:
