@@ -14,7 +14,7 @@ where memory allows one worker, both cores then score what is left).
 Workers run ``score_pairs.score_pairs``, the very loop in-process scoring runs, so their
 results are bit-identical (tests/match/test_parallel_score.py). Whatever goes wrong with a
 worker (it cannot start, dies, sends garbage) costs time, never results: the chunks it
-took are scored in process.
+took are scored in process. What runs in a worker is in ``scoring_process``.
 """
 
 from __future__ import annotations
