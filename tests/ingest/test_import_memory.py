@@ -109,12 +109,16 @@ def test_batches_store_the_same_with_and_without_the_memory(twin):
         assert (part.in_use, part.resets) == (sqlite, 0)
 
 
-def test_a_fresh_book_skips_looking_up_keys_it_cannot_hold(db):
+def _new_import(db):  # noqa: ANN001, ANN202 - a Database; (account, memory, batches)
+    """A new account, the memory an import of it holds, and the import's three batches."""
     with db.session() as s:
         account = add_account(s)
-    memory = ImportMemory(account, load_limit=100)
+    return account, ImportMemory(account, load_limit=100), _batches()
+
+
+def test_a_fresh_book_skips_looking_up_keys_it_cannot_hold(db):
+    account, memory, (first, second, _third) = _new_import(db)
     handles, records = _lookups(db.engine), _lookups(db.engine, "record")
-    first, second, _third = _batches()
     _write(db, account, first, memory)
     if db.dialect == "postgresql":  # no memory there: every key is looked up
         assert (len(handles), len(records)) == (2, 1)  # one query per platform
@@ -266,10 +270,7 @@ def test_a_record_another_connection_wrote_between_batches_is_updated(twin):
 
 def test_a_handle_inserted_on_the_same_connection_between_batches_is_found(db):
     """No other connection commits, so only the table's highest id tells the memory."""
-    with db.session() as s:
-        account = add_account(s)
-    memory = ImportMemory(account, load_limit=100)
-    first, second, _third = _batches()
+    account, memory, (first, second, _third) = _new_import(db)
     with db.session() as s:
         ingest_contacts(s, account, first, memory=memory)
         s.commit()
@@ -288,10 +289,7 @@ def test_a_handle_inserted_on_the_same_connection_between_batches_is_found(db):
 
 
 def test_keys_of_a_batch_that_rolled_back_are_written_again(db):
-    with db.session() as s:
-        account = add_account(s)
-    memory = ImportMemory(account, load_limit=100)
-    first, second, _third = _batches()
+    account, memory, (first, second, _third) = _new_import(db)
     with db.session() as s:
         ingest_contacts(s, account, first, memory=memory)
         s.rollback()
