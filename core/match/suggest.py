@@ -113,18 +113,14 @@ def _rebuild(session: Session, model: Model) -> int:
         if keep or not UNPACK_TO_HELP:
             packed = []  # not held while the blocks are built (34 MB at 100,000 parties)
         blocks = blocks_of(feats)
-        keys_of_party: dict[int, list[str]] = {pid: [] for pid in sorted(feats)}
         if workers is not None and not keep:
             feats = {}  # the workers hold them now (``packed`` is unpacked to help, if kept)
         candidates = pairs_from_blocks(blocks)
         if workers is not None:
             workers.send_pairs(candidates, rejected)
             candidates = {}  # the workers' copy keeps their rules (a tenth of the memory)
-        for k, pids in blocks.items():
-            for pid in pids:
-                keys_of_party[pid].append(k)  # the block's own key string: not a copy
-        _write_keys(session, blocks, keys_of_party)
-        del blocks, keys_of_party
+        _write_keys(session, blocks)
+        del blocks
         if workers is None:
             scored = _score(candidates, feats, rejected, model, labels)
         else:
@@ -149,16 +145,8 @@ def _rebuild_from_tail(session: Session, model: Model, tail: feature_tail.Featur
         blocks = tail.blocks(model, labels, rejected_pairs(session))
         if blocks is None:
             return None
-        keys_of_party: dict[int, list[str]] = {}
-        for k, pids in blocks.items():
-            for pid in pids:
-                held = keys_of_party.get(pid)
-                if held is None:
-                    keys_of_party[pid] = [k]
-                else:
-                    held.append(k)
-        _write_keys(session, blocks, dict(sorted(keys_of_party.items())))
-        del blocks, keys_of_party
+        _write_keys(session, blocks)
+        del blocks
         if not tail.take_pairs():
             return None
         scored: Scored = {}
@@ -253,13 +241,20 @@ def _insert_keys(session: Session, keys: dict[int, set[str]],
     replace_keys(session, keys, old)
 
 
-def _write_keys(session: Session, blocks: Mapping[str, list[int]],
-                keys_of_party: Mapping[int, list[str]]) -> None:
+def _write_keys(session: Session, blocks: Mapping[str, list[int]]) -> None:
     """The full refresh's keys, every stored key replaced: one row per key of ``blocks``
-    (``blocks_of``'s key -> holders) and one per party of ``keys_of_party`` (the same
-    memberships by party). ~0.4 million key rows at 100,000 parties instead of ~1.7 million
+    (``blocks_of``'s key -> holders) and one per party holding any, in party order, with
+    the same memberships. ~0.4 million key rows at 100,000 parties instead of ~1.7 million
     (party, key) rows and their two indexes (``key_store``)."""
-    write_all(session, blocks, keys_of_party)
+    keys_of_party: dict[int, list[str]] = {}
+    for k, pids in blocks.items():
+        for pid in pids:
+            held = keys_of_party.get(pid)
+            if held is None:
+                keys_of_party[pid] = [k]  # the block's own key string: not a copy
+            else:
+                held.append(k)
+    write_all(session, blocks, dict(sorted(keys_of_party.items())))
 
 
 def set_pair_status(session: Session, a: int, b: int, status: str) -> None:
