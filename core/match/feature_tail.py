@@ -23,7 +23,6 @@ from __future__ import annotations
 import pickle
 import time
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,14 +30,13 @@ from multiprocessing.connection import Connection
 from sys import intern
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from core.match.blocking import MAX_BLOCK_SIZE, RULE_CAPS, pairs_from_blocks, party_keys
 from core.match.features import (
     HOUSEHOLD_LINKS,
     PartyFeatures,
     load_features,
     mark_households,
+    phone_holders,
 )
 from core.match.labels import Labels
 from core.match.parallel import (
@@ -113,15 +111,13 @@ class FeatureTail(ScoringWorkers):
         return message
 
 
-def worth_following(session: Session, expected: int) -> bool:
-    """Whether a run writing ``expected`` parties is worth a tail: big enough for workers
-    (``MIN_PARTIES``) and for its refresh to be a full rebuild
+def worth_following(expected: int, live: int) -> bool:
+    """Whether a run writing ``expected`` parties into a book of ``live`` ones is worth a
+    tail: big enough for workers (``MIN_PARTIES``) and for its refresh to be a full rebuild
     (``hooks.FULL_REBUILD_SHARE`` of the book once it is written)."""
-    from core.match.hooks import FULL_REBUILD_SHARE, live_parties
+    from core.match.hooks import FULL_REBUILD_SHARE
 
-    if expected < MIN_PARTIES:
-        return False
-    return expected >= FULL_REBUILD_SHARE * (live_parties(session) + expected)
+    return expected >= MIN_PARTIES and expected >= FULL_REBUILD_SHARE * (live + expected)
 
 
 _offered: ContextVar[FeatureTail | None] = ContextVar("kith_feature_tail", default=None)
@@ -322,7 +318,7 @@ class Follower:
                labels: Labels, rejected: set[Pair], chunk: int) -> None:
         """The rebuild's turn: blocks (in party order), then the candidate pairs, then each
         chunk's kept pairs, reusing the scores still right."""
-        counts = Counter(use.handle_id for f in self.feats.values() for use in f.phones.values())
+        counts = phone_holders(self.feats)
         household = {f.party_id for f in self.feats.values()
                      if any(counts[use.handle_id] >= HOUSEHOLD_LINKS and not use.shared
                             for use in f.phones.values())}

@@ -167,13 +167,15 @@ def _add_handles(session: Session, feats: dict[int, PartyFeatures], reader: _Rea
     mark_households(feats, counts)
 
 
-def mark_households(feats: Mapping[int, PartyFeatures], counts: Mapping[int, int] | None = None
-                    ) -> None:
-    """Mark a number ``shared`` where ``HOUSEHOLD_LINKS`` comparable parties hold it:
-    ``counts`` (phone handle id -> live links), or counted over ``feats`` when they are
-    every comparable party (each holds a handle at most once: the same count)."""
-    if counts is None:
-        counts = Counter(use.handle_id for f in feats.values() for use in f.phones.values())
+def phone_holders(feats: Mapping[int, PartyFeatures]) -> Counter[int]:
+    """Phone handle id -> how many of ``feats`` hold it: the live links ``live_link_counts``
+    counts when ``feats`` are every comparable party (each holds a handle at most once)."""
+    return Counter(use.handle_id for f in feats.values() for use in f.phones.values())
+
+
+def mark_households(feats: Mapping[int, PartyFeatures], counts: Mapping[int, int]) -> None:
+    """Mark a number ``shared`` where ``HOUSEHOLD_LINKS`` comparable parties hold it
+    (``counts``: phone handle id -> live links)."""
     for f in feats.values():
         for use in f.phones.values():
             if counts.get(use.handle_id, 0) >= HOUSEHOLD_LINKS:

@@ -62,10 +62,11 @@ class DeferredRefresh:
         from core.match.hooks import live_parties
 
         with self.db.session() as s:
-            if not worth_following(s, expected):
+            live = live_parties(s)
+            if not worth_following(expected, live):
                 return
             self.others.look(s)  # before the tail's first read
-            expected += live_parties(s)
+        expected += live
         try:
             self.tail = FeatureTail(self.db.url, expected)
         except (OSError, RuntimeError, ValueError):
