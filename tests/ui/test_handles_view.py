@@ -26,11 +26,10 @@ def owner_of(db, hid: int) -> int | None:  # noqa: ANN001
         return session.scalar(select(Handle.party_id).where(Handle.id == hid))
 
 
-def test_confirm_moves_the_owner_and_dismiss_moves_it_back(qtbot, ctx, people) -> None:  # noqa: ANN001
+def _first_contested(qtbot, ctx):  # noqa: ANN001, ANN202 - fixtures; a HandlesView
+    """The page shown, with its one contested address picked and loaded."""
     from ui.handles_view import HandlesView
 
-    hid = contest(ctx.db, "anna@example.com", people["liam"])
-    assert owner_of(ctx.db, hid) == people["anna"]
     view = HandlesView(ctx)
     qtbot.addWidget(view)
     view.show()
@@ -38,6 +37,13 @@ def test_confirm_moves_the_owner_and_dismiss_moves_it_back(qtbot, ctx, people) -
     qtbot.waitUntil(lambda: view.contested.rowCount() == 1, timeout=5000)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.contested.selectRow(0)
+    return view
+
+
+def test_confirm_moves_the_owner_and_dismiss_moves_it_back(qtbot, ctx, people) -> None:  # noqa: ANN001
+    hid = contest(ctx.db, "anna@example.com", people["liam"])
+    assert owner_of(ctx.db, hid) == people["anna"]
+    view = _first_contested(qtbot, ctx)
     assert [link.party_id for link in view.info.links] == [people["anna"], people["liam"]]
     assert view.owner.text() == "Owner: Anna Müller"
 
@@ -166,16 +172,9 @@ def test_a_failed_confirm_says_why_in_words_and_stays(qtbot, ctx, people) -> Non
     """The picked contact went away before Confirm ran: the message said "No handle 3 or
     no party 4" and the failed write's change notice cleared it at once."""
     from core.db.models import Party
-    from ui.handles_view import HandlesView
 
     contest(ctx.db, "anna@example.com", people["liam"])
-    view = HandlesView(ctx)
-    qtbot.addWidget(view)
-    view.show()
-    view.start()
-    qtbot.waitUntil(lambda: view.contested.rowCount() == 1, timeout=5000)
-    with qtbot.waitSignal(view.loaded, timeout=5000):
-        view.contested.selectRow(0)
+    view = _first_contested(qtbot, ctx)
     assert view.select_party(people["liam"])
     with ctx.db.session() as session:
         session.delete(session.get(Party, people["liam"]))
